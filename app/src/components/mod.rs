@@ -1,0 +1,4 @@
+//! Pieces of the interface shared by pages.
+
+pub mod connectivity_badge;
+pub mod layout;

@@ -1,0 +1,5 @@
+//! Entry point of the WASM client; Trunk builds this binary.
+
+fn main() {
+    app::start();
+}

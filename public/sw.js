@@ -1,0 +1,69 @@
+// Service worker of 电子编制管理证: keeps the app shell so that the client starts while the
+// server cannot be reached. `cargo xtask` writes VERSION and ASSETS after every build.
+"use strict";
+
+const VERSION = "__VERSION__";
+const ASSETS = __ASSETS__;
+const CACHE = "shell-" + VERSION;
+// A navigation waits this long for the network before the cached shell is used.
+const NAVIGATION_TIMEOUT_MS = 4000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(ASSETS))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((key) => key.startsWith("shell-") && key !== CACHE)
+            .map((key) => caches.delete(key)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  // The API always goes to the network: its answers are never served from this cache.
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (request.mode === "navigate") {
+    // Network first, so a new deployment shows at once; the cached shell when unreachable.
+    event.respondWith(
+      withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS).catch(() =>
+        caches.match("/", { cacheName: CACHE }).then((cached) => cached || Response.error()),
+      ),
+    );
+    return;
+  }
+  event.respondWith(
+    caches.match(request, { cacheName: CACHE }).then((cached) => cached || fetch(request)),
+  );
+});

@@ -1,0 +1,84 @@
+//! The one error type of the HTTP API and its mapping to a status and a JSON [`ErrorBody`].
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use protocol::ErrorBody;
+
+/// Every way an API request can fail. Each variant has a stable `code`; the message is in
+/// Chinese (the interface language) and never carries internals.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("no such resource")]
+    NotFound,
+    #[error("the request body is not acceptable: {0}")]
+    BadRequest(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(&'static str),
+    /// Anything unexpected: logged with its cause, answered as a bare 500.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The body sent to the client.
+    pub fn body(&self) -> ErrorBody {
+        let (code, message) = match self {
+            ApiError::NotFound => ("not_found", "请求的资源不存在".to_owned()),
+            ApiError::BadRequest(detail) => ("bad_request", format!("请求内容无效：{detail}")),
+            ApiError::Unavailable(what) => ("unavailable", format!("服务暂不可用：{what}")),
+            ApiError::Internal(_) => ("internal", "服务器内部错误，请稍后重试".to_owned()),
+        };
+        ErrorBody {
+            code: code.to_owned(),
+            message,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+        (self.status(), Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let err = ApiError::Internal(anyhow::anyhow!("disk /var/secret full"));
+        assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = err.body();
+        assert_eq!(body.code, "internal");
+        assert!(!body.message.contains("secret"));
+    }
+
+    #[test]
+    fn every_variant_has_a_distinct_code() {
+        let codes: std::collections::BTreeSet<_> = [
+            ApiError::NotFound,
+            ApiError::BadRequest("x".into()),
+            ApiError::Unavailable("db"),
+            ApiError::Internal(anyhow::anyhow!("x")),
+        ]
+        .iter()
+        .map(|e| e.body().code)
+        .collect();
+        assert_eq!(codes.len(), 4);
+    }
+}

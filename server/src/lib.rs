@@ -1,0 +1,13 @@
+//! The staffing-certificate server: library plus a thin `main`.
+//!
+//! Architecture invariant: only this crate knows sqlx (and, from the identity work on,
+//! webauthn-rs). It is the authority on every figure of the ledger.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod static_files;
+pub mod telemetry;

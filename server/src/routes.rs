@@ -1,0 +1,39 @@
+//! The JSON API under `/api`. Every handler returns `Result<_, ApiError>`.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use protocol::{ComponentStatus, HealthResponse};
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Routes mounted at `/api`.
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .fallback(|| async { ApiError::NotFound })
+}
+
+/// `GET /api/health`: version and database status. Answers 503 when the database is down,
+/// so that load balancers and the client's reachability probe see it.
+async fn health(State(state): State<AppState>) -> (axum::http::StatusCode, Json<HealthResponse>) {
+    let database = if crate::db::is_healthy(&state.pool).await {
+        ComponentStatus::Ok
+    } else {
+        ComponentStatus::Unavailable
+    };
+    let status = database;
+    let code = match status {
+        ComponentStatus::Ok => axum::http::StatusCode::OK,
+        ComponentStatus::Unavailable => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+    };
+    (
+        code,
+        Json(HealthResponse {
+            status,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            database,
+        }),
+    )
+}

@@ -1,0 +1,147 @@
+//! Serving the built client: the app shell for client-side routes, cache lifetimes by kind of
+//! file, and the security headers every response carries.
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// The Content-Security-Policy: only our own origin, WebAssembly compilation allowed, no
+/// inline script or style, no framing. The client's boot script is a separate file (see
+/// `xtask`), so `'unsafe-inline'` is never needed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; \
+     script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; \
+     img-src 'self' data:; \
+     font-src 'self'; \
+     connect-src 'self'; \
+     manifest-src 'self'; \
+     worker-src 'self'; \
+     base-uri 'none'; \
+     form-action 'self'; \
+     frame-ancestors 'none'";
+
+/// Files whose names carry a content hash may be cached for a year.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Everything else (`index.html`, `sw.js`, the manifest) is revalidated on every use.
+pub const REVALIDATE: &str = "no-cache";
+/// API answers are never stored by caches.
+pub const NO_STORE: &str = "no-store";
+
+/// Fallback for every path that is not an API route: a file of the client if it exists,
+/// else the app shell for a client-side route, else 404.
+pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    if path == "/api" || path.starts_with("/api/") {
+        return ApiError::NotFound.into_response();
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let dir = state.config.static_dir.clone();
+    let accept_encoding = request.headers().get(header::ACCEPT_ENCODING).cloned();
+    let method = request.method().clone();
+    let found = match ServeDir::new(&dir).oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    if found.status() != StatusCode::NOT_FOUND || has_extension(&path) {
+        return found;
+    }
+    // A client-side route such as `/sign-in`: answer with the app shell.
+    let mut shell = Request::new(Body::empty());
+    *shell.method_mut() = method;
+    if let Some(value) = accept_encoding {
+        shell.headers_mut().insert(header::ACCEPT_ENCODING, value);
+    }
+    match ServeFile::new(index_html(dir)).oneshot(shell).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    }
+}
+
+fn index_html(dir: PathBuf) -> PathBuf {
+    dir.join("index.html")
+}
+
+fn has_extension(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'))
+}
+
+/// `true` for names such as `app-3f2a…9c_bg.wasm` or `boot-0123456789abcdef.js`: a run of at
+/// least 16 hexadecimal digits after a dash, as Trunk and `xtask` write them.
+pub fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split('-').skip(1).any(|part| {
+        let hex = part.chars().take_while(char::is_ascii_hexdigit).count();
+        hex >= 16
+    })
+}
+
+/// Middleware: security headers on every response and a cache policy by kind of path.
+pub async fn headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let success = response.status().is_success();
+    let headers = response.headers_mut();
+    let fixed: [(HeaderName, &'static str); 6] = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    let cache = if path.starts_with("/api/") {
+        NO_STORE
+    } else if is_content_hashed(&path) && success {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_content_hashed("/app-7b1d0c5e2f3a4b6c_bg.wasm"));
+        assert!(is_content_hashed("/main-0123456789abcdef.css"));
+        assert!(is_content_hashed("/boot-0123456789abcdef.js"));
+        assert!(!is_content_hashed("/index.html"));
+        assert!(!is_content_hashed("/sw.js"));
+        assert!(!is_content_hashed("/manifest.webmanifest"));
+        assert!(!is_content_hashed("/icon-192.png"));
+        assert!(!is_content_hashed("/sign-in"));
+    }
+
+    #[test]
+    fn client_routes_have_no_extension() {
+        assert!(!has_extension("/sign-in"));
+        assert!(!has_extension("/units/42"));
+        assert!(has_extension("/app.js"));
+    }
+}

@@ -1,0 +1,283 @@
+//! Headless Chromium for the end-to-end suite: a fresh profile per browser, small helpers to
+//! find and wait, a WebAuthn virtual authenticator, and a screenshot when a check fails.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use chromiumoxide::cdp::browser_protocol::target::SetAutoAttachParams;
+use chromiumoxide::cdp::browser_protocol::web_authn::{
+    AddVirtualAuthenticatorParams, AuthenticatorId, AuthenticatorProtocol, AuthenticatorTransport,
+    Credential, EnableParams, GetCredentialsParams, VirtualAuthenticatorOptions,
+};
+use chromiumoxide::page::ScreenshotParams;
+use chromiumoxide::{Browser, BrowserConfig, Page};
+use futures::StreamExt;
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+/// Debian's Chromium (installed by `cargo xtask test`).
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// How long `wait_*` helpers wait by default.
+pub const WAIT: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(100);
+
+/// A headless Chromium process with its own throw-away profile.
+pub struct TestBrowser {
+    browser: Browser,
+    handler: JoinHandle<()>,
+    _profile: tempfile::TempDir,
+}
+
+impl TestBrowser {
+    /// Launches Chromium headless, as root (no sandbox), without background networking
+    /// (this machine's network is closed and Chromium would flood it).
+    pub async fn launch() -> anyhow::Result<Self> {
+        let profile = tempfile::tempdir().context("creating a browser profile")?;
+        let config = BrowserConfig::builder()
+            .chrome_executable(CHROMIUM)
+            .no_sandbox()
+            .user_data_dir(profile.path())
+            .window_size(1280, 900)
+            .launch_timeout(Duration::from_secs(30))
+            .request_timeout(Duration::from_secs(20))
+            .args([
+                "disable-gpu",
+                "disable-quic",
+                "no-first-run",
+                "disable-background-networking",
+                "disable-component-update",
+                "disable-sync",
+            ])
+            .build()
+            .map_err(anyhow::Error::msg)?;
+        let (browser, mut handler) = Browser::launch(config)
+            .await
+            .context("launching Chromium (is /usr/bin/chromium installed?)")?;
+        // The handler must be polled for the connection to work; a message the crate cannot
+        // parse (a newer Chromium) is not fatal, so errors do not end the loop.
+        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        Ok(Self {
+            browser,
+            handler,
+            _profile: profile,
+        })
+    }
+
+    /// Opens a new tab on `url` and waits for its load.
+    pub async fn open(&self, url: &str) -> anyhow::Result<TestPage> {
+        let page = self
+            .browser
+            .new_page("about:blank")
+            .await
+            .context("opening a tab")?;
+        // chromiumoxide attaches to new targets with waitForDebuggerOnStart, which keeps
+        // service workers from ever starting; turn that off for this tab.
+        page.execute(SetAutoAttachParams::new(false, false))
+            .await
+            .context("turning off auto-attach")?;
+        page.goto(url)
+            .await
+            .with_context(|| format!("loading {url}"))?;
+        Ok(TestPage { page })
+    }
+
+    /// Closes Chromium and waits for it to exit.
+    pub async fn close(mut self) {
+        let _ = self.browser.close().await;
+        let _ = self.browser.wait().await;
+        self.handler.abort();
+    }
+}
+
+/// One tab, with the helpers tests use.
+pub struct TestPage {
+    page: Page,
+}
+
+impl TestPage {
+    /// The underlying chromiumoxide page, for what the helpers do not cover.
+    pub fn raw(&self) -> &Page {
+        &self.page
+    }
+
+    /// Runs `checks`; if they fail, saves a screenshot and names it in the error.
+    pub async fn check<F>(&self, name: &str, checks: F) -> anyhow::Result<()>
+    where
+        F: Future<Output = anyhow::Result<()>>,
+    {
+        match checks.await {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let shot = self.screenshot(name).await;
+                Err(error.context(match shot {
+                    Ok(path) => format!("{name} failed; screenshot at {}", path.display()),
+                    Err(e) => format!("{name} failed; no screenshot: {e:#}"),
+                }))
+            }
+        }
+    }
+
+    /// Saves a PNG of the whole page under `tests/screenshots/` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let dir = crate::workspace_root().join("tests/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        self.page
+            .save_screenshot(ScreenshotParams::builder().full_page(true).build(), &path)
+            .await?;
+        Ok(path)
+    }
+
+    /// Evaluates a JavaScript expression and converts its (JSON) value.
+    pub async fn eval<T: serde::de::DeserializeOwned>(
+        &self,
+        expression: &str,
+    ) -> anyhow::Result<T> {
+        let value = self
+            .page
+            .evaluate(expression)
+            .await
+            .with_context(|| format!("evaluating `{expression}`"))?;
+        value.into_value().context("converting the result")
+    }
+
+    /// Calls an (async) JavaScript function and waits for its promise.
+    pub async fn call<T: serde::de::DeserializeOwned>(&self, function: &str) -> anyhow::Result<T> {
+        let value = self
+            .page
+            .evaluate_function(function)
+            .await
+            .context("calling a function in the page")?;
+        value.into_value().context("converting the result")
+    }
+
+    /// Clicks the first element matching `selector`; fails if there is none.
+    pub async fn click(&self, selector: &str) -> anyhow::Result<()> {
+        let quoted = serde_json::to_string(selector)?;
+        let clicked: bool = self
+            .eval(&format!(
+                "(() => {{ const e = document.querySelector({quoted}); if (!e) return false; e.click(); return true; }})()"
+            ))
+            .await?;
+        anyhow::ensure!(clicked, "nothing to click at `{selector}`");
+        Ok(())
+    }
+
+    /// The text of the first element matching `selector`, if there is one.
+    pub async fn text(&self, selector: &str) -> anyhow::Result<Option<String>> {
+        let selector = serde_json::to_string(selector)?;
+        self.eval(&format!(
+            "document.querySelector({selector})?.textContent ?? null"
+        ))
+        .await
+    }
+
+    /// An attribute of the first element matching `selector`, if there is one.
+    pub async fn attribute(&self, selector: &str, name: &str) -> anyhow::Result<Option<String>> {
+        let selector = serde_json::to_string(selector)?;
+        let name = serde_json::to_string(name)?;
+        self.eval(&format!(
+            "document.querySelector({selector})?.getAttribute({name}) ?? null"
+        ))
+        .await
+    }
+
+    /// Waits until the element matching `selector` contains `expected`; returns its text.
+    pub async fn wait_for_text(&self, selector: &str, expected: &str) -> anyhow::Result<String> {
+        let mut last = None;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while tokio::time::Instant::now() < deadline {
+            // An evaluation may fail while the page navigates; try again.
+            if let Ok(text) = self.text(selector).await {
+                if let Some(text) = &text
+                    && text.contains(expected)
+                {
+                    return Ok(text.clone());
+                }
+                last = text;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        bail!("`{selector}` never contained {expected:?} within {WAIT:?} (last text: {last:?})")
+    }
+
+    /// Waits until `selector`'s attribute `name` equals `expected`.
+    pub async fn wait_for_attribute(
+        &self,
+        selector: &str,
+        name: &str,
+        expected: &str,
+    ) -> anyhow::Result<()> {
+        let mut last = None;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while tokio::time::Instant::now() < deadline {
+            if let Ok(value) = self.attribute(selector, name).await {
+                if value.as_deref() == Some(expected) {
+                    return Ok(());
+                }
+                last = value;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        bail!("`{selector}` [{name}] never became {expected:?} within {WAIT:?} (last: {last:?})")
+    }
+
+    /// Waits until a JavaScript expression is truthy.
+    pub async fn wait_until(&self, expression: &str, what: &str) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while tokio::time::Instant::now() < deadline {
+            if let Ok(Value::Bool(true)) = self.eval::<Value>(&format!("!!({expression})")).await {
+                return Ok(());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        bail!("{what}: `{expression}` never became true within {WAIT:?}")
+    }
+
+    /// Reloads the page (without waiting for the network: the service worker may answer).
+    pub async fn reload(&self) -> anyhow::Result<()> {
+        self.page.reload().await.context("reloading")?;
+        Ok(())
+    }
+
+    /// Adds a WebAuthn virtual authenticator that behaves like a USB security key with a
+    /// PIN: CTAP2, resident keys, user verification (already verified), presence simulated,
+    /// PRF available.
+    pub async fn add_virtual_authenticator(&self) -> anyhow::Result<AuthenticatorId> {
+        self.page
+            .execute(EnableParams::default())
+            .await
+            .context("enabling the WebAuthn domain")?;
+        let options = VirtualAuthenticatorOptions::builder()
+            .protocol(AuthenticatorProtocol::Ctap2)
+            .transport(AuthenticatorTransport::Usb)
+            .has_resident_key(true)
+            .has_user_verification(true)
+            .is_user_verified(true)
+            .automatic_presence_simulation(true)
+            .has_prf(true)
+            .build()
+            .map_err(anyhow::Error::msg)?;
+        let added = self
+            .page
+            .execute(AddVirtualAuthenticatorParams::new(options))
+            .await
+            .context("adding a virtual authenticator")?;
+        Ok(added.result.authenticator_id.clone())
+    }
+
+    /// The credentials the virtual authenticator holds.
+    pub async fn authenticator_credentials(
+        &self,
+        id: &AuthenticatorId,
+    ) -> anyhow::Result<Vec<Credential>> {
+        let got = self
+            .page
+            .execute(GetCredentialsParams::new(id.clone()))
+            .await
+            .context("reading the authenticator's credentials")?;
+        Ok(got.result.credentials.clone())
+    }
+}

@@ -1,0 +1,9 @@
+//! The one integration-test binary (one binary links once: compile time matters on two cores).
+//!
+//! Modules:
+//! - `api`: the HTTP surface without a browser — health, errors, headers, caching.
+//! - `browser`: the client in headless Chromium — sign-in page, offline start, reachability,
+//!   and the virtual security key.
+
+mod api;
+mod browser;

@@ -1,0 +1,273 @@
+//! `cargo xtask`: the project's automation — tool set-up, client build, run, test.
+//!
+//! Everything a fresh Debian machine with only Rust needs is installed from the package
+//! registries here (rustup target, `cargo install`, `apt-get`); nothing else is downloaded.
+
+mod dist;
+mod tidy;
+mod tools;
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn summary_lines_of_every_runner_are_added_up() {
+        let mut tally = Tally::default();
+        tally.add_line("test result: ok. 78 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.60s");
+        tally.add_line(
+            "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 filtered out; finished in 0.26s",
+        );
+        tally.add_line("test api::health ... ok");
+        assert_eq!(
+            tally,
+            Tally {
+                passed: 81,
+                failed: 2
+            }
+        );
+    }
+}
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  run [--port N] [--data-dir DIR] [--origin URL]
+                 install missing tools, build the client in release, start the server
+  test           install missing tools, then formatting, lints, unit tests, browser tests
+                 of the client, and the end-to-end suite in tests/
+  build-client [--release]
+                 build the client into dist/ (Trunk) and finish it
+  setup [--browser]
+                 only install what is missing (with --browser: Chromium and its driver)
+  tidy           check the source conventions (module docs)
+";
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        bail!("no command given");
+    };
+    let root = workspace_root();
+    std::env::set_current_dir(&root).context("entering the workspace root")?;
+    tools::prepend_cargo_bin_to_path();
+    match command.as_str() {
+        "run" => run(&root, rest),
+        "test" => test(&root),
+        "build-client" => {
+            tools::ensure_client_tools(&root)?;
+            build_client(&root, rest.iter().any(|a| a == "--release"))
+        }
+        "setup" => {
+            tools::ensure_client_tools(&root)?;
+            if rest.iter().any(|a| a == "--browser") {
+                tools::ensure_browser()?;
+            }
+            Ok(())
+        }
+        "tidy" => tidy::check(&root),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprint!("{USAGE}");
+            bail!("unknown command `{other}`")
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Runs a command, echoing it, and fails with its exit status.
+pub(crate) fn run_cmd(cmd: &mut Command) -> anyhow::Result<()> {
+    eprintln!("xtask> {}", describe(cmd));
+    let status = cmd
+        .status()
+        .with_context(|| format!("starting `{}`", describe(cmd)))?;
+    if !status.success() {
+        bail!("`{}` failed with {status}", describe(cmd));
+    }
+    Ok(())
+}
+
+/// Passed and failed test counts summed over every test runner of a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Adds the counts of a libtest summary line (`test result: ok. 7 passed; 0 failed; …`),
+    /// which cargo test and wasm-bindgen-test-runner both print.
+    fn add_line(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split([';', '.']) {
+            let mut words = part.split_whitespace();
+            if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                match (n.parse::<u64>(), what) {
+                    (Ok(n), "passed") => self.passed += n,
+                    (Ok(n), "failed") => self.failed += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Runs a test command, echoing its output as it comes and tallying its summary lines.
+pub(crate) fn run_tests(cmd: &mut Command, tally: &mut Tally) -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader, Write};
+    eprintln!("xtask> {}", describe(cmd));
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting `{}`", describe(cmd)))?;
+    let stdout = child.stdout.take().context("capturing test output")?;
+    let mut out = std::io::stdout().lock();
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        tally.add_line(&line);
+        writeln!(out, "{line}")?;
+    }
+    drop(out);
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("`{}` failed with {status}", describe(cmd));
+    }
+    Ok(())
+}
+
+fn describe(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Builds the client with Trunk into `dist/`, then moves the boot script out of line and
+/// writes the service worker's asset list.
+fn build_client(root: &Path, release: bool) -> anyhow::Result<()> {
+    // Trunk runs cargo with --offline; fetch first so a fresh machine has the sources.
+    run_cmd(cargo().args(["fetch", "--target", "wasm32-unknown-unknown"]))?;
+    let mut trunk = Command::new("trunk");
+    trunk.args(["build", "--offline"]);
+    if release {
+        trunk.arg("--release");
+    }
+    run_cmd(&mut trunk)?;
+    dist::finish(&root.join("dist"), &root.join("public/sw.js"))
+}
+
+fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
+    let mut port: Option<String> = None;
+    let mut data_dir: Option<String> = None;
+    let mut origin: Option<String> = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let slot = match arg.as_str() {
+            "--port" => &mut port,
+            "--data-dir" => &mut data_dir,
+            "--origin" => &mut origin,
+            other => bail!("unknown option `{other}` for `run`\n{USAGE}"),
+        };
+        *slot = Some(
+            it.next()
+                .with_context(|| format!("{arg} needs a value"))?
+                .clone(),
+        );
+    }
+    tools::ensure_client_tools(root)?;
+    build_client(root, true)?;
+    let mut server = cargo();
+    server.args(["run", "--package", "server", "--profile", "server-release"]);
+    server.env("APP_STATIC_DIR", root.join("dist"));
+    if let Some(port) = &port {
+        server.env("APP_PORT", port);
+        if origin.is_none() {
+            server.env("APP_PUBLIC_ORIGIN", format!("http://localhost:{port}"));
+        }
+    }
+    if let Some(dir) = &data_dir {
+        server.env("APP_DATA_DIR", dir);
+    }
+    if let Some(origin) = &origin {
+        server.env("APP_PUBLIC_ORIGIN", origin);
+    }
+    run_cmd(&mut server)
+}
+
+fn test(root: &Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    tools::ensure_client_tools(root)?;
+    tools::ensure_browser()?;
+    tidy::check(root)?;
+    run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
+    run_cmd(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let mut tally = Tally::default();
+    // Unit tests of every native crate.
+    run_tests(
+        cargo().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "app",
+            "--exclude",
+            "tests",
+        ]),
+        &mut tally,
+    )?;
+    // The client's tests, in headless Chromium through wasm-bindgen-test-runner.
+    run_tests(
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "app",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        &mut tally,
+    )?;
+    // The end-to-end suite drives the built client.
+    build_client(root, false)?;
+    run_tests(
+        cargo()
+            .args(["test", "--package", "tests"])
+            .env("STAFFING_DIST", root.join("dist")),
+        &mut tally,
+    )?;
+    eprintln!("xtask> every check passed in {:.0?}", started.elapsed());
+    // The closing line CI reads: every test of every runner.
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Installing what the build and the tests need, only from the package registries, and only
+//! when it is missing or at the wrong version.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::run_cmd;
+
+/// Trunk's version: 0.22.1 is the newest that installs with `--ignore-rust-version` on our
+/// toolchain (every 0.22.x declares a newer rust-version than it needs).
+pub const TRUNK_VERSION: &str = "0.22.1";
+/// Debian's ChromeDriver, used by wasm-bindgen-test-runner.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Debian's Chromium, used by the end-to-end suite.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// A CJK font (Debian's fonts-wqy-microhei), so screenshots of the Chinese interface are legible.
+pub const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+/// Puts `$CARGO_HOME/bin` first on `PATH`, so freshly installed tools are found.
+pub fn prepend_cargo_bin_to_path() {
+    let bin = cargo_home().join("bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = vec![bin];
+    dirs.extend(std::env::split_paths(&path));
+    if let Ok(joined) = std::env::join_paths(dirs) {
+        // SAFETY: xtask is single-threaded here; no other thread reads the environment.
+        unsafe { std::env::set_var("PATH", joined) };
+    }
+}
+
+fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+}
+
+/// The wasm32 target, Trunk, and a wasm-bindgen-cli equal to Cargo.lock's wasm-bindgen.
+pub fn ensure_client_tools(root: &Path) -> anyhow::Result<()> {
+    ensure_wasm_target()?;
+    let bindgen = locked_version(&root.join("Cargo.lock"), "wasm-bindgen")?;
+    let trunk_toml =
+        std::fs::read_to_string(root.join("Trunk.toml")).context("reading Trunk.toml")?;
+    if !trunk_toml.contains(&format!("wasm_bindgen = \"{bindgen}\"")) {
+        bail!("Trunk.toml's [tools] wasm_bindgen must equal Cargo.lock's wasm-bindgen {bindgen}");
+    }
+    if installed_version("trunk", "--version").as_deref() != Some(TRUNK_VERSION) {
+        eprintln!("xtask> installing trunk {TRUNK_VERSION} (about 12 minutes on two cores)");
+        run_cmd(Command::new(cargo_bin()).args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+            "--ignore-rust-version",
+        ]))?;
+    }
+    if installed_version("wasm-bindgen", "--version").as_deref() != Some(bindgen.as_str()) {
+        eprintln!("xtask> installing wasm-bindgen-cli {bindgen} (about 3 minutes)");
+        // Not --locked: its lockfile pins a webpki-roots the registry no longer has.
+        run_cmd(Command::new(cargo_bin()).args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &bindgen,
+            "--force",
+        ]))?;
+    }
+    Ok(())
+}
+
+fn cargo_bin() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+fn ensure_wasm_target() -> anyhow::Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("running rustup (is Rust installed with rustup?)")?;
+    let installed = String::from_utf8_lossy(&out.stdout);
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        run_cmd(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// Chromium and ChromeDriver from Debian's packages.
+pub fn ensure_browser() -> anyhow::Result<()> {
+    if [CHROMIUM, CHROMEDRIVER, CJK_FONT]
+        .iter()
+        .all(|p| Path::new(p).is_file())
+    {
+        return Ok(());
+    }
+    eprintln!("xtask> installing Debian's chromium, chromium-driver and fonts-wqy-microhei");
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        let mut cmd = Command::new(all[0]);
+        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        run_cmd(&mut cmd)
+    };
+    apt(&["update"])?;
+    // A CJK font, so that screenshots of the Chinese interface are readable.
+    apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+        "fonts-wqy-microhei",
+    ])?;
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The version a tool prints as `name x.y.z`, if it runs.
+fn installed_version(tool: &str, flag: &str) -> Option<String> {
+    let out = Command::new(tool).arg(flag).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().nth(1).map(str::to_owned)
+}
+
+/// The version of `package` recorded in Cargo.lock (the first entry of that name).
+pub fn locked_version(lock: &Path, package: &str) -> anyhow::Result<String> {
+    let text =
+        std::fs::read_to_string(lock).with_context(|| format!("reading {}", lock.display()))?;
+    parse_locked_version(&text, package)
+        .with_context(|| format!("{package} is not in {}", lock.display()))
+}
+
+fn parse_locked_version(lock: &str, package: &str) -> Option<String> {
+    let wanted = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == wanted {
+            let version = lines
+                .next()?
+                .trim()
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')?;
+            return Some(version.to_owned());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_locked_version_of_exactly_that_package() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.1\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(
+            parse_locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(parse_locked_version(lock, "trunk"), None);
+    }
+}
