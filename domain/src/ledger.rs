@@ -1,0 +1,489 @@
+//! 编制台帐: the establishment ledger of one unit and the arithmetic every approval must respect.
+//!
+//! Per category: `approved` is the sum of the ledger rows (one per approving document),
+//! `filled` the people in post, `reserved` the posts held by open quota-use slips, and
+//! `vacant = approved - filled - reserved`. The operations the applications cause never let
+//! `filled + reserved` exceed `approved`. Only a ledger row (an establishment decision such as
+//! 核减, or legacy data) can leave a unit over establishment (超编, `filled > approved`); while it
+//! is, no reservation is possible.
+
+use std::collections::BTreeMap;
+
+use crate::date::Date;
+use crate::document_number::DocumentNumber;
+use crate::establishment::EstablishmentCategory;
+use crate::headcount::{Headcount, HeadcountDelta};
+
+/// One row of the ledger (台帐记录): an approving document and the change it made per category.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LedgerRow {
+    /// 文号.
+    pub document: DocumentNumber,
+    /// 发文日期.
+    pub date: Date,
+    /// 文件标题.
+    pub title: String,
+    /// 各类编制增减.
+    pub changes: BTreeMap<EstablishmentCategory, HeadcountDelta>,
+    /// 备注.
+    pub note: Option<String>,
+}
+
+/// The figures of one category (编制情况).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Figures {
+    /// 核定数.
+    pub approved: Headcount,
+    /// 实有数.
+    pub filled: Headcount,
+    /// 已核准未使用.
+    pub reserved: Headcount,
+}
+
+impl Figures {
+    /// 空编: `approved - filled - reserved`, zero when that is negative.
+    pub fn vacant(&self) -> Headcount {
+        self.approved
+            .saturating_sub(self.filled)
+            .saturating_sub(self.reserved)
+    }
+
+    /// 超编数: `filled - approved` when positive.
+    pub fn over_establishment(&self) -> Headcount {
+        self.filled.saturating_sub(self.approved)
+    }
+
+    /// Whether the unit is over establishment in this category (`filled > approved`).
+    pub fn is_over(&self) -> bool {
+        self.filled > self.approved
+    }
+
+    /// The invariant the applications maintain: `filled + reserved <= approved`.
+    pub fn holds_invariant(&self) -> bool {
+        u64::from(self.filled.get()) + u64::from(self.reserved.get())
+            <= u64::from(self.approved.get())
+    }
+}
+
+/// Why a ledger operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    /// Not enough vacant posts to reserve.
+    #[error("{category}: {requested} posts requested but only {vacant} vacant")]
+    InsufficientVacancy {
+        category: EstablishmentCategory,
+        requested: Headcount,
+        vacant: Headcount,
+    },
+    /// Fewer reserved posts than the operation consumes.
+    #[error("{category}: {requested} reserved posts needed but only {reserved} reserved")]
+    NotEnoughReserved {
+        category: EstablishmentCategory,
+        requested: Headcount,
+        reserved: Headcount,
+    },
+    /// Fewer filled posts than the operation frees.
+    #[error("{category}: {requested} filled posts to free but only {filled} filled")]
+    NotEnoughFilled {
+        category: EstablishmentCategory,
+        requested: Headcount,
+        filled: Headcount,
+    },
+    /// A row would make the approved figure negative or overflow.
+    #[error("{category}: row {document} would make the approved figure negative")]
+    NegativeApproved {
+        category: EstablishmentCategory,
+        document: String,
+    },
+    /// A count overflowed.
+    #[error("{category}: count overflow")]
+    Overflow { category: EstablishmentCategory },
+}
+
+impl LedgerError {
+    /// The message in Chinese.
+    pub fn message_zh(&self) -> String {
+        match self {
+            Self::InsufficientVacancy {
+                category,
+                requested,
+                vacant,
+            } => format!(
+                "{}空编不足：申请{}名，空编仅{}名",
+                category.label_zh(),
+                requested,
+                vacant
+            ),
+            Self::NotEnoughReserved {
+                category,
+                requested,
+                reserved,
+            } => format!(
+                "{}已核准未使用编制不足：需要{}名，仅有{}名",
+                category.label_zh(),
+                requested,
+                reserved
+            ),
+            Self::NotEnoughFilled {
+                category,
+                requested,
+                filled,
+            } => format!(
+                "{}实有人数不足：需减少{}名，实有仅{}名",
+                category.label_zh(),
+                requested,
+                filled
+            ),
+            Self::NegativeApproved { category, document } => {
+                format!("{}核定数不能为负：文号{}", category.label_zh(), document)
+            }
+            Self::Overflow { category } => format!("{}人数超出可表示范围", category.label_zh()),
+        }
+    }
+
+    /// The message in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            Self::InsufficientVacancy {
+                category,
+                requested,
+                vacant,
+            } => format!(
+                "{}: not enough vacant posts, {} requested, {} vacant",
+                category.label_en(),
+                requested,
+                vacant
+            ),
+            Self::NotEnoughReserved {
+                category,
+                requested,
+                reserved,
+            } => format!(
+                "{}: not enough reserved posts, {} needed, {} reserved",
+                category.label_en(),
+                requested,
+                reserved
+            ),
+            Self::NotEnoughFilled {
+                category,
+                requested,
+                filled,
+            } => format!(
+                "{}: not enough filled posts, {} to free, {} filled",
+                category.label_en(),
+                requested,
+                filled
+            ),
+            Self::NegativeApproved { category, document } => {
+                format!(
+                    "{}: document {} would make the approved figure negative",
+                    category.label_en(),
+                    document
+                )
+            }
+            Self::Overflow { category } => format!("{}: count overflow", category.label_en()),
+        }
+    }
+}
+
+/// The ledger of one unit. Fields are private so every change goes through a checked operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "UnitLedgerData", into = "UnitLedgerData")]
+pub struct UnitLedger {
+    rows: Vec<LedgerRow>,
+    approved: BTreeMap<EstablishmentCategory, Headcount>,
+    filled: BTreeMap<EstablishmentCategory, Headcount>,
+    reserved: BTreeMap<EstablishmentCategory, Headcount>,
+}
+
+/// The serialised form of [`UnitLedger`]: rows plus the current filled and reserved counts.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct UnitLedgerData {
+    /// 台帐记录.
+    pub rows: Vec<LedgerRow>,
+    /// 实有数 per category.
+    pub filled: BTreeMap<EstablishmentCategory, Headcount>,
+    /// 已核准未使用 per category.
+    pub reserved: BTreeMap<EstablishmentCategory, Headcount>,
+}
+
+impl TryFrom<UnitLedgerData> for UnitLedger {
+    type Error = LedgerError;
+    fn try_from(d: UnitLedgerData) -> Result<Self, Self::Error> {
+        UnitLedger::from_parts(d.rows, d.filled, d.reserved)
+    }
+}
+
+impl From<UnitLedger> for UnitLedgerData {
+    fn from(l: UnitLedger) -> Self {
+        UnitLedgerData {
+            rows: l.rows,
+            filled: l.filled,
+            reserved: l.reserved,
+        }
+    }
+}
+
+impl UnitLedger {
+    /// An empty ledger.
+    pub fn new() -> UnitLedger {
+        UnitLedger::default()
+    }
+
+    /// Rebuilds a ledger from stored parts. The rows must never take an approved figure below
+    /// zero; filled and reserved are taken as stored (legacy data may be over establishment).
+    pub fn from_parts(
+        rows: Vec<LedgerRow>,
+        filled: BTreeMap<EstablishmentCategory, Headcount>,
+        reserved: BTreeMap<EstablishmentCategory, Headcount>,
+    ) -> Result<UnitLedger, LedgerError> {
+        let mut ledger = UnitLedger {
+            rows: Vec::new(),
+            approved: BTreeMap::new(),
+            filled,
+            reserved,
+        };
+        for row in rows {
+            ledger.add_row(row)?;
+        }
+        Ok(ledger)
+    }
+
+    /// Records an approving document and applies its changes to the approved figures.
+    /// Refused if an approved figure would become negative.
+    pub fn add_row(&mut self, row: LedgerRow) -> Result<(), LedgerError> {
+        let mut next = self.approved.clone();
+        for (category, delta) in &row.changes {
+            let current = next.get(category).copied().unwrap_or_default();
+            let value =
+                current
+                    .checked_apply(*delta)
+                    .ok_or_else(|| LedgerError::NegativeApproved {
+                        category: *category,
+                        document: row.document.to_string(),
+                    })?;
+            next.insert(*category, value);
+        }
+        self.approved = next;
+        self.rows.push(row);
+        Ok(())
+    }
+
+    /// The rows, in the order they were recorded.
+    pub fn rows(&self) -> &[LedgerRow] {
+        &self.rows
+    }
+
+    /// The current figures of a category.
+    pub fn figures(&self, category: EstablishmentCategory) -> Figures {
+        let get = |m: &BTreeMap<_, Headcount>| m.get(&category).copied().unwrap_or_default();
+        Figures {
+            approved: get(&self.approved),
+            filled: get(&self.filled),
+            reserved: get(&self.reserved),
+        }
+    }
+
+    /// The figures of every category that has any posts or people.
+    pub fn all_figures(&self) -> Vec<(EstablishmentCategory, Figures)> {
+        EstablishmentCategory::ALL
+            .iter()
+            .map(|c| (*c, self.figures(*c)))
+            .filter(|(_, f)| *f != Figures::default())
+            .collect()
+    }
+
+    /// Checks that `count` posts could be reserved now.
+    pub fn check_reserve(
+        &self,
+        category: EstablishmentCategory,
+        count: Headcount,
+    ) -> Result<(), LedgerError> {
+        let f = self.figures(category);
+        if count > f.vacant() {
+            return Err(LedgerError::InsufficientVacancy {
+                category,
+                requested: count,
+                vacant: f.vacant(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Reserves `count` vacant posts (quota-use approval).
+    pub fn reserve(
+        &mut self,
+        category: EstablishmentCategory,
+        count: Headcount,
+    ) -> Result<(), LedgerError> {
+        self.check_reserve(category, count)?;
+        let f = self.figures(category);
+        let reserved = f
+            .reserved
+            .checked_add(count)
+            .ok_or(LedgerError::Overflow { category })?;
+        self.reserved.insert(category, reserved);
+        Ok(())
+    }
+
+    /// Checks that `count` reserved posts exist to be filled or released.
+    pub fn check_reserved(
+        &self,
+        category: EstablishmentCategory,
+        count: Headcount,
+    ) -> Result<(), LedgerError> {
+        let f = self.figures(category);
+        if count > f.reserved {
+            return Err(LedgerError::NotEnoughReserved {
+                category,
+                requested: count,
+                reserved: f.reserved,
+            });
+        }
+        Ok(())
+    }
+
+    /// Turns `count` reserved posts into filled ones (onboarding approval).
+    pub fn fill_reserved(
+        &mut self,
+        category: EstablishmentCategory,
+        count: Headcount,
+    ) -> Result<(), LedgerError> {
+        self.check_reserved(category, count)?;
+        let f = self.figures(category);
+        let filled = f
+            .filled
+            .checked_add(count)
+            .ok_or(LedgerError::Overflow { category })?;
+        self.reserved
+            .insert(category, f.reserved.saturating_sub(count));
+        self.filled.insert(category, filled);
+        Ok(())
+    }
+
+    /// Releases `count` reserved posts (a slip expired, was withdrawn or only partly used).
+    pub fn release_reserved(
+        &mut self,
+        category: EstablishmentCategory,
+        count: Headcount,
+    ) -> Result<(), LedgerError> {
+        self.check_reserved(category, count)?;
+        let f = self.figures(category);
+        self.reserved
+            .insert(category, f.reserved.saturating_sub(count));
+        Ok(())
+    }
+
+    /// Checks that `count` filled posts exist to be freed.
+    pub fn check_filled(
+        &self,
+        category: EstablishmentCategory,
+        count: Headcount,
+    ) -> Result<(), LedgerError> {
+        let f = self.figures(category);
+        if count > f.filled {
+            return Err(LedgerError::NotEnoughFilled {
+                category,
+                requested: count,
+                filled: f.filled,
+            });
+        }
+        Ok(())
+    }
+
+    /// Frees `count` filled posts (offboarding approval).
+    pub fn free_filled(
+        &mut self,
+        category: EstablishmentCategory,
+        count: Headcount,
+    ) -> Result<(), LedgerError> {
+        self.check_filled(category, count)?;
+        let f = self.figures(category);
+        self.filled.insert(category, f.filled.saturating_sub(count));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ADMIN: EstablishmentCategory = EstablishmentCategory::Administrative;
+
+    fn row(doc: &str, delta: i32) -> LedgerRow {
+        LedgerRow {
+            document: DocumentNumber::parse(doc).unwrap(),
+            date: Date::parse("2018-03-19").unwrap(),
+            title: "关于核定编制的批复".into(),
+            changes: BTreeMap::from([(ADMIN, HeadcountDelta::new(delta))]),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn approved_is_the_sum_of_rows() {
+        let mut l = UnitLedger::new();
+        l.add_row(row("天机编发〔2018〕1号", 10)).unwrap();
+        l.add_row(row("天机编发〔2019〕2号", -2)).unwrap();
+        assert_eq!(l.figures(ADMIN).approved, Headcount::new(8));
+        assert!(matches!(
+            l.add_row(row("天机编发〔2019〕3号", -9)),
+            Err(LedgerError::NegativeApproved { .. })
+        ));
+        assert_eq!(l.rows().len(), 2);
+        assert_eq!(
+            l.figures(EstablishmentCategory::Logistics),
+            Figures::default()
+        );
+    }
+
+    #[test]
+    fn reserve_fill_free_release() {
+        let mut l = UnitLedger::new();
+        l.add_row(row("天机编发〔2018〕1号", 3)).unwrap();
+        l.reserve(ADMIN, Headcount::new(2)).unwrap();
+        assert_eq!(l.figures(ADMIN).vacant(), Headcount::ONE);
+        let e = l.reserve(ADMIN, Headcount::new(2)).unwrap_err();
+        assert_eq!(e.message_zh(), "行政编制空编不足：申请2名，空编仅1名");
+        l.fill_reserved(ADMIN, Headcount::ONE).unwrap();
+        l.release_reserved(ADMIN, Headcount::ONE).unwrap();
+        assert!(l.fill_reserved(ADMIN, Headcount::ONE).is_err());
+        let f = l.figures(ADMIN);
+        assert_eq!(
+            (
+                f.approved.get(),
+                f.filled.get(),
+                f.reserved.get(),
+                f.vacant().get()
+            ),
+            (3, 1, 0, 2)
+        );
+        l.free_filled(ADMIN, Headcount::ONE).unwrap();
+        assert!(l.free_filled(ADMIN, Headcount::ONE).is_err());
+    }
+
+    #[test]
+    fn reduction_can_leave_a_unit_over_establishment_and_blocks_reservations() {
+        let mut l = UnitLedger::new();
+        l.add_row(row("天机编发〔2018〕1号", 2)).unwrap();
+        l.reserve(ADMIN, Headcount::new(2)).unwrap();
+        l.fill_reserved(ADMIN, Headcount::new(2)).unwrap();
+        l.add_row(row("天机编发〔2020〕5号", -1)).unwrap();
+        let f = l.figures(ADMIN);
+        assert!(f.is_over());
+        assert_eq!(f.over_establishment(), Headcount::ONE);
+        assert_eq!(f.vacant(), Headcount::ZERO);
+        assert!(l.reserve(ADMIN, Headcount::ONE).is_err());
+    }
+
+    #[test]
+    fn serde_round_trip_recomputes_approved() {
+        let mut l = UnitLedger::new();
+        l.add_row(row("天机编发〔2018〕1号", 5)).unwrap();
+        l.reserve(ADMIN, Headcount::new(2)).unwrap();
+        let json = serde_json::to_string(&l).unwrap();
+        let back: UnitLedger = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, l);
+        assert!(json.contains("\"administrative\""));
+    }
+}
