@@ -28,6 +28,8 @@ labelled_enum! {
         NumberingPrefix => "numbering_prefix", "编号前缀", "numbering prefix";
         Year => "year", "年份", "year";
         Sequence => "sequence", "序号", "sequence number";
+        Role => "role", "角色", "role";
+        Scope => "scope", "管理范围", "scope";
     }
 }
 

@@ -237,11 +237,16 @@ impl UnitLedger {
         filled: BTreeMap<EstablishmentCategory, Headcount>,
         reserved: BTreeMap<EstablishmentCategory, Headcount>,
     ) -> Result<UnitLedger, LedgerError> {
+        // Normal form: a category with no filled or reserved post has no entry, so that two
+        // ledgers with the same figures compare equal however they were built.
+        let nonzero = |map: BTreeMap<EstablishmentCategory, Headcount>| {
+            map.into_iter().filter(|(_, n)| !n.is_zero()).collect()
+        };
         let mut ledger = UnitLedger {
             rows: Vec::new(),
             approved: BTreeMap::new(),
-            filled,
-            reserved,
+            filled: nonzero(filled),
+            reserved: nonzero(reserved),
         };
         for row in rows {
             ledger.add_row(row)?;

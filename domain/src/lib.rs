@@ -12,6 +12,7 @@
 //! - the rules: [`ledger`] (编制台帐 arithmetic), [`registry`] (one person, one post), [`slip`]
 //!   (numbering and validity), [`application`] (lifecycle and deadlines), [`calendar`] (working
 //!   days), [`book`] (the effects of approvals on one unit, all-or-nothing).
+//! - access: [`access`] (what a role with its scope may read and do).
 //! - signing: [`payload`] (what each application asks), [`envelope`] (the signed envelope),
 //!   [`canonical`] (RFC 8785 canonical bytes, SHA-256, base64url).
 #![forbid(unsafe_code)]
@@ -19,6 +20,7 @@
 #[macro_use]
 mod macros;
 
+pub mod access;
 pub mod application;
 pub mod book;
 pub mod calendar;
@@ -46,6 +48,7 @@ pub mod role;
 pub mod slip;
 pub mod unit;
 
+pub use access::{Grant, Scope};
 pub use application::{
     Action, ApplicationKind, ApplicationStatus, Deadline, Lifecycle, TransitionError,
 };

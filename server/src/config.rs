@@ -30,6 +30,27 @@ pub struct Config {
     pub rp_id: String,
     /// Logging.
     pub log: LogConfig,
+    /// Demo data loaded into an empty database at start (`cargo xtask run` asks for it);
+    /// absent, as in production, nothing is loaded.
+    #[serde(default)]
+    pub demo: Option<DemoConfig>,
+}
+
+/// Which demo city to generate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoConfig {
+    /// `tiny`, `small`, `medium` or `full`.
+    pub size: String,
+    /// The generator's seed: the same seed gives the same city.
+    #[serde(default = "default_demo_seed")]
+    pub seed: u64,
+}
+
+/// The seed used when none is configured.
+pub const DEFAULT_DEMO_SEED: u64 = 2018;
+
+fn default_demo_seed() -> u64 {
+    DEFAULT_DEMO_SEED
 }
 
 /// How the server logs.
@@ -62,6 +83,7 @@ impl Default for Config {
                 format: LogFormat::Text,
                 filter: "info".into(),
             },
+            demo: None,
         }
     }
 }
@@ -117,6 +139,12 @@ mod tests {
             assert_eq!(config.log.format, LogFormat::Json);
             assert_eq!(config.log.filter, "debug");
             assert_eq!(config.rp_id, "localhost");
+            assert_eq!(config.demo, None);
+            jail.set_env("APP_DEMO__SIZE", "tiny");
+            let config: Config =
+                Config::figment(std::path::Path::new("staffing.toml")).extract()?;
+            let demo = config.demo.expect("APP_DEMO__SIZE asks for demo data");
+            assert_eq!((demo.size.as_str(), demo.seed), ("tiny", DEFAULT_DEMO_SEED));
             Ok(())
         });
     }

@@ -4,8 +4,11 @@
 //! webauthn-rs). It is the authority on every figure of the ledger.
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo_data;
 pub mod error;
 pub mod routes;
 pub mod startup;

@@ -41,6 +41,9 @@ impl Application {
     /// Opens and migrates the database and binds the listener (`port = 0` picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let pool = crate::db::open(&config.database_path()).await?;
+        if let Some(demo) = &config.demo {
+            crate::demo_data::seed_if_empty(&pool, demo).await?;
+        }
         let listener = TcpListener::bind((config.host, config.port))
             .await
             .with_context(|| format!("binding {}:{}", config.host, config.port))?;

@@ -79,14 +79,18 @@ fn has_extension(path: &str) -> bool {
 }
 
 /// `true` for names such as `app-3f2a…9c_bg.wasm` or `boot-0123456789abcdef.js`: a run of at
-/// least 16 hexadecimal digits after a dash, as Trunk and `xtask` write them.
+/// least [`MIN_HASH_DIGITS`] hexadecimal digits after a dash, as Trunk and `xtask` write them.
+/// Trunk prints its 64-bit hash without leading zeros, so a hash may be shorter than 16 digits.
 pub fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.split('-').skip(1).any(|part| {
         let hex = part.chars().take_while(char::is_ascii_hexdigit).count();
-        hex >= 16
+        hex >= MIN_HASH_DIGITS
     })
 }
+
+/// Fewest hexadecimal digits taken for a content hash (Trunk's is 16 less its leading zeros).
+pub const MIN_HASH_DIGITS: usize = 12;
 
 /// Middleware: security headers on every response and a cache policy by kind of path.
 pub async fn headers(request: Request, next: Next) -> Response {
@@ -131,6 +135,8 @@ mod tests {
         assert!(is_content_hashed("/app-7b1d0c5e2f3a4b6c_bg.wasm"));
         assert!(is_content_hashed("/main-0123456789abcdef.css"));
         assert!(is_content_hashed("/boot-0123456789abcdef.js"));
+        // Seen from Trunk: a hash with its leading zero dropped.
+        assert!(is_content_hashed("/app-cbf46cc430a2c0f.js"));
         assert!(!is_content_hashed("/index.html"));
         assert!(!is_content_hashed("/sw.js"));
         assert!(!is_content_hashed("/manifest.webmanifest"));

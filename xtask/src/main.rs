@@ -38,8 +38,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  run [--port N] [--data-dir DIR] [--origin URL]
-                 install missing tools, build the client in release, start the server
+  run [--port N] [--data-dir DIR] [--origin URL] [--demo SIZE]
+                 install missing tools, build the client in release, start the server;
+                 an empty database gets a demo city (tiny|small|medium|full, default
+                 medium; --demo none for no demo data)
   test           install missing tools, then formatting, lints, unit tests, browser tests
                  of the client, and the end-to-end suite in tests/
   build-client [--release]
@@ -183,12 +185,14 @@ fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let mut port: Option<String> = None;
     let mut data_dir: Option<String> = None;
     let mut origin: Option<String> = None;
+    let mut demo: Option<String> = Some("medium".to_owned());
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let slot = match arg.as_str() {
             "--port" => &mut port,
             "--data-dir" => &mut data_dir,
             "--origin" => &mut origin,
+            "--demo" => &mut demo,
             other => bail!("unknown option `{other}` for `run`\n{USAGE}"),
         };
         *slot = Some(
@@ -213,6 +217,12 @@ fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     }
     if let Some(origin) = &origin {
         server.env("APP_PUBLIC_ORIGIN", origin);
+    }
+    match demo.as_deref() {
+        None | Some("none") => {}
+        Some(size) => {
+            server.env("APP_DEMO__SIZE", size);
+        }
     }
     run_cmd(&mut server)
 }

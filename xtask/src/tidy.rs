@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 
-const CRATES: &[&str] = &["app", "domain", "protocol", "server", "tests", "xtask"];
+const CRATES: &[&str] = &[
+    "app", "demo", "domain", "protocol", "server", "tests", "xtask",
+];
 
 /// Fails with the list of files that break a convention.
 pub fn check(root: &Path) -> anyhow::Result<()> {

@@ -1,5 +1,7 @@
 //! The embedded SQLite database: connection pool, pragmas and migrations compiled into the binary.
 
+pub mod certificates;
+
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
@@ -12,11 +14,19 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 /// The migrations, in order. Add a file to `server/migrations/` and a line here; never edit
 /// a migration that has shipped.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "certificates",
+        include_str!("../../migrations/0002_certificates.sql"),
+    ),
+    (3, "audit", include_str!("../../migrations/0003_audit.sql")),
+];
 
 /// Migrations embedded with `include_str!`, so the binary needs no files beside it and the
 /// build needs no sqlx proc-macros.
