@@ -4,6 +4,8 @@
 //! client convert them to `domain` types at the edge.
 #![forbid(unsafe_code)]
 
+pub mod identity;
+
 use serde::{Deserialize, Serialize};
 
 /// Path of the health endpoint, shared so that neither side spells it twice.

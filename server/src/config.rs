@@ -30,10 +30,67 @@ pub struct Config {
     pub rp_id: String,
     /// Logging.
     pub log: LogConfig,
+    /// Security keys, sessions and signed applications.
+    #[serde(default)]
+    pub identity: IdentityConfig,
     /// Demo data loaded into an empty database at start (`cargo xtask run` asks for it);
     /// absent, as in production, nothing is loaded.
     #[serde(default)]
     pub demo: Option<DemoConfig>,
+}
+
+/// Which security keys are accepted, and for how long things stay valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IdentityConfig {
+    /// `production`: only keys whose attestation chains to one of `attestation_cas`;
+    /// `demo`: any authenticator (Chrome's virtual authenticator, DevTools' WebAuthn emulation).
+    pub attestation: AttestationMode,
+    /// The vendor or FIDO-metadata roots accepted in production.
+    pub attestation_cas: Vec<AttestationCaConfig>,
+    /// How long a signed application may wait offline before it is refused.
+    pub offline_window_days: u32,
+    /// A session ends after this long without a request…
+    pub session_idle_minutes: u32,
+    /// …and after this long in any case.
+    pub session_absolute_hours: u32,
+    /// How long an enrolment code can be used.
+    pub enrolment_code_hours: u32,
+    /// Enrolment and sign-in requests allowed per client address per minute.
+    pub rate_limit_per_minute: u32,
+}
+
+/// Whether authenticators must prove their make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttestationMode {
+    Production,
+    Demo,
+}
+
+/// One accepted attestation root and the authenticator models (AAGUIDs) it vouches for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttestationCaConfig {
+    /// PEM file of the root certificate.
+    pub pem: PathBuf,
+    /// AAGUIDs (UUID form) of the accepted models.
+    pub aaguids: Vec<String>,
+    /// What it is, for the logs.
+    pub description: String,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self {
+            attestation: AttestationMode::Production,
+            attestation_cas: Vec::new(),
+            offline_window_days: 30,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            enrolment_code_hours: 72,
+            rate_limit_per_minute: 30,
+        }
+    }
 }
 
 /// Which demo city to generate.
@@ -83,6 +140,7 @@ impl Default for Config {
                 format: LogFormat::Text,
                 filter: "info".into(),
             },
+            identity: IdentityConfig::default(),
             demo: None,
         }
     }

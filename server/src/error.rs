@@ -15,6 +15,18 @@ pub enum ApiError {
     BadRequest(String),
     #[error("service unavailable: {0}")]
     Unavailable(&'static str),
+    /// No valid session.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Signed in, but the role or scope does not allow it (or a CSRF/origin check failed).
+    #[error("forbidden: {code}")]
+    Forbidden { code: &'static str, message: String },
+    /// A request the rules refuse, with its own stable code.
+    #[error("refused: {code}")]
+    Refused { code: &'static str, message: String },
+    /// Too many enrolment or sign-in attempts from one address.
+    #[error("rate limited")]
+    RateLimited,
     /// Anything unexpected: logged with its cause, answered as a bare 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -27,6 +39,10 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -37,6 +53,11 @@ impl ApiError {
             ApiError::NotFound => ("not_found", "请求的资源不存在".to_owned()),
             ApiError::BadRequest(detail) => ("bad_request", format!("请求内容无效：{detail}")),
             ApiError::Unavailable(what) => ("unavailable", format!("服务暂不可用：{what}")),
+            ApiError::Unauthenticated => ("unauthenticated", "请先使用安全密钥登录".to_owned()),
+            ApiError::Forbidden { code, message } | ApiError::Refused { code, message } => {
+                (*code, message.clone())
+            }
+            ApiError::RateLimited => ("rate_limited", "尝试次数过多，请稍后再试".to_owned()),
             ApiError::Internal(_) => ("internal", "服务器内部错误，请稍后重试".to_owned()),
         };
         ErrorBody {
@@ -52,6 +73,28 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{cause:#}"), "internal error");
         }
         (self.status(), Json(self.body())).into_response()
+    }
+}
+
+/// Shorthand for a 403 with its code and Chinese message.
+pub fn forbidden(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::Forbidden {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Shorthand for a 422 with its code and Chinese message.
+pub fn refused(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::Refused {
+        code,
+        message: message.into(),
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::Internal(anyhow::Error::new(error).context("database"))
     }
 }
 
@@ -74,11 +117,20 @@ mod tests {
             ApiError::NotFound,
             ApiError::BadRequest("x".into()),
             ApiError::Unavailable("db"),
+            ApiError::Unauthenticated,
+            ApiError::RateLimited,
             ApiError::Internal(anyhow::anyhow!("x")),
         ]
         .iter()
         .map(|e| e.body().code)
         .collect();
-        assert_eq!(codes.len(), 4);
+        assert_eq!(codes.len(), 6);
+        let doc = include_str!("../../docs/API.md");
+        for code in &codes {
+            assert!(
+                doc.contains(&format!("| `{code}` |")),
+                "{code} is missing from docs/API.md"
+            );
+        }
     }
 }

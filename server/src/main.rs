@@ -11,6 +11,9 @@ commands:
   seed [--size S] [--seed N] [--json]
                            generate a demo city (tiny|small|medium|full, default medium) and
                            load it into the configured, empty database
+  create-holder --login L --name N --role R --scope S [--json]
+                           register a key holder (e.g. the first bureau_admin, scope
+                           region:620500) and print their one-time enrolment link and code
   verify-audit [--json]    walk the audit log's hash chain; exit 1 at the first broken link
   help                     this text
 ";
@@ -23,6 +26,7 @@ async fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         None | Some("serve") => serve(config).await,
         Some("seed") => seed(config, &args[1..]).await,
+        Some("create-holder") => create_holder(config, &args[1..]).await,
         Some("verify-audit") => verify_audit(config, args.iter().any(|a| a == "--json")).await,
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -110,4 +114,52 @@ async fn verify_audit(config: Config, as_json: bool) -> anyhow::Result<()> {
             std::process::exit(1);
         }
     }
+}
+
+async fn create_holder(config: Config, args: &[String]) -> anyhow::Result<()> {
+    let (mut login, mut name, mut role, mut scope) = (None, None, None, None);
+    let mut as_json = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let slot = match arg.as_str() {
+            "--login" => &mut login,
+            "--name" => &mut name,
+            "--role" => &mut role,
+            "--scope" => &mut scope,
+            "--json" => {
+                as_json = true;
+                continue;
+            }
+            other => bail!("unknown option `{other}` for `create-holder`\n{USAGE}"),
+        };
+        *slot = Some(
+            it.next()
+                .with_context(|| format!("{arg} needs a value"))?
+                .clone(),
+        );
+    }
+    let new = protocol::identity::NewHolder {
+        login: login.context("--login is required")?,
+        name: name.context("--name is required")?,
+        role: role.context("--role is required")?,
+        scope: scope.context("--scope is required")?,
+    };
+    let pool = server::db::open(&config.database_path()).await?;
+    let created = server::identity::create_holder(&pool, &new, &config).await?;
+    pool.close().await;
+    if as_json {
+        println!("{}", serde_json::to_string(&created)?);
+    } else {
+        println!(
+            "created {} ({}, {}, {})\nenrolment link: {}\none-time code:  {}\nvalid until:    {}",
+            created.holder.login,
+            created.holder.name,
+            created.holder.role,
+            created.holder.scope,
+            created.enrolment_link,
+            created.enrolment_code,
+            created.expires_at
+        );
+    }
+    Ok(())
 }

@@ -12,6 +12,7 @@ use crate::startup::AppState;
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
+        .merge(crate::identity::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 

@@ -28,6 +28,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct AppState {
     pub pool: SqlitePool,
     pub config: Arc<Config>,
+    pub identity: Arc<crate::identity::IdentityState>,
 }
 
 /// A server that has opened its database and bound its port, ready to run.
@@ -38,8 +39,9 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens and migrates the database and binds the listener (`port = 0` picks a free port).
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    /// Opens and migrates the database and binds the listener (`port = 0` picks a free port;
+    /// a `public_origin` ending in `:0` then takes the bound port, as tests want).
+    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
         let pool = crate::db::open(&config.database_path()).await?;
         if let Some(demo) = &config.demo {
             crate::demo_data::seed_if_empty(&pool, demo).await?;
@@ -48,6 +50,10 @@ impl Application {
             .await
             .with_context(|| format!("binding {}:{}", config.host, config.port))?;
         let address = listener.local_addr().context("reading the bound address")?;
+        if let Some(base) = config.public_origin.strip_suffix(":0") {
+            config.public_origin = format!("{base}:{}", address.port());
+        }
+        let identity = crate::identity::state(&config)?;
         if !config.static_dir.join("index.html").is_file() {
             tracing::warn!(
                 dir = %config.static_dir.display(),
@@ -60,6 +66,7 @@ impl Application {
             state: AppState {
                 pool,
                 config: Arc::new(config),
+                identity,
             },
         })
     }
@@ -82,10 +89,13 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let pool = self.state.pool.clone();
-        axum::serve(self.listener, router(self.state))
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            self.listener,
+            router(self.state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
         pool.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -29,6 +29,37 @@ struct Running {
 impl TestServer {
     /// Starts a server on a free port with a new, empty database.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(None).await
+    }
+
+    /// Starts a server whose new database holds the tiny demo city (seed 2018): a dozen units
+    /// of 天水市, 秦州区 and 张家川 with about 150 people.
+    pub async fn start_with_demo() -> anyhow::Result<Self> {
+        Self::start_with(Some(server::config::DemoConfig {
+            size: "tiny".into(),
+            seed: server::config::DEFAULT_DEMO_SEED,
+        }))
+        .await
+    }
+
+    /// Starts a server with the tiny demo city and the configuration changed by `edit`.
+    pub async fn start_configured(edit: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
+        let mut server = Self::stopped(Some(server::config::DemoConfig {
+            size: "tiny".into(),
+            seed: server::config::DEFAULT_DEMO_SEED,
+        }))?;
+        edit(&mut server.config);
+        server.start_again().await?;
+        Ok(server)
+    }
+
+    async fn start_with(demo: Option<server::config::DemoConfig>) -> anyhow::Result<Self> {
+        let mut server = Self::stopped(demo)?;
+        server.start_again().await?;
+        Ok(server)
+    }
+
+    fn stopped(demo: Option<server::config::DemoConfig>) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir().context("creating a data directory")?;
         let config = Config {
             port: 0,
@@ -38,15 +69,31 @@ impl TestServer {
                 format: LogFormat::Text,
                 filter: "warn".into(),
             },
+            demo,
+            // Taken over by the bound port (see `Application::build`).
+            public_origin: "http://localhost:0".into(),
+            identity: server::config::IdentityConfig {
+                attestation: server::config::AttestationMode::Demo,
+                ..server::config::IdentityConfig::default()
+            },
             ..Config::default()
         };
-        let mut server = Self {
+        Ok(Self {
             config,
             running: None,
             _data_dir: data_dir,
-        };
-        server.start_again().await?;
-        Ok(server)
+        })
+    }
+
+    /// The server's configuration (port and origin as bound).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Opens a second connection pool on the server's database (SQLite in WAL mode allows it),
+    /// for a test to arrange or inspect records directly.
+    pub async fn database(&self) -> anyhow::Result<sqlx::SqlitePool> {
+        server::db::open(&self.config.database_path()).await
     }
 
     /// The port, fixed at the first start.

@@ -222,6 +222,8 @@ fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         None | Some("none") => {}
         Some(size) => {
             server.env("APP_DEMO__SIZE", size);
+            // The demo accepts any authenticator, so Chrome's WebAuthn emulation works.
+            server.env("APP_IDENTITY__ATTESTATION", "demo");
         }
     }
     run_cmd(&mut server)

@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0002_certificates.sql"),
     ),
     (3, "audit", include_str!("../../migrations/0003_audit.sql")),
+    (
+        4,
+        "identity",
+        include_str!("../../migrations/0004_identity.sql"),
+    ),
 ];
 
 /// Migrations embedded with `include_str!`, so the binary needs no files beside it and the

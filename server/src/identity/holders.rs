@@ -1,0 +1,242 @@
+//! Key holders (使用人员): who they are, their role and scope, and the one-time enrolment code
+//! with which they register a security key.
+
+use anyhow::Context;
+use axum::Json;
+use axum::extract::State;
+use domain::{Grant, Region, Role, Scope};
+use protocol::identity::{HolderCreated, HolderInfo, NewHolder};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use crate::audit::{self, Entry};
+use crate::config::Config;
+use crate::error::{ApiError, refused};
+use crate::identity::session::Session;
+use crate::startup::AppState;
+
+/// Length of an enrolment code: 16 characters from an alphabet without look-alikes.
+const CODE_LENGTH: usize = 16;
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A key holder with their grant, as the server uses them.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub info: HolderInfo,
+    pub grant: Grant,
+}
+
+/// Reads a holder by id.
+pub async fn load(conn: &mut SqliteConnection, id: &str) -> anyhow::Result<Option<Holder>> {
+    let Some(row) = sqlx::query("SELECT id, login, name, role, scope FROM key_holder WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .context("reading a key holder")?
+    else {
+        return Ok(None);
+    };
+    let info = HolderInfo {
+        id: row.try_get("id")?,
+        login: row.try_get("login")?,
+        name: row.try_get("name")?,
+        role: row.try_get("role")?,
+        scope: row.try_get("scope")?,
+    };
+    let grant = grant_of(&info.role, &info.scope)
+        .map_err(|e| anyhow::anyhow!("stored grant is invalid: {}", e.message_en()))?;
+    Ok(Some(Holder { info, grant }))
+}
+
+fn grant_of(role: &str, scope: &str) -> Result<Grant, domain::ValidationError> {
+    let role = Role::from_code(role).ok_or(domain::ValidationError::Format {
+        field: domain::Field::Role,
+        expected: "unit_clerk、supervisor、bureau_reviewer、bureau_admin 或 coordinator",
+    })?;
+    Grant::new(role, scope.parse::<Scope>()?)
+}
+
+/// The region a scope lies in (a unit's region for unit and department scopes).
+pub async fn region_of(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+) -> anyhow::Result<Option<Region>> {
+    match scope {
+        Scope::Region(region) => Ok(Some(*region)),
+        Scope::Unit(id) | Scope::Department(id) => {
+            let code: Option<String> = sqlx::query_scalar("SELECT region FROM unit WHERE id = ?")
+                .bind(id.as_str())
+                .fetch_optional(&mut *conn)
+                .await
+                .context("reading a unit's region")?;
+            Ok(code.as_deref().and_then(Region::from_division_code))
+        }
+    }
+}
+
+fn enrolment_code() -> anyhow::Result<String> {
+    let mut bytes = [0u8; CODE_LENGTH];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("the system random source failed: {e}"))?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
+        .collect())
+}
+
+/// Normalises a code as typed: spaces and dashes dropped, upper case.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Creates a key holder and a one-time enrolment code (kept only as its hash), audited with
+/// `actor` (`None` for the server's CLI). The login must be new; the scope's unit must exist.
+pub async fn create_holder_as(
+    pool: &SqlitePool,
+    new: &NewHolder,
+    config: &Config,
+    actor: Option<(&str, &str)>,
+) -> Result<HolderCreated, ApiError> {
+    let grant =
+        grant_of(&new.role, &new.scope).map_err(|e| refused("holder_invalid", e.message_zh()))?;
+    let login = new.login.trim();
+    let name = new.name.trim();
+    if login.is_empty()
+        || login.len() > 64
+        || !login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
+    {
+        return Err(refused(
+            "holder_invalid",
+            "登录名：须为1至64位字母、数字或 - _ . @",
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 32 {
+        return Err(refused("holder_invalid", "姓名：不能为空，且不超过32个字"));
+    }
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting to create a holder")?;
+    if region_of(&mut tx, grant.scope()).await?.is_none() {
+        return Err(refused("unit_unknown", "管理范围：所指单位不存在"));
+    }
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM key_holder WHERE login = ?")
+        .bind(login)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("checking the login")?;
+    if taken.is_some() {
+        return Err(refused("login_taken", format!("登录名：{login} 已被使用")));
+    }
+    let id = webauthn_rs::prelude::Uuid::new_v4().to_string();
+    let now = crate::clock::now();
+    sqlx::query("INSERT INTO key_holder (id, login, name, role, scope, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(&id)
+        .bind(login)
+        .bind(name)
+        .bind(grant.role().code())
+        .bind(grant.scope().to_string())
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await
+        .context("writing the holder")?;
+    let code = enrolment_code()?;
+    let expires = now.unix_seconds() + i64::from(config.identity.enrolment_code_hours) * 3600;
+    sqlx::query("INSERT INTO enrolment_code (code_hash, holder_id, expires_at) VALUES (?, ?, ?)")
+        .bind(super::hash_secret(&code))
+        .bind(&id)
+        .bind(expires)
+        .execute(&mut *tx)
+        .await
+        .context("writing the enrolment code")?;
+    audit::append(
+        &mut tx,
+        Entry {
+            actor: actor.map(|a| a.0),
+            credential: actor.map(|a| a.1),
+            action: "holder.create",
+            target: &format!("holder:{id}"),
+            detail: serde_json::json!({ "role": grant.role().code(), "scope": grant.scope().to_string() }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await.context("committing the holder")?;
+    let expires_at = domain::Timestamp::from_unix_seconds(expires)
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    let origin = config.public_origin.trim_end_matches('/');
+    Ok(HolderCreated {
+        holder: HolderInfo {
+            id,
+            login: login.to_owned(),
+            name: name.to_owned(),
+            role: grant.role().code().to_owned(),
+            scope: grant.scope().to_string(),
+        },
+        enrolment_link: format!("{origin}/enrol?code={code}"),
+        enrolment_code: code,
+        expires_at,
+    })
+}
+
+/// [`create_holder_as`] by the server itself (CLI, tests): the first bureau administrator is
+/// created this way.
+pub async fn create_holder(
+    pool: &SqlitePool,
+    new: &NewHolder,
+    config: &Config,
+) -> anyhow::Result<HolderCreated> {
+    create_holder_as(pool, new, config, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.body().code, e.body().message))
+}
+
+/// `POST /api/holders`: a bureau administrator creates a key holder within their region.
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Json(new): Json<NewHolder>,
+) -> Result<Json<HolderCreated>, ApiError> {
+    let scope: Scope = new
+        .scope
+        .parse()
+        .map_err(|e: domain::ValidationError| refused("holder_invalid", e.message_zh()))?;
+    let mut conn = state.pool.acquire().await.context("taking a connection")?;
+    let region = region_of(&mut conn, &scope)
+        .await?
+        .ok_or_else(|| refused("unit_unknown", "管理范围：所指单位不存在"))?;
+    drop(conn);
+    if !session.holder.grant.may_administer(region) {
+        return Err(crate::error::forbidden(
+            "out_of_scope",
+            "只有本行政区划的编办管理员可以备案使用人员",
+        ));
+    }
+    let created = create_holder_as(
+        &state.pool,
+        &new,
+        &state.config,
+        Some((&session.holder.info.id, &session.credential_id_b64)),
+    )
+    .await?;
+    Ok(Json(created))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_long_unambiguous_and_normalised() {
+        let code = enrolment_code().unwrap();
+        assert_eq!(code.len(), CODE_LENGTH);
+        assert!(code.bytes().all(|b| CODE_ALPHABET.contains(&b)));
+        assert_ne!(code, enrolment_code().unwrap());
+        assert_eq!(normalise_code(" ab12-cd34 "), "AB12CD34");
+    }
+}

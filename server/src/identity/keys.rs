@@ -1,0 +1,550 @@
+//! The WebAuthn ceremonies: enrolling a security key with a one-time code, signing in with it,
+//! and revoking it. Ceremony state lives server-side (table `ceremony`), is used once and
+//! expires after five minutes.
+//!
+//! Attestation: in `production` mode only authenticators whose attestation chains to a
+//! configured root are enrolled (webauthn-rs' attested-passkey flow with an
+//! `AttestationCaList`); in `demo` mode any authenticator that verifies the user (PIN) is.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use protocol::identity::{
+    CeremonyBegun, CeremonyFinish, EnrolBeginRequest, Enrolled, RevokeRequest, SignInBeginRequest,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection};
+use webauthn_rs::WebauthnBuilder;
+use webauthn_rs::prelude::{
+    AttestationCaList, AttestationCaListBuilder, AttestedPasskeyRegistration,
+    AuthenticatorAttachment, Passkey, PasskeyAuthentication, PasskeyRegistration,
+    PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid,
+};
+
+use crate::audit::{self, Entry};
+use crate::config::{AttestationMode, Config};
+use crate::error::{ApiError, forbidden, refused};
+use crate::identity::holders::{self, normalise_code};
+use crate::identity::rate_limit::RateLimiter;
+use crate::identity::session::{self, Session, check_origin};
+use crate::identity::{IdentityState, hash_secret, random_token, unix_now};
+use crate::startup::AppState;
+
+/// How long a ceremony may take.
+const CEREMONY_SECONDS: i64 = 300;
+
+/// Builds the WebAuthn relying party, the attestation policy and the envelope policy.
+pub fn build(config: &Config) -> anyhow::Result<IdentityState> {
+    let origin = Url::parse(&config.public_origin)
+        .with_context(|| format!("public_origin {:?} is not a URL", config.public_origin))?;
+    let webauthn = WebauthnBuilder::new(&config.rp_id, &origin)
+        .context("the rp_id must be the public origin's host")?
+        .rp_name(domain::PRODUCT_NAME_ZH)
+        .build()
+        .context("building the WebAuthn relying party")?;
+    let identity = &config.identity;
+    let attestation_cas = match identity.attestation {
+        AttestationMode::Demo => None,
+        AttestationMode::Production => Some(ca_list(config)?),
+    };
+    let mut policy =
+        crate::signing::VerifyPolicy::new(config.rp_id.clone(), vec![config.public_origin.clone()]);
+    policy.offline_window = Duration::from_secs(u64::from(identity.offline_window_days) * 86_400);
+    Ok(IdentityState {
+        webauthn,
+        attestation_cas,
+        policy,
+        limiter: RateLimiter::new(identity.rate_limit_per_minute, Duration::from_secs(60)),
+    })
+}
+
+fn ca_list(config: &Config) -> anyhow::Result<AttestationCaList> {
+    let mut builder = AttestationCaListBuilder::new();
+    for ca in &config.identity.attestation_cas {
+        let pem = std::fs::read(&ca.pem)
+            .with_context(|| format!("reading attestation root {}", ca.pem.display()))?;
+        for aaguid in &ca.aaguids {
+            let aaguid = Uuid::parse_str(aaguid).with_context(|| format!("AAGUID {aaguid:?}"))?;
+            builder
+                .insert_device_pem(&pem, aaguid, ca.description.clone(), Default::default())
+                .map_err(|e| anyhow::anyhow!("attestation root {}: {e:?}", ca.pem.display()))?;
+        }
+    }
+    let list = builder.build();
+    if list.is_empty() {
+        tracing::warn!(
+            "production attestation with no configured roots: no security key can be enrolled"
+        );
+    }
+    Ok(list)
+}
+
+/// Server-side state of a ceremony.
+#[derive(Serialize, Deserialize)]
+enum CeremonyState {
+    Enrol {
+        code_hash: String,
+        registration: PasskeyRegistration,
+    },
+    EnrolAttested {
+        code_hash: String,
+        registration: AttestedPasskeyRegistration,
+    },
+    SignIn {
+        authentication: PasskeyAuthentication,
+    },
+}
+
+async fn save_ceremony(
+    conn: &mut SqliteConnection,
+    holder_id: &str,
+    state: &CeremonyState,
+) -> anyhow::Result<String> {
+    let id = random_token()?;
+    let now = unix_now();
+    sqlx::query("DELETE FROM ceremony WHERE expires_at < ?")
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO ceremony (id, kind, holder_id, state, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(match state {
+        CeremonyState::SignIn { .. } => "sign_in",
+        _ => "enrol",
+    })
+    .bind(holder_id)
+    .bind(serde_json::to_string(state).context("serialising a ceremony")?)
+    .bind(now + CEREMONY_SECONDS)
+    .execute(&mut *conn)
+    .await
+    .context("writing the ceremony")?;
+    Ok(id)
+}
+
+/// Takes a ceremony out (it can be finished once).
+async fn take_ceremony(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<(String, CeremonyState), ApiError> {
+    let row =
+        sqlx::query("DELETE FROM ceremony WHERE id = ? RETURNING holder_id, state, expires_at")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .context("reading the ceremony")?
+            .ok_or_else(|| refused("ceremony_unknown", "操作已过期，请重新开始"))?;
+    let expires_at: i64 = row.try_get("expires_at").context("ceremony expiry")?;
+    if expires_at < unix_now() {
+        return Err(refused("ceremony_unknown", "操作已过期，请重新开始"));
+    }
+    let state: String = row.try_get("state").context("ceremony state")?;
+    let holder: String = row.try_get("holder_id").context("ceremony holder")?;
+    Ok((
+        holder,
+        serde_json::from_str(&state).context("stored ceremony state")?,
+    ))
+}
+
+fn limit(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
+    check_origin(headers, &state.config)?;
+    if state.identity.limiter.allow(peer.ip()) {
+        Ok(())
+    } else {
+        Err(ApiError::RateLimited)
+    }
+}
+
+async fn holder_passkeys(
+    conn: &mut SqliteConnection,
+    holder_id: &str,
+) -> anyhow::Result<Vec<Passkey>> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT passkey FROM credential WHERE holder_id = ? AND revoked_at IS NULL",
+    )
+    .bind(holder_id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading credentials")?;
+    rows.iter()
+        .map(|text| serde_json::from_str(text).context("stored passkey"))
+        .collect()
+}
+
+/// `POST /api/enrolment/begin`: check the one-time code and return creation options.
+pub async fn enrol_begin(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(request): Json<EnrolBeginRequest>,
+) -> Result<Json<CeremonyBegun>, ApiError> {
+    limit(&state, peer, &headers)?;
+    let code_hash = hash_secret(&normalise_code(&request.code));
+    let mut tx = state
+        .pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting enrolment")?;
+    let holder_id: String = sqlx::query_scalar(
+        "SELECT holder_id FROM enrolment_code WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
+    )
+    .bind(&code_hash)
+    .bind(unix_now())
+    .fetch_optional(&mut *tx)
+    .await
+    .context("checking the enrolment code")?
+    .ok_or_else(|| refused("enrolment_code_invalid", "注册码无效、已使用或已过期，请向编办管理员重新申领"))?;
+    let holder = holders::load(&mut tx, &holder_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let exclude: Vec<_> = holder_passkeys(&mut tx, &holder_id)
+        .await?
+        .iter()
+        .map(|p| p.cred_id().clone())
+        .collect();
+    let user = Uuid::parse_str(&holder_id).context("holder ids are UUIDs")?;
+    let identity = &state.identity;
+    let (options, ceremony) = match &identity.attestation_cas {
+        None => {
+            let (options, registration) = identity
+                .webauthn
+                .start_passkey_registration(
+                    user,
+                    &holder.info.login,
+                    &holder.info.name,
+                    Some(exclude),
+                )
+                .context("starting registration")?;
+            (
+                options,
+                CeremonyState::Enrol {
+                    code_hash,
+                    registration,
+                },
+            )
+        }
+        Some(cas) => {
+            let (options, registration) = identity
+                .webauthn
+                .start_attested_passkey_registration(
+                    user,
+                    &holder.info.login,
+                    &holder.info.name,
+                    Some(exclude),
+                    cas.clone(),
+                    Some(AuthenticatorAttachment::CrossPlatform),
+                )
+                .map_err(|e| {
+                    refused(
+                        "attestation_unavailable",
+                        format!("无法注册安全密钥：编办尚未配置可信的安全密钥型号（{e}）"),
+                    )
+                })?;
+            (
+                options,
+                CeremonyState::EnrolAttested {
+                    code_hash,
+                    registration,
+                },
+            )
+        }
+    };
+    let id = save_ceremony(&mut tx, &holder_id, &ceremony).await?;
+    tx.commit().await.context("committing enrolment start")?;
+    Ok(Json(CeremonyBegun {
+        ceremony: id,
+        options: serde_json::to_value(options).context("serialising options")?,
+        holder: holder.info,
+    }))
+}
+
+/// `POST /api/enrolment/finish`: verify the new credential and store it; the code is used up.
+pub async fn enrol_finish(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(request): Json<CeremonyFinish>,
+) -> Result<Json<Enrolled>, ApiError> {
+    limit(&state, peer, &headers)?;
+    let credential: RegisterPublicKeyCredential = serde_json::from_value(request.credential)
+        .map_err(|e| ApiError::BadRequest(format!("credential: {e}")))?;
+    let mut tx = state
+        .pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting enrolment")?;
+    let (holder_id, ceremony) = take_ceremony(&mut tx, &request.ceremony).await?;
+    let webauthn = &state.identity.webauthn;
+    let rejected = |e: webauthn_rs::prelude::WebauthnError| {
+        tracing::info!(error = %e, "enrolment refused");
+        refused("enrolment_refused", format!("安全密钥注册失败：{e}"))
+    };
+    let (passkey, attested, code_hash) = match ceremony {
+        CeremonyState::Enrol {
+            code_hash,
+            registration,
+        } => (
+            webauthn
+                .finish_passkey_registration(&credential, &registration)
+                .map_err(rejected)?,
+            false,
+            code_hash,
+        ),
+        CeremonyState::EnrolAttested {
+            code_hash,
+            registration,
+        } => {
+            let attested = webauthn
+                .finish_attested_passkey_registration(&credential, &registration)
+                .map_err(rejected)?;
+            (Passkey::from(attested), true, code_hash)
+        }
+        CeremonyState::SignIn { .. } => {
+            return Err(refused("ceremony_unknown", "操作已过期，请重新开始"));
+        }
+    };
+    let used = sqlx::query(
+        "UPDATE enrolment_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+    )
+    .bind(unix_now())
+    .bind(&code_hash)
+    .execute(&mut *tx)
+    .await
+    .context("using up the code")?;
+    if used.rows_affected() != 1 {
+        return Err(refused(
+            "enrolment_code_invalid",
+            "注册码无效、已使用或已过期，请向编办管理员重新申领",
+        ));
+    }
+    let now = crate::clock::now();
+    let id = passkey.cred_id().clone();
+    sqlx::query("INSERT INTO credential (id, holder_id, passkey, attested, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(&id)
+        .bind(&holder_id)
+        .bind(serde_json::to_string(&passkey).context("serialising the passkey")?)
+        .bind(i64::from(attested))
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => refused("credential_exists", "该安全密钥已注册"),
+            _ => ApiError::Internal(anyhow::Error::new(e).context("storing the credential")),
+        })?;
+    let credential_id = domain::canonical::base64url(&id);
+    audit::append(
+        &mut tx,
+        Entry {
+            actor: Some(&holder_id),
+            credential: Some(&credential_id),
+            action: "credential.enrol",
+            target: &format!("holder:{holder_id}"),
+            detail: serde_json::json!({ "attested": attested }),
+        },
+        now,
+    )
+    .await?;
+    let holder = holders::load(&mut tx, &holder_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    tx.commit().await.context("committing enrolment")?;
+    Ok(Json(Enrolled {
+        holder: holder.info,
+        credential_id,
+    }))
+}
+
+fn sign_in_failed() -> ApiError {
+    refused("sign_in_failed", "登录名或安全密钥不正确")
+}
+
+/// `POST /api/session/begin`: request options for the holder's keys.
+pub async fn sign_in_begin(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(request): Json<SignInBeginRequest>,
+) -> Result<Json<CeremonyBegun>, ApiError> {
+    limit(&state, peer, &headers)?;
+    let mut tx = state
+        .pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting sign-in")?;
+    let holder_id: String = sqlx::query_scalar("SELECT id FROM key_holder WHERE login = ?")
+        .bind(request.login.trim())
+        .fetch_optional(&mut *tx)
+        .await
+        .context("finding the holder")?
+        .ok_or_else(sign_in_failed)?;
+    let passkeys = holder_passkeys(&mut tx, &holder_id).await?;
+    if passkeys.is_empty() {
+        return Err(sign_in_failed());
+    }
+    let (options, authentication) = state
+        .identity
+        .webauthn
+        .start_passkey_authentication(&passkeys)
+        .context("starting authentication")?;
+    let id = save_ceremony(
+        &mut tx,
+        &holder_id,
+        &CeremonyState::SignIn { authentication },
+    )
+    .await?;
+    let holder = holders::load(&mut tx, &holder_id)
+        .await?
+        .ok_or_else(sign_in_failed)?;
+    tx.commit().await.context("committing sign-in start")?;
+    Ok(Json(CeremonyBegun {
+        ceremony: id,
+        options: serde_json::to_value(options).context("serialising options")?,
+        holder: holder.info,
+    }))
+}
+
+/// `POST /api/session/finish`: verify the assertion, update the key's counter, start a session.
+pub async fn sign_in_finish(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(request): Json<CeremonyFinish>,
+) -> Result<Response, ApiError> {
+    limit(&state, peer, &headers)?;
+    let credential: PublicKeyCredential = serde_json::from_value(request.credential)
+        .map_err(|e| ApiError::BadRequest(format!("credential: {e}")))?;
+    let mut tx = state
+        .pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting sign-in")?;
+    let (holder_id, ceremony) = take_ceremony(&mut tx, &request.ceremony).await?;
+    let CeremonyState::SignIn { authentication } = ceremony else {
+        return Err(refused("ceremony_unknown", "操作已过期，请重新开始"));
+    };
+    let result = state
+        .identity
+        .webauthn
+        .finish_passkey_authentication(&credential, &authentication)
+        .map_err(|e| {
+            tracing::info!(error = %e, "sign-in refused");
+            sign_in_failed()
+        })?;
+    let id = result.cred_id().clone();
+    let row =
+        sqlx::query("SELECT passkey, revoked_at FROM credential WHERE id = ? AND holder_id = ?")
+            .bind(&id)
+            .bind(&holder_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("reading the credential")?
+            .ok_or_else(sign_in_failed)?;
+    if row
+        .try_get::<Option<String>, _>("revoked_at")
+        .context("revocation")?
+        .is_some()
+    {
+        return Err(sign_in_failed());
+    }
+    let mut passkey: Passkey = serde_json::from_str(row.try_get("passkey").context("passkey")?)
+        .context("stored passkey")?;
+    if passkey.update_credential(&result) == Some(true) {
+        sqlx::query("UPDATE credential SET passkey = ? WHERE id = ?")
+            .bind(serde_json::to_string(&passkey).context("serialising the passkey")?)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .context("updating the counter")?;
+    }
+    let (token, csrf) = session::start(&mut tx, &holder_id, &id).await?;
+    let holder = holders::load(&mut tx, &holder_id)
+        .await?
+        .ok_or_else(sign_in_failed)?;
+    let credential_id = domain::canonical::base64url(&id);
+    audit::append(
+        &mut tx,
+        Entry {
+            actor: Some(&holder_id),
+            credential: Some(&credential_id),
+            action: "session.start",
+            target: &format!("holder:{holder_id}"),
+            detail: serde_json::json!({}),
+        },
+        crate::clock::now(),
+    )
+    .await?;
+    let info = session::info(&mut tx, &holder, &csrf, &state.config).await?;
+    tx.commit().await.context("committing sign-in")?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            session::set_cookie(Some(&token), &state.config),
+        )],
+        Json(info),
+    )
+        .into_response())
+}
+
+/// `POST /api/credentials/revoke`: a bureau administrator revokes a key; its sessions end and
+/// every later check refuses it.
+pub async fn revoke(
+    State(state): State<AppState>,
+    session: Session,
+    Json(request): Json<RevokeRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let id = crate::signing::decode_b64url("credential_id", &request.credential_id)
+        .map_err(|r| refused(r.code(), r.message_zh()))?;
+    let mut tx = state
+        .pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting revocation")?;
+    let holder_id: String = sqlx::query_scalar("SELECT holder_id FROM credential WHERE id = ?")
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("reading the credential")?
+        .ok_or(ApiError::NotFound)?;
+    let holder = holders::load(&mut tx, &holder_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let region = holders::region_of(&mut tx, holder.grant.scope()).await?;
+    if !region.is_some_and(|r| session.holder.grant.may_administer(r)) {
+        return Err(forbidden(
+            "out_of_scope",
+            "只有本行政区划的编办管理员可以吊销安全密钥",
+        ));
+    }
+    let now = crate::clock::now();
+    sqlx::query("UPDATE credential SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+        .bind(now.to_string())
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .context("revoking")?;
+    sqlx::query("DELETE FROM session WHERE credential_id = ?")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .context("ending the key's sessions")?;
+    audit::append(
+        &mut tx,
+        Entry {
+            actor: Some(&session.holder.info.id),
+            credential: Some(&session.credential_id_b64),
+            action: "credential.revoke",
+            target: &format!("credential:{}", request.credential_id),
+            detail: serde_json::json!({ "holder": holder_id }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await.context("committing revocation")?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

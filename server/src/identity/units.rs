@@ -1,0 +1,44 @@
+//! Reading a unit's certificate, within the reader's scope. A read of personal data by anyone
+//! but the unit's own clerk is written to the audit log.
+
+use anyhow::Context;
+use axum::Json;
+use axum::extract::{Path, State};
+use domain::certificate::Certificate;
+use domain::{Role, UnitId};
+
+use crate::audit::{self, Entry};
+use crate::error::{ApiError, forbidden};
+use crate::identity::session::Session;
+use crate::startup::AppState;
+
+/// `GET /api/units/{id}/certificate`.
+pub async fn certificate(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Json<Certificate>, ApiError> {
+    let id = UnitId::parse(&id).map_err(|_| ApiError::NotFound)?;
+    let certificate = crate::db::certificates::read(&state.pool, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !session.holder.grant.may_read(&certificate.unit) {
+        return Err(forbidden("out_of_scope", "无权查看该单位的编制证"));
+    }
+    if session.holder.grant.role() != Role::UnitClerk {
+        audit::append_alone(
+            &state.pool,
+            Entry {
+                actor: Some(&session.holder.info.id),
+                credential: Some(&session.credential_id_b64),
+                action: "certificate.read",
+                target: &format!("unit:{id}"),
+                detail: serde_json::json!({ "staff": certificate.staff.len() }),
+            },
+            crate::clock::now(),
+        )
+        .await
+        .context("auditing the read")?;
+    }
+    Ok(Json(certificate))
+}

@@ -1,0 +1,643 @@
+//! Identity over real HTTP with a software security key (webauthn-authenticator-rs SoftToken):
+//! enrolment, sign-in, sessions and CSRF, scopes, revocation, and signed envelopes — accepted,
+//! replayed, and refused at the endpoint.
+
+use domain::canonical::{base64url, sha256};
+use domain::envelope::EnvelopeHeader;
+use domain::ids::{ApplicationId, ClientId, CredentialId};
+use domain::payload::{ApplicationPayload, QuotaUseRequest};
+use domain::person::EntryForm;
+use domain::{EstablishmentCategory, Headcount, SignedEnvelope, Timestamp, UnitId, UserId};
+use protocol::ErrorBody;
+use protocol::identity::{
+    CeremonyBegun, CeremonyFinish, EnrolBeginRequest, Enrolled, HolderCreated, NewHolder,
+    RevokeRequest, SessionInfo, SignInBeginRequest, SignedSubmission, SubmitRequest,
+    SubmitResponse, VerdictStatus,
+};
+use serde::Serialize;
+use tests::server::TestServer;
+use webauthn_authenticator_rs::prelude::{
+    CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator,
+};
+use webauthn_authenticator_rs::softtoken::SoftToken;
+
+/// A browser-like client: our Origin on every request, the session cookie and CSRF token once
+/// signed in.
+struct Client {
+    http: reqwest::Client,
+    origin: String,
+    base: String,
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+impl Client {
+    fn new(server: &TestServer) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            origin: server.config().public_origin.clone(),
+            base: format!("http://127.0.0.1:{}", server.port()),
+            cookie: None,
+            csrf: None,
+        }
+    }
+
+    fn with_session(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let mut request = request.header("origin", &self.origin);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header(protocol::identity::CSRF_HEADER, csrf);
+        }
+        request
+    }
+
+    async fn post(&self, path: &str, body: &impl Serialize) -> reqwest::Response {
+        self.with_session(self.http.post(format!("{}{path}", self.base)).json(body))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.with_session(self.http.get(format!("{}{path}", self.base)))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+async fn error_code(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body: ErrorBody = response.json().await.unwrap();
+    (status, body.code)
+}
+
+/// A key holder with an enrolled soft token.
+struct Holder {
+    token: SoftToken,
+    created: HolderCreated,
+    credential_id: String,
+    client: Client,
+}
+
+async fn first_unit_ids(server: &TestServer) -> Vec<String> {
+    let pool = server.database().await.unwrap();
+    sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+}
+
+async fn create(server: &TestServer, login: &str, role: &str, scope: &str) -> HolderCreated {
+    let pool = server.database().await.unwrap();
+    let new = NewHolder {
+        login: login.into(),
+        name: "测试人员".into(),
+        role: role.into(),
+        scope: scope.into(),
+    };
+    server::identity::create_holder(&pool, &new, server.config())
+        .await
+        .unwrap()
+}
+
+async fn enrol(server: &TestServer, created: HolderCreated) -> Holder {
+    let (token, _ca) = SoftToken::new(true).unwrap();
+    enrol_with(server, created, token).await.unwrap()
+}
+
+/// Enrols `token`; the error code when the server refuses it.
+async fn enrol_with(
+    server: &TestServer,
+    created: HolderCreated,
+    mut token: SoftToken,
+) -> Result<Holder, String> {
+    let client = Client::new(server);
+    let origin = Url::parse(&client.origin).unwrap();
+    let begun: CeremonyBegun = client
+        .post(
+            "/api/enrolment/begin",
+            &EnrolBeginRequest {
+                code: created.enrolment_code.clone(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let options: CreationChallengeResponse = serde_json::from_value(begun.options).unwrap();
+    let credential = token.do_registration(origin, options).unwrap();
+    let response = client
+        .post(
+            "/api/enrolment/finish",
+            &CeremonyFinish {
+                ceremony: begun.ceremony,
+                credential: serde_json::to_value(credential).unwrap(),
+            },
+        )
+        .await;
+    if response.status() != 200 {
+        return Err(error_code(response).await.1);
+    }
+    let enrolled: Enrolled = response.json().await.unwrap();
+    Ok(Holder {
+        token,
+        credential_id: enrolled.credential_id,
+        created,
+        client,
+    })
+}
+
+impl Holder {
+    async fn sign_in(&mut self) -> SessionInfo {
+        let origin = Url::parse(&self.client.origin).unwrap();
+        let begun: CeremonyBegun = self
+            .client
+            .post(
+                "/api/session/begin",
+                &SignInBeginRequest {
+                    login: self.created.holder.login.clone(),
+                },
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let options: RequestChallengeResponse = serde_json::from_value(begun.options).unwrap();
+        let credential = self.token.do_authentication(origin, options).unwrap();
+        let response = self
+            .client
+            .post(
+                "/api/session/finish",
+                &CeremonyFinish {
+                    ceremony: begun.ceremony,
+                    credential: serde_json::to_value(credential).unwrap(),
+                },
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("Secure")
+                && cookie.contains("SameSite=Strict")
+        );
+        self.client.cookie = Some(cookie.split(';').next().unwrap().to_owned());
+        let info: SessionInfo = response.json().await.unwrap();
+        self.client.csrf = Some(info.csrf_token.clone());
+        info
+    }
+
+    /// Signs `envelope` as the browser does offline: challenge = SHA-256(bytes), this key only.
+    fn sign(&mut self, envelope: &SignedEnvelope) -> SignedSubmission {
+        let bytes = envelope.canonical_bytes().unwrap();
+        let options: RequestChallengeResponse = serde_json::from_value(serde_json::json!({
+            "publicKey": {
+                "challenge": base64url(&sha256(&bytes)),
+                "rpId": "localhost",
+                "allowCredentials": [{ "type": "public-key", "id": self.credential_id }],
+                "userVerification": "required",
+                "timeout": 60000
+            }
+        }))
+        .unwrap();
+        let pkc = self
+            .token
+            .do_authentication(Url::parse(&self.client.origin).unwrap(), options)
+            .unwrap();
+        SignedSubmission {
+            envelope: base64url(&bytes),
+            credential_id: base64url(&pkc.raw_id),
+            client_data_json: base64url(&pkc.response.client_data_json),
+            authenticator_data: base64url(&pkc.response.authenticator_data),
+            signature: base64url(&pkc.response.signature),
+        }
+    }
+
+    fn envelope(&self, application: &str, unit: &str, sequence: u64) -> SignedEnvelope {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let header = EnvelopeHeader {
+            application_id: ApplicationId::parse(application).unwrap(),
+            client_id: ClientId::parse("client-test").unwrap(),
+            sequence,
+            signer: UserId::parse(&self.created.holder.id).unwrap(),
+            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
+            unit: UnitId::parse(unit).unwrap(),
+            created_at: Timestamp::from_unix_seconds(now - 3600).unwrap(),
+        };
+        let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
+            category: EstablishmentCategory::Administrative,
+            funding_form: None,
+            count: Headcount::new(1),
+            recruitment: EntryForm::Examination,
+            reason: "业务量增加，申请使用空编一名".into(),
+            request_document: None,
+        });
+        SignedEnvelope::new(header, &payload).unwrap()
+    }
+
+    async fn submit(&self, submissions: Vec<SignedSubmission>) -> SubmitResponse {
+        let response = self
+            .client
+            .post("/api/envelopes", &SubmitRequest { submissions })
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let created = create(
+        &server,
+        "clerk-a",
+        "unit_clerk",
+        &format!("unit:{}", units[0]),
+    )
+    .await;
+    assert!(
+        created
+            .enrolment_link
+            .ends_with(&format!("/enrol?code={}", created.enrolment_code))
+    );
+    let code = created.enrolment_code.clone();
+    let mut clerk = enrol(&server, created).await;
+
+    // The code is single-use.
+    let again = Client::new(&server)
+        .post("/api/enrolment/begin", &EnrolBeginRequest { code })
+        .await;
+    assert_eq!(
+        error_code(again).await,
+        (422, "enrolment_code_invalid".into())
+    );
+
+    let info = clerk.sign_in().await;
+    assert_eq!(info.credential_ids, vec![clerk.credential_id.clone()]);
+    assert_eq!(info.rp_id, "localhost");
+    let me: SessionInfo = clerk.client.get("/api/session").await.json().await.unwrap();
+    assert_eq!(me.holder.login, "clerk-a");
+
+    // Signed "offline" (no server involved), submitted later: accepted, and a repeat gets the
+    // same verdict without a second record.
+    let envelope = clerk.envelope("app-0001", &units[0], 1);
+    let signed = clerk.sign(&envelope);
+    let first = clerk.submit(vec![signed.clone()]).await;
+    assert_eq!(
+        first.verdicts[0].status,
+        VerdictStatus::Accepted,
+        "{:?}",
+        first.verdicts[0]
+    );
+    assert_eq!(
+        first.verdicts[0].application_id.as_deref(),
+        Some("app-0001")
+    );
+    let repeat = clerk.submit(vec![signed]).await;
+    assert_eq!(repeat.verdicts, first.verdicts);
+    let pool = server.database().await.unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM envelope WHERE application_id = 'app-0001'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, 1);
+
+    // Another envelope under the same application id is refused.
+    let other = clerk.envelope("app-0001", &units[0], 2);
+    let signed_other = clerk.sign(&other);
+    let reused = clerk.submit(vec![signed_other]).await;
+    assert_eq!(
+        reused.verdicts[0].code.as_deref(),
+        Some("application_id_reused")
+    );
+
+    // Every state change is in an intact audit chain.
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    for action in [
+        "holder.create",
+        "credential.enrol",
+        "session.start",
+        "envelope.accept",
+        "envelope.reject",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} missing from {actions:?}"
+        );
+    }
+    assert!(matches!(
+        server::audit::verify(&pool).await.unwrap(),
+        server::audit::ChainReport::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_clerk_can_neither_read_nor_write_another_units_data() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let (own, other) = (&units[0], &units[units.len() - 1]);
+    let created = create(&server, "clerk-b", "unit_clerk", &format!("unit:{own}")).await;
+    let mut clerk = enrol(&server, created).await;
+
+    // Nothing without a session.
+    let anonymous = clerk
+        .client
+        .get(&format!("/api/units/{own}/certificate"))
+        .await;
+    assert_eq!(error_code(anonymous).await, (401, "unauthenticated".into()));
+
+    clerk.sign_in().await;
+    assert_eq!(
+        clerk
+            .client
+            .get(&format!("/api/units/{own}/certificate"))
+            .await
+            .status(),
+        200
+    );
+    let denied = clerk
+        .client
+        .get(&format!("/api/units/{other}/certificate"))
+        .await;
+    assert_eq!(error_code(denied).await, (403, "out_of_scope".into()));
+
+    let foreign = clerk.envelope("app-foreign", other, 1);
+    let signed_foreign = clerk.sign(&foreign);
+    let verdict = clerk.submit(vec![signed_foreign]).await;
+    assert_eq!(verdict.verdicts[0].status, VerdictStatus::Rejected);
+    assert_eq!(verdict.verdicts[0].code.as_deref(), Some("out_of_scope"));
+
+    // A clerk cannot create key holders either.
+    let new = NewHolder {
+        login: "x".into(),
+        name: "某人".into(),
+        role: "unit_clerk".into(),
+        scope: format!("unit:{other}"),
+    };
+    let refused = clerk.client.post("/api/holders", &new).await;
+    assert_eq!(error_code(refused).await, (403, "out_of_scope".into()));
+}
+
+#[tokio::test]
+async fn state_changes_need_the_csrf_token_and_our_origin() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let created = create(
+        &server,
+        "clerk-c",
+        "unit_clerk",
+        &format!("unit:{}", units[0]),
+    )
+    .await;
+    let mut clerk = enrol(&server, created).await;
+    clerk.sign_in().await;
+    let envelope = clerk.envelope("app-csrf", &units[0], 1);
+    let signed = clerk.sign(&envelope);
+
+    let csrf = clerk.client.csrf.take();
+    let without = clerk
+        .client
+        .post(
+            "/api/envelopes",
+            &SubmitRequest {
+                submissions: vec![signed.clone()],
+            },
+        )
+        .await;
+    assert_eq!(error_code(without).await, (403, "csrf_invalid".into()));
+    clerk.client.csrf = csrf;
+
+    let origin = std::mem::replace(&mut clerk.client.origin, "http://evil.example".into());
+    let cross = clerk
+        .client
+        .post(
+            "/api/envelopes",
+            &SubmitRequest {
+                submissions: vec![signed],
+            },
+        )
+        .await;
+    assert_eq!(error_code(cross).await, (403, "origin_invalid".into()));
+    clerk.client.origin = origin;
+
+    // Sign-out ends the session for good.
+    let out = clerk.with_delete("/api/session").await;
+    assert_eq!(out, 204);
+    assert_eq!(clerk.client.get("/api/session").await.status(), 401);
+}
+
+impl Holder {
+    async fn with_delete(&self, path: &str) -> u16 {
+        self.client
+            .with_session(
+                self.client
+                    .http
+                    .delete(format!("{}{path}", self.client.base)),
+            )
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_key_is_refused_everywhere_at_once() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let admin = create(&server, "admin", "bureau_admin", "region:620500").await;
+    let mut admin = enrol(&server, admin).await;
+    admin.sign_in().await;
+
+    // The administrator registers the clerk through the API.
+    let new = NewHolder {
+        login: "clerk-d".into(),
+        name: "李明".into(),
+        role: "unit_clerk".into(),
+        scope: format!("unit:{}", units[0]),
+    };
+    let response = admin.client.post("/api/holders", &new).await;
+    assert_eq!(response.status(), 200);
+    let created: HolderCreated = response.json().await.unwrap();
+    let mut clerk = enrol(&server, created).await;
+    clerk.sign_in().await;
+    let envelope = clerk.envelope("app-revoked", &units[0], 1);
+    let signed_before = clerk.sign(&envelope);
+
+    let revoked = admin
+        .client
+        .post(
+            "/api/credentials/revoke",
+            &RevokeRequest {
+                credential_id: clerk.credential_id.clone(),
+            },
+        )
+        .await;
+    assert_eq!(revoked.status(), 204);
+
+    // The clerk's session is gone, and the signature made before revocation is refused too.
+    assert_eq!(clerk.client.get("/api/session").await.status(), 401);
+    let relayed = admin.submit(vec![signed_before]).await;
+    assert_eq!(
+        relayed.verdicts[0].code.as_deref(),
+        Some("credential_revoked")
+    );
+    // Nor can the clerk sign in again with it.
+    let begin = clerk
+        .client
+        .post(
+            "/api/session/begin",
+            &SignInBeginRequest {
+                login: "clerk-d".into(),
+            },
+        )
+        .await;
+    assert_eq!(error_code(begin).await, (422, "sign_in_failed".into()));
+}
+
+#[tokio::test]
+async fn endpoint_level_rejections_have_their_codes() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let created = create(
+        &server,
+        "clerk-e",
+        "unit_clerk",
+        &format!("unit:{}", units[0]),
+    )
+    .await;
+    let mut clerk = enrol(&server, created).await;
+    clerk.sign_in().await;
+
+    let good = clerk.sign(&clerk.envelope("app-e1", &units[0], 1));
+    let mut bad_base64 = good.clone();
+    bad_base64.signature = "not base64url!".into();
+    let mut mismatch = clerk.sign(&clerk.envelope("app-e2", &units[0], 2));
+    mismatch.credential_id = base64url(b"no such credential");
+    // An envelope that names a credential the server has never seen.
+    let mut naming_unknown = clerk.envelope("app-e6", &units[0], 6);
+    naming_unknown.credential_id = CredentialId::parse(&base64url(b"no such credential")).unwrap();
+    let mut unknown_key = clerk.sign(&naming_unknown);
+    unknown_key.credential_id = base64url(b"no such credential");
+    let unknown_unit = clerk.sign(&clerk.envelope("app-e3", "620599-9999", 3));
+    let mut tampered = clerk.sign(&clerk.envelope("app-e4", &units[0], 4));
+    let mut bytes = domain::canonical::base64url_decode(&tampered.envelope).unwrap();
+    // Change one character of the signed bytes, keeping them canonical JSON.
+    let at = bytes.windows(11).position(|w| w == b"client-test").unwrap();
+    bytes[at + 10] = b'u';
+    tampered.envelope = base64url(&bytes);
+
+    let response = clerk
+        .submit(vec![
+            bad_base64,
+            mismatch,
+            unknown_unit,
+            tampered,
+            good,
+            unknown_key,
+        ])
+        .await;
+    let codes: Vec<Option<&str>> = response
+        .verdicts
+        .iter()
+        .map(|v| v.code.as_deref())
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            Some("malformed_base64"),
+            Some("credential_id_mismatch"),
+            Some("unit_unknown"),
+            Some("challenge_mismatch"),
+            None,
+            Some("credential_unknown"),
+        ]
+    );
+    assert_eq!(response.verdicts[4].status, VerdictStatus::Accepted);
+
+    // An oversized request body is refused before it is read.
+    let mut oversized = clerk.sign(&clerk.envelope("app-e5", &units[0], 5));
+    oversized.envelope = "A".repeat(2 * 1024 * 1024);
+    let big = clerk
+        .client
+        .post(
+            "/api/envelopes",
+            &SubmitRequest {
+                submissions: vec![oversized],
+            },
+        )
+        .await;
+    assert_eq!(big.status(), 413);
+}
+
+#[tokio::test]
+async fn sign_in_is_rate_limited_per_address() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let client = Client::new(&server);
+    let limit = server.config().identity.rate_limit_per_minute;
+    let mut statuses = Vec::new();
+    for _ in 0..=limit {
+        let response = client
+            .post(
+                "/api/session/begin",
+                &SignInBeginRequest {
+                    login: "nobody".into(),
+                },
+            )
+            .await;
+        statuses.push(response.status().as_u16());
+    }
+    assert!(
+        statuses[..limit as usize].iter().all(|s| *s == 422),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[limit as usize], 429);
+}
+
+#[tokio::test]
+async fn production_enrols_only_keys_whose_attestation_chains_to_a_configured_root() {
+    use crypto_glue::der::pem::LineEnding;
+    use crypto_glue::traits::EncodePem;
+    use webauthn_authenticator_rs::softtoken::AAGUID;
+
+    let (trusted, ca) = SoftToken::new(true).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("vendor-root.pem");
+    std::fs::write(&pem, ca.to_pem(LineEnding::LF).unwrap()).unwrap();
+    let server = TestServer::start_configured(|config| {
+        config.identity.attestation = server::config::AttestationMode::Production;
+        config.identity.attestation_cas = vec![server::config::AttestationCaConfig {
+            pem: pem.clone(),
+            aaguids: vec![AAGUID.to_string()],
+            description: "vendor test root".into(),
+        }];
+    })
+    .await
+    .unwrap();
+    let units = first_unit_ids(&server).await;
+    let scope = format!("unit:{}", units[0]);
+
+    let created = create(&server, "trusted", "unit_clerk", &scope).await;
+    let mut holder = enrol_with(&server, created, trusted).await.unwrap();
+    holder.sign_in().await;
+
+    let (untrusted, _other_ca) = SoftToken::new(true).unwrap();
+    let created = create(&server, "untrusted", "unit_clerk", &scope).await;
+    let refused = enrol_with(&server, created, untrusted).await.err();
+    assert_eq!(refused.as_deref(), Some("enrolment_refused"));
+}
