@@ -145,3 +145,19 @@ fn referenced_paths(html: &str) -> Vec<String> {
     paths.dedup();
     paths
 }
+
+#[tokio::test]
+async fn a_malformed_json_body_gets_the_json_error_body() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let response = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{}/api/session/begin", server.port()))
+        .header("content-type", "application/json")
+        .body("{\"login\": ")
+        .send()
+        .await?;
+    assert_eq!(response.status(), 400);
+    let body: ErrorBody = response.json().await?;
+    assert_eq!(body.code, "bad_request");
+    assert!(body.message.starts_with("请求内容无效"), "{}", body.message);
+    Ok(())
+}

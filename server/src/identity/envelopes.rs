@@ -24,7 +24,7 @@ use sqlx::{Row, SqliteConnection};
 use webauthn_rs::prelude::{Credential, Passkey};
 
 use crate::audit::{self, Entry};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiJson};
 use crate::identity::holders;
 use crate::identity::session::Session;
 use crate::signing::{self, KnownCredential, Rejection, SignedSubmission, decode_b64url};
@@ -57,7 +57,7 @@ fn decode(wire: &WireSubmission) -> Result<SignedSubmission, Rejection> {
 pub async fn submit(
     State(state): State<AppState>,
     session: Session,
-    Json(request): Json<SubmitRequest>,
+    ApiJson(request): ApiJson<SubmitRequest>,
 ) -> Result<Json<SubmitResponse>, ApiError> {
     if request.submissions.len() > MAX_BATCH {
         return Err(ApiError::BadRequest(format!(

@@ -10,7 +10,7 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::audit::{self, Entry};
 use crate::config::Config;
-use crate::error::{ApiError, refused};
+use crate::error::{ApiError, ApiJson, refused};
 use crate::identity::session::Session;
 use crate::startup::AppState;
 
@@ -200,7 +200,7 @@ pub async fn create_holder(
 pub async fn create(
     State(state): State<AppState>,
     session: Session,
-    Json(new): Json<NewHolder>,
+    ApiJson(new): ApiJson<NewHolder>,
 ) -> Result<Json<HolderCreated>, ApiError> {
     let scope: Scope = new
         .scope

@@ -28,7 +28,7 @@ use webauthn_rs::prelude::{
 
 use crate::audit::{self, Entry};
 use crate::config::{AttestationMode, Config};
-use crate::error::{ApiError, forbidden, refused};
+use crate::error::{ApiError, ApiJson, forbidden, refused};
 use crate::identity::holders::{self, normalise_code};
 use crate::identity::rate_limit::RateLimiter;
 use crate::identity::session::{self, Session, check_origin};
@@ -182,7 +182,7 @@ pub async fn enrol_begin(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(request): Json<EnrolBeginRequest>,
+    ApiJson(request): ApiJson<EnrolBeginRequest>,
 ) -> Result<Json<CeremonyBegun>, ApiError> {
     limit(&state, peer, &headers)?;
     let code_hash = hash_secret(&normalise_code(&request.code));
@@ -269,7 +269,7 @@ pub async fn enrol_finish(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(request): Json<CeremonyFinish>,
+    ApiJson(request): ApiJson<CeremonyFinish>,
 ) -> Result<Json<Enrolled>, ApiError> {
     limit(&state, peer, &headers)?;
     let credential: RegisterPublicKeyCredential = serde_json::from_value(request.credential)
@@ -369,7 +369,7 @@ pub async fn sign_in_begin(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(request): Json<SignInBeginRequest>,
+    ApiJson(request): ApiJson<SignInBeginRequest>,
 ) -> Result<Json<CeremonyBegun>, ApiError> {
     limit(&state, peer, &headers)?;
     let mut tx = state
@@ -414,7 +414,7 @@ pub async fn sign_in_finish(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(request): Json<CeremonyFinish>,
+    ApiJson(request): ApiJson<CeremonyFinish>,
 ) -> Result<Response, ApiError> {
     limit(&state, peer, &headers)?;
     let credential: PublicKeyCredential = serde_json::from_value(request.credential)
@@ -496,7 +496,7 @@ pub async fn sign_in_finish(
 pub async fn revoke(
     State(state): State<AppState>,
     session: Session,
-    Json(request): Json<RevokeRequest>,
+    ApiJson(request): ApiJson<RevokeRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     let id = crate::signing::decode_b64url("credential_id", &request.credential_id)
         .map_err(|r| refused(r.code(), r.message_zh()))?;
