@@ -150,7 +150,10 @@ fn referenced_paths(html: &str) -> Vec<String> {
 async fn a_malformed_json_body_gets_the_json_error_body() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let response = reqwest::Client::new()
-        .post(format!("http://127.0.0.1:{}/api/session/begin", server.port()))
+        .post(format!(
+            "http://127.0.0.1:{}/api/session/begin",
+            server.port()
+        ))
         .header("content-type", "application/json")
         .body("{\"login\": ")
         .send()
