@@ -1,11 +1,26 @@
 //! The typed HTTP client: the only module that builds URLs or calls `fetch`.
+//!
+//! Requests are same-origin, so the browser sends the session cookie by itself; every
+//! state-changing request after sign-in also carries the session's CSRF token in
+//! [`protocol::identity::CSRF_HEADER`].
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use protocol::identity::{
+    CSRF_HEADER, CeremonyBegun, CeremonyFinish, ENROL_BEGIN_PATH, ENROL_FINISH_PATH,
+    ENVELOPES_PATH, EnrolBeginRequest, Enrolled, SESSION_PATH, SIGN_IN_BEGIN_PATH,
+    SIGN_IN_FINISH_PATH, SessionInfo, SignInBeginRequest, SubmitRequest, SubmitResponse,
+};
 use protocol::{ErrorBody, HealthResponse};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use web_sys::RequestCache;
+
+use crate::i18n::{Lang, Msg};
 
 /// How long a reachability probe may take before the server counts as unreachable.
 pub const PROBE_TIMEOUT_MS: u32 = 5_000;
+/// How long any other call may take.
+pub const CALL_TIMEOUT_MS: u32 = 20_000;
 
 /// Why a call to the server failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +36,33 @@ pub enum ApiError {
     Decode(String),
 }
 
+impl ApiError {
+    /// Whether the server said the session is missing or expired (HTTP 401).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Status { status: 401, .. })
+    }
+
+    /// Whether no answer came (the call may be retried later).
+    pub fn is_network(&self) -> bool {
+        matches!(self, ApiError::Network(_))
+    }
+
+    /// The text the interface shows: the server's own message when it sent one (Chinese),
+    /// otherwise a message of ours.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ApiError::Network(_) => Msg::ApiNetwork.text(lang).to_owned(),
+            ApiError::Status {
+                body: Some(body), ..
+            } if !body.message.trim().is_empty() => body.message.clone(),
+            ApiError::Status { status, .. } => {
+                format!("{}（HTTP {status}）", Msg::ApiStatus.text(lang))
+            }
+            ApiError::Decode(_) => Msg::ApiDecode.text(lang).to_owned(),
+        }
+    }
+}
+
 /// `GET /api/health`, bypassing every cache, with a timeout.
 pub async fn health() -> Result<HealthResponse, ApiError> {
     let signal = web_sys::AbortSignal::timeout_with_u32(PROBE_TIMEOUT_MS);
@@ -30,14 +72,104 @@ pub async fn health() -> Result<HealthResponse, ApiError> {
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
+    read(response).await
+}
+
+/// `POST /api/enrolment/begin`: the creation options for a one-time enrolment code.
+pub async fn enrol_begin(code: &str) -> Result<CeremonyBegun, ApiError> {
+    let body = EnrolBeginRequest {
+        code: code.to_owned(),
+    };
+    send(Request::post(ENROL_BEGIN_PATH), None, Some(&body)).await
+}
+
+/// `POST /api/enrolment/finish` with `PublicKeyCredential.toJSON()`.
+pub async fn enrol_finish(finish: &CeremonyFinish) -> Result<Enrolled, ApiError> {
+    send(Request::post(ENROL_FINISH_PATH), None, Some(finish)).await
+}
+
+/// `POST /api/session/begin`: the request options for signing in as `login`.
+pub async fn sign_in_begin(login: &str) -> Result<CeremonyBegun, ApiError> {
+    let body = SignInBeginRequest {
+        login: login.to_owned(),
+    };
+    send(Request::post(SIGN_IN_BEGIN_PATH), None, Some(&body)).await
+}
+
+/// `POST /api/session/finish`: the server sets the session cookie and answers who is in.
+pub async fn sign_in_finish(finish: &CeremonyFinish) -> Result<SessionInfo, ApiError> {
+    send(Request::post(SIGN_IN_FINISH_PATH), None, Some(finish)).await
+}
+
+/// `GET /api/session`: the current session (401 when there is none).
+pub async fn session() -> Result<SessionInfo, ApiError> {
+    send::<SessionInfo, ()>(Request::get(SESSION_PATH), None, None).await
+}
+
+/// `DELETE /api/session`: signs out.
+pub async fn sign_out(csrf_token: &str) -> Result<(), ApiError> {
+    let response = call::<()>(Request::delete(SESSION_PATH), Some(csrf_token), None).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(status_error(response).await)
+    }
+}
+
+/// `POST /api/envelopes`: signed applications; one verdict per submission, in order.
+pub async fn submit(csrf_token: &str, request: &SubmitRequest) -> Result<SubmitResponse, ApiError> {
+    send(
+        Request::post(ENVELOPES_PATH),
+        Some(csrf_token),
+        Some(request),
+    )
+    .await
+}
+
+async fn send<T: DeserializeOwned, B: Serialize>(
+    builder: RequestBuilder,
+    csrf_token: Option<&str>,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    read(call(builder, csrf_token, body).await?).await
+}
+
+async fn call<B: Serialize>(
+    builder: RequestBuilder,
+    csrf_token: Option<&str>,
+    body: Option<&B>,
+) -> Result<Response, ApiError> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(CALL_TIMEOUT_MS);
+    let mut builder = builder
+        .cache(RequestCache::NoStore)
+        .abort_signal(Some(&signal));
+    if let Some(token) = csrf_token {
+        builder = builder.header(CSRF_HEADER, token);
+    }
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    }
+    .map_err(|e| ApiError::Decode(e.to_string()))?;
+    request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if !response.ok() {
-        return Err(ApiError::Status {
-            status: response.status(),
-            body: response.json::<ErrorBody>().await.ok(),
-        });
+        return Err(status_error(response).await);
     }
     response
-        .json::<HealthResponse>()
+        .json::<T>()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn status_error(response: Response) -> ApiError {
+    ApiError::Status {
+        status: response.status(),
+        body: response.json::<ErrorBody>().await.ok(),
+    }
 }

@@ -73,11 +73,87 @@ messages! {
     OfflineBanner => "当前处于离线状态：已保存在本机的编制证信息仍可查看，已签名的申报会在联网后自动提交。",
         "You are offline: the certificate saved on this computer stays available, and signed applications are submitted when the connection returns.";
     SignInTitle => "使用安全密钥登录", "Sign in with your security key";
-    SignInIntro => "请将本单位配发的USB安全密钥插入电脑，然后点击下方按钮并按提示触摸密钥、输入PIN码。",
-        "Insert the USB security key issued to your unit, press the button below, then touch the key and enter its PIN when asked.";
+    SignInIntro => "请将本单位配发的USB安全密钥插入电脑，填写登录名后点击下方按钮，并按提示触摸密钥、输入PIN码。",
+        "Insert the USB security key issued to your unit, enter your login name, press the button below, then touch the key and enter its PIN when asked.";
+    SignInLogin => "登录名", "Login name";
+    SignInLoginEmpty => "登录名不能为空", "The login name must not be empty";
     SignInButton => "使用安全密钥登录", "Sign in with security key";
-    SignInUnavailable => "安全密钥登录尚未开放：身份认证功能正在建设中，目前无法登录。",
-        "Security-key sign-in is not available yet: identity is still being built, so signing in is not possible at this time.";
+    SignInAlready => "您已登录：", "You are signed in as ";
+    SignInNeedsServer => "登录需要连接服务器；离线时可以继续使用已登录的账户签名申请。",
+        "Signing in needs the server; while offline you can keep signing applications as the holder already signed in.";
+    ProgressContacting => "正在连接服务器…", "Contacting the server…";
+    ProgressTouchKey => "请触摸安全密钥，并按提示输入PIN码…", "Touch your security key and enter its PIN when asked…";
+    ProgressVerifying => "正在核验…", "Verifying…";
+    EnrolTitle => "注册安全密钥", "Register your security key";
+    EnrolIntro => "请插入本单位配发的USB安全密钥，核对下方的注册码后点击按钮，并按提示触摸密钥、设置或输入PIN码。注册码只能使用一次。",
+        "Insert the USB security key issued to your unit, check the enrolment code below, press the button, then touch the key and set or enter its PIN when asked. The code works once.";
+    EnrolCode => "注册码", "Enrolment code";
+    EnrolCodeEmpty => "注册码不能为空", "The enrolment code must not be empty";
+    EnrolButton => "注册安全密钥", "Register security key";
+    EnrolDone => "安全密钥注册成功。使用人员：", "Your security key is registered. Key holder: ";
+    EnrolLoginIs => "登录名：", "Login name: ";
+    GoToSignIn => "前往登录", "Go to sign-in";
+    SignedInAs => "当前用户：", "Signed in: ";
+    SignOut => "退出登录", "Sign out";
+    NavApply => "编制使用申请", "Apply for posts";
+    ApplyTitle => "编制使用申请", "Application to use establishment posts";
+    ApplyNeedsSignIn => "请先使用安全密钥登录。", "Sign in with your security key first.";
+    ApplyNotClerk => "只有用编单位经办人可以填报编制使用申请。", "Only a unit clerk can file applications to use posts.";
+    ApplyUnit => "申报单位", "Applying unit";
+    FieldCategory => "编制类别", "Establishment category";
+    FieldFunding => "经费形式", "Funding form";
+    FieldCount => "申请数量", "Number of posts";
+    FieldRecruitment => "补充方式", "Way of filling";
+    FieldReason => "申请理由", "Reason";
+    FieldDocument => "请示文号", "Request document number";
+    FieldDocumentHint => "选填，例如：天教发〔2026〕12号", "Optional, for example 天教发〔2026〕12号";
+    ChooseOption => "请选择", "Choose…";
+    ErrCategory => "请选择编制类别", "Choose the establishment category";
+    ErrFunding => "请选择经费形式（事业编制必填）", "Choose the funding form (required for public institution posts)";
+    ErrCount => "申请数量须为1至9999之间的整数", "The number of posts must be a whole number from 1 to 9999";
+    ErrRecruitment => "请选择补充方式", "Choose the way of filling the posts";
+    ErrReasonEmpty => "申请理由不能为空", "The reason must not be empty";
+    ErrReasonTooLong => "申请理由不能超过500字", "The reason must not exceed 500 characters";
+    FormHasErrors => "请修改标出的项目后再继续，已填写的内容均已保留。", "Correct the marked fields to continue; everything you typed is kept.";
+    ApplyNext => "下一步", "Next";
+    ConfirmTitle => "确认签名内容", "Confirm what you sign";
+    ConfirmIntro => "以下内容将由您的安全密钥签名，签名后不能修改。请逐项核对。", "Your security key will sign exactly the following; it cannot be changed after signing. Check every item.";
+    ConfirmKind => "业务类型", "Kind of application";
+    ConfirmCreatedAt => "创建时间", "Created at";
+    ConfirmApplicationId => "申报标识", "Application id";
+    ConfirmSigner => "签名人", "Signer";
+    ConfirmCanonical => "签名原文（规范化JSON）", "Signed text (canonical JSON)";
+    ConfirmNone => "无", "None";
+    ConfirmBack => "返回修改", "Back to edit";
+    ConfirmSign => "使用安全密钥签名", "Sign with security key";
+    Signed => "已签名并保存在本机，联网后自动提交。", "Signed and saved on this computer; it is submitted when the server can be reached.";
+    NoCredential => "本机没有保存您的安全密钥信息，请联网后重新登录。", "No security key is recorded for you on this computer; sign in again while online.";
+    ClockUnusable => "电脑时钟不可用，无法生成申请。", "The computer's clock is unusable, so the application cannot be created.";
+    CredentialMismatch => "签名所用的安全密钥与确认内容不一致，申请未保存，请使用登录时的安全密钥重试。",
+        "The key that signed is not the one named in what you confirmed; nothing was saved. Try again with the key you signed in with.";
+    OutboxTitle => "本机已签名的申请", "Applications signed on this computer";
+    OutboxEmpty => "暂无已签名的申请。", "No signed applications yet.";
+    StatusPending => "待同步", "Waiting to sync";
+    StatusAccepted => "已提交待审核", "Submitted, awaiting review";
+    StatusRejected => "已退回", "Returned";
+    StatusHeld => "待复核", "Held for review";
+    SignedAt => "签名时间", "Signed at";
+    SessionExpired => "登录已过期，请重新登录。已签名的申请仍保存在本机，重新登录后自动提交。",
+        "Your session has expired: sign in again. Signed applications stay on this computer and are submitted after you sign in.";
+    SyncServer => "提交失败，稍后自动重试：", "Submitting failed and will be retried: ";
+    StorageUnavailable => "本机存储不可用，申请无法保存。", "Local storage is unavailable, so nothing can be saved.";
+    StorageWriteFailed => "写入本机存储失败（空间可能已满），申请未保存。", "Writing to local storage failed (it may be full); nothing was saved.";
+    StorageCorrupt => "本机保存的数据无法读取。", "The data saved on this computer cannot be read.";
+    ApiNetwork => "无法连接服务器，请检查网络后重试。", "The server cannot be reached; check the connection and try again.";
+    ApiStatus => "服务器拒绝了请求", "The server refused the request";
+    ApiDecode => "服务器的答复无法识别。", "The server's answer could not be read.";
+    WebAuthnNotSupported => "此浏览器不支持安全密钥，请使用新版Chrome、Edge或Firefox。", "This browser does not support security keys; use a recent Chrome, Edge or Firefox.";
+    WebAuthnNotAllowed => "操作已取消或超时，或所用安全密钥未注册。请重试。", "The request was cancelled or timed out, or the key used is not registered. Try again.";
+    WebAuthnInvalidState => "这把安全密钥已经注册过。", "This security key is already registered.";
+    WebAuthnSecurity => "当前网址不允许使用安全密钥，请通过正式网址访问。", "This address may not use security keys; open the system at its official address.";
+    WebAuthnAborted => "操作已中止。", "The request was aborted.";
+    WebAuthnConstraint => "这把安全密钥不支持PIN码验证，无法使用。", "This security key cannot verify a PIN, so it cannot be used.";
+    WebAuthnOther => "安全密钥操作失败，请重试。", "The security key operation failed; try again.";
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundBack => "返回首页", "Back to the start page";
     FooterVersion => "版本", "Version";

@@ -1,4 +1,6 @@
-//! The client's components rendered in a real browser (wasm-bindgen-test in headless Chromium).
+//! The client's components rendered in a real browser (wasm-bindgen-test in headless Chromium):
+//! the sign-in page, language and reachability, the application form with its validation and
+//! confirmation, and the outbox in local storage.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -7,8 +9,12 @@ use app::AppContext;
 use app::components::layout::Layout;
 use app::connectivity::Connectivity;
 use app::i18n::{Lang, STORAGE_KEY};
+use app::outbox::{self, ItemStatus, OutboxItem};
+use app::pages::apply::Apply;
 use app::pages::sign_in::SignIn;
 use leptos::prelude::*;
+use leptos_router::components::Router;
+use protocol::identity::{HolderInfo, SessionInfo, SignedSubmission, Verdict, VerdictStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -18,9 +24,28 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// Mounts the layout around the sign-in page into a fresh element; returns the element,
-/// the app's signals and the handle that keeps it mounted.
-fn mount() -> (web_sys::HtmlElement, AppContext, impl Drop) {
+fn clear_storage() {
+    for key in [
+        STORAGE_KEY,
+        app::session::STORAGE_KEY,
+        outbox::STORAGE_KEY,
+        outbox::CLIENT_ID_KEY,
+        outbox::SEQUENCE_KEY,
+    ] {
+        storage().remove_item(key).unwrap();
+    }
+}
+
+/// Which page to mount inside the layout.
+#[derive(Clone, Copy)]
+enum Page {
+    SignIn,
+    Apply,
+}
+
+/// Mounts the layout around `page` (inside a router) into a fresh element; returns the
+/// element, the app's signals and the handle that keeps it mounted.
+fn mount(page: Page) -> (web_sys::HtmlElement, AppContext, impl Drop) {
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
@@ -28,7 +53,10 @@ fn mount() -> (web_sys::HtmlElement, AppContext, impl Drop) {
     let out = slot.clone();
     let handle = leptos::mount::mount_to(host.clone(), move || {
         out.set(Some(app::provide_app_context()));
-        view! { <Layout><SignIn/></Layout> }
+        match page {
+            Page::SignIn => view! { <Router><Layout><SignIn/></Layout></Router> }.into_any(),
+            Page::Apply => view! { <Router><Layout><Apply/></Layout></Router> }.into_any(),
+        }
     });
     (host, slot.get().unwrap(), handle)
 }
@@ -38,38 +66,82 @@ async fn settle() {
     gloo_timers::future::TimeoutFuture::new(30).await;
 }
 
-fn text(host: &web_sys::HtmlElement, selector: &str) -> String {
+fn element(host: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
     host.query_selector(selector)
         .unwrap()
         .unwrap_or_else(|| panic!("{selector} is not rendered"))
-        .text_content()
-        .unwrap_or_default()
+}
+
+fn text(host: &web_sys::HtmlElement, selector: &str) -> String {
+    element(host, selector).text_content().unwrap_or_default()
+}
+
+fn click(host: &web_sys::HtmlElement, selector: &str) {
+    element(host, selector)
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}
+
+fn value(host: &web_sys::HtmlElement, selector: &str) -> String {
+    js_sys::Reflect::get(&element(host, selector), &"value".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+/// Sets a form control's value as typing or choosing would, with `input` and `change` events.
+fn set_value(host: &web_sys::HtmlElement, selector: &str, value: &str) {
+    let e = element(host, selector);
+    js_sys::Reflect::set(&e, &"value".into(), &value.into()).unwrap();
+    for name in ["input", "change"] {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict(name, &init).unwrap();
+        e.dispatch_event(&event).unwrap();
+    }
+}
+
+fn clerk_session() -> SessionInfo {
+    SessionInfo {
+        holder: HolderInfo {
+            id: "holder-7".into(),
+            login: "qz-edu".into(),
+            name: "王敏".into(),
+            role: "unit_clerk".into(),
+            scope: "unit:620502-0012".into(),
+        },
+        csrf_token: "csrf".into(),
+        credential_ids: vec!["Y3JlZC0x".into()],
+        rp_id: "localhost".into(),
+    }
 }
 
 #[wasm_bindgen_test]
-async fn sign_in_is_chinese_by_default_and_says_it_is_not_available_yet() {
-    storage().remove_item(STORAGE_KEY).unwrap();
-    let (host, _context, _mounted) = mount();
+async fn sign_in_is_chinese_by_default_and_asks_for_the_login_name() {
+    clear_storage();
+    let (host, _context, _mounted) = mount(Page::SignIn);
     settle().await;
     assert_eq!(text(&host, ".brand-title"), "电子编制管理证");
     assert_eq!(text(&host, "#sign-in h1"), "使用安全密钥登录");
-    assert!(text(&host, "#sign-in-unavailable").contains("尚未开放"));
-    let button = host.query_selector("#sign-in-button").unwrap().unwrap();
-    assert!(button.has_attribute("disabled"));
+    assert!(text(&host, "label[for=sign-in-login]").contains("登录名"));
+    let button = element(&host, "#sign-in-button");
+    assert!(!button.has_attribute("disabled"), "sign-in is available");
+    assert!(host.query_selector("#session-holder").unwrap().is_none());
+
+    // An empty login name is refused before anything is sent.
+    click(&host, "#sign-in-button");
+    settle().await;
+    assert!(text(&host, "#sign-in-login-error").contains("登录名"));
+    assert!(host.query_selector("#sign-in-progress").unwrap().is_none());
     host.remove();
 }
 
 #[wasm_bindgen_test]
 async fn switching_to_english_rerenders_and_is_remembered() {
-    storage().remove_item(STORAGE_KEY).unwrap();
-    let (host, context, _mounted) = mount();
+    clear_storage();
+    let (host, context, _mounted) = mount(Page::SignIn);
     settle().await;
-    let switch: web_sys::HtmlElement = host
-        .query_selector("#lang-switch")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    switch.click();
+    click(&host, "#lang-switch");
     settle().await;
     assert_eq!(context.lang.get_untracked(), Lang::En);
     assert_eq!(text(&host, "#sign-in h1"), "Sign in with your security key");
@@ -87,7 +159,7 @@ async fn switching_to_english_rerenders_and_is_remembered() {
     host.remove();
 
     // A new start reads the stored choice.
-    let (again, _context, _mounted) = mount();
+    let (again, _context, _mounted) = mount(Page::SignIn);
     settle().await;
     assert_eq!(
         text(&again, "#sign-in h1"),
@@ -99,13 +171,11 @@ async fn switching_to_english_rerenders_and_is_remembered() {
 
 #[wasm_bindgen_test]
 async fn the_indicator_and_banner_follow_reachability() {
-    storage().remove_item(STORAGE_KEY).unwrap();
-    let (host, context, _mounted) = mount();
+    clear_storage();
+    let (host, context, _mounted) = mount(Page::SignIn);
     settle().await;
     let state = |host: &web_sys::HtmlElement| {
-        host.query_selector("#connectivity")
-            .unwrap()
-            .unwrap()
+        element(host, "#connectivity")
             .get_attribute("data-connectivity")
             .unwrap_or_default()
     };
@@ -124,4 +194,294 @@ async fn the_indicator_and_banner_follow_reachability() {
     assert_eq!(text(&host, "#connectivity"), "在线");
     assert!(host.query_selector(".offline-banner").unwrap().is_none());
     host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_kept_session_shows_who_is_signed_in_and_the_apply_page_needs_one() {
+    clear_storage();
+    let (host, _context, _mounted) = mount(Page::Apply);
+    settle().await;
+    assert!(text(&host, "#apply-needs-sign-in").contains("请先"));
+    host.remove();
+
+    app::session::remember(&clerk_session()).unwrap();
+    let (host, _context, _mounted) = mount(Page::Apply);
+    settle().await;
+    assert!(text(&host, "#session-holder").contains("王敏"));
+    assert_eq!(text(&host, "#apply-unit"), "620502-0012");
+    assert!(text(&host, "#outbox-empty").contains("暂无"));
+    host.remove();
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn the_form_names_every_bad_field_and_keeps_what_was_typed() {
+    clear_storage();
+    app::session::remember(&clerk_session()).unwrap();
+    let (host, _context, _mounted) = mount(Page::Apply);
+    settle().await;
+
+    set_value(&host, "#apply-count", "0");
+    set_value(&host, "#apply-reason", "   ");
+    set_value(&host, "#apply-document", "天教发2026");
+    click(&host, "#apply-next");
+    settle().await;
+
+    assert!(text(&host, "#apply-category-error").contains("编制类别"));
+    assert!(text(&host, "#apply-count-error").contains("申请数量"));
+    assert!(text(&host, "#apply-recruitment-error").contains("补充方式"));
+    assert!(text(&host, "#apply-reason-error").contains("申请理由"));
+    assert!(text(&host, "#apply-document-error").contains("文号"));
+    assert!(text(&host, "#apply-form-errors").contains("保留"));
+    assert!(host.query_selector("#confirm").unwrap().is_none());
+    // Nothing typed is lost.
+    assert_eq!(value(&host, "#apply-count"), "0");
+    assert_eq!(value(&host, "#apply-document"), "天教发2026");
+
+    // 经费形式 appears for 事业编制 only, and is then required.
+    assert!(host.query_selector("#apply-funding").unwrap().is_none());
+    set_value(&host, "#apply-category", "public_institution");
+    settle().await;
+    click(&host, "#apply-next");
+    settle().await;
+    assert!(text(&host, "#apply-funding-error").contains("经费形式"));
+    assert!(
+        host.query_selector("#apply-category-error")
+            .unwrap()
+            .is_none()
+    );
+    host.remove();
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn the_confirmation_shows_exactly_what_will_be_signed() {
+    clear_storage();
+    app::session::remember(&clerk_session()).unwrap();
+    let (host, _context, _mounted) = mount(Page::Apply);
+    settle().await;
+
+    set_value(&host, "#apply-category", "public_institution");
+    settle().await;
+    set_value(&host, "#apply-funding", "full");
+    set_value(&host, "#apply-count", "2");
+    set_value(&host, "#apply-recruitment", "open_recruitment");
+    set_value(&host, "#apply-reason", "两名教师退休，需公开招聘补充");
+    set_value(&host, "#apply-document", "天教发〔2026〕12号");
+    click(&host, "#apply-next");
+    settle().await;
+
+    let row = |field: &str| text(&host, &format!("#confirm [data-field={field}] dd"));
+    assert_eq!(row("unit"), "620502-0012");
+    assert_eq!(row("kind"), "编制使用核准");
+    assert_eq!(row("category"), "事业编制");
+    assert_eq!(row("funding"), "全额拨款");
+    assert_eq!(row("count"), "2");
+    assert_eq!(row("recruitment"), "公开招聘");
+    assert_eq!(row("reason"), "两名教师退休，需公开招聘补充");
+    assert_eq!(row("document"), "天教发〔2026〕12号");
+    assert!(row("signer").contains("王敏"));
+    let id = row("application-id");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    assert!(row("created-at").ends_with('Z'));
+
+    // The canonical text is the envelope, and is what the challenge is computed over.
+    let canonical = text(&host, "#confirm-canonical");
+    let (envelope, _challenge) =
+        domain::SignedEnvelope::from_signed_bytes(canonical.as_bytes()).expect("canonical");
+    assert_eq!(envelope.application_id.as_str(), id);
+    assert_eq!(envelope.signer.as_str(), "holder-7");
+    assert_eq!(envelope.credential_id.as_str(), "Y3JlZC0x");
+    assert_eq!(envelope.unit.as_str(), "620502-0012");
+    assert_eq!(envelope.sequence, 1);
+    assert!(canonical.contains("\"kind\":\"quota_use\""));
+    assert!(
+        storage()
+            .get_item(outbox::CLIENT_ID_KEY)
+            .unwrap()
+            .is_some_and(|c| c == envelope.client_id.as_str())
+    );
+    assert!(text(&host, "#confirm-sign").contains("使用安全密钥签名"));
+
+    // 返回修改: the form is as it was typed.
+    click(&host, "#confirm-back");
+    settle().await;
+    assert!(host.query_selector("#confirm").unwrap().is_none());
+    assert_eq!(
+        value(&host, "#apply-reason"),
+        "两名教师退休，需公开招聘补充"
+    );
+    assert_eq!(value(&host, "#apply-count"), "2");
+    assert_eq!(value(&host, "#apply-category"), "public_institution");
+    assert_eq!(value(&host, "#apply-funding"), "full");
+    assert_eq!(value(&host, "#apply-document"), "天教发〔2026〕12号");
+    host.remove();
+    clear_storage();
+}
+
+fn item(id: &str, sequence: u64, signer: &str) -> OutboxItem {
+    OutboxItem {
+        application_id: id.into(),
+        kind: "quota_use".into(),
+        summary: "理由".into(),
+        sequence,
+        signer: signer.into(),
+        signed_at: "2026-11-27T08:00:00Z".into(),
+        submission: SignedSubmission {
+            envelope: "ZQ".into(),
+            credential_id: "Yw".into(),
+            client_data_json: "ZA".into(),
+            authenticator_data: "YQ".into(),
+            signature: "cw".into(),
+        },
+        status: ItemStatus::Pending,
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_outbox_round_trips_through_local_storage_and_records_verdicts() {
+    clear_storage();
+    assert!(outbox::load().unwrap().is_empty());
+    outbox::add(item("a-2", 2, "h1")).unwrap();
+    outbox::add(item("a-1", 1, "h1")).unwrap();
+    outbox::add(item("b-1", 3, "h2")).unwrap();
+    let items = outbox::add(item("a-1", 1, "h1")).unwrap();
+    assert_eq!(
+        items.len(),
+        3,
+        "adding the same application again replaces it"
+    );
+    assert_eq!(outbox::load().unwrap(), items);
+
+    let pending: Vec<String> = outbox::pending_of(&items, "h1")
+        .into_iter()
+        .map(|i| i.application_id)
+        .collect();
+    assert_eq!(
+        pending,
+        ["a-1", "a-2"],
+        "sent in sequence order, only the signer's"
+    );
+
+    let rejected = Verdict {
+        application_id: Some("a-2".into()),
+        status: VerdictStatus::Rejected,
+        code: Some("bad_signature".into()),
+        message: Some("签名无效".into()),
+    };
+    let accepted = Verdict {
+        application_id: Some("a-1".into()),
+        status: VerdictStatus::Accepted,
+        code: None,
+        message: None,
+    };
+    let items = outbox::update(&[
+        ("a-1".into(), ItemStatus::from_verdict(&accepted)),
+        ("a-2".into(), ItemStatus::from_verdict(&rejected)),
+    ])
+    .unwrap();
+    let reloaded = outbox::load().unwrap();
+    assert_eq!(reloaded, items);
+    let status = |id: &str| {
+        reloaded
+            .iter()
+            .find(|i| i.application_id == id)
+            .unwrap()
+            .status
+            .clone()
+    };
+    assert_eq!(status("a-1"), ItemStatus::Accepted);
+    assert_eq!(
+        status("a-2"),
+        ItemStatus::Rejected {
+            code: Some("bad_signature".into()),
+            message: Some("签名无效".into())
+        }
+    );
+    assert_eq!(status("b-1"), ItemStatus::Pending);
+    assert!(outbox::pending_of(&reloaded, "h1").is_empty());
+
+    // Sequence numbers only go up; the client id stays.
+    assert_eq!(outbox::next_sequence().unwrap(), 1);
+    assert_eq!(outbox::next_sequence().unwrap(), 2);
+    let id = outbox::client_id().unwrap();
+    assert_eq!(outbox::client_id().unwrap(), id);
+
+    // Something unreadable is an error, not an empty outbox.
+    storage()
+        .set_item(outbox::STORAGE_KEY, "{not json")
+        .unwrap();
+    assert!(outbox::load().is_err());
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_stored_outbox_is_listed_with_each_status() {
+    clear_storage();
+    app::session::remember(&clerk_session()).unwrap();
+    let mut rejected = item("a-2", 2, "holder-7");
+    rejected.status = ItemStatus::Rejected {
+        code: Some("out_of_scope".into()),
+        message: Some("单位不在管理范围内".into()),
+    };
+    let mut held = item("a-3", 3, "holder-7");
+    held.status = ItemStatus::Held { message: None };
+    let mut accepted = item("a-4", 4, "holder-7");
+    accepted.status = ItemStatus::Accepted;
+    outbox::save(&[
+        item("a-1", 1, "holder-7"),
+        rejected,
+        held,
+        accepted,
+        item("other", 5, "someone-else"),
+    ])
+    .unwrap();
+    let (host, _context, _mounted) = mount(Page::Apply);
+    settle().await;
+    let status = |id: &str| {
+        text(
+            &host,
+            &format!("[data-application-id='{id}'] .outbox-status"),
+        )
+    };
+    assert_eq!(status("a-1"), "待同步");
+    assert_eq!(status("a-2"), "已退回");
+    assert_eq!(status("a-3"), "待复核");
+    assert_eq!(status("a-4"), "已提交待审核");
+    assert!(text(&host, "[data-application-id='a-2'] .outbox-reason").contains("管理范围"));
+    assert!(
+        host.query_selector("[data-application-id='other']")
+            .unwrap()
+            .is_none(),
+        "only the signed-in holder's applications"
+    );
+    host.remove();
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_session_asks_to_sign_in_again_and_keeps_the_items() {
+    clear_storage();
+    app::session::remember(&clerk_session()).unwrap();
+    outbox::save(&[item("a-1", 1, "holder-7")]).unwrap();
+    let (host, context, _mounted) = mount(Page::Apply);
+    settle().await;
+    assert!(host.query_selector("#sync-problem").unwrap().is_none());
+    context
+        .sync_problem
+        .set(Some(app::sync::SyncProblem::SessionExpired));
+    settle().await;
+    assert!(text(&host, "#sync-problem").contains("请重新登录"));
+    let link = element(&host, "#sync-sign-in-again");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/sign-in?login=qz-edu")
+    );
+    assert_eq!(
+        text(&host, "[data-application-id='a-1'] .outbox-status"),
+        "待同步"
+    );
+    assert_eq!(outbox::load().unwrap().len(), 1);
+    host.remove();
+    clear_storage();
 }

@@ -4,9 +4,12 @@
 //! - `api`: the HTTP surface without a browser — health, errors, headers, caching.
 //! - `browser`: the client in headless Chromium — sign-in page, offline start, reachability,
 //!   and the virtual security key.
+//! - `identity`: enrol, sign in, sign an application offline and see it accepted after a
+//!   restart — in headless Chromium with a virtual security key.
 //! - `identity_api`: enrolment, sign-in, sessions, CSRF, scopes, revocation and signed envelopes
 //!   over HTTP with a software security key.
 
 mod api;
 mod browser;
+mod identity;
 mod identity_api;

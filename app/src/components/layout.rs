@@ -1,17 +1,21 @@
-//! The frame around every page: title, language switch, reachability, offline banner, footer.
+//! The frame around every page: title, who is signed in, language switch, reachability,
+//! offline banner, footer.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
 
 use crate::components::connectivity_badge::ConnectivityBadge;
 use crate::connectivity::Connectivity;
 use crate::i18n::{Msg, t, use_lang};
 
-/// Header, main area with `children`, footer.
+/// Header, main area with `children`, footer. Must be inside a `<Router>`.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
-    let connectivity = use_context::<RwSignal<Connectivity>>()
-        .unwrap_or_else(|| RwSignal::new(Connectivity::Checking));
+    let context = crate::use_app_context();
+    let connectivity = context.connectivity;
     let offline = move || connectivity.get() == Connectivity::Offline;
     view! {
         <header class="app-header">
@@ -20,6 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-subtitle">{t(Msg::AppSubtitle)}</span>
             </div>
             <div class="header-tools">
+                <SessionTools/>
                 <ConnectivityBadge/>
                 <button
                     type="button"
@@ -39,5 +44,51 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="app-footer">
             {t(Msg::FooterVersion)} " " {env!("CARGO_PKG_VERSION")}
         </footer>
+    }
+}
+
+/// Who is signed in, a link to the application page and a sign-out button (nothing when no
+/// one is signed in).
+#[component]
+fn SessionTools() -> impl IntoView {
+    let context = crate::use_app_context();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        let Some(session) = context.session.get_untracked() else {
+            return;
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Offline the server session simply times out; this computer forgets it at once.
+            let _ = crate::api::sign_out(&session.csrf_token).await;
+            crate::session::signed_out(context.session);
+            context.sync_problem.set(None);
+            navigate("/sign-in", NavigateOptions::default());
+        });
+    };
+    move || {
+        context.session.get().map(|session| {
+            let name = session.holder.name.clone();
+            let login = session.holder.login.clone();
+            view! {
+                <nav class="session-tools">
+                    <a href="/apply" id="nav-apply" class="nav-link">
+                        {t(Msg::NavApply)}
+                    </a>
+                    <span class="session-holder" id="session-holder" data-login=login>
+                        {t(Msg::SignedInAs)}
+                        {name}
+                    </span>
+                    <button
+                        type="button"
+                        class="sign-out"
+                        id="sign-out"
+                        on:click=sign_out.clone()
+                    >
+                        {t(Msg::SignOut)}
+                    </button>
+                </nav>
+            }
+        })
     }
 }

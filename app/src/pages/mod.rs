@@ -1,4 +1,6 @@
 //! One module per routed page.
 
+pub mod apply;
+pub mod enrol;
 pub mod not_found;
 pub mod sign_in;

@@ -1,21 +1,161 @@
-//! The sign-in page. Security-key sign-in arrives with the identity work; until then the page
-//! says plainly that signing in is not possible.
+//! The sign-in page (`/` and `/sign-in`): login name, then the security key.
+//!
+//! Begin (the server's request options) → `navigator.credentials.get` → finish (the server
+//! sets the session cookie and answers `SessionInfo`) → kept on this computer → `/apply`.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use protocol::identity::CeremonyFinish;
 
 use crate::i18n::{Msg, t};
 
-/// 使用安全密钥登录.
+/// 使用安全密钥登录. `?login=` fills in the login name.
 #[component]
 pub fn SignIn() -> impl IntoView {
+    let context = crate::use_app_context();
+    let lang = context.lang;
+    let query = use_query_map();
+    let login = RwSignal::new(query.get_untracked().get("login").unwrap_or_default());
+    let progress = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<String>);
+    let login_error = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if progress.get_untracked().is_some() {
+            return;
+        }
+        let name = login.get_untracked().trim().to_owned();
+        login_error.set(name.is_empty());
+        error.set(None);
+        if name.is_empty() {
+            return;
+        }
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let outcome = sign_in(&name, progress).await;
+            progress.set(None);
+            match outcome {
+                Ok(info) => match crate::session::signed_in(context.session, info) {
+                    Ok(()) => {
+                        context.sync_problem.set(None);
+                        crate::sync::kick(context);
+                        navigate("/apply", NavigateOptions::default());
+                    }
+                    Err(e) => error.set(Some(crate::local::storage_text(&e, lang.get_untracked()))),
+                },
+                // Without the server: say that signing in needs it, and that signing does not.
+                Err(Failure::Api(e)) if e.is_network() => error.set(Some(
+                    Msg::SignInNeedsServer.text(lang.get_untracked()).to_owned(),
+                )),
+                Err(failure) => error.set(Some(failure.text(lang.get_untracked()))),
+            }
+        });
+    };
+
+    let already = move || {
+        context.session.get().map(|s| {
+            view! {
+                <p class="notice notice-ok" id="sign-in-already">
+                    {t(Msg::SignInAlready)} {s.holder.name} " "
+                    <a href="/apply" id="sign-in-go-apply">{t(Msg::NavApply)}</a>
+                </p>
+            }
+        })
+    };
+
     view! {
         <section class="card sign-in" id="sign-in">
             <h1>{t(Msg::SignInTitle)}</h1>
             <p>{t(Msg::SignInIntro)}</p>
-            <button type="button" class="primary" id="sign-in-button" disabled=true>
-                {t(Msg::SignInButton)}
-            </button>
-            <p class="notice" id="sign-in-unavailable">{t(Msg::SignInUnavailable)}</p>
+            {already}
+            <form id="sign-in-form" class="form" on:submit=submit novalidate=true>
+                <div class="field">
+                    <label for="sign-in-login">{t(Msg::SignInLogin)}</label>
+                    <input
+                        id="sign-in-login"
+                        name="login"
+                        type="text"
+                        autocomplete="username"
+                        class:invalid=move || login_error.get()
+                        prop:value=move || login.get()
+                        on:input=move |ev| {
+                            login.set(event_target_value(&ev));
+                            login_error.set(false);
+                        }
+                    />
+                    <Show when=move || login_error.get()>
+                        <p class="field-error" id="sign-in-login-error" role="alert">
+                            {t(Msg::SignInLoginEmpty)}
+                        </p>
+                    </Show>
+                </div>
+                <button
+                    type="submit"
+                    class="primary"
+                    id="sign-in-button"
+                    disabled=move || progress.get().is_some()
+                >
+                    {t(Msg::SignInButton)}
+                </button>
+            </form>
+            {move || {
+                progress
+                    .get()
+                    .map(|msg| {
+                        view! {
+                            <p class="progress" id="sign-in-progress" role="status">
+                                {move || msg.text(lang.get())}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                error
+                    .get()
+                    .map(|text| view! { <p class="error" id="sign-in-error" role="alert">{text}</p> })
+            }}
         </section>
     }
+}
+
+/// Why a ceremony with the server and the key (enrolment, sign-in) failed.
+pub(crate) enum Failure {
+    Api(crate::api::ApiError),
+    Key(crate::webauthn::WebAuthnError),
+}
+
+impl Failure {
+    /// The message in `lang`.
+    pub(crate) fn text(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Failure::Api(e) => e.text(lang),
+            Failure::Key(e) => e.msg().text(lang).to_owned(),
+        }
+    }
+}
+
+async fn sign_in(
+    login: &str,
+    progress: RwSignal<Option<Msg>>,
+) -> Result<protocol::identity::SessionInfo, Failure> {
+    progress.set(Some(Msg::ProgressContacting));
+    let begun = crate::api::sign_in_begin(login)
+        .await
+        .map_err(Failure::Api)?;
+    progress.set(Some(Msg::ProgressTouchKey));
+    let credential = crate::webauthn::get(&begun.options)
+        .await
+        .map_err(Failure::Key)?;
+    progress.set(Some(Msg::ProgressVerifying));
+    crate::api::sign_in_finish(&CeremonyFinish {
+        ceremony: begun.ceremony,
+        credential,
+    })
+    .await
+    .map_err(Failure::Api)
 }

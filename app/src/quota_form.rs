@@ -1,0 +1,242 @@
+//! The 编制使用申请 form as typed, and its conversion to a `domain::payload::QuotaUseRequest`
+//! with an error per field that names it.
+
+use domain::payload::QuotaUseRequest;
+use domain::person::EntryForm;
+use domain::{DocumentNumber, EstablishmentCategory, FundingForm, Headcount, ValidationError};
+
+use crate::i18n::{Lang, Msg};
+
+/// The largest 申请数量 one application may ask for.
+pub const MAX_COUNT: u32 = 9_999;
+/// The longest 申请理由, in characters.
+pub const MAX_REASON: usize = 500;
+
+/// A field of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    Category,
+    Funding,
+    Count,
+    Recruitment,
+    Reason,
+    Document,
+}
+
+impl FormField {
+    /// Stable name: element ids are `apply-<name>` and `apply-<name>-error`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FormField::Category => "category",
+            FormField::Funding => "funding",
+            FormField::Count => "count",
+            FormField::Recruitment => "recruitment",
+            FormField::Reason => "reason",
+            FormField::Document => "document",
+        }
+    }
+
+    /// The field's label.
+    pub fn label(self) -> Msg {
+        match self {
+            FormField::Category => Msg::FieldCategory,
+            FormField::Funding => Msg::FieldFunding,
+            FormField::Count => Msg::FieldCount,
+            FormField::Recruitment => Msg::FieldRecruitment,
+            FormField::Reason => Msg::FieldReason,
+            FormField::Document => Msg::FieldDocument,
+        }
+    }
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// One of our messages.
+    Msg(Msg),
+    /// A rule of the domain, with its own message.
+    Domain(ValidationError),
+}
+
+impl Problem {
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Problem::Msg(msg) => msg.text(lang).to_owned(),
+            Problem::Domain(e) => match lang {
+                Lang::Zh => e.message_zh(),
+                Lang::En => e.message_en(),
+            },
+        }
+    }
+}
+
+/// One error of the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: FormField,
+    pub problem: Problem,
+}
+
+/// The form as typed: codes of the chosen options and the raw text of the inputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuotaForm {
+    /// `EstablishmentCategory` code, or empty.
+    pub category: String,
+    /// `FundingForm` code, or empty.
+    pub funding: String,
+    pub count: String,
+    /// `EntryForm` code, or empty.
+    pub recruitment: String,
+    pub reason: String,
+    pub document: String,
+}
+
+impl QuotaForm {
+    /// The chosen category, if any.
+    pub fn category(&self) -> Option<EstablishmentCategory> {
+        EstablishmentCategory::from_code(&self.category)
+    }
+
+    /// Whether the 经费形式 field applies (事业编制 only).
+    pub fn needs_funding(&self) -> bool {
+        self.category()
+            .is_some_and(EstablishmentCategory::has_funding_form)
+    }
+
+    /// The request, or every error at once (in the order of the form).
+    pub fn parse(&self) -> Result<QuotaUseRequest, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut fail = |field, problem| errors.push(FieldError { field, problem });
+
+        let category = self.category();
+        if category.is_none() {
+            fail(FormField::Category, Problem::Msg(Msg::ErrCategory));
+        }
+        let funding_form = if self.needs_funding() {
+            let form = FundingForm::from_code(&self.funding);
+            if form.is_none() {
+                fail(FormField::Funding, Problem::Msg(Msg::ErrFunding));
+            }
+            form
+        } else {
+            None
+        };
+        let count = match self.count.trim().parse::<u32>() {
+            Ok(n) if (1..=MAX_COUNT).contains(&n) => Some(Headcount::new(n)),
+            _ => {
+                fail(FormField::Count, Problem::Msg(Msg::ErrCount));
+                None
+            }
+        };
+        let recruitment = EntryForm::from_code(&self.recruitment);
+        if recruitment.is_none() {
+            fail(FormField::Recruitment, Problem::Msg(Msg::ErrRecruitment));
+        }
+        let reason = self.reason.trim();
+        if reason.is_empty() {
+            fail(FormField::Reason, Problem::Msg(Msg::ErrReasonEmpty));
+        } else if reason.chars().count() > MAX_REASON {
+            fail(FormField::Reason, Problem::Msg(Msg::ErrReasonTooLong));
+        }
+        let document = self.document.trim();
+        let request_document = if document.is_empty() {
+            None
+        } else {
+            match DocumentNumber::parse(document) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    fail(FormField::Document, Problem::Domain(e));
+                    None
+                }
+            }
+        };
+
+        match (category, count, recruitment) {
+            (Some(category), Some(count), Some(recruitment)) if errors.is_empty() => {
+                Ok(QuotaUseRequest {
+                    category,
+                    funding_form,
+                    count,
+                    recruitment,
+                    reason: reason.to_owned(),
+                    request_document,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn good() -> QuotaForm {
+        QuotaForm {
+            category: "public_institution".into(),
+            funding: "full".into(),
+            count: " 2 ".into(),
+            recruitment: "open_recruitment".into(),
+            reason: " 教师退休出现空缺 ".into(),
+            document: "天教发〔2026〕12号".into(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_good_form_parses_and_trims() {
+        let r = good().parse().unwrap();
+        assert_eq!(r.count.get(), 2);
+        assert_eq!(r.funding_form, Some(FundingForm::Full));
+        assert_eq!(r.reason, "教师退休出现空缺");
+        assert!(r.request_document.is_some());
+        let admin = QuotaForm {
+            category: "administrative".into(),
+            funding: "full".into(),
+            document: String::new(),
+            ..good()
+        };
+        let r = admin.parse().unwrap();
+        assert_eq!(r.funding_form, None, "only 事业编制 carries a funding form");
+        assert_eq!(r.request_document, None);
+    }
+
+    #[wasm_bindgen_test]
+    fn every_bad_field_is_named() {
+        let bad = QuotaForm {
+            category: "public_institution".into(),
+            funding: String::new(),
+            count: "0".into(),
+            recruitment: String::new(),
+            reason: "  ".into(),
+            document: "天教发2026".into(),
+        };
+        let errors = bad.parse().unwrap_err();
+        let fields: Vec<FormField> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                FormField::Funding,
+                FormField::Count,
+                FormField::Recruitment,
+                FormField::Reason,
+                FormField::Document
+            ]
+        );
+        for e in &errors {
+            let label = e.field.label().text(Lang::Zh);
+            let text = e.problem.text(Lang::Zh);
+            let named =
+                text.contains(label) || (e.field == FormField::Document && text.contains("文号"));
+            assert!(named, "{text} does not name {label}");
+        }
+        for count in ["-1", "1.5", "abc", "10000"] {
+            let f = QuotaForm {
+                count: count.into(),
+                ..good()
+            };
+            assert_eq!(f.parse().unwrap_err()[0].field, FormField::Count, "{count}");
+        }
+    }
+}

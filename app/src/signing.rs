@@ -1,0 +1,158 @@
+//! Building the envelope a clerk signs, signing it with the security key (offline if need be)
+//! and putting the result in the outbox.
+//!
+//! The key signs `SHA-256(canonical bytes)`; those exact bytes are what is stored and sent.
+
+use domain::payload::{ApplicationPayload, QuotaUseRequest};
+use domain::{
+    ApplicationId, ClientId, CredentialId, EnvelopeError, EnvelopeHeader, SignedEnvelope,
+    Timestamp, UserId, ValidationError,
+};
+use protocol::identity::{SessionInfo, SignedSubmission};
+
+use crate::i18n::{Lang, Msg};
+use crate::local::StorageError;
+use crate::outbox::{self, ItemStatus, OutboxItem};
+use crate::webauthn::{self, WebAuthnError};
+
+/// An envelope ready to sign, with its canonical bytes (what the confirmation screen shows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub envelope: SignedEnvelope,
+    pub bytes: Vec<u8>,
+    pub request: QuotaUseRequest,
+}
+
+impl Prepared {
+    /// The canonical bytes as text (they are UTF-8 JSON).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+/// Why an application could not be prepared, signed or stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SigningError {
+    /// The holder does not file applications for a unit.
+    NotClerk,
+    /// No credential id is kept for the holder.
+    NoCredential,
+    /// The clock gave no usable time.
+    Clock,
+    /// An id did not validate.
+    Id(ValidationError),
+    /// The envelope has no canonical form.
+    Envelope(EnvelopeError),
+    /// Local storage failed: nothing was saved.
+    Storage(StorageError),
+    /// The key refused or failed.
+    WebAuthn(WebAuthnError),
+    /// The key signed with another credential than the envelope names.
+    CredentialMismatch,
+}
+
+impl SigningError {
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            SigningError::NotClerk => Msg::ApplyNotClerk.text(lang).to_owned(),
+            SigningError::NoCredential => Msg::NoCredential.text(lang).to_owned(),
+            SigningError::Clock => Msg::ClockUnusable.text(lang).to_owned(),
+            SigningError::Id(e) => match lang {
+                Lang::Zh => e.message_zh(),
+                Lang::En => e.message_en(),
+            },
+            SigningError::Envelope(e) => match lang {
+                Lang::Zh => e.message_zh(),
+                Lang::En => e.message_en(),
+            },
+            SigningError::Storage(e) => crate::local::storage_text(e, lang),
+            SigningError::WebAuthn(e) => e.msg().text(lang).to_owned(),
+            SigningError::CredentialMismatch => Msg::CredentialMismatch.text(lang).to_owned(),
+        }
+    }
+}
+
+/// Now, from the browser's clock.
+pub fn now() -> Result<Timestamp, SigningError> {
+    let ms = js_sys::Date::now();
+    if !ms.is_finite() {
+        return Err(SigningError::Clock);
+    }
+    // Milliseconds since 1970 as a double; seconds fit an i64 by far.
+    Timestamp::from_unix_seconds((ms / 1000.0).floor() as i64).ok_or(SigningError::Clock)
+}
+
+/// Builds the envelope for `request` as the signed-in holder: a new application id, this
+/// installation's client id, the next sequence number, the first kept credential, the
+/// holder's unit, now.
+pub fn prepare(session: &SessionInfo, request: QuotaUseRequest) -> Result<Prepared, SigningError> {
+    let holder = &session.holder;
+    if !crate::session::files_applications(holder) {
+        return Err(SigningError::NotClerk);
+    }
+    let unit = crate::session::unit_of(holder).ok_or(SigningError::NotClerk)?;
+    let credential = session
+        .credential_ids
+        .first()
+        .ok_or(SigningError::NoCredential)?;
+    let header = EnvelopeHeader {
+        application_id: ApplicationId::parse(
+            &outbox::random_uuid().map_err(SigningError::Storage)?,
+        )
+        .map_err(SigningError::Id)?,
+        client_id: ClientId::parse(&outbox::client_id().map_err(SigningError::Storage)?)
+            .map_err(SigningError::Id)?,
+        sequence: outbox::next_sequence().map_err(SigningError::Storage)?,
+        signer: UserId::parse(&holder.id).map_err(SigningError::Id)?,
+        credential_id: CredentialId::parse(credential).map_err(SigningError::Id)?,
+        unit,
+        created_at: now()?,
+    };
+    let envelope = SignedEnvelope::new(header, &ApplicationPayload::QuotaUse(request.clone()))
+        .map_err(SigningError::Envelope)?;
+    let bytes = envelope.canonical_bytes().map_err(SigningError::Envelope)?;
+    Ok(Prepared {
+        envelope,
+        bytes,
+        request,
+    })
+}
+
+/// Asks the key to sign `prepared` (no server needed) and stores the result in the outbox as
+/// pending. Returns the new outbox; on any error nothing was stored.
+pub async fn sign_and_store(
+    prepared: &Prepared,
+    session: &SessionInfo,
+) -> Result<Vec<OutboxItem>, SigningError> {
+    let challenge = domain::canonical::sha256(&prepared.bytes);
+    let credential = prepared.envelope.credential_id.as_str().to_owned();
+    // Only the credential the envelope names: what is signed is what was confirmed.
+    let assertion = webauthn::sign(
+        &challenge,
+        &session.rp_id,
+        std::slice::from_ref(&credential),
+    )
+    .await
+    .map_err(SigningError::WebAuthn)?;
+    if assertion.credential_id != credential {
+        return Err(SigningError::CredentialMismatch);
+    }
+    let item = OutboxItem {
+        application_id: prepared.envelope.application_id.as_str().to_owned(),
+        kind: prepared.envelope.kind.code().to_owned(),
+        summary: prepared.request.reason.clone(),
+        sequence: prepared.envelope.sequence,
+        signer: prepared.envelope.signer.as_str().to_owned(),
+        signed_at: now()?.to_string(),
+        submission: SignedSubmission {
+            envelope: domain::canonical::base64url(&prepared.bytes),
+            credential_id: assertion.credential_id,
+            client_data_json: assertion.client_data_json,
+            authenticator_data: assertion.authenticator_data,
+            signature: assertion.signature,
+        },
+        status: ItemStatus::Pending,
+    };
+    outbox::add(item).map_err(SigningError::Storage)
+}

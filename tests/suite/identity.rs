@@ -1,0 +1,177 @@
+//! The whole identity path in headless Chromium with a virtual security key: a clerk enrols a
+//! key from the enrolment link, signs in, fills in a 编制使用申请, signs it while the server is
+//! stopped, reloads offline (still signed in, the application still pending), and sees the
+//! restarted server accept it.
+
+use protocol::identity::NewHolder;
+use tests::browser::{TestBrowser, TestPage};
+use tests::server::TestServer;
+
+const LOGIN: &str = "e2e-clerk";
+const NAME: &str = "李经办";
+const REASON: &str = "两名教师退休，需公开招聘补充";
+
+/// Sets form controls as typing or choosing would (value, then `input` and `change`).
+async fn fill(page: &TestPage, fields: &[(&str, &str)]) -> anyhow::Result<()> {
+    let fields = serde_json::to_string(fields)?;
+    let done: bool = page
+        .eval(&format!(
+            "(() => {{ for (const [sel, v] of {fields}) {{ const e = document.querySelector(sel); \
+             if (!e) return false; e.value = v; \
+             e.dispatchEvent(new Event('input', {{ bubbles: true }})); \
+             e.dispatchEvent(new Event('change', {{ bubbles: true }})); }} return true; }})()"
+        ))
+        .await?;
+    anyhow::ensure!(done, "a form control is missing");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_enrols_signs_in_signs_offline_and_the_server_accepts_it_after_restart()
+-> anyhow::Result<()> {
+    let mut server = TestServer::start_with_demo().await?;
+    let created = {
+        let pool = server.database().await?;
+        let unit: String = sqlx::query_scalar("SELECT id FROM unit ORDER BY id LIMIT 1")
+            .fetch_one(&pool)
+            .await?;
+        let new = NewHolder {
+            login: LOGIN.into(),
+            name: NAME.into(),
+            role: "unit_clerk".into(),
+            scope: format!("unit:{unit}"),
+        };
+        let created = server::identity::create_holder(&pool, &new, server.config()).await?;
+        pool.close().await;
+        created
+    };
+
+    let browser = TestBrowser::launch().await?;
+    let page = browser.open(&created.enrolment_link).await?;
+    // Per tab, and before the page calls create().
+    page.add_virtual_authenticator().await?;
+    let mut application_id = String::new();
+    let result = async {
+        page.check("identity_enrol", async {
+            page.wait_for_text("#enrol h1", "注册安全密钥").await?;
+            page.wait_until(
+                &format!(
+                    "document.querySelector('#enrol-code')?.value === {}",
+                    serde_json::to_string(&created.enrolment_code)?
+                ),
+                "the code is filled in from the link",
+            )
+            .await?;
+            page.click("#enrol-button").await?;
+            page.wait_for_text("#enrol-done", "注册成功").await?;
+            page.wait_for_text("#enrol-login", LOGIN).await?;
+            page.click("#enrol-sign-in-link").await?;
+            Ok(())
+        })
+        .await?;
+
+        page.check("identity_sign_in", async {
+            page.wait_for_text("#sign-in h1", "使用安全密钥登录")
+                .await?;
+            page.wait_until(
+                &format!("document.querySelector('#sign-in-login')?.value === '{LOGIN}'"),
+                "the login name is filled in after enrolment",
+            )
+            .await?;
+            page.click("#sign-in-button").await?;
+            page.wait_until("location.pathname === '/apply'", "signed in, on /apply")
+                .await?;
+            page.wait_for_text("#session-holder", NAME).await?;
+            page.wait_for_text("#apply h1", "编制使用申请").await?;
+            Ok(())
+        })
+        .await?;
+
+        page.check("identity_apply", async {
+            fill(&page, &[("#apply-category", "public_institution")]).await?;
+            page.wait_until(
+                "document.querySelector('#apply-funding')",
+                "经费形式 appears",
+            )
+            .await?;
+            fill(
+                &page,
+                &[
+                    ("#apply-funding", "full"),
+                    ("#apply-count", "2"),
+                    ("#apply-recruitment", "open_recruitment"),
+                    ("#apply-reason", REASON),
+                    ("#apply-document", "天教发〔2026〕12号"),
+                ],
+            )
+            .await?;
+            page.click("#apply-next").await?;
+            page.wait_for_text("#confirm h2", "确认签名内容").await?;
+            page.wait_for_text("#confirm [data-field=reason] dd", REASON)
+                .await?;
+            page.wait_for_text("#confirm [data-field=category] dd", "事业编制")
+                .await?;
+            page.wait_for_text("#confirm-canonical", "\"kind\":\"quota_use\"")
+                .await?;
+            application_id = page
+                .text("#confirm [data-field=application-id] dd")
+                .await?
+                .unwrap_or_default();
+            anyhow::ensure!(!application_id.is_empty(), "no application id shown");
+            // The service worker must hold the shell before the server goes away.
+            page.wait_until(
+                "navigator.serviceWorker.controller",
+                "service worker controls the page",
+            )
+            .await?;
+            Ok(())
+        })
+        .await?;
+
+        let item = format!("[data-application-id='{application_id}']");
+        server.stop().await?;
+        page.check("identity_sign_offline", async {
+            page.click("#confirm-sign").await?;
+            page.wait_for_text("#apply-signed", "已签名").await?;
+            page.wait_for_attribute(&item, "data-status", "pending")
+                .await?;
+            page.wait_for_text(&format!("{item} .outbox-status"), "待同步")
+                .await?;
+
+            // A reload with the server still down: signed in, still pending.
+            page.reload().await?;
+            page.wait_for_text("#session-holder", NAME).await?;
+            page.wait_for_attribute("#connectivity", "data-connectivity", "offline")
+                .await?;
+            page.wait_for_attribute(&item, "data-status", "pending")
+                .await?;
+            page.wait_for_text(&format!("{item} .outbox-status"), "待同步")
+                .await?;
+            Ok(())
+        })
+        .await?;
+
+        server.start_again().await?;
+        page.check("identity_accepted_after_restart", async {
+            page.wait_for_attribute(&item, "data-status", "accepted")
+                .await?;
+            page.wait_for_text(&format!("{item} .outbox-status"), "已提交待审核")
+                .await?;
+            Ok(())
+        })
+        .await?;
+
+        let pool = server.database().await?;
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM envelope WHERE application_id = ?")
+                .bind(&application_id)
+                .fetch_one(&pool)
+                .await?;
+        pool.close().await;
+        anyhow::ensure!(status == "accepted", "the server recorded {status:?}");
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    result
+}
