@@ -14,6 +14,9 @@ commands:
   create-holder --login L --name N --role R --scope S [--json]
                            register a key holder (e.g. the first bureau_admin, scope
                            region:620500) and print their one-time enrolment link and code
+  enrolment-code --login L [--json]
+                           issue a new one-time enrolment code to an existing holder
+                           (a second key, or a replacement for a lost one)
   verify-audit [--json]    walk the audit log's hash chain; exit 1 at the first broken link
   help                     this text
 ";
@@ -27,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
         None | Some("serve") => serve(config).await,
         Some("seed") => seed(config, &args[1..]).await,
         Some("create-holder") => create_holder(config, &args[1..]).await,
+        Some("enrolment-code") => enrolment_code(config, &args[1..]).await,
         Some("verify-audit") => verify_audit(config, args.iter().any(|a| a == "--json")).await,
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -159,6 +163,32 @@ async fn create_holder(config: Config, args: &[String]) -> anyhow::Result<()> {
             created.enrolment_link,
             created.enrolment_code,
             created.expires_at
+        );
+    }
+    Ok(())
+}
+
+async fn enrolment_code(config: Config, args: &[String]) -> anyhow::Result<()> {
+    let mut login = None;
+    let mut as_json = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--login" => login = Some(it.next().context("--login needs a value")?.clone()),
+            "--json" => as_json = true,
+            other => bail!("unknown option `{other}` for `enrolment-code`\n{USAGE}"),
+        }
+    }
+    let login = login.context("--login is required")?;
+    let pool = server::db::open(&config.database_path()).await?;
+    let issued = server::identity::issue_code(&pool, &login, &config).await?;
+    pool.close().await;
+    if as_json {
+        println!("{}", serde_json::to_string(&issued)?);
+    } else {
+        println!(
+            "new enrolment code for {}\nenrolment link: {}\none-time code:  {}\nvalid until:    {}",
+            issued.holder.login, issued.enrolment_link, issued.enrolment_code, issued.expires_at
         );
     }
     Ok(())

@@ -641,3 +641,62 @@ async fn production_enrols_only_keys_whose_attestation_chains_to_a_configured_ro
     let refused = enrol_with(&server, created, untrusted).await.err();
     assert_eq!(refused.as_deref(), Some("enrolment_refused"));
 }
+
+#[tokio::test]
+async fn a_holder_registers_a_second_key_with_a_new_code_from_the_administrator() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let admin = create(&server, "admin-2", "bureau_admin", "region:620500").await;
+    let mut admin = enrol(&server, admin).await;
+    admin.sign_in().await;
+    let created = create(
+        &server,
+        "clerk-f",
+        "unit_clerk",
+        &format!("unit:{}", units[0]),
+    )
+    .await;
+    let mut first = enrol(&server, created).await;
+    let info = first.sign_in().await;
+    assert_eq!(info.credential_ids.len(), 1);
+
+    // A clerk cannot issue codes; the administrator of the region can.
+    let request = SignInBeginRequest {
+        login: "clerk-f".into(),
+    };
+    let denied = first.client.post("/api/holders/enrolment", &request).await;
+    assert_eq!(error_code(denied).await, (403, "out_of_scope".into()));
+    let response = admin.client.post("/api/holders/enrolment", &request).await;
+    assert_eq!(response.status(), 200);
+    let issued: HolderCreated = response.json().await.unwrap();
+    assert_eq!(issued.holder.login, "clerk-f");
+
+    let (token, _ca) = SoftToken::new(true).unwrap();
+    let mut second = enrol_with(&server, issued, token).await.unwrap();
+    assert_ne!(second.credential_id, first.credential_id);
+    let info = second.sign_in().await;
+    assert_eq!(info.credential_ids.len(), 2, "both keys are usable");
+    assert!(info.credential_ids.contains(&first.credential_id));
+
+    // Either key signs applications.
+    let by_second = second.sign(&second.envelope("app-second-key", &units[0], 1));
+    let verdict = second.submit(vec![by_second]).await;
+    assert_eq!(
+        verdict.verdicts[0].status,
+        VerdictStatus::Accepted,
+        "{:?}",
+        verdict.verdicts[0]
+    );
+
+    // The CLI path issues codes too, and a code for an unknown login is refused.
+    let pool = server.database().await.unwrap();
+    assert!(
+        server::identity::issue_code(&pool, "clerk-f", server.config())
+            .await
+            .is_ok()
+    );
+    let unknown = server::identity::issue_code(&pool, "nobody", server.config())
+        .await
+        .unwrap_err();
+    assert!(unknown.to_string().contains("holder_unknown"), "{unknown}");
+}

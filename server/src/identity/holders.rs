@@ -144,15 +144,7 @@ pub async fn create_holder_as(
         .execute(&mut *tx)
         .await
         .context("writing the holder")?;
-    let code = enrolment_code()?;
-    let expires = now.unix_seconds() + i64::from(config.identity.enrolment_code_hours) * 3600;
-    sqlx::query("INSERT INTO enrolment_code (code_hash, holder_id, expires_at) VALUES (?, ?, ?)")
-        .bind(super::hash_secret(&code))
-        .bind(&id)
-        .bind(expires)
-        .execute(&mut *tx)
-        .await
-        .context("writing the enrolment code")?;
+    let (code, expires_at) = insert_code(&mut tx, &id, config).await?;
     audit::append(
         &mut tx,
         Entry {
@@ -166,22 +158,118 @@ pub async fn create_holder_as(
     )
     .await?;
     tx.commit().await.context("committing the holder")?;
+    let holder = HolderInfo {
+        id,
+        login: login.to_owned(),
+        name: name.to_owned(),
+        role: grant.role().code().to_owned(),
+        scope: grant.scope().to_string(),
+    };
+    Ok(with_code(holder, code, expires_at, config))
+}
+
+/// Stores a new one-time code for `holder_id` (its hash only); returns the code and its expiry.
+async fn insert_code(
+    conn: &mut SqliteConnection,
+    holder_id: &str,
+    config: &Config,
+) -> anyhow::Result<(String, String)> {
+    let code = enrolment_code()?;
+    let expires = super::unix_now() + i64::from(config.identity.enrolment_code_hours) * 3600;
+    sqlx::query("INSERT INTO enrolment_code (code_hash, holder_id, expires_at) VALUES (?, ?, ?)")
+        .bind(super::hash_secret(&code))
+        .bind(holder_id)
+        .bind(expires)
+        .execute(&mut *conn)
+        .await
+        .context("writing the enrolment code")?;
     let expires_at = domain::Timestamp::from_unix_seconds(expires)
         .map(|t| t.to_string())
         .unwrap_or_default();
+    Ok((code, expires_at))
+}
+
+fn with_code(
+    holder: HolderInfo,
+    code: String,
+    expires_at: String,
+    config: &Config,
+) -> HolderCreated {
     let origin = config.public_origin.trim_end_matches('/');
-    Ok(HolderCreated {
-        holder: HolderInfo {
-            id,
-            login: login.to_owned(),
-            name: name.to_owned(),
-            role: grant.role().code().to_owned(),
-            scope: grant.scope().to_string(),
-        },
+    HolderCreated {
+        holder,
         enrolment_link: format!("{origin}/enrol?code={code}"),
         enrolment_code: code,
         expires_at,
-    })
+    }
+}
+
+/// Issues a new one-time enrolment code to an existing holder, so that they can register
+/// another (or a replacement) security key. Audited with `actor` (`None`: the server's CLI).
+pub async fn issue_code_as(
+    pool: &SqlitePool,
+    login: &str,
+    config: &Config,
+    actor: Option<&Session>,
+) -> Result<HolderCreated, ApiError> {
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting to issue a code")?;
+    let id: String = sqlx::query_scalar("SELECT id FROM key_holder WHERE login = ?")
+        .bind(login.trim())
+        .fetch_optional(&mut *tx)
+        .await
+        .context("finding the holder")?
+        .ok_or_else(|| refused("holder_unknown", format!("登录名：{} 不存在", login.trim())))?;
+    let holder = load(&mut tx, &id).await?.ok_or(ApiError::NotFound)?;
+    if let Some(session) = actor {
+        let region = region_of(&mut tx, holder.grant.scope()).await?;
+        if !region.is_some_and(|r| session.holder.grant.may_administer(r)) {
+            return Err(crate::error::forbidden(
+                "out_of_scope",
+                "只有本行政区划的编办管理员可以为使用人员签发注册码",
+            ));
+        }
+    }
+    let (code, expires_at) = insert_code(&mut tx, &id, config).await?;
+    audit::append(
+        &mut tx,
+        Entry {
+            actor: actor.map(|s| s.holder.info.id.as_str()),
+            credential: actor.map(|s| s.credential_id_b64.as_str()),
+            action: "holder.enrolment_code",
+            target: &format!("holder:{id}"),
+            detail: serde_json::json!({}),
+        },
+        crate::clock::now(),
+    )
+    .await?;
+    tx.commit().await.context("committing the code")?;
+    Ok(with_code(holder.info, code, expires_at, config))
+}
+
+/// [`issue_code_as`] by the server itself (CLI, tests).
+pub async fn issue_code(
+    pool: &SqlitePool,
+    login: &str,
+    config: &Config,
+) -> anyhow::Result<HolderCreated> {
+    issue_code_as(pool, login, config, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.body().code, e.body().message))
+}
+
+/// `POST /api/holders/enrolment` `{login}`: a bureau administrator issues a new enrolment code
+/// to a holder of their region (a second key, or a replacement for a lost one).
+pub async fn new_enrolment_code(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(request): ApiJson<protocol::identity::SignInBeginRequest>,
+) -> Result<Json<HolderCreated>, ApiError> {
+    Ok(Json(
+        issue_code_as(&state.pool, &request.login, &state.config, Some(&session)).await?,
+    ))
 }
 
 /// [`create_holder_as`] by the server itself (CLI, tests): the first bureau administrator is

@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 
 use crate::startup::AppState;
 
-pub use holders::create_holder;
+pub use holders::{create_holder, issue_code};
 
 /// What the identity handlers share, built once at start.
 pub struct IdentityState {
@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/session/finish", post(keys::sign_in_finish))
         .route("/session", get(session::current).delete(session::sign_out))
         .route("/holders", post(holders::create))
+        .route("/holders/enrolment", post(holders::new_enrolment_code))
         .route("/credentials/revoke", post(keys::revoke))
         .route("/envelopes", post(envelopes::submit))
         .route("/units/{id}/certificate", get(units::certificate))
