@@ -109,11 +109,8 @@ messages! {
     FieldDocumentHint => "选填，例如：天教发〔2026〕12号", "Optional, for example 天教发〔2026〕12号";
     ChooseOption => "请选择", "Choose…";
     ErrCategory => "请选择编制类别", "Choose the establishment category";
-    ErrFunding => "请选择经费形式（事业编制必填）", "Choose the funding form (required for public institution posts)";
     ErrCount => "申请数量须为1至9999之间的整数", "The number of posts must be a whole number from 1 to 9999";
     ErrRecruitment => "请选择补充方式", "Choose the way of filling the posts";
-    ErrReasonEmpty => "申请理由不能为空", "The reason must not be empty";
-    ErrReasonTooLong => "申请理由不能超过500字", "The reason must not exceed 500 characters";
     FormHasErrors => "请修改标出的项目后再继续，已填写的内容均已保留。", "Correct the marked fields to continue; everything you typed is kept.";
     ApplyNext => "下一步", "Next";
     ConfirmTitle => "确认签名内容", "Confirm what you sign";

@@ -7,11 +7,6 @@ use domain::{DocumentNumber, EstablishmentCategory, FundingForm, Headcount, Vali
 
 use crate::i18n::{Lang, Msg};
 
-/// The largest 申请数量 one application may ask for.
-pub const MAX_COUNT: u32 = 9_999;
-/// The longest 申请理由, in characters.
-pub const MAX_REASON: usize = 500;
-
 /// A field of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormField {
@@ -113,18 +108,26 @@ impl QuotaForm {
         if category.is_none() {
             fail(FormField::Category, Problem::Msg(Msg::ErrCategory));
         }
+        // The rules of the request are the domain's (the server checks them again).
         let funding_form = if self.needs_funding() {
-            let form = FundingForm::from_code(&self.funding);
-            if form.is_none() {
-                fail(FormField::Funding, Problem::Msg(Msg::ErrFunding));
-            }
-            form
+            FundingForm::from_code(&self.funding)
         } else {
             None
         };
+        if let Some(category) = category
+            && let Err(e) = QuotaUseRequest::check_funding(category, funding_form)
+        {
+            fail(FormField::Funding, Problem::Domain(e));
+        }
         let count = match self.count.trim().parse::<u32>() {
-            Ok(n) if (1..=MAX_COUNT).contains(&n) => Some(Headcount::new(n)),
-            _ => {
+            Ok(n) => match QuotaUseRequest::check_count(Headcount::new(n)) {
+                Ok(()) => Some(Headcount::new(n)),
+                Err(e) => {
+                    fail(FormField::Count, Problem::Domain(e));
+                    None
+                }
+            },
+            Err(_) => {
                 fail(FormField::Count, Problem::Msg(Msg::ErrCount));
                 None
             }
@@ -134,10 +137,8 @@ impl QuotaForm {
             fail(FormField::Recruitment, Problem::Msg(Msg::ErrRecruitment));
         }
         let reason = self.reason.trim();
-        if reason.is_empty() {
-            fail(FormField::Reason, Problem::Msg(Msg::ErrReasonEmpty));
-        } else if reason.chars().count() > MAX_REASON {
-            fail(FormField::Reason, Problem::Msg(Msg::ErrReasonTooLong));
+        if let Err(e) = QuotaUseRequest::check_reason(reason) {
+            fail(FormField::Reason, Problem::Domain(e));
         }
         let document = self.document.trim();
         let request_document = if document.is_empty() {

@@ -29,6 +29,8 @@ labelled_enum! {
         Year => "year", "年份", "year";
         Sequence => "sequence", "序号", "sequence number";
         Role => "role", "角色", "role";
+        RequestedCount => "requested_count", "申请数量", "number of posts requested";
+        Reason => "reason", "申请理由", "reason";
         Scope => "scope", "管理范围", "scope";
     }
 }

@@ -3,6 +3,7 @@
 use crate::application::ApplicationKind;
 use crate::date::Date;
 use crate::document_number::DocumentNumber;
+use crate::error::{Field, ValidationError};
 use crate::establishment::{EstablishmentCategory, FundingForm};
 use crate::headcount::Headcount;
 use crate::id_number::IdNumber;
@@ -86,6 +87,76 @@ pub struct RecordChangeRequest {
     pub document: Option<DocumentNumber>,
 }
 
+/// Most posts one quota-use request may ask for.
+pub const MAX_QUOTA_COUNT: u32 = 9_999;
+/// Longest reason of a request, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
+impl QuotaUseRequest {
+    /// 申请数量: from 1 to [`MAX_QUOTA_COUNT`].
+    pub fn check_count(count: Headcount) -> Result<(), ValidationError> {
+        if (1..=MAX_QUOTA_COUNT).contains(&count.get()) {
+            Ok(())
+        } else {
+            Err(ValidationError::OutOfRange {
+                field: Field::RequestedCount,
+                min: 1,
+                max: i64::from(MAX_QUOTA_COUNT),
+                found: i64::from(count.get()),
+            })
+        }
+    }
+
+    /// 经费形式: required for 事业编制 and only for it.
+    pub fn check_funding(
+        category: EstablishmentCategory,
+        funding_form: Option<FundingForm>,
+    ) -> Result<(), ValidationError> {
+        match (category.has_funding_form(), funding_form) {
+            (true, None) => Err(ValidationError::Empty {
+                field: Field::FundingForm,
+            }),
+            (false, Some(form)) => Err(ValidationError::Disagrees {
+                field: Field::FundingForm,
+                other: Field::EstablishmentCategory,
+                expected: category.label_zh().to_owned(),
+                found: form.label_zh().to_owned(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// 申请理由: not blank, at most [`MAX_REASON_CHARS`] characters.
+    pub fn check_reason(reason: &str) -> Result<(), ValidationError> {
+        let length = reason.trim().chars().count();
+        if length == 0 {
+            Err(ValidationError::Empty {
+                field: Field::Reason,
+            })
+        } else if length > MAX_REASON_CHARS {
+            Err(ValidationError::TooLong {
+                field: Field::Reason,
+                max: MAX_REASON_CHARS,
+                actual: length,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Every rule the request breaks, in the order of its fields (empty when valid).
+    pub fn problems(&self) -> Vec<ValidationError> {
+        [
+            Self::check_funding(self.category, self.funding_form),
+            Self::check_count(self.count),
+            Self::check_reason(&self.reason),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect()
+    }
+}
+
 /// The payload of an application, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplicationPayload {
@@ -100,6 +171,16 @@ pub enum ApplicationPayload {
 }
 
 impl ApplicationPayload {
+    /// The rules the payload itself must satisfy, whoever built it: the client checks them
+    /// before signing and the server again on every envelope it receives.
+    pub fn check(&self) -> Result<(), ValidationError> {
+        match self {
+            Self::QuotaUse(request) => request.problems().into_iter().next().map_or(Ok(()), Err),
+            Self::Onboarding(request) => request.person.check(),
+            Self::Offboarding(_) | Self::RecordChange(_) => Ok(()),
+        }
+    }
+
     /// The kind of application it belongs to.
     pub fn kind(&self) -> ApplicationKind {
         match self {
@@ -138,5 +219,69 @@ impl ApplicationPayload {
                 Self::RecordChange(RecordChangeRequest::deserialize(value)?)
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> QuotaUseRequest {
+        QuotaUseRequest {
+            category: EstablishmentCategory::PublicInstitution,
+            funding_form: Some(FundingForm::Full),
+            count: Headcount::new(2),
+            recruitment: EntryForm::OpenRecruitment,
+            reason: "两名教师退休".into(),
+            request_document: None,
+        }
+    }
+
+    #[test]
+    fn a_sound_request_passes_and_each_rule_names_its_field() {
+        assert!(request().problems().is_empty());
+        assert_eq!(ApplicationPayload::QuotaUse(request()).check(), Ok(()));
+        let bad = QuotaUseRequest {
+            funding_form: None,
+            count: Headcount::new(0),
+            reason: "   ".into(),
+            ..request()
+        };
+        let fields: Vec<Field> = bad.problems().iter().map(ValidationError::field).collect();
+        assert_eq!(
+            fields,
+            [Field::FundingForm, Field::RequestedCount, Field::Reason]
+        );
+        for problem in bad.problems() {
+            assert!(
+                problem.message_zh().contains(problem.field().label_zh()),
+                "{problem}"
+            );
+        }
+        assert_eq!(
+            ApplicationPayload::QuotaUse(bad)
+                .check()
+                .unwrap_err()
+                .field(),
+            Field::FundingForm
+        );
+    }
+
+    #[test]
+    fn limits_and_the_funding_rule() {
+        assert!(QuotaUseRequest::check_count(Headcount::new(MAX_QUOTA_COUNT)).is_ok());
+        assert!(QuotaUseRequest::check_count(Headcount::new(MAX_QUOTA_COUNT + 1)).is_err());
+        assert!(QuotaUseRequest::check_reason(&"字".repeat(MAX_REASON_CHARS)).is_ok());
+        assert!(QuotaUseRequest::check_reason(&"字".repeat(MAX_REASON_CHARS + 1)).is_err());
+        // Administrative posts carry no funding form.
+        let err = QuotaUseRequest::check_funding(
+            EstablishmentCategory::Administrative,
+            Some(FundingForm::Full),
+        )
+        .unwrap_err();
+        assert_eq!(err.field(), Field::FundingForm);
+        assert!(
+            QuotaUseRequest::check_funding(EstablishmentCategory::Administrative, None).is_ok()
+        );
     }
 }

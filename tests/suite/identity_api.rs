@@ -220,6 +220,23 @@ impl Holder {
     }
 
     fn envelope(&self, application: &str, unit: &str, sequence: u64) -> SignedEnvelope {
+        self.envelope_with(
+            application,
+            unit,
+            sequence,
+            1,
+            "业务量增加，申请使用空编一名",
+        )
+    }
+
+    fn envelope_with(
+        &self,
+        application: &str,
+        unit: &str,
+        sequence: u64,
+        count: u32,
+        reason: &str,
+    ) -> SignedEnvelope {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -236,9 +253,9 @@ impl Holder {
         let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
             category: EstablishmentCategory::Administrative,
             funding_form: None,
-            count: Headcount::new(1),
+            count: Headcount::new(count),
             recruitment: EntryForm::Examination,
-            reason: "业务量增加，申请使用空编一名".into(),
+            reason: reason.into(),
             request_document: None,
         });
         SignedEnvelope::new(header, &payload).unwrap()
@@ -542,6 +559,10 @@ async fn endpoint_level_rejections_have_their_codes() {
     bytes[at + 10] = b'u';
     tampered.envelope = base64url(&bytes);
 
+    // Signed by the key, but breaking the payload's own rules (domain): refused by the server
+    // whatever the client checked.
+    let zero_posts = clerk.sign(&clerk.envelope_with("app-e7", &units[0], 7, 0, "理由"));
+    let no_reason = clerk.sign(&clerk.envelope_with("app-e8", &units[0], 8, 1, "  "));
     let response = clerk
         .submit(vec![
             bad_base64,
@@ -550,6 +571,8 @@ async fn endpoint_level_rejections_have_their_codes() {
             tampered,
             good,
             unknown_key,
+            zero_posts,
+            no_reason,
         ])
         .await;
     let codes: Vec<Option<&str>> = response
@@ -566,9 +589,19 @@ async fn endpoint_level_rejections_have_their_codes() {
             Some("challenge_mismatch"),
             None,
             Some("credential_unknown"),
+            Some("payload_invalid"),
+            Some("payload_invalid"),
         ]
     );
     assert_eq!(response.verdicts[4].status, VerdictStatus::Accepted);
+    let reasons: Vec<&str> = response.verdicts[6..]
+        .iter()
+        .filter_map(|v| v.message.as_deref())
+        .collect();
+    assert!(
+        reasons[0].contains("申请数量") && reasons[1].contains("申请理由"),
+        "{reasons:?}"
+    );
 
     // An oversized request body is refused before it is read.
     let mut oversized = clerk.sign(&clerk.envelope("app-e5", &units[0], 5));

@@ -149,8 +149,14 @@ async fn check_application(
             "签名人无权为该单位办理此项申报".to_owned(),
         )));
     }
-    if let Err(e) = envelope.decode_payload() {
-        return Ok(Err(("payload_invalid", e.message_zh())));
+    match envelope.decode_payload() {
+        Err(e) => return Ok(Err(("payload_invalid", e.message_zh()))),
+        // The payload's own rules (domain), whatever the client checked before signing.
+        Ok(payload) => {
+            if let Err(e) = payload.check() {
+                return Ok(Err(("payload_invalid", e.message_zh())));
+            }
+        }
     }
     Ok(Ok(()))
 }
