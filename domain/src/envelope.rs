@@ -173,6 +173,29 @@ impl Default for TimeWindow {
     }
 }
 
+impl TimeWindow {
+    /// Checks a signed document's `created_at` against the server's clock `now`: not before the
+    /// offline window, not after now plus the skew allowance.
+    pub fn check(self, created_at: Timestamp, now: Timestamp) -> Result<(), EnvelopeError> {
+        let t = created_at.unix_seconds();
+        let now_s = now.unix_seconds();
+        let at = |s: i64| Timestamp::from_unix_seconds(s).unwrap_or(now);
+        if t < now_s.saturating_sub(self.max_age_seconds) {
+            return Err(EnvelopeError::TooOld {
+                created_at,
+                oldest: at(now_s - self.max_age_seconds),
+            });
+        }
+        if t > now_s.saturating_add(self.max_skew_seconds) {
+            return Err(EnvelopeError::FromTheFuture {
+                created_at,
+                latest: at(now_s + self.max_skew_seconds),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// The fields of an envelope other than its payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvelopeHeader {
@@ -260,22 +283,7 @@ impl SignedEnvelope {
         now: Timestamp,
         window: TimeWindow,
     ) -> Result<(), EnvelopeError> {
-        let t = self.created_at.unix_seconds();
-        let now_s = now.unix_seconds();
-        let at = |s: i64| Timestamp::from_unix_seconds(s).unwrap_or(now);
-        if t < now_s.saturating_sub(window.max_age_seconds) {
-            return Err(EnvelopeError::TooOld {
-                created_at: self.created_at,
-                oldest: at(now_s - window.max_age_seconds),
-            });
-        }
-        if t > now_s.saturating_add(window.max_skew_seconds) {
-            return Err(EnvelopeError::FromTheFuture {
-                created_at: self.created_at,
-                latest: at(now_s + window.max_skew_seconds),
-            });
-        }
-        Ok(())
+        window.check(self.created_at, now)
     }
 
     /// The typed payload, validated against the envelope's kind.

@@ -20,6 +20,7 @@ labelled_enum! {
         Identifier => "identifier", "标识", "identifier";
         UnitId => "unit_id", "单位标识", "unit id";
         ApplicationId => "application_id", "申报标识", "application id";
+        DecisionId => "decision_id", "审批决定标识", "decision id";
         ClientId => "client_id", "客户端标识", "client id";
         CredentialId => "credential_id", "凭据标识", "credential id";
         SignerId => "signer_id", "签名人标识", "signer id";

@@ -64,6 +64,11 @@ identifier!(
     Field::ApplicationId
 );
 identifier!(
+    /// The identity of a signed decision (审批决定标识), chosen by the reviewer's client (a UUID).
+    DecisionId,
+    Field::DecisionId
+);
+identifier!(
     /// The identity of one client installation (客户端标识), for idempotent sync.
     ClientId,
     Field::ClientId

@@ -14,7 +14,8 @@
 //!   days), [`book`] (the effects of approvals on one unit, all-or-nothing).
 //! - access: [`access`] (what a role with its scope may read and do).
 //! - signing: [`payload`] (what each application asks), [`envelope`] (the signed envelope),
-//!   [`canonical`] (RFC 8785 canonical bytes, SHA-256, base64url).
+//!   [`decision`] (a reviewer's signed decision on an application), [`canonical`] (RFC 8785
+//!   canonical bytes, SHA-256, base64url).
 #![forbid(unsafe_code)]
 
 #[macro_use]
@@ -28,6 +29,7 @@ pub mod canonical;
 pub mod certificate;
 pub mod credit_code;
 pub mod date;
+pub mod decision;
 pub mod document_number;
 pub mod envelope;
 pub mod error;
@@ -57,13 +59,14 @@ pub use calendar::HolidayCalendar;
 pub use certificate::Certificate;
 pub use credit_code::CreditCode;
 pub use date::{Date, Timestamp, Weekday};
+pub use decision::{DecisionError, DecisionHeader, SignedDecision};
 pub use document_number::DocumentNumber;
 pub use envelope::{EnvelopeError, EnvelopeHeader, SignedEnvelope, TimeWindow};
 pub use error::{Field, ValidationError};
 pub use establishment::{EstablishmentCategory, FundingForm};
 pub use headcount::{Headcount, HeadcountDelta};
 pub use id_number::{IdNumber, Sex};
-pub use ids::{ApplicationId, ClientId, CredentialId, Name, UnitId, UserId};
+pub use ids::{ApplicationId, ClientId, CredentialId, DecisionId, Name, UnitId, UserId};
 pub use ledger::{Figures, LedgerError, LedgerRow, UnitLedger};
 pub use payload::ApplicationPayload;
 pub use region::{Bureau, Region};

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use domain::canonical::{base64url, canonicalize_json, hex, sha256};
-use domain::{ApplicationKind, ApplicationPayload, SignedEnvelope};
+use domain::{Action, ApplicationKind, ApplicationPayload, SignedDecision, SignedEnvelope};
 
 fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -71,4 +71,24 @@ fn envelope_vector_verifies_as_signed_bytes() {
     // The pretty input carries the same envelope but is refused as signed bytes.
     let input = fs::read(vectors_dir().join("envelope-quota-use.input.json")).unwrap();
     assert!(SignedEnvelope::from_signed_bytes(&input).is_err());
+}
+
+#[test]
+fn decision_vector_verifies_as_signed_bytes() {
+    let bytes = fs::read(vectors_dir().join("decision-approve.canonical.json")).unwrap();
+    let hash = fs::read_to_string(vectors_dir().join("decision-approve.sha256")).unwrap();
+    let (decision, challenge) = SignedDecision::from_signed_bytes(&bytes).unwrap();
+    assert_eq!(hex(&challenge), hash.trim());
+    assert_eq!(decision.action, Action::Approve);
+    assert_eq!(decision.decider.as_str(), "reviewer-0003");
+    assert_eq!(decision.note, "同意使用\"行政编制\"1名\n（经主管部门审核）");
+    assert!(decision.check().is_ok());
+    assert_eq!(decision.challenge().unwrap(), challenge);
+    assert_eq!(decision.challenge_b64url().unwrap(), base64url(&challenge));
+    assert_eq!(decision.canonical_bytes().unwrap(), bytes);
+
+    // Neither the pretty input nor the decision read as an application envelope are accepted.
+    let input = fs::read(vectors_dir().join("decision-approve.input.json")).unwrap();
+    assert!(SignedDecision::from_signed_bytes(&input).is_err());
+    assert!(SignedEnvelope::from_signed_bytes(&bytes).is_err());
 }

@@ -21,6 +21,8 @@ pub const SIGN_IN_FINISH_PATH: &str = "/api/session/finish";
 pub const SESSION_PATH: &str = "/api/session";
 /// `POST`: submit signed applications.
 pub const ENVELOPES_PATH: &str = "/api/envelopes";
+/// `POST`: submit one signed decision on an application (endorse, approve, return, reject).
+pub const DECISIONS_PATH: &str = "/api/decisions";
 /// `POST` (bureau administrator): create a key holder and an enrolment code.
 pub const HOLDERS_PATH: &str = "/api/holders";
 /// `POST` (bureau administrator): revoke a credential.
@@ -140,6 +142,32 @@ pub struct SubmitResponse {
     pub verdicts: Vec<Verdict>,
 }
 
+/// Body of [`DECISIONS_PATH`]: one signed decision. `submission.envelope` carries the
+/// decision's canonical bytes (a `domain::SignedDecision`, tag `dzbzglz.decision`) exactly as
+/// signed; the other fields are the assertion, as for an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecideRequest {
+    pub submission: SignedSubmission,
+}
+
+/// Answer of [`DECISIONS_PATH`]. A repeated decision gets the first verdict again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionVerdict {
+    /// The decision's id, when it could be read.
+    pub decision_id: Option<String>,
+    /// The application decided on, when the decision could be read.
+    pub application_id: Option<String>,
+    pub status: VerdictStatus,
+    /// A stable rejection code (see the API documentation); absent when accepted.
+    pub code: Option<String>,
+    /// The reason in Chinese; absent when accepted.
+    pub message: Option<String>,
+    /// The application's status after an accepted decision (a `domain::ApplicationStatus` code).
+    pub application_status: Option<String>,
+    /// The quota-use slip (编制使用单) number an accepted approval issued.
+    pub slip_number: Option<String>,
+}
+
 /// Body of [`HOLDERS_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewHolder {
@@ -234,6 +262,24 @@ mod tests {
                 code: Some("bad_signature".into()),
                 message: Some("签名无效".into()),
             }],
+        });
+        round_trip(DecideRequest {
+            submission: SignedSubmission {
+                envelope: "e".into(),
+                credential_id: "c".into(),
+                client_data_json: "d".into(),
+                authenticator_data: "a".into(),
+                signature: "s".into(),
+            },
+        });
+        round_trip(DecisionVerdict {
+            decision_id: Some("d1".into()),
+            application_id: Some("a1".into()),
+            status: VerdictStatus::Accepted,
+            code: None,
+            message: None,
+            application_status: Some("approved".into()),
+            slip_number: Some("天编用〔2026〕0001号".into()),
         });
         round_trip(NewHolder {
             login: "l".into(),

@@ -48,6 +48,7 @@ pub async fn seed(pool: &SqlitePool, size: demo::Size, seed: u64) -> anyhow::Res
     let counts = certificates::load(pool, &city.certificates)
         .await
         .context("loading the demo city")?;
+    seed_numbering(pool, &city).await?;
     Ok(SeedReport {
         size: size.to_string(),
         seed,
@@ -55,6 +56,33 @@ pub async fn seed(pool: &SqlitePool, size: demo::Size, seed: u64) -> anyhow::Res
         generated_in,
         loaded_in: started.elapsed(),
     })
+}
+
+/// Continues the bureaus' numbering after the slip and notice numbers the demo's people carry,
+/// so that the first slip the server issues does not repeat one of them.
+async fn seed_numbering(pool: &SqlitePool, city: &demo::City) -> anyhow::Result<()> {
+    let last = city.last_issued();
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting the numbering seed")?;
+    for ((bureau, kind, year), n) in &last {
+        crate::db::ledger::set_last(&mut tx, *bureau, *kind, *year, *n).await?;
+    }
+    crate::audit::append(
+        &mut tx,
+        crate::audit::Entry {
+            actor: None,
+            credential: None,
+            action: "numbering.seed",
+            target: "numbering",
+            detail: serde_json::json!({ "counters": last.len() }),
+        },
+        crate::clock::now(),
+    )
+    .await?;
+    tx.commit().await.context("committing the numbering seed")?;
+    Ok(())
 }
 
 /// Loads the configured demo city if the database holds no unit yet.
@@ -99,6 +127,11 @@ mod tests {
         let expected = demo::generate(3, demo::Size::Tiny);
         assert_eq!(first.units, expected.certificates.len() as u64);
         assert_eq!(first.staff, expected.people() as u64);
+        let counters: i64 = sqlx::query_scalar("SELECT count(*) FROM numbering")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(counters, expected.last_issued().len() as i64);
         // A restart does not load it again, and `seed` refuses a database with units.
         seed_if_empty(&pool, &config).await.unwrap();
         assert_eq!(certificates::counts(&pool).await.unwrap(), first);

@@ -6,6 +6,13 @@
 //! the assertion and calls [`verify`]: a pure function (no database, no I/O, nothing async) that
 //! either returns the [`Verified`] envelope or one [`Rejection`] with a stable code.
 //!
+//! Bureau decisions (approve, return, reject, and a department's endorsement) are signed by the
+//! reviewer's key the same way: [`verify_document`] runs the same checks on any
+//! [`SignedDocument`] — the application envelope ([`SignedEnvelope`], what [`verify`] reads) and
+//! the decision ([`SignedDecision`], tag `dzbzglz.decision`). Each type reads only its own tag,
+//! so an application's bytes and signature never count as a decision, nor the reverse; the codes
+//! below are the same for both (`envelope_*` then means "the signed document").
+//!
 //! What [`verify`] does **not** do, because it needs state: role and scope of the signer for the
 //! unit, replay (envelope id and `(credential, challenge)` already seen), processing a batch in
 //! counter order, raising the stored counter, and keeping the raw bytes and the verdict for the
@@ -42,7 +49,7 @@
 //! | `malformed_base64` | a field of the request is not base64url ([`decode_b64url`]) | 请求字段不是有效的 base64url 编码 |
 //! | `envelope_too_large` | envelope larger than [`MAX_ENVELOPE_BYTES`] | 申报数据过大 |
 //! | `envelope_malformed` | envelope not JSON, or a field missing, unknown or invalid | 申报数据格式错误 |
-//! | `envelope_tag_unknown` | envelope tag is not `dzbzglz.application` | 申报数据类型无法识别 |
+//! | `envelope_tag_unknown` | envelope tag is not `dzbzglz.application` (for a decision: not `dzbzglz.decision`) | 申报数据类型无法识别 |
 //! | `envelope_version_unknown` | envelope schema version unknown | 申报数据版本无法识别，请更新客户端 |
 //! | `envelope_not_canonical` | envelope bytes not in canonical (RFC 8785) form | 申报数据不是规范格式，签名无法核验 |
 //! | `credential_id_mismatch` | envelope names another credential than the one that signed | 申报中的凭据与签名所用凭据不一致 |
@@ -70,8 +77,9 @@ use std::fmt;
 use std::time::Duration;
 
 use domain::canonical::{base64url, base64url_decode, sha256};
+use domain::decision::{DECISION_TAG, DecisionError, SignedDecision};
 use domain::envelope::{ENVELOPE_TAG, EnvelopeError, SignedEnvelope, TimeWindow};
-use domain::{Timestamp, UserId};
+use domain::{CredentialId, Timestamp, UserId};
 use webauthn_rs::prelude::Url;
 use webauthn_rs_core::error::WebauthnError;
 use webauthn_rs_core::internals::AuthenticatorData;
@@ -182,6 +190,115 @@ impl fmt::Debug for SignedSubmission {
             .field("authenticator_data_len", &self.authenticator_data.len())
             .field("signature_len", &self.signature.len())
             .finish()
+    }
+}
+
+/// A document signed by a holder's key and checked by [`verify_document`]: it is read from the
+/// bytes as received and names its signer, the credential that signs, and its creation time.
+pub trait SignedDocument: Sized {
+    /// The tag that this type, and only this type, carries.
+    const TAG: &'static str;
+
+    /// Parses the bytes as received (canonical, known tag and version); returns the document and
+    /// `SHA-256(bytes)`.
+    fn parse_signed(bytes: &[u8]) -> Result<(Self, [u8; 32]), Rejection>;
+
+    /// Who signed it.
+    fn signer(&self) -> &UserId;
+
+    /// The credential it names.
+    fn credential_id(&self) -> &CredentialId;
+
+    /// Checks the creation time against the offline window and the clock skew.
+    fn check_time(&self, now: Timestamp, window: TimeWindow) -> Result<(), Rejection>;
+}
+
+impl SignedDocument for SignedEnvelope {
+    const TAG: &'static str = ENVELOPE_TAG;
+
+    fn parse_signed(bytes: &[u8]) -> Result<(Self, [u8; 32]), Rejection> {
+        SignedEnvelope::from_signed_bytes(bytes)
+            .map_err(|e| envelope_rejection(e, bytes, Self::TAG))
+    }
+
+    fn signer(&self) -> &UserId {
+        &self.signer
+    }
+
+    fn credential_id(&self) -> &CredentialId {
+        &self.credential_id
+    }
+
+    fn check_time(&self, now: Timestamp, window: TimeWindow) -> Result<(), Rejection> {
+        self.check_created_at(now, window).map_err(|e| match e {
+            EnvelopeError::TooOld { created_at, oldest } => {
+                Rejection::EnvelopeTooOld { created_at, oldest }
+            }
+            EnvelopeError::FromTheFuture { created_at, latest } => {
+                Rejection::EnvelopeFromFuture { created_at, latest }
+            }
+            other => Rejection::EnvelopeMalformed {
+                detail: other.message_en(),
+            },
+        })
+    }
+}
+
+impl SignedDocument for SignedDecision {
+    const TAG: &'static str = DECISION_TAG;
+
+    fn parse_signed(bytes: &[u8]) -> Result<(Self, [u8; 32]), Rejection> {
+        SignedDecision::from_signed_bytes(bytes).map_err(|e| match e {
+            DecisionError::UnknownVersion(version) => Rejection::EnvelopeVersionUnknown { version },
+            DecisionError::NotCanonical => Rejection::EnvelopeNotCanonical,
+            DecisionError::Malformed(detail) => malformed_or_tag(detail, bytes, Self::TAG),
+            other => Rejection::EnvelopeMalformed {
+                detail: other.message_en(),
+            },
+        })
+    }
+
+    fn signer(&self) -> &UserId {
+        &self.decider
+    }
+
+    fn credential_id(&self) -> &CredentialId {
+        &self.credential_id
+    }
+
+    fn check_time(&self, now: Timestamp, window: TimeWindow) -> Result<(), Rejection> {
+        self.check_created_at(now, window).map_err(|e| match e {
+            DecisionError::TooOld { created_at, oldest } => {
+                Rejection::EnvelopeTooOld { created_at, oldest }
+            }
+            DecisionError::FromTheFuture { created_at, latest } => {
+                Rejection::EnvelopeFromFuture { created_at, latest }
+            }
+            other => Rejection::EnvelopeMalformed {
+                detail: other.message_en(),
+            },
+        })
+    }
+}
+
+/// A signed document that passed every check of [`verify_document`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifiedDocument<T> {
+    /// The document, parsed from the bytes as received.
+    pub document: T,
+    /// `SHA-256(document bytes)`, the challenge the key signed.
+    pub challenge: [u8; 32],
+    /// The authenticator's signature counter; the caller raises the stored highest counter to it.
+    pub counter: u32,
+}
+
+impl<T> fmt::Debug for VerifiedDocument<T> {
+    /// The challenge and counter only: documents carry personal data (payloads, notes).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedDocument")
+            .field("challenge", &base64url(&self.challenge))
+            .field("counter", &self.counter)
+            .finish_non_exhaustive()
     }
 }
 
@@ -515,6 +632,21 @@ pub fn verify(
     policy: &VerifyPolicy,
     now: Timestamp,
 ) -> Result<Verified, Rejection> {
+    verify_document::<SignedEnvelope>(sub, known, policy, now).map(|v| Verified {
+        envelope: v.document,
+        challenge: v.challenge,
+        counter: v.counter,
+    })
+}
+
+/// Verifies one signed document of type `T` (its bytes in `sub.envelope`) against what the
+/// server knows about its credential: the checks and codes of [`verify`], in the same order.
+pub fn verify_document<T: SignedDocument>(
+    sub: &SignedSubmission,
+    known: Option<&KnownCredential>,
+    policy: &VerifyPolicy,
+    now: Timestamp,
+) -> Result<VerifiedDocument<T>, Rejection> {
     // 1. Size.
     if sub.envelope.len() > MAX_ENVELOPE_BYTES {
         return Err(Rejection::EnvelopeTooLarge {
@@ -523,11 +655,11 @@ pub fn verify(
         });
     }
 
-    // 2. The envelope, from the bytes as received.
-    let (envelope, challenge) = parse_envelope(&sub.envelope)?;
+    // 2. The document, from the bytes as received.
+    let (document, challenge) = T::parse_signed(&sub.envelope)?;
 
-    // 3. The envelope is bound to the credential that signed it.
-    if envelope.credential_id.as_str() != base64url(&sub.credential_id) {
+    // 3. The document is bound to the credential that signed it.
+    if document.credential_id().as_str() != base64url(&sub.credential_id) {
         return Err(Rejection::CredentialIdMismatch);
     }
 
@@ -540,22 +672,12 @@ pub fn verify(
     if known.revoked {
         return Err(Rejection::CredentialRevoked);
     }
-    if known.holder != envelope.signer {
+    if known.holder != *document.signer() {
         return Err(Rejection::CredentialHolderMismatch);
     }
 
     // 5. Time.
-    envelope
-        .check_created_at(now, policy.time_window())
-        .map_err(|e| match e {
-            EnvelopeError::TooOld { created_at, oldest } => {
-                Rejection::EnvelopeTooOld { created_at, oldest }
-            }
-            EnvelopeError::FromTheFuture { created_at, latest } => {
-                Rejection::EnvelopeFromFuture { created_at, latest }
-            }
-            other => envelope_rejection(other, &sub.envelope),
-        })?;
+    document.check_time(now, policy.time_window())?;
 
     // 6. clientDataJSON.
     check_client_data(&sub.client_data_json, &challenge, policy)?;
@@ -585,36 +707,33 @@ pub fn verify(
         return Err(Rejection::CounterRegression { counter, highest });
     }
 
-    Ok(Verified {
-        envelope,
+    Ok(VerifiedDocument {
+        document,
         challenge,
         counter,
     })
 }
 
-/// Parses the envelope bytes as received; returns the envelope and `SHA-256(bytes)`.
-fn parse_envelope(bytes: &[u8]) -> Result<(SignedEnvelope, [u8; 32]), Rejection> {
-    SignedEnvelope::from_signed_bytes(bytes).map_err(|e| envelope_rejection(e, bytes))
-}
-
-fn envelope_rejection(e: EnvelopeError, bytes: &[u8]) -> Rejection {
+fn envelope_rejection(e: EnvelopeError, bytes: &[u8], tag: &str) -> Rejection {
     match e {
         EnvelopeError::UnknownVersion(version) => Rejection::EnvelopeVersionUnknown { version },
         EnvelopeError::NotCanonical => Rejection::EnvelopeNotCanonical,
-        EnvelopeError::Malformed(detail) => {
-            // The domain reports a wrong tag as malformed; tell it apart for the code.
-            let tag = serde_json::from_slice::<serde_json::Value>(bytes)
-                .ok()
-                .and_then(|v| v.get("tag").map(|t| t.as_str() == Some(ENVELOPE_TAG)));
-            if tag == Some(false) {
-                Rejection::EnvelopeTagUnknown
-            } else {
-                Rejection::EnvelopeMalformed { detail }
-            }
-        }
+        EnvelopeError::Malformed(detail) => malformed_or_tag(detail, bytes, tag),
         other => Rejection::EnvelopeMalformed {
             detail: other.message_en(),
         },
+    }
+}
+
+/// The domain reports a wrong tag as malformed; tell it apart for the code.
+fn malformed_or_tag(detail: String, bytes: &[u8], expected_tag: &str) -> Rejection {
+    let tag = serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| v.get("tag").map(|t| t.as_str() == Some(expected_tag)));
+    if tag == Some(false) {
+        Rejection::EnvelopeTagUnknown
+    } else {
+        Rejection::EnvelopeMalformed { detail }
     }
 }
 

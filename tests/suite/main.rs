@@ -8,8 +8,11 @@
 //!   restart — in headless Chromium with a virtual security key.
 //! - `identity_api`: enrolment, sign-in, sessions, CSRF, scopes, revocation and signed envelopes
 //!   over HTTP with a software security key.
+//! - `decisions_api`: signed decisions (endorse, approve, return, reject) over HTTP with software
+//!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip.
 
 mod api;
 mod browser;
+mod decisions_api;
 mod identity;
 mod identity_api;

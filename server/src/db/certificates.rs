@@ -12,7 +12,7 @@ use domain::unit::{
 };
 use domain::{EstablishmentCategory, Headcount, LedgerRow, UnitBook, UnitId, UnitLedger};
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 
 /// The descriptive sections of a certificate, stored together in `unit.sections`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -254,6 +254,14 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str, what: &str) -> anyhow::Result
 /// document rows.
 pub async fn read(pool: &SqlitePool, unit_id: &UnitId) -> anyhow::Result<Option<Certificate>> {
     let mut conn = pool.acquire().await.context("taking a connection")?;
+    read_in(&mut conn, unit_id).await
+}
+
+/// [`read`] on a given connection, e.g. inside the transaction of an approval.
+pub async fn read_in(
+    conn: &mut SqliteConnection,
+    unit_id: &UnitId,
+) -> anyhow::Result<Option<Certificate>> {
     let Some(row) = sqlx::query("SELECT record, sections FROM unit WHERE id = ?")
         .bind(unit_id.as_str())
         .fetch_optional(&mut *conn)

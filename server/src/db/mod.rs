@@ -1,6 +1,8 @@
 //! The embedded SQLite database: connection pool, pragmas and migrations compiled into the binary.
 
+pub mod applications;
 pub mod certificates;
+pub mod ledger;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -30,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "identity",
         include_str!("../../migrations/0004_identity.sql"),
+    ),
+    (
+        5,
+        "applications",
+        include_str!("../../migrations/0005_applications.sql"),
     ),
 ];
 

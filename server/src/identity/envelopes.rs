@@ -42,7 +42,8 @@ fn rejected(code: &str, message: String, application_id: Option<String>) -> Verd
     }
 }
 
-fn decode(wire: &WireSubmission) -> Result<SignedSubmission, Rejection> {
+/// The raw bytes of a submission's base64url fields (also used for signed decisions).
+pub(crate) fn decode(wire: &WireSubmission) -> Result<SignedSubmission, Rejection> {
     Ok(SignedSubmission {
         envelope: decode_b64url("envelope", &wire.envelope)?,
         credential_id: decode_b64url("credential_id", &wire.credential_id)?,
@@ -87,7 +88,8 @@ pub async fn submit(
     }))
 }
 
-async fn known_credential(
+/// The stored credential with raw id `id` (also used for signed decisions).
+pub(crate) async fn known_credential(
     conn: &mut SqliteConnection,
     id: &[u8],
 ) -> anyhow::Result<Option<KnownCredential>> {
@@ -210,6 +212,14 @@ async fn process(
                 .execute(&mut *tx)
                 .await
                 .context("recording the counter")?;
+                // From now on the application is tracked, `submitted`, for decisions.
+                crate::db::applications::insert_submitted(
+                    &mut tx,
+                    &verified.envelope,
+                    &envelope_hash,
+                    now,
+                )
+                .await?;
                 (VerdictStatus::Accepted, None, None)
             }
             Err((code, message)) => (

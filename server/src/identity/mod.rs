@@ -7,9 +7,12 @@
 //!   handler takes (denied by default), CSRF and origin checks.
 //! - [`envelopes`]: `POST /api/envelopes` — verification ([`crate::signing`]), scope, replay,
 //!   verdicts kept with the raw bytes.
+//! - [`decisions`]: `POST /api/decisions` — signed decisions (endorse, approve, return, reject)
+//!   verified the same way, applied through the domain lifecycle and ledger.
 //! - [`units`]: reading a certificate within the holder's scope.
 //! - [`rate_limit`]: per-address limits on enrolment and sign-in.
 
+pub mod decisions;
 pub mod envelopes;
 pub mod holders;
 pub mod keys;
@@ -52,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/holders/enrolment", post(holders::new_enrolment_code))
         .route("/credentials/revoke", post(keys::revoke))
         .route("/envelopes", post(envelopes::submit))
+        .route("/decisions", post(decisions::decide))
         .route("/units/{id}/certificate", get(units::certificate))
 }
 

@@ -919,3 +919,100 @@ fn codes_are_distinct_documented_and_translated() {
 
 /// The published API documentation, which lists every rejection code.
 const API_DOC: &str = include_str!("../../../docs/API.md");
+
+// ---------------------------------------------------------------------------------------------
+// Decisions: the same checks through `verify_document`
+
+/// Alice's decision on `app-1`.
+fn decision(f: &Fixture, action: domain::Action, note: &str) -> Vec<u8> {
+    SignedDecision::new(
+        domain::DecisionHeader {
+            decision_id: domain::DecisionId::parse("dec-1").unwrap(),
+            application_id: ApplicationId::parse("app-1").unwrap(),
+            decider: UserId::parse("clerk-1").unwrap(),
+            credential_id: CredentialId::parse(&f.alice.id_b64()).unwrap(),
+            created_at: ts(CREATED),
+        },
+        action,
+        note,
+    )
+    .unwrap()
+    .canonical_bytes()
+    .unwrap()
+}
+
+fn check_decision(
+    f: &Fixture,
+    sub: &SignedSubmission,
+) -> Result<VerifiedDocument<SignedDecision>, Rejection> {
+    verify_document::<SignedDecision>(sub, Some(&f.alice.known()), &policy(), ts(NOW))
+}
+
+#[test]
+fn valid_decision_is_accepted() {
+    let mut f = fixture();
+    let bytes = decision(&f, domain::Action::Return, "请补充用编理由");
+    let sub = f.sign(&bytes);
+    let v = check_decision(&f, &sub).unwrap();
+    assert_eq!(v.document.action, domain::Action::Return);
+    assert_eq!(v.document.decider.as_str(), "clerk-1");
+    assert_eq!(v.challenge, sha256(&bytes));
+    assert!(v.counter > 0);
+    // The debug form leaves the note out.
+    assert!(!format!("{v:?}").contains("用编理由"));
+}
+
+#[test]
+fn an_application_signature_is_not_a_decision_nor_the_reverse() {
+    let mut f = fixture();
+    let application = f.valid();
+    assert_eq!(
+        check_decision(&f, &application).unwrap_err(),
+        Rejection::EnvelopeTagUnknown
+    );
+    let bytes = decision(&f, domain::Action::Approve, "");
+    let decided = f.sign(&bytes);
+    assert_eq!(
+        f.check(&decided).unwrap_err(),
+        Rejection::EnvelopeTagUnknown
+    );
+}
+
+#[test]
+fn tampered_decision_note_is_a_challenge_mismatch() {
+    let mut f = fixture();
+    let bytes = decision(&f, domain::Action::Reject, "材料不全");
+    let mut sub = f.sign(&bytes);
+    let text = String::from_utf8(bytes).unwrap();
+    sub.envelope = text.replace("材料不全", "同意").into_bytes();
+    assert_eq!(
+        check_decision(&f, &sub).unwrap_err(),
+        Rejection::ChallengeMismatch
+    );
+}
+
+#[test]
+fn decision_checks_share_the_credential_and_time_rules() {
+    let mut f = fixture();
+    let bytes = decision(&f, domain::Action::Approve, "");
+    let sub = f.sign(&bytes);
+    let revoked = KnownCredential {
+        revoked: true,
+        ..f.alice.known()
+    };
+    assert_eq!(
+        verify_document::<SignedDecision>(&sub, Some(&revoked), &policy(), ts(NOW)).unwrap_err(),
+        Rejection::CredentialRevoked
+    );
+    let bob = register(&f.wa, "bureau-2");
+    assert_eq!(
+        verify_document::<SignedDecision>(&sub, Some(&bob.known()), &policy(), ts(NOW))
+            .unwrap_err(),
+        Rejection::CredentialUnknown
+    );
+    let later = ts("2026-06-01T08:00:00Z");
+    assert!(matches!(
+        verify_document::<SignedDecision>(&sub, Some(&f.alice.known()), &policy(), later),
+        Err(Rejection::EnvelopeTooOld { .. })
+    ));
+}

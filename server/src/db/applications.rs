@@ -1,0 +1,103 @@
+//! Applications as the server tracks them (`application` table): recorded when their signed
+//! envelope is accepted, with status `submitted`, and moved on only by accepted decisions
+//! (`identity::decisions`), whose steps the `domain` lifecycle decides.
+
+use anyhow::Context;
+use domain::{
+    ApplicationId, ApplicationKind, ApplicationStatus, SignedEnvelope, Timestamp, UnitId,
+};
+use sqlx::{Row, SqliteConnection};
+
+/// An application as stored.
+#[derive(Debug, Clone)]
+pub struct StoredApplication {
+    pub id: ApplicationId,
+    pub unit: UnitId,
+    pub kind: ApplicationKind,
+    pub status: ApplicationStatus,
+    /// The envelope's payload (validated against the kind when the envelope was accepted).
+    pub payload: serde_json::Value,
+}
+
+/// Records the application of an envelope just accepted, as `submitted`. Call it inside the
+/// transaction that accepts the envelope.
+pub async fn insert_submitted(
+    conn: &mut SqliteConnection,
+    envelope: &SignedEnvelope,
+    envelope_hash: &str,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO application (application_id, unit_id, kind, status, payload, signer, \
+         envelope_hash, submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(envelope.application_id.as_str())
+    .bind(envelope.unit.as_str())
+    .bind(envelope.kind.code())
+    .bind(ApplicationStatus::Submitted.code())
+    .bind(serde_json::to_string(&envelope.payload).context("serialising the payload")?)
+    .bind(envelope.signer.as_str())
+    .bind(envelope_hash)
+    .bind(now.to_string())
+    .bind(now.to_string())
+    .execute(&mut *conn)
+    .await
+    .context("recording the application")?;
+    Ok(())
+}
+
+/// Reads one application, `None` if there is none with that id.
+pub async fn load(
+    conn: &mut SqliteConnection,
+    id: &ApplicationId,
+) -> anyhow::Result<Option<StoredApplication>> {
+    let Some(row) = sqlx::query(
+        "SELECT unit_id, kind, status, payload FROM application WHERE application_id = ?",
+    )
+    .bind(id.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .context("reading the application")?
+    else {
+        return Ok(None);
+    };
+    let unit: String = row.try_get("unit_id")?;
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let payload: String = row.try_get("payload")?;
+    Ok(Some(StoredApplication {
+        id: id.clone(),
+        unit: UnitId::parse(&unit).map_err(|e| anyhow::anyhow!(e.message_en()))?,
+        kind: ApplicationKind::from_code(&kind)
+            .with_context(|| format!("stored application kind {kind:?} is unknown"))?,
+        status: ApplicationStatus::from_code(&status)
+            .with_context(|| format!("stored application status {status:?} is unknown"))?,
+        payload: serde_json::from_str(&payload).context("stored payload is not JSON")?,
+    }))
+}
+
+/// Moves an application from `from` to `to` (the caller has the domain's word for the step).
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: &ApplicationId,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let changed = sqlx::query(
+        "UPDATE application SET status = ?, updated_at = ? WHERE application_id = ? AND status = ?",
+    )
+    .bind(to.code())
+    .bind(now.to_string())
+    .bind(id.as_str())
+    .bind(from.code())
+    .execute(&mut *conn)
+    .await
+    .context("updating the application's status")?
+    .rows_affected();
+    anyhow::ensure!(
+        changed == 1,
+        "application {id} was not {from} when its status was updated"
+    );
+    Ok(())
+}

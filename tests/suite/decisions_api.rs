@@ -1,0 +1,500 @@
+//! Signed decisions over real HTTP with software security keys: a clerk files a quota-use
+//! request, the supervising department endorses it, the bureau approves it with a signed
+//! decision — the posts are reserved and a numbered slip is issued — and every refusal has its
+//! code: out of scope, the lifecycle, no vacancy, a missing note, another key's signature, a
+//! repeat.
+//!
+//! The client helpers are copied from `identity_api.rs` (kept separate so the two files can
+//! change independently).
+
+use domain::canonical::{base64url, sha256};
+use domain::envelope::EnvelopeHeader;
+use domain::ids::{ApplicationId, ClientId, CredentialId, DecisionId};
+use domain::payload::{ApplicationPayload, QuotaUseRequest};
+use domain::person::EntryForm;
+use domain::{
+    Action, DecisionHeader, DocumentNumber, EstablishmentCategory, FundingForm, Headcount,
+    SignedDecision, SignedEnvelope, Timestamp, UnitId, UserId,
+};
+use protocol::identity::{
+    CeremonyBegun, CeremonyFinish, DecideRequest, DecisionVerdict, EnrolBeginRequest, Enrolled,
+    HolderCreated, NewHolder, SessionInfo, SignInBeginRequest, SignedSubmission, SubmitRequest,
+    SubmitResponse, VerdictStatus,
+};
+use serde::Serialize;
+use tests::server::TestServer;
+use webauthn_authenticator_rs::prelude::{
+    CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator,
+};
+use webauthn_authenticator_rs::softtoken::SoftToken;
+
+/// A browser-like client: our Origin on every request, the session cookie and CSRF token once
+/// signed in.
+struct Client {
+    http: reqwest::Client,
+    origin: String,
+    base: String,
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+impl Client {
+    fn new(server: &TestServer) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            origin: server.config().public_origin.clone(),
+            base: format!("http://127.0.0.1:{}", server.port()),
+            cookie: None,
+            csrf: None,
+        }
+    }
+
+    async fn post(&self, path: &str, body: &impl Serialize) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .header("origin", &self.origin);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header(protocol::identity::CSRF_HEADER, csrf);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+/// A key holder with an enrolled soft token, signed in.
+struct Holder {
+    token: SoftToken,
+    id: String,
+    credential_id: String,
+    client: Client,
+}
+
+async fn holder(server: &TestServer, login: &str, role: &str, scope: &str) -> Holder {
+    let pool = server.database().await.unwrap();
+    let created: HolderCreated = server::identity::create_holder(
+        &pool,
+        &NewHolder {
+            login: login.into(),
+            name: "测试人员".into(),
+            role: role.into(),
+            scope: scope.into(),
+        },
+        server.config(),
+    )
+    .await
+    .unwrap();
+    let (mut token, _ca) = SoftToken::new(true).unwrap();
+    let mut client = Client::new(server);
+    let origin = Url::parse(&client.origin).unwrap();
+    let begun: CeremonyBegun = client
+        .post(
+            "/api/enrolment/begin",
+            &EnrolBeginRequest {
+                code: created.enrolment_code.clone(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let options: CreationChallengeResponse = serde_json::from_value(begun.options).unwrap();
+    let credential = token.do_registration(origin.clone(), options).unwrap();
+    let enrolled: Enrolled = client
+        .post(
+            "/api/enrolment/finish",
+            &CeremonyFinish {
+                ceremony: begun.ceremony,
+                credential: serde_json::to_value(credential).unwrap(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let begun: CeremonyBegun = client
+        .post(
+            "/api/session/begin",
+            &SignInBeginRequest {
+                login: login.into(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let options: RequestChallengeResponse = serde_json::from_value(begun.options).unwrap();
+    let assertion = token.do_authentication(origin, options).unwrap();
+    let response = client
+        .post(
+            "/api/session/finish",
+            &CeremonyFinish {
+                ceremony: begun.ceremony,
+                credential: serde_json::to_value(assertion).unwrap(),
+            },
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    client.cookie = Some(cookie.split(';').next().unwrap().to_owned());
+    let info: SessionInfo = response.json().await.unwrap();
+    client.csrf = Some(info.csrf_token);
+    Holder {
+        token,
+        id: created.holder.id,
+        credential_id: enrolled.credential_id,
+        client,
+    }
+}
+
+fn an_hour_ago() -> Timestamp {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    Timestamp::from_unix_seconds(now - 3600).unwrap()
+}
+
+impl Holder {
+    /// Signs `bytes` as the browser does offline: challenge = SHA-256(bytes), this key only.
+    fn sign(&mut self, bytes: &[u8]) -> SignedSubmission {
+        let options: RequestChallengeResponse = serde_json::from_value(serde_json::json!({
+            "publicKey": {
+                "challenge": base64url(&sha256(bytes)),
+                "rpId": "localhost",
+                "allowCredentials": [{ "type": "public-key", "id": self.credential_id }],
+                "userVerification": "required",
+                "timeout": 60000
+            }
+        }))
+        .unwrap();
+        let pkc = self
+            .token
+            .do_authentication(Url::parse(&self.client.origin).unwrap(), options)
+            .unwrap();
+        SignedSubmission {
+            envelope: base64url(bytes),
+            credential_id: base64url(&pkc.raw_id),
+            client_data_json: base64url(&pkc.response.client_data_json),
+            authenticator_data: base64url(&pkc.response.authenticator_data),
+            signature: base64url(&pkc.response.signature),
+        }
+    }
+
+    /// Files a quota-use request for `count` posts of `category`; asserts it was accepted.
+    async fn file(
+        &mut self,
+        application: &str,
+        unit: &UnitId,
+        category: EstablishmentCategory,
+        count: u32,
+    ) {
+        let header = EnvelopeHeader {
+            application_id: ApplicationId::parse(application).unwrap(),
+            client_id: ClientId::parse("client-test").unwrap(),
+            sequence: 1,
+            signer: UserId::parse(&self.id).unwrap(),
+            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
+            unit: unit.clone(),
+            created_at: an_hour_ago(),
+        };
+        let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
+            category,
+            funding_form: category.has_funding_form().then_some(FundingForm::Full),
+            count: Headcount::new(count),
+            recruitment: EntryForm::OpenRecruitment,
+            reason: "业务量增加，申请使用空编".into(),
+            request_document: None,
+        });
+        let envelope = SignedEnvelope::new(header, &payload).unwrap();
+        let signed = self.sign(&envelope.canonical_bytes().unwrap());
+        let response = self
+            .client
+            .post(
+                "/api/envelopes",
+                &SubmitRequest {
+                    submissions: vec![signed],
+                },
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let verdicts: SubmitResponse = response.json().await.unwrap();
+        assert_eq!(
+            verdicts.verdicts[0].status,
+            VerdictStatus::Accepted,
+            "{:?}",
+            verdicts.verdicts[0]
+        );
+    }
+
+    /// The canonical bytes of this holder's decision.
+    fn decision(&self, id: &str, application: &str, action: Action, note: &str) -> Vec<u8> {
+        let header = DecisionHeader {
+            decision_id: DecisionId::parse(id).unwrap(),
+            application_id: ApplicationId::parse(application).unwrap(),
+            decider: UserId::parse(&self.id).unwrap(),
+            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
+            created_at: an_hour_ago(),
+        };
+        SignedDecision::new(header, action, note)
+            .unwrap()
+            .canonical_bytes()
+            .unwrap()
+    }
+
+    async fn send(&self, submission: SignedSubmission) -> DecisionVerdict {
+        let response = self
+            .client
+            .post("/api/decisions", &DecideRequest { submission })
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// Signs and sends a decision.
+    async fn decide(
+        &mut self,
+        id: &str,
+        application: &str,
+        action: Action,
+        note: &str,
+    ) -> DecisionVerdict {
+        let bytes = self.decision(id, application, action, note);
+        let signed = self.sign(&bytes);
+        self.send(signed).await
+    }
+}
+
+/// A unit with a supervising department and a category with vacant posts, in the demo city.
+async fn unit_with_vacancy(
+    pool: &sqlx::SqlitePool,
+) -> (UnitId, UnitId, EstablishmentCategory, u32) {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    for id in ids {
+        let unit = UnitId::parse(&id).unwrap();
+        let certificate = server::db::certificates::read(pool, &unit)
+            .await
+            .unwrap()
+            .unwrap();
+        let Some(department) = certificate.unit.supervising_department.clone() else {
+            continue;
+        };
+        if let Some((category, figures)) = certificate
+            .ledger
+            .all_figures()
+            .into_iter()
+            .find(|(_, f)| f.vacant().get() >= 1)
+        {
+            return (unit, department, category, figures.vacant().get());
+        }
+    }
+    panic!("the tiny demo city should have a supervised unit with a vacancy");
+}
+
+async fn reserved(pool: &sqlx::SqlitePool, unit: &UnitId, category: EstablishmentCategory) -> u32 {
+    let certificate = server::db::certificates::read(pool, unit)
+        .await
+        .unwrap()
+        .unwrap();
+    certificate.ledger.figures(category).reserved.get()
+}
+
+async fn application_status(pool: &sqlx::SqlitePool, id: &str) -> String {
+    sqlx::query_scalar("SELECT status FROM application WHERE application_id = ?")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+async fn count(pool: &sqlx::SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+fn code(verdict: &DecisionVerdict) -> Option<&str> {
+    verdict.code.as_deref()
+}
+
+#[tokio::test]
+async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    let (unit, department, category, vacant) = unit_with_vacancy(&pool).await;
+    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let mut supervisor = holder(
+        &server,
+        "supervisor",
+        "supervisor",
+        &format!("department:{department}"),
+    )
+    .await;
+    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
+    let reserved_before = reserved(&pool, &unit, category).await;
+
+    // The clerk asks for every vacant post; the application is tracked as submitted.
+    clerk.file("app-all", &unit, category, vacant).await;
+    assert_eq!(application_status(&pool, "app-all").await, "submitted");
+
+    // The domain's lifecycle: a quota-use request reaches the bureau only once endorsed.
+    let early = reviewer
+        .decide("d-early", "app-all", Action::Approve, "")
+        .await;
+    assert_eq!(early.status, VerdictStatus::Rejected);
+    assert_eq!(code(&early), Some("transition_not_allowed"), "{early:?}");
+
+    // A clerk's key cannot decide.
+    let by_clerk = clerk
+        .decide("d-clerk", "app-all", Action::Approve, "")
+        .await;
+    assert_eq!(code(&by_clerk), Some("out_of_scope"), "{by_clerk:?}");
+
+    // The supervising department endorses.
+    let endorsed = supervisor
+        .decide("d-endorse", "app-all", Action::Endorse, "同意上报")
+        .await;
+    assert_eq!(endorsed.status, VerdictStatus::Accepted, "{endorsed:?}");
+    assert_eq!(endorsed.application_status.as_deref(), Some("endorsed"));
+    assert_eq!(endorsed.slip_number, None);
+
+    // A return needs a reason: a note-less return, signed as it is, is refused.
+    let mut note_less: serde_json::Value =
+        serde_json::from_slice(&reviewer.decision("d-return", "app-all", Action::Approve, ""))
+            .unwrap();
+    note_less["action"] = "return".into();
+    let note_less = domain::canonical::canonicalize(&note_less).unwrap();
+    let signed = reviewer.sign(&note_less);
+    let refused = reviewer.send(signed).await;
+    assert_eq!(code(&refused), Some("note_required"), "{refused:?}");
+
+    // A decision naming the reviewer's key but signed by another key.
+    let bytes = reviewer.decision("d-forged", "app-all", Action::Approve, "");
+    let mut forged = supervisor.sign(&bytes);
+    forged.credential_id = reviewer.credential_id.clone();
+    let forged = reviewer.send(forged).await;
+    assert_eq!(code(&forged), Some("signature_invalid"), "{forged:?}");
+    assert_eq!(application_status(&pool, "app-all").await, "endorsed");
+    assert_eq!(reserved(&pool, &unit, category).await, reserved_before);
+
+    // The bureau approves: the posts are reserved and a numbered slip is issued.
+    let bytes = reviewer.decision("d-approve", "app-all", Action::Approve, "同意");
+    let approval = reviewer.sign(&bytes);
+    let approved = reviewer.send(approval.clone()).await;
+    assert_eq!(approved.status, VerdictStatus::Accepted, "{approved:?}");
+    assert_eq!(approved.application_status.as_deref(), Some("approved"));
+    let number = approved.slip_number.clone().expect("a slip number");
+    let parsed = DocumentNumber::parse(&number).unwrap();
+    assert_eq!(parsed.issuer(), "天编用", "{number}");
+    assert!(
+        number.starts_with("天编用〔") && number.ends_with("号"),
+        "{number}"
+    );
+    assert_eq!(application_status(&pool, "app-all").await, "approved");
+    assert_eq!(
+        reserved(&pool, &unit, category).await,
+        reserved_before + vacant
+    );
+    let (slip_unit, slip_count, remaining): (String, i64, i64) =
+        sqlx::query_as("SELECT unit_id, count, remaining FROM slip WHERE number = ?")
+            .bind(&number)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (slip_unit.as_str(), slip_count, remaining),
+        (unit.as_str(), i64::from(vacant), i64::from(vacant))
+    );
+
+    // A repeat of the same bytes gets the same verdict, and nothing is applied twice.
+    let again = reviewer.send(approval).await;
+    assert_eq!(again, approved);
+    assert_eq!(
+        reserved(&pool, &unit, category).await,
+        reserved_before + vacant
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM slip").await, 1);
+
+    // A new decision on an approved application: the lifecycle refuses it.
+    let twice = reviewer
+        .decide("d-approve-2", "app-all", Action::Approve, "")
+        .await;
+    assert_eq!(code(&twice), Some("transition_not_allowed"), "{twice:?}");
+    assert!(twice.message.as_deref().unwrap().contains("已核准"));
+
+    // No vacancy is left: the next request is endorsed, but the approval is refused and
+    // changes nothing; the bureau can still return it with a reason.
+    clerk.file("app-one-more", &unit, category, 1).await;
+    let endorsed = supervisor
+        .decide("d-endorse-2", "app-one-more", Action::Endorse, "")
+        .await;
+    assert_eq!(endorsed.status, VerdictStatus::Accepted, "{endorsed:?}");
+    let full = reviewer
+        .decide("d-approve-3", "app-one-more", Action::Approve, "")
+        .await;
+    assert_eq!(code(&full), Some("no_vacancy"), "{full:?}");
+    assert!(full.message.as_deref().unwrap().contains("空编不足"));
+    assert_eq!(application_status(&pool, "app-one-more").await, "endorsed");
+    assert_eq!(
+        reserved(&pool, &unit, category).await,
+        reserved_before + vacant
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM slip").await, 1);
+    let returned = reviewer
+        .decide(
+            "d-return-2",
+            "app-one-more",
+            Action::Return,
+            "本单位已无空编",
+        )
+        .await;
+    assert_eq!(returned.application_status.as_deref(), Some("returned"));
+
+    // Every verdict is kept with its bytes and audited in an intact chain.
+    assert_eq!(count(&pool, "SELECT count(*) FROM decision").await, 10);
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let accepted = actions.iter().filter(|a| *a == "decision.accept").count();
+    let rejected = actions.iter().filter(|a| *a == "decision.reject").count();
+    assert_eq!((accepted, rejected), (4, 6), "{actions:?}");
+    assert!(matches!(
+        server::audit::verify(&pool).await.unwrap(),
+        server::audit::ChainReport::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_signed_application_is_not_a_decision_and_unknown_applications_are_refused() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    let (unit, _department, category, _vacant) = unit_with_vacancy(&pool).await;
+    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
+
+    // The clerk's signed application, sent as a decision: refused by its tag.
+    clerk.file("app-x", &unit, category, 1).await;
+    let envelope: Vec<u8> =
+        sqlx::query_scalar("SELECT bytes FROM envelope WHERE application_id = 'app-x'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let signed = clerk.sign(&envelope);
+    let verdict = clerk.send(signed).await;
+    assert_eq!(code(&verdict), Some("envelope_tag_unknown"), "{verdict:?}");
+
+    let unknown = reviewer
+        .decide("d-1", "no-such-application", Action::Reject, "不予核准")
+        .await;
+    assert_eq!(code(&unknown), Some("application_unknown"), "{unknown:?}");
+    assert_eq!(application_status(&pool, "app-x").await, "submitted");
+}
