@@ -498,3 +498,109 @@ async fn a_signed_application_is_not_a_decision_and_unknown_applications_are_ref
     assert_eq!(code(&unknown), Some("application_unknown"), "{unknown:?}");
     assert_eq!(application_status(&pool, "app-x").await, "submitted");
 }
+
+/// Server authority under concurrency: several reviewers approve, at the same moment, several
+/// applications that each ask for every vacant post. Exactly one is approved; the others get
+/// `no_vacancy`; the ledger ends with `filled + reserved <= approved` and one slip.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
+    const RACERS: usize = 4;
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    let (unit, department, category, vacant) = unit_with_vacancy(&pool).await;
+    let reserved_before = reserved(&pool, &unit, category).await;
+    let slips_before = count(&pool, "SELECT count(*) FROM slip").await;
+    let mut clerk = holder(&server, "race-clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let mut supervisor = holder(
+        &server,
+        "race-supervisor",
+        "supervisor",
+        &format!("department:{department}"),
+    )
+    .await;
+    let mut reviewers = Vec::new();
+    for i in 0..RACERS {
+        reviewers.push(
+            holder(
+                &server,
+                &format!("race-reviewer-{i}"),
+                "bureau_reviewer",
+                "region:620500",
+            )
+            .await,
+        );
+    }
+    for i in 0..RACERS {
+        let application = format!("race-{i}");
+        clerk.file(&application, &unit, category, vacant).await;
+        let endorsed = supervisor
+            .decide(
+                &format!("race-endorse-{i}"),
+                &application,
+                Action::Endorse,
+                "",
+            )
+            .await;
+        assert_eq!(endorsed.status, VerdictStatus::Accepted, "{endorsed:?}");
+    }
+
+    // Sign first (the keys are local), then send every approval at once.
+    let signed: Vec<SignedSubmission> = reviewers
+        .iter_mut()
+        .enumerate()
+        .map(|(i, reviewer)| {
+            let bytes = reviewer.decision(
+                &format!("race-approve-{i}"),
+                &format!("race-{i}"),
+                Action::Approve,
+                "",
+            );
+            reviewer.sign(&bytes)
+        })
+        .collect();
+    let verdicts = futures::future::join_all(
+        reviewers
+            .iter()
+            .zip(signed)
+            .map(|(reviewer, submission)| reviewer.send(submission)),
+    )
+    .await;
+
+    let approved: Vec<&DecisionVerdict> = verdicts
+        .iter()
+        .filter(|v| v.status == VerdictStatus::Accepted)
+        .collect();
+    assert_eq!(approved.len(), 1, "exactly one approval wins: {verdicts:?}");
+    for lost in verdicts
+        .iter()
+        .filter(|v| v.status != VerdictStatus::Accepted)
+    {
+        assert_eq!(code(lost), Some("no_vacancy"), "{lost:?}");
+    }
+    assert_eq!(
+        reserved(&pool, &unit, category).await,
+        reserved_before + vacant
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM slip").await,
+        slips_before + 1
+    );
+    let certificate = server::db::certificates::read(&pool, &unit)
+        .await
+        .unwrap()
+        .unwrap();
+    for (category, figures) in certificate.ledger.all_figures() {
+        assert!(figures.holds_invariant(), "{category:?}: {figures:?}");
+    }
+    let statuses: Vec<String> = sqlx::query_scalar(
+        "SELECT status FROM application WHERE application_id LIKE 'race-%' ORDER BY application_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "approved").count(),
+        1,
+        "{statuses:?}"
+    );
+}
