@@ -4,10 +4,8 @@
 //! code: out of scope, the lifecycle, no vacancy, a missing note, another key's signature, a
 //! repeat.
 //!
-//! The client helpers are copied from `identity_api.rs` (kept separate so the two files can
-//! change independently).
+//! Key holders and their HTTP client come from the shared harness (`tests::keys`).
 
-use domain::canonical::{base64url, sha256};
 use domain::envelope::EnvelopeHeader;
 use domain::ids::{ApplicationId, ClientId, CredentialId, DecisionId};
 use domain::payload::{ApplicationPayload, QuotaUseRequest};
@@ -17,141 +15,35 @@ use domain::{
     SignedDecision, SignedEnvelope, Timestamp, UnitId, UserId,
 };
 use protocol::identity::{
-    CeremonyBegun, CeremonyFinish, DecideRequest, DecisionVerdict, EnrolBeginRequest, Enrolled,
-    HolderCreated, NewHolder, SessionInfo, SignInBeginRequest, SignedSubmission, SubmitRequest,
-    SubmitResponse, VerdictStatus,
+    DecideRequest, DecisionVerdict, SignedSubmission, SubmitRequest, SubmitResponse, VerdictStatus,
 };
-use serde::Serialize;
+use tests::keys::KeyHolder;
 use tests::server::TestServer;
-use webauthn_authenticator_rs::prelude::{
-    CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator,
-};
-use webauthn_authenticator_rs::softtoken::SoftToken;
 
-/// A browser-like client: our Origin on every request, the session cookie and CSRF token once
-/// signed in.
-struct Client {
-    http: reqwest::Client,
-    origin: String,
-    base: String,
-    cookie: Option<String>,
-    csrf: Option<String>,
-}
-
-impl Client {
-    fn new(server: &TestServer) -> Self {
-        Self {
-            http: reqwest::Client::new(),
-            origin: server.config().public_origin.clone(),
-            base: format!("http://127.0.0.1:{}", server.port()),
-            cookie: None,
-            csrf: None,
-        }
-    }
-
-    async fn post(&self, path: &str, body: &impl Serialize) -> reqwest::Response {
-        let mut request = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(body)
-            .header("origin", &self.origin);
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        if let Some(csrf) = &self.csrf {
-            request = request.header(protocol::identity::CSRF_HEADER, csrf);
-        }
-        request.send().await.unwrap()
-    }
-}
-
-/// A key holder with an enrolled soft token, signed in.
-struct Holder {
-    token: SoftToken,
-    id: String,
-    credential_id: String,
-    client: Client,
-}
+type Holder = KeyHolder;
 
 async fn holder(server: &TestServer, login: &str, role: &str, scope: &str) -> Holder {
-    let pool = server.database().await.unwrap();
-    let created: HolderCreated = server::identity::create_holder(
-        &pool,
-        &NewHolder {
-            login: login.into(),
-            name: "测试人员".into(),
-            role: role.into(),
-            scope: scope.into(),
-        },
-        server.config(),
-    )
-    .await
-    .unwrap();
-    let (mut token, _ca) = SoftToken::new(true).unwrap();
-    let mut client = Client::new(server);
-    let origin = Url::parse(&client.origin).unwrap();
-    let begun: CeremonyBegun = client
-        .post(
-            "/api/enrolment/begin",
-            &EnrolBeginRequest {
-                code: created.enrolment_code.clone(),
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let options: CreationChallengeResponse = serde_json::from_value(begun.options).unwrap();
-    let credential = token.do_registration(origin.clone(), options).unwrap();
-    let enrolled: Enrolled = client
-        .post(
-            "/api/enrolment/finish",
-            &CeremonyFinish {
-                ceremony: begun.ceremony,
-                credential: serde_json::to_value(credential).unwrap(),
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    KeyHolder::signed_in(server, login, role, scope).await
+}
 
-    let begun: CeremonyBegun = client
-        .post(
-            "/api/session/begin",
-            &SignInBeginRequest {
-                login: login.into(),
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let options: RequestChallengeResponse = serde_json::from_value(begun.options).unwrap();
-    let assertion = token.do_authentication(origin, options).unwrap();
-    let response = client
-        .post(
-            "/api/session/finish",
-            &CeremonyFinish {
-                ceremony: begun.ceremony,
-                credential: serde_json::to_value(assertion).unwrap(),
-            },
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    client.cookie = Some(cookie.split(';').next().unwrap().to_owned());
-    let info: SessionInfo = response.json().await.unwrap();
-    client.csrf = Some(info.csrf_token);
-    Holder {
-        token,
-        id: created.holder.id,
-        credential_id: enrolled.credential_id,
-        client,
-    }
+/// What these tests do with a key holder beyond the shared harness.
+trait Deciding {
+    async fn file(
+        &mut self,
+        application: &str,
+        unit: &UnitId,
+        category: EstablishmentCategory,
+        count: u32,
+    );
+    fn decision(&self, id: &str, application: &str, action: Action, note: &str) -> Vec<u8>;
+    async fn send(&self, submission: SignedSubmission) -> DecisionVerdict;
+    async fn decide(
+        &mut self,
+        id: &str,
+        application: &str,
+        action: Action,
+        note: &str,
+    ) -> DecisionVerdict;
 }
 
 fn an_hour_ago() -> Timestamp {
@@ -162,32 +54,7 @@ fn an_hour_ago() -> Timestamp {
     Timestamp::from_unix_seconds(now - 3600).unwrap()
 }
 
-impl Holder {
-    /// Signs `bytes` as the browser does offline: challenge = SHA-256(bytes), this key only.
-    fn sign(&mut self, bytes: &[u8]) -> SignedSubmission {
-        let options: RequestChallengeResponse = serde_json::from_value(serde_json::json!({
-            "publicKey": {
-                "challenge": base64url(&sha256(bytes)),
-                "rpId": "localhost",
-                "allowCredentials": [{ "type": "public-key", "id": self.credential_id }],
-                "userVerification": "required",
-                "timeout": 60000
-            }
-        }))
-        .unwrap();
-        let pkc = self
-            .token
-            .do_authentication(Url::parse(&self.client.origin).unwrap(), options)
-            .unwrap();
-        SignedSubmission {
-            envelope: base64url(bytes),
-            credential_id: base64url(&pkc.raw_id),
-            client_data_json: base64url(&pkc.response.client_data_json),
-            authenticator_data: base64url(&pkc.response.authenticator_data),
-            signature: base64url(&pkc.response.signature),
-        }
-    }
-
+impl Deciding for KeyHolder {
     /// Files a quota-use request for `count` posts of `category`; asserts it was accepted.
     async fn file(
         &mut self,

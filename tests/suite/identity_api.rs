@@ -2,85 +2,22 @@
 //! enrolment, sign-in, sessions and CSRF, scopes, revocation, and signed envelopes — accepted,
 //! replayed, and refused at the endpoint.
 
-use domain::canonical::{base64url, sha256};
+use domain::canonical::base64url;
 use domain::envelope::EnvelopeHeader;
 use domain::ids::{ApplicationId, ClientId, CredentialId};
 use domain::payload::{ApplicationPayload, QuotaUseRequest};
 use domain::person::EntryForm;
 use domain::{EstablishmentCategory, Headcount, SignedEnvelope, Timestamp, UnitId, UserId};
-use protocol::ErrorBody;
 use protocol::identity::{
-    CeremonyBegun, CeremonyFinish, EnrolBeginRequest, Enrolled, HolderCreated, NewHolder,
-    RevokeRequest, SessionInfo, SignInBeginRequest, SignedSubmission, SubmitRequest,
-    SubmitResponse, VerdictStatus,
+    EnrolBeginRequest, HolderCreated, NewHolder, RevokeRequest, SessionInfo, SignInBeginRequest,
+    SignedSubmission, SubmitRequest, SubmitResponse, VerdictStatus,
 };
-use serde::Serialize;
+use tests::keys::{ApiClient, KeyHolder, create_holder, error_code};
 use tests::server::TestServer;
-use webauthn_authenticator_rs::prelude::{
-    CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator,
-};
 use webauthn_authenticator_rs::softtoken::SoftToken;
 
-/// A browser-like client: our Origin on every request, the session cookie and CSRF token once
-/// signed in.
-struct Client {
-    http: reqwest::Client,
-    origin: String,
-    base: String,
-    cookie: Option<String>,
-    csrf: Option<String>,
-}
-
-impl Client {
-    fn new(server: &TestServer) -> Self {
-        Self {
-            http: reqwest::Client::new(),
-            origin: server.config().public_origin.clone(),
-            base: format!("http://127.0.0.1:{}", server.port()),
-            cookie: None,
-            csrf: None,
-        }
-    }
-
-    fn with_session(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        let mut request = request.header("origin", &self.origin);
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        if let Some(csrf) = &self.csrf {
-            request = request.header(protocol::identity::CSRF_HEADER, csrf);
-        }
-        request
-    }
-
-    async fn post(&self, path: &str, body: &impl Serialize) -> reqwest::Response {
-        self.with_session(self.http.post(format!("{}{path}", self.base)).json(body))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.with_session(self.http.get(format!("{}{path}", self.base)))
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-async fn error_code(response: reqwest::Response) -> (u16, String) {
-    let status = response.status().as_u16();
-    let body: ErrorBody = response.json().await.unwrap();
-    (status, body.code)
-}
-
-/// A key holder with an enrolled soft token.
-struct Holder {
-    token: SoftToken,
-    created: HolderCreated,
-    credential_id: String,
-    client: Client,
-}
+type Holder = KeyHolder;
+type Client = ApiClient;
 
 async fn first_unit_ids(server: &TestServer) -> Vec<String> {
     let pool = server.database().await.unwrap();
@@ -91,132 +28,41 @@ async fn first_unit_ids(server: &TestServer) -> Vec<String> {
 }
 
 async fn create(server: &TestServer, login: &str, role: &str, scope: &str) -> HolderCreated {
-    let pool = server.database().await.unwrap();
-    let new = NewHolder {
-        login: login.into(),
-        name: "测试人员".into(),
-        role: role.into(),
-        scope: scope.into(),
-    };
-    server::identity::create_holder(&pool, &new, server.config())
-        .await
-        .unwrap()
+    create_holder(server, login, role, scope).await
 }
 
 async fn enrol(server: &TestServer, created: HolderCreated) -> Holder {
-    let (token, _ca) = SoftToken::new(true).unwrap();
-    enrol_with(server, created, token).await.unwrap()
+    KeyHolder::enrolled(server, created).await
 }
 
-/// Enrols `token`; the error code when the server refuses it.
 async fn enrol_with(
     server: &TestServer,
     created: HolderCreated,
-    mut token: SoftToken,
+    token: SoftToken,
 ) -> Result<Holder, String> {
-    let client = Client::new(server);
-    let origin = Url::parse(&client.origin).unwrap();
-    let begun: CeremonyBegun = client
-        .post(
-            "/api/enrolment/begin",
-            &EnrolBeginRequest {
-                code: created.enrolment_code.clone(),
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let options: CreationChallengeResponse = serde_json::from_value(begun.options).unwrap();
-    let credential = token.do_registration(origin, options).unwrap();
-    let response = client
-        .post(
-            "/api/enrolment/finish",
-            &CeremonyFinish {
-                ceremony: begun.ceremony,
-                credential: serde_json::to_value(credential).unwrap(),
-            },
-        )
-        .await;
-    if response.status() != 200 {
-        return Err(error_code(response).await.1);
-    }
-    let enrolled: Enrolled = response.json().await.unwrap();
-    Ok(Holder {
-        token,
-        credential_id: enrolled.credential_id,
-        created,
-        client,
-    })
+    KeyHolder::enrol(server, created, token).await
 }
 
-impl Holder {
-    async fn sign_in(&mut self) -> SessionInfo {
-        let origin = Url::parse(&self.client.origin).unwrap();
-        let begun: CeremonyBegun = self
-            .client
-            .post(
-                "/api/session/begin",
-                &SignInBeginRequest {
-                    login: self.created.holder.login.clone(),
-                },
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let options: RequestChallengeResponse = serde_json::from_value(begun.options).unwrap();
-        let credential = self.token.do_authentication(origin, options).unwrap();
-        let response = self
-            .client
-            .post(
-                "/api/session/finish",
-                &CeremonyFinish {
-                    ceremony: begun.ceremony,
-                    credential: serde_json::to_value(credential).unwrap(),
-                },
-            )
-            .await;
-        assert_eq!(response.status(), 200);
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(
-            cookie.contains("HttpOnly")
-                && cookie.contains("Secure")
-                && cookie.contains("SameSite=Strict")
-        );
-        self.client.cookie = Some(cookie.split(';').next().unwrap().to_owned());
-        let info: SessionInfo = response.json().await.unwrap();
-        self.client.csrf = Some(info.csrf_token.clone());
-        info
-    }
+/// What these tests do with a key holder beyond the shared harness.
+trait Filing {
+    fn sign_envelope(&mut self, envelope: &SignedEnvelope) -> SignedSubmission;
+    fn envelope(&self, application: &str, unit: &str, sequence: u64) -> SignedEnvelope;
+    fn envelope_with(
+        &self,
+        application: &str,
+        unit: &str,
+        sequence: u64,
+        count: u32,
+        reason: &str,
+    ) -> SignedEnvelope;
+    async fn submit(&self, submissions: Vec<SignedSubmission>) -> SubmitResponse;
+    async fn with_delete(&self, path: &str) -> u16;
+}
 
-    /// Signs `envelope` as the browser does offline: challenge = SHA-256(bytes), this key only.
-    fn sign(&mut self, envelope: &SignedEnvelope) -> SignedSubmission {
-        let bytes = envelope.canonical_bytes().unwrap();
-        let options: RequestChallengeResponse = serde_json::from_value(serde_json::json!({
-            "publicKey": {
-                "challenge": base64url(&sha256(&bytes)),
-                "rpId": "localhost",
-                "allowCredentials": [{ "type": "public-key", "id": self.credential_id }],
-                "userVerification": "required",
-                "timeout": 60000
-            }
-        }))
-        .unwrap();
-        let pkc = self
-            .token
-            .do_authentication(Url::parse(&self.client.origin).unwrap(), options)
-            .unwrap();
-        SignedSubmission {
-            envelope: base64url(&bytes),
-            credential_id: base64url(&pkc.raw_id),
-            client_data_json: base64url(&pkc.response.client_data_json),
-            authenticator_data: base64url(&pkc.response.authenticator_data),
-            signature: base64url(&pkc.response.signature),
-        }
+impl Filing for KeyHolder {
+    /// Signs an envelope's canonical bytes offline.
+    fn sign_envelope(&mut self, envelope: &SignedEnvelope) -> SignedSubmission {
+        self.sign(&envelope.canonical_bytes().unwrap())
     }
 
     fn envelope(&self, application: &str, unit: &str, sequence: u64) -> SignedEnvelope {
@@ -259,6 +105,10 @@ impl Holder {
             request_document: None,
         });
         SignedEnvelope::new(header, &payload).unwrap()
+    }
+
+    async fn with_delete(&self, path: &str) -> u16 {
+        self.client.delete(path).await.status().as_u16()
     }
 
     async fn submit(&self, submissions: Vec<SignedSubmission>) -> SubmitResponse {
@@ -308,7 +158,7 @@ async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
     // Signed "offline" (no server involved), submitted later: accepted, and a repeat gets the
     // same verdict without a second record.
     let envelope = clerk.envelope("app-0001", &units[0], 1);
-    let signed = clerk.sign(&envelope);
+    let signed = clerk.sign_envelope(&envelope);
     let first = clerk.submit(vec![signed.clone()]).await;
     assert_eq!(
         first.verdicts[0].status,
@@ -332,7 +182,7 @@ async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
 
     // Another envelope under the same application id is refused.
     let other = clerk.envelope("app-0001", &units[0], 2);
-    let signed_other = clerk.sign(&other);
+    let signed_other = clerk.sign_envelope(&other);
     let reused = clerk.submit(vec![signed_other]).await;
     assert_eq!(
         reused.verdicts[0].code.as_deref(),
@@ -393,7 +243,7 @@ async fn a_clerk_can_neither_read_nor_write_another_units_data() {
     assert_eq!(error_code(denied).await, (403, "out_of_scope".into()));
 
     let foreign = clerk.envelope("app-foreign", other, 1);
-    let signed_foreign = clerk.sign(&foreign);
+    let signed_foreign = clerk.sign_envelope(&foreign);
     let verdict = clerk.submit(vec![signed_foreign]).await;
     assert_eq!(verdict.verdicts[0].status, VerdictStatus::Rejected);
     assert_eq!(verdict.verdicts[0].code.as_deref(), Some("out_of_scope"));
@@ -423,7 +273,7 @@ async fn state_changes_need_the_csrf_token_and_our_origin() {
     let mut clerk = enrol(&server, created).await;
     clerk.sign_in().await;
     let envelope = clerk.envelope("app-csrf", &units[0], 1);
-    let signed = clerk.sign(&envelope);
+    let signed = clerk.sign_envelope(&envelope);
 
     let csrf = clerk.client.csrf.take();
     let without = clerk
@@ -457,22 +307,6 @@ async fn state_changes_need_the_csrf_token_and_our_origin() {
     assert_eq!(clerk.client.get("/api/session").await.status(), 401);
 }
 
-impl Holder {
-    async fn with_delete(&self, path: &str) -> u16 {
-        self.client
-            .with_session(
-                self.client
-                    .http
-                    .delete(format!("{}{path}", self.client.base)),
-            )
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    }
-}
-
 #[tokio::test]
 async fn a_revoked_key_is_refused_everywhere_at_once() {
     let server = TestServer::start_with_demo().await.unwrap();
@@ -494,7 +328,7 @@ async fn a_revoked_key_is_refused_everywhere_at_once() {
     let mut clerk = enrol(&server, created).await;
     clerk.sign_in().await;
     let envelope = clerk.envelope("app-revoked", &units[0], 1);
-    let signed_before = clerk.sign(&envelope);
+    let signed_before = clerk.sign_envelope(&envelope);
 
     let revoked = admin
         .client
@@ -541,18 +375,18 @@ async fn endpoint_level_rejections_have_their_codes() {
     let mut clerk = enrol(&server, created).await;
     clerk.sign_in().await;
 
-    let good = clerk.sign(&clerk.envelope("app-e1", &units[0], 1));
+    let good = clerk.sign_envelope(&clerk.envelope("app-e1", &units[0], 1));
     let mut bad_base64 = good.clone();
     bad_base64.signature = "not base64url!".into();
-    let mut mismatch = clerk.sign(&clerk.envelope("app-e2", &units[0], 2));
+    let mut mismatch = clerk.sign_envelope(&clerk.envelope("app-e2", &units[0], 2));
     mismatch.credential_id = base64url(b"no such credential");
     // An envelope that names a credential the server has never seen.
     let mut naming_unknown = clerk.envelope("app-e6", &units[0], 6);
     naming_unknown.credential_id = CredentialId::parse(&base64url(b"no such credential")).unwrap();
-    let mut unknown_key = clerk.sign(&naming_unknown);
+    let mut unknown_key = clerk.sign_envelope(&naming_unknown);
     unknown_key.credential_id = base64url(b"no such credential");
-    let unknown_unit = clerk.sign(&clerk.envelope("app-e3", "620599-9999", 3));
-    let mut tampered = clerk.sign(&clerk.envelope("app-e4", &units[0], 4));
+    let unknown_unit = clerk.sign_envelope(&clerk.envelope("app-e3", "620599-9999", 3));
+    let mut tampered = clerk.sign_envelope(&clerk.envelope("app-e4", &units[0], 4));
     let mut bytes = domain::canonical::base64url_decode(&tampered.envelope).unwrap();
     // Change one character of the signed bytes, keeping them canonical JSON.
     let at = bytes.windows(11).position(|w| w == b"client-test").unwrap();
@@ -561,8 +395,8 @@ async fn endpoint_level_rejections_have_their_codes() {
 
     // Signed by the key, but breaking the payload's own rules (domain): refused by the server
     // whatever the client checked.
-    let zero_posts = clerk.sign(&clerk.envelope_with("app-e7", &units[0], 7, 0, "理由"));
-    let no_reason = clerk.sign(&clerk.envelope_with("app-e8", &units[0], 8, 1, "  "));
+    let zero_posts = clerk.sign_envelope(&clerk.envelope_with("app-e7", &units[0], 7, 0, "理由"));
+    let no_reason = clerk.sign_envelope(&clerk.envelope_with("app-e8", &units[0], 8, 1, "  "));
     let response = clerk
         .submit(vec![
             bad_base64,
@@ -604,7 +438,7 @@ async fn endpoint_level_rejections_have_their_codes() {
     );
 
     // An oversized request body is refused before it is read.
-    let mut oversized = clerk.sign(&clerk.envelope("app-e5", &units[0], 5));
+    let mut oversized = clerk.sign_envelope(&clerk.envelope("app-e5", &units[0], 5));
     oversized.envelope = "A".repeat(2 * 1024 * 1024);
     let big = clerk
         .client
@@ -712,7 +546,7 @@ async fn a_holder_registers_a_second_key_with_a_new_code_from_the_administrator(
     assert!(info.credential_ids.contains(&first.credential_id));
 
     // Either key signs applications.
-    let by_second = second.sign(&second.envelope("app-second-key", &units[0], 1));
+    let by_second = second.sign_envelope(&second.envelope("app-second-key", &units[0], 1));
     let verdict = second.submit(vec![by_second]).await;
     assert_eq!(
         verdict.verdicts[0].status,
