@@ -70,18 +70,29 @@ async fn send_pending(context: AppContext) {
     if pending.is_empty() {
         return;
     }
+    // In sequence order, at most the server's batch size per request; a failure stops the
+    // round (what was sent keeps its verdicts, the rest stays pending for the next try).
+    for batch in pending.chunks(protocol::identity::MAX_SUBMISSIONS) {
+        if !send_batch(context, &session.csrf_token, batch).await {
+            break;
+        }
+    }
+}
+
+/// Sends one batch and records its verdicts; `false` when the round should stop.
+async fn send_batch(context: AppContext, csrf_token: &str, batch: &[outbox::OutboxItem]) -> bool {
     let request = SubmitRequest {
-        submissions: pending.iter().map(|i| i.submission.clone()).collect(),
+        submissions: batch.iter().map(|i| i.submission.clone()).collect(),
     };
-    match crate::api::submit(&session.csrf_token, &request).await {
+    match crate::api::submit(csrf_token, &request).await {
         Ok(response) => {
             let mut changes = Vec::new();
             for (index, verdict) in response.verdicts.iter().enumerate() {
                 let item = verdict
                     .application_id
                     .as_ref()
-                    .and_then(|id| pending.iter().find(|i| &i.application_id == id))
-                    .or_else(|| pending.get(index));
+                    .and_then(|id| batch.iter().find(|i| &i.application_id == id))
+                    .or_else(|| batch.get(index));
                 if let Some(item) = item {
                     changes.push((
                         item.application_id.clone(),
@@ -93,18 +104,26 @@ async fn send_pending(context: AppContext) {
                 Ok(items) => {
                     context.outbox.set(items);
                     context.sync_problem.set(None);
+                    true
                 }
-                Err(e) => context.sync_problem.set(Some(SyncProblem::Storage(e))),
+                Err(e) => {
+                    context.sync_problem.set(Some(SyncProblem::Storage(e)));
+                    false
+                }
             }
         }
         Err(e) if e.is_unauthorized() => {
-            context.sync_problem.set(Some(SyncProblem::SessionExpired))
+            context.sync_problem.set(Some(SyncProblem::SessionExpired));
+            false
         }
         // Unreachable: try again later, nothing to tell beyond the connectivity badge.
-        Err(e) if e.is_network() => {}
-        Err(e) => context.sync_problem.set(Some(SyncProblem::Server(
-            e.text(context.lang.get_untracked()),
-        ))),
+        Err(e) if e.is_network() => false,
+        Err(e) => {
+            context.sync_problem.set(Some(SyncProblem::Server(
+                e.text(context.lang.get_untracked()),
+            )));
+            false
+        }
     }
 }
 

@@ -56,8 +56,10 @@ pub struct CeremonyBegun {
     pub ceremony: String,
     /// `{ "publicKey": { … } }` in the WebAuthn JSON serialisation.
     pub options: Value,
-    /// Whom the ceremony is for.
-    pub holder: HolderInfo,
+    /// Whom the ceremony is for: given for enrolment (the code names the holder), never for
+    /// sign-in (the answer must not tell who exists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<HolderInfo>,
 }
 
 /// Body of [`ENROL_FINISH_PATH`] and [`SIGN_IN_FINISH_PATH`].
@@ -105,6 +107,9 @@ pub struct SignedSubmission {
     pub authenticator_data: String,
     pub signature: String,
 }
+
+/// Most submissions in one [`SubmitRequest`]; clients send longer queues in batches.
+pub const MAX_SUBMISSIONS: usize = 200;
 
 /// Body of [`ENVELOPES_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,7 +230,7 @@ mod tests {
         round_trip(CeremonyBegun {
             ceremony: "c".into(),
             options: serde_json::json!({"publicKey": {"challenge": "AAAA"}}),
-            holder: holder(),
+            holder: Some(holder()),
         });
         round_trip(CeremonyFinish {
             ceremony: "c".into(),
@@ -290,7 +295,7 @@ mod tests {
         round_trip(HolderCreated {
             holder: holder(),
             enrolment_code: "K7P2-9QXM".into(),
-            enrolment_link: "http://localhost:8080/enrol?code=K7P2-9QXM".into(),
+            enrolment_link: "http://localhost:8080/enrol#code=K7P2-9QXM".into(),
             expires_at: "2026-11-28T00:00:00Z".into(),
         });
         round_trip(RevokeRequest {

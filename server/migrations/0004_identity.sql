@@ -52,7 +52,8 @@ CREATE TABLE session (
 -- which a repeat gets again.
 CREATE TABLE envelope (
     id                 INTEGER PRIMARY KEY,
-    envelope_hash      TEXT    NOT NULL UNIQUE,  -- hex SHA-256 of the envelope bytes (= the challenge)
+    envelope_hash      TEXT    NOT NULL,         -- hex SHA-256 of the envelope bytes (= the challenge)
+    verified           INTEGER NOT NULL,         -- 1 when the signature verified
     application_id     TEXT,                     -- NULL when the envelope could not be read
     credential_id      BLOB    NOT NULL,
     unit_id            TEXT,
@@ -68,6 +69,9 @@ CREATE TABLE envelope (
     received_at        TEXT    NOT NULL
 ) STRICT;
 CREATE INDEX envelope_unit ON envelope (unit_id);
+-- A repeat is answered only from a submission whose signature verified: bytes sent first with a
+-- bad signature must not decide the fate of the genuine submission.
+CREATE UNIQUE INDEX envelope_verified_hash ON envelope (envelope_hash) WHERE verified = 1;
 -- An application id is used by at most one envelope that was not rejected (a rejected
 -- application may be revised and signed again under the same id).
 CREATE UNIQUE INDEX envelope_application ON envelope (application_id) WHERE status <> 'rejected';

@@ -21,7 +21,8 @@ CREATE INDEX application_unit ON application (unit_id, status);
 -- a repeat gets again.
 CREATE TABLE decision (
     id                 INTEGER PRIMARY KEY,
-    decision_hash      TEXT    NOT NULL UNIQUE,  -- hex SHA-256 of the decision bytes (= the challenge)
+    decision_hash      TEXT    NOT NULL,         -- hex SHA-256 of the decision bytes (= the challenge)
+    verified           INTEGER NOT NULL,         -- 1 when the signature verified
     decision_id        TEXT,                     -- NULL when the decision could not be read
     application_id     TEXT,
     action             TEXT,                     -- domain::Action code
@@ -38,6 +39,8 @@ CREATE TABLE decision (
     slip_number        TEXT,                     -- the slip an accepted quota-use approval issued
     received_at        TEXT    NOT NULL
 ) STRICT;
+-- Repeats are answered only from a decision whose signature verified (see envelope).
+CREATE UNIQUE INDEX decision_verified_hash ON decision (decision_hash) WHERE verified = 1;
 CREATE INDEX decision_application ON decision (application_id);
 -- A decision id is used by at most one decision that was not rejected.
 CREATE UNIQUE INDEX decision_id_once ON decision (decision_id) WHERE status <> 'rejected';

@@ -58,6 +58,10 @@ pub struct IdentityConfig {
     pub enrolment_code_hours: u32,
     /// Enrolment and sign-in requests allowed per client address per minute.
     pub rate_limit_per_minute: u32,
+    /// Reverse proxies in front of the server. A request from one of them is counted against
+    /// the client address it reports in `X-Forwarded-For` (the rightmost that is not itself a
+    /// trusted proxy); from anywhere else the header is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// Whether authenticators must prove their make.
@@ -89,6 +93,7 @@ impl Default for IdentityConfig {
             session_absolute_hours: 12,
             enrolment_code_hours: 72,
             rate_limit_per_minute: 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -135,7 +135,7 @@ async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
     assert!(
         created
             .enrolment_link
-            .ends_with(&format!("/enrol?code={}", created.enrolment_code))
+            .ends_with(&format!("/enrol#code={}", created.enrolment_code))
     );
     let code = created.enrolment_code.clone();
     let mut clerk = enrol(&server, created).await;
@@ -348,8 +348,9 @@ async fn a_revoked_key_is_refused_everywhere_at_once() {
         relayed.verdicts[0].code.as_deref(),
         Some("credential_revoked")
     );
-    // Nor can the clerk sign in again with it.
-    let begin = clerk
+    // Nor can the clerk sign in again with it: the revoked key is not offered (the answer is
+    // a decoy, as for any login without a usable key).
+    let begin: serde_json::Value = clerk
         .client
         .post(
             "/api/session/begin",
@@ -357,8 +358,12 @@ async fn a_revoked_key_is_refused_everywhere_at_once() {
                 login: "clerk-d".into(),
             },
         )
-        .await;
-    assert_eq!(error_code(begin).await, (422, "sign_in_failed".into()));
+        .await
+        .json()
+        .await
+        .unwrap();
+    let offered = begin["options"]["publicKey"]["allowCredentials"].to_string();
+    assert!(!offered.contains(&clerk.credential_id), "{offered}");
 }
 
 #[tokio::test]
@@ -469,11 +474,194 @@ async fn sign_in_is_rate_limited_per_address() {
             .await;
         statuses.push(response.status().as_u16());
     }
+    // An unknown login is answered like a known one (a decoy ceremony), until the limit.
     assert!(
-        statuses[..limit as usize].iter().all(|s| *s == 422),
+        statuses[..limit as usize].iter().all(|s| *s == 200),
         "{statuses:?}"
     );
     assert_eq!(statuses[limit as usize], 429);
+}
+
+#[tokio::test]
+async fn sign_in_does_not_tell_who_exists() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let created = create(
+        &server,
+        "known",
+        "unit_clerk",
+        &format!("unit:{}", units[0]),
+    )
+    .await;
+    let mut known = enrol(&server, created).await;
+    let client = Client::new(&server);
+    let begin = |login: &'static str| {
+        let client = &client;
+        async move {
+            let response = client
+                .post(
+                    "/api/session/begin",
+                    &SignInBeginRequest {
+                        login: login.into(),
+                    },
+                )
+                .await;
+            assert_eq!(response.status(), 200, "{login}");
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let real = begin("known").await;
+    let decoy = begin("nobody").await;
+    let decoy_again = begin("nobody").await;
+    // Same shape, no holder in either; the decoy's key id is stable for a login.
+    assert!(real.get("holder").is_none() && decoy.get("holder").is_none());
+    let keys = |v: &serde_json::Value| {
+        let mut keys: Vec<String> = v["options"]["publicKey"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&real), keys(&decoy));
+    assert_eq!(
+        decoy["options"]["publicKey"]["allowCredentials"],
+        decoy_again["options"]["publicKey"]["allowCredentials"]
+    );
+    assert_ne!(
+        decoy["options"]["publicKey"]["challenge"],
+        decoy_again["options"]["publicKey"]["challenge"]
+    );
+    // Finishing a decoy ceremony fails like a wrong key.
+    let finish = client
+        .post(
+            "/api/session/finish",
+            &protocol::identity::CeremonyFinish {
+                ceremony: decoy["ceremony"].as_str().unwrap().to_owned(),
+                credential: serde_json::json!({
+                    "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+                    "response": {"clientDataJSON": "AAAA", "authenticatorData": "AAAA", "signature": "AAAA"}
+                }),
+            },
+        )
+        .await;
+    assert_eq!(error_code(finish).await, (422, "sign_in_failed".into()));
+    // The real holder still signs in.
+    known.sign_in().await;
+}
+
+#[tokio::test]
+async fn enrolment_codes_are_replaced_cancelled_and_ceremonies_used_once() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let created = create(
+        &server,
+        "clerk-g",
+        "unit_clerk",
+        &format!("unit:{}", units[0]),
+    )
+    .await;
+
+    // A new code replaces the one the holder still had.
+    let pool = server.database().await.unwrap();
+    let replacement = server::identity::issue_code(&pool, "clerk-g", server.config())
+        .await
+        .unwrap();
+    let stale = Client::new(&server)
+        .post(
+            "/api/enrolment/begin",
+            &EnrolBeginRequest {
+                code: created.enrolment_code.clone(),
+            },
+        )
+        .await;
+    assert_eq!(
+        error_code(stale).await,
+        (422, "enrolment_code_invalid".into())
+    );
+
+    // A ceremony is used up by a failed finish: retrying it, even with a good key, fails.
+    let client = Client::new(&server);
+    let begun: protocol::identity::CeremonyBegun = client
+        .post(
+            "/api/enrolment/begin",
+            &EnrolBeginRequest {
+                code: replacement.enrolment_code.clone(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        begun.holder.as_ref().map(|h| h.login.as_str()),
+        Some("clerk-g")
+    );
+    let options: webauthn_authenticator_rs::prelude::CreationChallengeResponse =
+        serde_json::from_value(begun.options).unwrap();
+    let (mut token, _ca) = SoftToken::new(true).unwrap();
+    use webauthn_authenticator_rs::prelude::WebauthnAuthenticator;
+    let origin = webauthn_authenticator_rs::prelude::Url::parse(&client.origin).unwrap();
+    let good = serde_json::to_value(token.do_registration(origin, options).unwrap()).unwrap();
+    let mut tampered = good.clone();
+    tampered["response"]["clientDataJSON"] = serde_json::Value::String(base64url(b"{}"));
+    let finish = |credential: serde_json::Value| {
+        let client = &client;
+        let ceremony = begun.ceremony.clone();
+        async move {
+            client
+                .post(
+                    "/api/enrolment/finish",
+                    &protocol::identity::CeremonyFinish {
+                        ceremony,
+                        credential,
+                    },
+                )
+                .await
+        }
+    };
+    assert_eq!(
+        error_code(finish(tampered).await).await,
+        (422, "enrolment_refused".into())
+    );
+    assert_eq!(
+        error_code(finish(good).await).await,
+        (422, "ceremony_unknown".into())
+    );
+
+    // The code is still valid (the finish failed); revoking the holder's key cancels codes.
+    let mut clerk = enrol(&server, replacement).await;
+    clerk.sign_in().await;
+    let outstanding = server::identity::issue_code(&pool, "clerk-g", server.config())
+        .await
+        .unwrap();
+    let admin = create(&server, "admin-g", "bureau_admin", "region:620500").await;
+    let mut admin = enrol(&server, admin).await;
+    admin.sign_in().await;
+    let revoked = admin
+        .client
+        .post(
+            "/api/credentials/revoke",
+            &RevokeRequest {
+                credential_id: clerk.credential_id.clone(),
+            },
+        )
+        .await;
+    assert_eq!(revoked.status(), 204);
+    let cancelled = Client::new(&server)
+        .post(
+            "/api/enrolment/begin",
+            &EnrolBeginRequest {
+                code: outstanding.enrolment_code,
+            },
+        )
+        .await;
+    assert_eq!(
+        error_code(cancelled).await,
+        (422, "enrolment_code_invalid".into())
+    );
 }
 
 #[tokio::test]
@@ -533,6 +721,17 @@ async fn a_holder_registers_a_second_key_with_a_new_code_from_the_administrator(
     };
     let denied = first.client.post("/api/holders/enrolment", &request).await;
     assert_eq!(error_code(denied).await, (403, "out_of_scope".into()));
+    // Nor can a clerk learn which logins or keys exist: refused before any lookup.
+    let probe = SignInBeginRequest {
+        login: "no-such-login".into(),
+    };
+    let probed = first.client.post("/api/holders/enrolment", &probe).await;
+    assert_eq!(error_code(probed).await, (403, "out_of_scope".into()));
+    let revoke = RevokeRequest {
+        credential_id: base64url(b"no such key"),
+    };
+    let probed = first.client.post("/api/credentials/revoke", &revoke).await;
+    assert_eq!(error_code(probed).await, (403, "out_of_scope".into()));
     let response = admin.client.post("/api/holders/enrolment", &request).await;
     assert_eq!(response.status(), 200);
     let issued: HolderCreated = response.json().await.unwrap();
@@ -566,4 +765,37 @@ async fn a_holder_registers_a_second_key_with_a_new_code_from_the_administrator(
         .await
         .unwrap_err();
     assert!(unknown.to_string().contains("holder_unknown"), "{unknown}");
+}
+
+#[tokio::test]
+async fn a_forged_first_submission_cannot_decide_the_genuine_one() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let created = create(
+        &server,
+        "clerk-h",
+        "unit_clerk",
+        &format!("unit:{}", units[0]),
+    )
+    .await;
+    let mut clerk = enrol(&server, created).await;
+    clerk.sign_in().await;
+    let genuine = clerk.sign_envelope(&clerk.envelope("app-relayed", &units[0], 1));
+
+    // Someone who has the bytes (a relay, a shared computer) sends them first with a bad
+    // signature: refused, but not remembered as the verdict for those bytes.
+    let mut forged = genuine.clone();
+    forged.signature = base64url(b"not a signature");
+    let first = clerk.submit(vec![forged]).await;
+    assert_eq!(first.verdicts[0].code.as_deref(), Some("signature_invalid"));
+
+    let real = clerk.submit(vec![genuine.clone()]).await;
+    assert_eq!(
+        real.verdicts[0].status,
+        VerdictStatus::Accepted,
+        "{:?}",
+        real.verdicts[0]
+    );
+    // From now on a repeat gets the verified verdict.
+    assert_eq!(clerk.submit(vec![genuine]).await.verdicts, real.verdicts);
 }

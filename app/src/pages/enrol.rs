@@ -1,10 +1,10 @@
-//! The enrolment page (`/enrol?code=…`): registers the holder's security key with a one-time
-//! enrolment code.
+//! The enrolment page (`/enrol#code=…`): registers the holder's security key with a one-time
+//! enrolment code. The code travels in the URL's fragment, which browsers never send to the
+//! server (so it cannot end up in request logs), and is removed from the address bar at once.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 use protocol::identity::{CeremonyFinish, Enrolled};
 
 use crate::i18n::{Msg, t};
@@ -15,8 +15,7 @@ use crate::pages::sign_in::Failure;
 pub fn Enrol() -> impl IntoView {
     let context = crate::use_app_context();
     let lang = context.lang;
-    let query = use_query_map();
-    let code = RwSignal::new(query.get_untracked().get("code").unwrap_or_default());
+    let code = RwSignal::new(take_code_from_fragment());
     let progress = RwSignal::new(None::<Msg>);
     let error = RwSignal::new(None::<String>);
     let code_error = RwSignal::new(false);
@@ -135,4 +134,30 @@ async fn enrol(code: &str, progress: RwSignal<Option<Msg>>) -> Result<Enrolled, 
     })
     .await
     .map_err(Failure::Api)
+}
+
+/// Reads `code=…` from the URL's fragment and removes the fragment from the address bar.
+fn take_code_from_fragment() -> String {
+    let Some(window) = web_sys::window() else {
+        return String::new();
+    };
+    let hash = window.location().hash().unwrap_or_default();
+    let code = hash
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("code="))
+        .map(|code| {
+            js_sys::decode_uri_component(code).map_or_else(|_| code.to_owned(), String::from)
+        })
+        .unwrap_or_default();
+    if !code.is_empty()
+        && let Ok(history) = window.history()
+    {
+        let path = window
+            .location()
+            .pathname()
+            .unwrap_or_else(|_| "/enrol".to_owned());
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+    code
 }

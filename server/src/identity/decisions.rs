@@ -117,7 +117,7 @@ async fn repeat(
 ) -> anyhow::Result<Option<DecisionVerdict>> {
     let Some(row) = sqlx::query(
         "SELECT decision_id, application_id, status, code, message, application_status, slip_number \
-         FROM decision WHERE decision_hash = ?",
+         FROM decision WHERE decision_hash = ? AND verified = 1",
     )
     .bind(decision_hash)
     .fetch_optional(&mut *conn)
@@ -160,6 +160,8 @@ async fn process(
         &state.identity.policy,
         now,
     );
+    // Only a decision whose signature verified may answer a later repeat of its bytes.
+    let verified = super::envelopes::signature_verified(&outcome);
     // What the decision says, for the record, even when it was refused.
     let readable = SignedDecision::from_signed_bytes(&submission.envelope)
         .ok()
@@ -206,12 +208,13 @@ async fn process(
         slip_number: applied.as_ref().and_then(|a| a.slip_number.clone()),
     };
     sqlx::query(
-        "INSERT INTO decision (decision_hash, decision_id, application_id, action, decider, credential_id, \
-         bytes, client_data_json, authenticator_data, signature, status, code, message, \
-         application_status, slip_number, received_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO decision (decision_hash, verified, decision_id, application_id, action, decider, \
+         credential_id, bytes, client_data_json, authenticator_data, signature, status, code, \
+         message, application_status, slip_number, received_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&decision_hash)
+    .bind(verified)
     .bind(&verdict.decision_id)
     .bind(&verdict.application_id)
     .bind(readable.as_ref().map(|d| d.action.code()))

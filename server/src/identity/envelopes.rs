@@ -30,8 +30,8 @@ use crate::identity::session::Session;
 use crate::signing::{self, KnownCredential, Rejection, SignedSubmission, decode_b64url};
 use crate::startup::AppState;
 
-/// Most submissions in one request.
-pub const MAX_BATCH: usize = 200;
+/// Most submissions in one request (shared with the client, which sends in batches).
+pub const MAX_BATCH: usize = protocol::identity::MAX_SUBMISSIONS;
 
 fn rejected(code: &str, message: String, application_id: Option<String>) -> Verdict {
     Verdict {
@@ -175,7 +175,8 @@ async fn process(
         .await
         .context("starting a submission")?;
     if let Some(row) = sqlx::query(
-        "SELECT application_id, status, code, message FROM envelope WHERE envelope_hash = ?",
+        "SELECT application_id, status, code, message FROM envelope \
+         WHERE envelope_hash = ? AND verified = 1",
     )
     .bind(&envelope_hash)
     .fetch_optional(&mut *tx)
@@ -246,11 +247,12 @@ async fn process(
     };
     let application_id = readable.as_ref().map(|e| e.application_id.to_string());
     sqlx::query(
-        "INSERT INTO envelope (envelope_hash, application_id, credential_id, unit_id, kind, signer, bytes, \
-         client_data_json, authenticator_data, signature, status, code, message, received_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO envelope (envelope_hash, verified, application_id, credential_id, unit_id, kind, \
+         signer, bytes, client_data_json, authenticator_data, signature, status, code, message, \
+         received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&envelope_hash)
+    .bind(signature_verified(&outcome))
     .bind(&application_id)
     .bind(&submission.credential_id)
     .bind(readable.as_ref().map(|e| e.unit.to_string()))
@@ -306,6 +308,15 @@ async fn process(
         code,
         message,
     })
+}
+
+/// Whether the verifier got as far as a valid signature (accepted, or held for review): only
+/// such submissions may answer a later repeat of the same bytes.
+pub(crate) fn signature_verified<T>(outcome: &Result<T, Rejection>) -> bool {
+    match outcome {
+        Ok(_) => true,
+        Err(rejection) => rejection.held_for_review(),
+    }
 }
 
 #[cfg(test)]

@@ -174,6 +174,13 @@ async fn insert_code(
     holder_id: &str,
     config: &Config,
 ) -> anyhow::Result<(String, String)> {
+    // A new code replaces any the holder still had.
+    sqlx::query("UPDATE enrolment_code SET used_at = ? WHERE holder_id = ? AND used_at IS NULL")
+        .bind(super::unix_now())
+        .bind(holder_id)
+        .execute(&mut *conn)
+        .await
+        .context("cancelling earlier enrolment codes")?;
     let code = enrolment_code()?;
     let expires = super::unix_now() + i64::from(config.identity.enrolment_code_hours) * 3600;
     sqlx::query("INSERT INTO enrolment_code (code_hash, holder_id, expires_at) VALUES (?, ?, ?)")
@@ -198,7 +205,7 @@ fn with_code(
     let origin = config.public_origin.trim_end_matches('/');
     HolderCreated {
         holder,
-        enrolment_link: format!("{origin}/enrol?code={code}"),
+        enrolment_link: format!("{origin}/enrol#code={code}"),
         enrolment_code: code,
         expires_at,
     }
@@ -212,6 +219,9 @@ pub async fn issue_code_as(
     config: &Config,
     actor: Option<&Session>,
 ) -> Result<HolderCreated, ApiError> {
+    if let Some(session) = actor {
+        require_admin(session)?;
+    }
     let mut tx = pool
         .begin_with("BEGIN IMMEDIATE")
         .await
@@ -284,12 +294,26 @@ pub async fn create_holder(
         .map_err(|e| anyhow::anyhow!("{}: {}", e.body().code, e.body().message))
 }
 
+/// Refuses anyone but a bureau administrator before anything is looked up, so that other
+/// holders cannot learn which logins, units or keys exist from the answers.
+pub fn require_admin(session: &Session) -> Result<(), ApiError> {
+    if session.holder.grant.role() == Role::BureauAdmin {
+        Ok(())
+    } else {
+        Err(crate::error::forbidden(
+            "out_of_scope",
+            "只有编办管理员可以管理使用人员和安全密钥",
+        ))
+    }
+}
+
 /// `POST /api/holders`: a bureau administrator creates a key holder within their region.
 pub async fn create(
     State(state): State<AppState>,
     session: Session,
     ApiJson(new): ApiJson<NewHolder>,
 ) -> Result<Json<HolderCreated>, ApiError> {
+    require_admin(&session)?;
     let scope: Scope = new
         .scope
         .parse()

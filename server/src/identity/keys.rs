@@ -55,10 +55,14 @@ pub fn build(config: &Config) -> anyhow::Result<IdentityState> {
     let mut policy =
         crate::signing::VerifyPolicy::new(config.rp_id.clone(), vec![config.public_origin.clone()]);
     policy.offline_window = Duration::from_secs(u64::from(identity.offline_window_days) * 86_400);
+    let mut decoy_secret = [0u8; 32];
+    getrandom::fill(&mut decoy_secret)
+        .map_err(|e| anyhow::anyhow!("the system random source failed: {e}"))?;
     Ok(IdentityState {
         webauthn,
         attestation_cas,
         policy,
+        decoy_secret,
         limiter: RateLimiter::new(identity.rate_limit_per_minute, Duration::from_secs(60)),
     })
 }
@@ -154,7 +158,12 @@ async fn take_ceremony(
 
 fn limit(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
     check_origin(headers, &state.config)?;
-    if state.identity.limiter.allow(peer.ip()) {
+    let address = crate::identity::rate_limit::client_address(
+        peer.ip(),
+        headers,
+        &state.config.identity.trusted_proxies,
+    );
+    if state.identity.limiter.allow(address) {
         Ok(())
     } else {
         Err(ApiError::RateLimited)
@@ -241,9 +250,10 @@ pub async fn enrol_begin(
                     Some(AuthenticatorAttachment::CrossPlatform),
                 )
                 .map_err(|e| {
+                    tracing::warn!(error = %e, "attested registration could not start");
                     refused(
                         "attestation_unavailable",
-                        format!("无法注册安全密钥：编办尚未配置可信的安全密钥型号（{e}）"),
+                        "无法注册安全密钥：编办尚未配置可信的安全密钥型号",
                     )
                 })?;
             (
@@ -260,7 +270,7 @@ pub async fn enrol_begin(
     Ok(Json(CeremonyBegun {
         ceremony: id,
         options: serde_json::to_value(options).context("serialising options")?,
-        holder: holder.info,
+        holder: Some(holder.info),
     }))
 }
 
@@ -274,16 +284,24 @@ pub async fn enrol_finish(
     limit(&state, peer, &headers)?;
     let credential: RegisterPublicKeyCredential = serde_json::from_value(request.credential)
         .map_err(|e| ApiError::BadRequest(format!("credential: {e}")))?;
+    // Used up here, whatever happens next: one attempt per ceremony.
+    let (holder_id, ceremony) = take_ceremony(
+        &mut *state.pool.acquire().await.context("taking a connection")?,
+        &request.ceremony,
+    )
+    .await?;
     let mut tx = state
         .pool
         .begin_with("BEGIN IMMEDIATE")
         .await
         .context("starting enrolment")?;
-    let (holder_id, ceremony) = take_ceremony(&mut tx, &request.ceremony).await?;
     let webauthn = &state.identity.webauthn;
     let rejected = |e: webauthn_rs::prelude::WebauthnError| {
         tracing::info!(error = %e, "enrolment refused");
-        refused("enrolment_refused", format!("安全密钥注册失败：{e}"))
+        refused(
+            "enrolment_refused",
+            "安全密钥注册失败：该密钥未通过核验（型号未获认可或未验证PIN）",
+        )
     };
     let (passkey, attested, code_hash) = match ceremony {
         CeremonyState::Enrol {
@@ -310,7 +328,7 @@ pub async fn enrol_finish(
         }
     };
     let used = sqlx::query(
-        "UPDATE enrolment_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+        "UPDATE enrolment_code SET used_at = ?1 WHERE code_hash = ?2 AND used_at IS NULL AND expires_at > ?1",
     )
     .bind(unix_now())
     .bind(&code_hash)
@@ -377,16 +395,20 @@ pub async fn sign_in_begin(
         .begin_with("BEGIN IMMEDIATE")
         .await
         .context("starting sign-in")?;
-    let holder_id: String = sqlx::query_scalar("SELECT id FROM key_holder WHERE login = ?")
+    let holder_id: Option<String> = sqlx::query_scalar("SELECT id FROM key_holder WHERE login = ?")
         .bind(request.login.trim())
         .fetch_optional(&mut *tx)
         .await
-        .context("finding the holder")?
-        .ok_or_else(sign_in_failed)?;
-    let passkeys = holder_passkeys(&mut tx, &holder_id).await?;
-    if passkeys.is_empty() {
-        return Err(sign_in_failed());
-    }
+        .context("finding the holder")?;
+    let passkeys = match &holder_id {
+        Some(id) => holder_passkeys(&mut tx, id).await?,
+        None => Vec::new(),
+    };
+    let (Some(holder_id), false) = (holder_id, passkeys.is_empty()) else {
+        // Unknown login, or no usable key: answer as for a real holder, with a key id that
+        // matches nothing, so that the answer does not tell who exists.
+        return Ok(Json(decoy_ceremony(&state, request.login.trim())?));
+    };
     let (options, authentication) = state
         .identity
         .webauthn
@@ -398,15 +420,50 @@ pub async fn sign_in_begin(
         &CeremonyState::SignIn { authentication },
     )
     .await?;
-    let holder = holders::load(&mut tx, &holder_id)
-        .await?
-        .ok_or_else(sign_in_failed)?;
     tx.commit().await.context("committing sign-in start")?;
     Ok(Json(CeremonyBegun {
         ceremony: id,
         options: serde_json::to_value(options).context("serialising options")?,
-        holder: holder.info,
+        holder: None,
     }))
+}
+
+/// Request options shaped like real ones for a login that has no usable key: a fresh
+/// challenge and one credential id derived from the login with a per-process secret, so the
+/// same login gets the same id while the server runs. Its ceremony id is stored nowhere, so
+/// finishing it fails as any wrong key does.
+fn decoy_ceremony(state: &AppState, login: &str) -> Result<CeremonyBegun, ApiError> {
+    use webauthn_rs_proto::{
+        AllowCredentials, AuthenticatorTransport, PublicKeyCredentialRequestOptions,
+        RequestChallengeResponse, UserVerificationPolicy,
+    };
+    let mut challenge = vec![0u8; 32];
+    getrandom::fill(&mut challenge)
+        .map_err(|e| anyhow::anyhow!("the system random source failed: {e}"))?;
+    let mut keyed = state.identity.decoy_secret.to_vec();
+    keyed.extend_from_slice(login.as_bytes());
+    let fake_id = domain::canonical::sha256(&keyed).to_vec();
+    let options = RequestChallengeResponse {
+        public_key: PublicKeyCredentialRequestOptions {
+            challenge,
+            timeout: Some(300_000),
+            rp_id: state.config.rp_id.clone(),
+            allow_credentials: vec![AllowCredentials {
+                type_: "public-key".to_owned(),
+                id: fake_id,
+                transports: Some(vec![AuthenticatorTransport::Usb]),
+            }],
+            user_verification: UserVerificationPolicy::Required,
+            hints: None,
+            extensions: None,
+        },
+        mediation: None,
+    };
+    Ok(CeremonyBegun {
+        ceremony: random_token()?,
+        options: serde_json::to_value(options).context("serialising options")?,
+        holder: None,
+    })
 }
 
 /// `POST /api/session/finish`: verify the assertion, update the key's counter, start a session.
@@ -419,12 +476,19 @@ pub async fn sign_in_finish(
     limit(&state, peer, &headers)?;
     let credential: PublicKeyCredential = serde_json::from_value(request.credential)
         .map_err(|e| ApiError::BadRequest(format!("credential: {e}")))?;
+    // Used up here, whatever happens next. An unknown ceremony (expired, used, or a decoy
+    // given for an unknown login) fails as a wrong key does.
+    let (holder_id, ceremony) = take_ceremony(
+        &mut *state.pool.acquire().await.context("taking a connection")?,
+        &request.ceremony,
+    )
+    .await
+    .map_err(|_| sign_in_failed())?;
     let mut tx = state
         .pool
         .begin_with("BEGIN IMMEDIATE")
         .await
         .context("starting sign-in")?;
-    let (holder_id, ceremony) = take_ceremony(&mut tx, &request.ceremony).await?;
     let CeremonyState::SignIn { authentication } = ceremony else {
         return Err(refused("ceremony_unknown", "操作已过期，请重新开始"));
     };
@@ -498,6 +562,7 @@ pub async fn revoke(
     session: Session,
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
+    holders::require_admin(&session)?;
     let id = crate::signing::decode_b64url("credential_id", &request.credential_id)
         .map_err(|r| refused(r.code(), r.message_zh()))?;
     let mut tx = state
@@ -528,6 +593,13 @@ pub async fn revoke(
         .execute(&mut *tx)
         .await
         .context("revoking")?;
+    // A code issued earlier must not enrol a new key for someone whose key was just revoked.
+    sqlx::query("UPDATE enrolment_code SET used_at = ? WHERE holder_id = ? AND used_at IS NULL")
+        .bind(unix_now())
+        .bind(&holder_id)
+        .execute(&mut *tx)
+        .await
+        .context("cancelling outstanding enrolment codes")?;
     sqlx::query("DELETE FROM session WHERE credential_id = ?")
         .bind(&id)
         .execute(&mut *tx)

@@ -36,6 +36,8 @@ pub struct IdentityState {
     pub attestation_cas: Option<webauthn_rs::prelude::AttestationCaList>,
     pub policy: crate::signing::VerifyPolicy,
     pub limiter: rate_limit::RateLimiter,
+    /// Random per process: derives the decoy key ids answered for unknown logins.
+    pub decoy_secret: [u8; 32],
 }
 
 /// Builds the shared state from the configuration.

@@ -6,6 +6,26 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The address a request is counted against: the peer, unless the peer is a trusted proxy, in
+/// which case the rightmost `X-Forwarded-For` address that is not a trusted proxy.
+pub fn client_address(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|address| address.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|address| !trusted.contains(address))
+        .unwrap_or(peer)
+}
+
 /// At most `max` requests per address per `window`.
 pub struct RateLimiter {
     max: u32,
@@ -48,6 +68,28 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn behind_a_trusted_proxy_the_forwarded_client_counts() {
+        let proxy = IpAddr::from([10, 0, 0, 1]);
+        let client = IpAddr::from([192, 0, 2, 7]);
+        let spoofed = IpAddr::from([198, 51, 100, 9]);
+        let mut headers = axum::http::HeaderMap::new();
+        // The client may send its own header; the proxy appends the address it saw.
+        headers.insert(
+            "x-forwarded-for",
+            format!("{spoofed}, {client}").parse().unwrap(),
+        );
+        assert_eq!(client_address(proxy, &headers, &[proxy]), client);
+        // Not from a trusted proxy: the header is ignored.
+        assert_eq!(client_address(client, &headers, &[proxy]), client);
+        assert_eq!(client_address(proxy, &headers, &[]), proxy);
+        // A proxy with nothing forwarded counts as itself.
+        assert_eq!(
+            client_address(proxy, &axum::http::HeaderMap::new(), &[proxy]),
+            proxy
+        );
+    }
 
     #[test]
     fn the_limit_applies_per_address_and_resets_with_the_window() {
