@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod identity;
+pub mod sync;
 
 use serde::{Deserialize, Serialize};
 

@@ -15,4 +15,5 @@ pub mod routes;
 pub mod signing;
 pub mod startup;
 pub mod static_files;
+pub mod sync;
 pub mod telemetry;

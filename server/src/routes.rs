@@ -13,6 +13,7 @@ pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .merge(crate::identity::routes())
+        .merge(crate::sync::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 

@@ -236,6 +236,17 @@ async fn a_clerk_can_neither_read_nor_write_another_units_data() {
             .status(),
         200
     );
+    // A clerk reading their own unit is not audited; every other read of personal data is.
+    let pool = server.database().await.unwrap();
+    let audited = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM audit_log WHERE action = 'certificate.read'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(audited().await, 0);
     let denied = clerk
         .client
         .get(&format!("/api/units/{other}/certificate"))

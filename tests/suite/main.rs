@@ -10,9 +10,12 @@
 //!   over HTTP with a software security key.
 //! - `decisions_api`: signed decisions (endorse, approve, return, reject) over HTTP with software
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip.
+//! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
+//!   changes after a cursor, resets on unknown or foreign cursors.
 
 mod api;
 mod browser;
 mod decisions_api;
 mod identity;
 mod identity_api;
+mod sync_api;

@@ -14,6 +14,8 @@ use domain::{EstablishmentCategory, Headcount, LedgerRow, UnitBook, UnitId, Unit
 use serde::{Deserialize, Serialize};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use crate::db::changes::{self, Entity};
+
 /// The descriptive sections of a certificate, stored together in `unit.sections`.
 #[derive(Debug, Serialize, Deserialize)]
 struct Sections {
@@ -82,6 +84,10 @@ pub async fn load(pool: &SqlitePool, certificates: &[Certificate]) -> Result<Cou
                 unit: unit.id.to_string(),
                 detail: format!("{e:#}"),
             })?;
+        // Sync: the new certificate, and its parent's (whose affiliates list it joins).
+        for id in std::iter::once(&unit.id).chain(&unit.parent) {
+            changes::record(&mut tx, id.as_str(), Entity::Certificate, id.as_str()).await?;
+        }
     }
     crate::audit::append(
         &mut tx,

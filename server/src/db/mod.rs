@@ -2,6 +2,7 @@
 
 pub mod applications;
 pub mod certificates;
+pub mod changes;
 pub mod ledger;
 
 use std::borrow::Cow;
@@ -37,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "applications",
         include_str!("../../migrations/0005_applications.sql"),
+    ),
+    (
+        6,
+        "change_log",
+        include_str!("../../migrations/0006_change_log.sql"),
     ),
 ];
 

@@ -54,6 +54,7 @@ use protocol::identity::{DecideRequest, DecisionVerdict, VerdictStatus};
 use sqlx::{Row, SqliteConnection};
 
 use crate::audit::{self, Entry};
+use crate::db::changes::{self, Entity};
 use crate::db::{applications, ledger};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::envelopes::{decode, known_credential};
@@ -363,6 +364,14 @@ async fn apply(
         }
     }
     applications::set_status(conn, &application.id, from, to, now).await?;
+    // Sync: the application's new status.
+    changes::record(
+        conn,
+        unit.id.as_str(),
+        Entity::Application,
+        application.id.as_str(),
+    )
+    .await?;
     Ok(Ok(Applied {
         unit: unit.id.to_string(),
         from,
@@ -417,6 +426,14 @@ async fn approve_quota_use(
     ledger::save_figures(conn, &book, request.category).await?;
     ledger::insert_slip(conn, &slip, &application.id).await?;
     ledger::record_issued(conn, bureau, kind, &number).await?;
+    // Sync: the unit's certificate, whose ledger figures changed.
+    changes::record(
+        conn,
+        unit.id.as_str(),
+        Entity::Certificate,
+        unit.id.as_str(),
+    )
+    .await?;
     Ok(Ok(number.to_string()))
 }
 

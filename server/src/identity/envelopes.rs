@@ -24,6 +24,7 @@ use sqlx::{Row, SqliteConnection};
 use webauthn_rs::prelude::{Credential, Passkey};
 
 use crate::audit::{self, Entry};
+use crate::db::changes::{self, Entity};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::holders;
 use crate::identity::session::Session;
@@ -221,6 +222,9 @@ async fn process(
                     now,
                 )
                 .await?;
+                // Sync: the new application reaches those whose scope covers its unit.
+                let (unit, id) = (&verified.envelope.unit, &verified.envelope.application_id);
+                changes::record(&mut tx, unit.as_str(), Entity::Application, id.as_str()).await?;
                 (VerdictStatus::Accepted, None, None)
             }
             Err((code, message)) => (

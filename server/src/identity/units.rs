@@ -1,11 +1,12 @@
 //! Reading a unit's certificate, within the reader's scope. A read of personal data by anyone
-//! but the unit's own clerk is written to the audit log.
+//! but the unit's own clerk (a clerk reading an affiliate included) is written to the audit log,
+//! as for sync pulls.
 
 use anyhow::Context;
 use axum::Json;
 use axum::extract::{Path, State};
 use domain::certificate::Certificate;
-use domain::{Role, UnitId};
+use domain::{Role, Scope, UnitId};
 
 use crate::audit::{self, Entry};
 use crate::error::{ApiError, forbidden};
@@ -25,7 +26,12 @@ pub async fn certificate(
     if !session.holder.grant.may_read(&certificate.unit) {
         return Err(forbidden("out_of_scope", "无权查看该单位的编制证"));
     }
-    if session.holder.grant.role() != Role::UnitClerk {
+    // Every read of personal data is audited except a clerk reading their own unit.
+    let own = matches!(
+        (session.holder.grant.role(), session.holder.grant.scope()),
+        (Role::UnitClerk, Scope::Unit(own)) if *own == id
+    );
+    if !own {
         audit::append_alone(
             &state.pool,
             Entry {

@@ -1,0 +1,24 @@
+//! Sync, server side: the client pulls the confirmed state of its holder's scope, page by page,
+//! with an opaque cursor (DESIGN-NOTES §3: by server version, never by client clock).
+//!
+//! - [`pull`]: `GET /api/sync/pull` — a snapshot of the scope on a first sync or after a reset,
+//!   then the changes recorded in the change log ([`crate::db::changes`]).
+//! - [`cursor`]: the cursor's format, strictly decoded, and when it is still usable.
+//! - [`scope`]: the units a holder may read (`Grant::may_read`) as an indexed SQL condition.
+//!
+//! Pushing (signed applications and decisions) is `POST /api/envelopes` and `/api/decisions`
+//! in [`crate::identity`].
+
+pub mod cursor;
+pub mod pull;
+pub mod scope;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::startup::AppState;
+
+/// The routes under `/api` that this module serves.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/sync/pull", get(pull::pull))
+}

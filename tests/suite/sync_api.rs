@@ -1,0 +1,771 @@
+//! Pull over real HTTP with software security keys: a first sync is a snapshot of exactly the
+//! holder's scope (a clerk's unit and its affiliates, a county's units, the whole city over
+//! several pages with progress), then a cursor brings just what changed since — an application
+//! and the certificate whose ledger its approval changed; an unknown, garbled or foreign cursor
+//! starts again from a snapshot; no session, no pull.
+//!
+//! The client helpers are copied from `decisions_api.rs` (kept separate so the files can change
+//! independently).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use domain::canonical::{base64url, base64url_decode, sha256};
+use domain::certificate::Certificate;
+use domain::envelope::EnvelopeHeader;
+use domain::ids::{ApplicationId, ClientId, CredentialId, DecisionId};
+use domain::payload::{ApplicationPayload, QuotaUseRequest};
+use domain::person::EntryForm;
+use domain::{
+    Action, DecisionHeader, EstablishmentCategory, FundingForm, Headcount, SignedDecision,
+    SignedEnvelope, Timestamp, UnitId, UserId,
+};
+use protocol::ErrorBody;
+use protocol::identity::{
+    CeremonyBegun, CeremonyFinish, DecideRequest, DecisionVerdict, EnrolBeginRequest, Enrolled,
+    HolderCreated, NewHolder, SessionInfo, SignInBeginRequest, SignedSubmission, SubmitRequest,
+    SubmitResponse, VerdictStatus,
+};
+use protocol::sync::{Change, PullResponse, SYNC_PULL_PATH};
+use serde::Serialize;
+use tests::server::TestServer;
+use webauthn_authenticator_rs::prelude::{
+    CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator,
+};
+use webauthn_authenticator_rs::softtoken::SoftToken;
+
+/// A browser-like client: our Origin on every request, the session cookie and CSRF token once
+/// signed in.
+struct Client {
+    http: reqwest::Client,
+    origin: String,
+    base: String,
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+impl Client {
+    fn new(server: &TestServer) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            origin: server.config().public_origin.clone(),
+            base: format!("http://127.0.0.1:{}", server.port()),
+            cookie: None,
+            csrf: None,
+        }
+    }
+
+    fn with_session(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request = request.header("origin", &self.origin);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header(protocol::identity::CSRF_HEADER, csrf);
+        }
+        request
+    }
+
+    async fn post(&self, path: &str, body: &impl Serialize) -> reqwest::Response {
+        self.with_session(self.http.post(format!("{}{path}", self.base)).json(body))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `GET /api/sync/pull` with these query parameters, as sent.
+    async fn pull_raw(&self, query: &[(&str, &str)]) -> reqwest::Response {
+        self.with_session(
+            self.http
+                .get(format!("{}{SYNC_PULL_PATH}", self.base))
+                .query(query),
+        )
+        .send()
+        .await
+        .unwrap()
+    }
+
+    /// One page after `cursor`; asserts success.
+    async fn pull(&self, cursor: Option<&str>) -> PullResponse {
+        let query: Vec<(&str, &str)> = cursor.map(|c| ("cursor", c)).into_iter().collect();
+        let response = self.pull_raw(&query).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+}
+
+/// A key holder with an enrolled soft token, signed in.
+struct Holder {
+    token: SoftToken,
+    id: String,
+    credential_id: String,
+    client: Client,
+}
+
+async fn holder(server: &TestServer, login: &str, role: &str, scope: &str) -> Holder {
+    let pool = server.database().await.unwrap();
+    let created: HolderCreated = server::identity::create_holder(
+        &pool,
+        &NewHolder {
+            login: login.into(),
+            name: "测试人员".into(),
+            role: role.into(),
+            scope: scope.into(),
+        },
+        server.config(),
+    )
+    .await
+    .unwrap();
+    pool.close().await;
+    let (mut token, _ca) = SoftToken::new(true).unwrap();
+    let mut client = Client::new(server);
+    let origin = Url::parse(&client.origin).unwrap();
+    let begun: CeremonyBegun = client
+        .post(
+            "/api/enrolment/begin",
+            &EnrolBeginRequest {
+                code: created.enrolment_code.clone(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let options: CreationChallengeResponse = serde_json::from_value(begun.options).unwrap();
+    let credential = token.do_registration(origin.clone(), options).unwrap();
+    let enrolled: Enrolled = client
+        .post(
+            "/api/enrolment/finish",
+            &CeremonyFinish {
+                ceremony: begun.ceremony,
+                credential: serde_json::to_value(credential).unwrap(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let begun: CeremonyBegun = client
+        .post(
+            "/api/session/begin",
+            &SignInBeginRequest {
+                login: login.into(),
+            },
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let options: RequestChallengeResponse = serde_json::from_value(begun.options).unwrap();
+    let assertion = token.do_authentication(origin, options).unwrap();
+    let response = client
+        .post(
+            "/api/session/finish",
+            &CeremonyFinish {
+                ceremony: begun.ceremony,
+                credential: serde_json::to_value(assertion).unwrap(),
+            },
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    client.cookie = Some(cookie.split(';').next().unwrap().to_owned());
+    let info: SessionInfo = response.json().await.unwrap();
+    client.csrf = Some(info.csrf_token);
+    Holder {
+        token,
+        id: created.holder.id,
+        credential_id: enrolled.credential_id,
+        client,
+    }
+}
+
+fn an_hour_ago() -> Timestamp {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    Timestamp::from_unix_seconds(now - 3600).unwrap()
+}
+
+impl Holder {
+    /// Signs `bytes` as the browser does offline: challenge = SHA-256(bytes), this key only.
+    fn sign(&mut self, bytes: &[u8]) -> SignedSubmission {
+        let options: RequestChallengeResponse = serde_json::from_value(serde_json::json!({
+            "publicKey": {
+                "challenge": base64url(&sha256(bytes)),
+                "rpId": "localhost",
+                "allowCredentials": [{ "type": "public-key", "id": self.credential_id }],
+                "userVerification": "required",
+                "timeout": 60000
+            }
+        }))
+        .unwrap();
+        let pkc = self
+            .token
+            .do_authentication(Url::parse(&self.client.origin).unwrap(), options)
+            .unwrap();
+        SignedSubmission {
+            envelope: base64url(bytes),
+            credential_id: base64url(&pkc.raw_id),
+            client_data_json: base64url(&pkc.response.client_data_json),
+            authenticator_data: base64url(&pkc.response.authenticator_data),
+            signature: base64url(&pkc.response.signature),
+        }
+    }
+
+    /// Files a quota-use request for `count` posts of `category`; asserts it was accepted.
+    async fn file(
+        &mut self,
+        application: &str,
+        unit: &UnitId,
+        category: EstablishmentCategory,
+        count: u32,
+    ) {
+        let header = EnvelopeHeader {
+            application_id: ApplicationId::parse(application).unwrap(),
+            client_id: ClientId::parse("client-test").unwrap(),
+            sequence: 1,
+            signer: UserId::parse(&self.id).unwrap(),
+            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
+            unit: unit.clone(),
+            created_at: an_hour_ago(),
+        };
+        let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
+            category,
+            funding_form: category.has_funding_form().then_some(FundingForm::Full),
+            count: Headcount::new(count),
+            recruitment: EntryForm::OpenRecruitment,
+            reason: "业务量增加，申请使用空编".into(),
+            request_document: None,
+        });
+        let envelope = SignedEnvelope::new(header, &payload).unwrap();
+        let signed = self.sign(&envelope.canonical_bytes().unwrap());
+        let response = self
+            .client
+            .post(
+                "/api/envelopes",
+                &SubmitRequest {
+                    submissions: vec![signed],
+                },
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let verdicts: SubmitResponse = response.json().await.unwrap();
+        assert_eq!(
+            verdicts.verdicts[0].status,
+            VerdictStatus::Accepted,
+            "{:?}",
+            verdicts.verdicts[0]
+        );
+    }
+
+    /// Signs and sends a decision; asserts it was accepted.
+    async fn decide(&mut self, id: &str, application: &str, action: Action) -> DecisionVerdict {
+        let header = DecisionHeader {
+            decision_id: DecisionId::parse(id).unwrap(),
+            application_id: ApplicationId::parse(application).unwrap(),
+            decider: UserId::parse(&self.id).unwrap(),
+            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
+            created_at: an_hour_ago(),
+        };
+        let bytes = SignedDecision::new(header, action, "同意")
+            .unwrap()
+            .canonical_bytes()
+            .unwrap();
+        let submission = self.sign(&bytes);
+        let response = self
+            .client
+            .post("/api/decisions", &DecideRequest { submission })
+            .await;
+        assert_eq!(response.status(), 200);
+        let verdict: DecisionVerdict = response.json().await.unwrap();
+        assert_eq!(verdict.status, VerdictStatus::Accepted, "{verdict:?}");
+        verdict
+    }
+}
+
+/// What a whole first sync brought.
+struct Synced {
+    pages: Vec<PullResponse>,
+    /// Certificates by unit, each parsed (and so validated) as a `domain` certificate.
+    certificates: BTreeMap<String, Certificate>,
+    /// How many times each unit's certificate came.
+    times: BTreeMap<String, usize>,
+    /// Applications by id: (unit, status).
+    applications: BTreeMap<String, (String, String)>,
+    cursor: String,
+}
+
+/// Pulls from `cursor` until `complete`, as the client does.
+async fn sync(client: &Client, cursor: Option<&str>) -> Synced {
+    sync_by(client, cursor, None).await
+}
+
+/// [`sync`] with pages of at most `limit` records.
+async fn sync_by(client: &Client, cursor: Option<&str>, limit: Option<&str>) -> Synced {
+    let mut synced = Synced {
+        pages: Vec::new(),
+        certificates: BTreeMap::new(),
+        times: BTreeMap::new(),
+        applications: BTreeMap::new(),
+        cursor: cursor.unwrap_or_default().to_owned(),
+    };
+    let mut cursor = cursor.map(str::to_owned);
+    loop {
+        assert!(synced.pages.len() < 1000, "the pull never completes");
+        let mut query: Vec<(&str, &str)> = limit.map(|l| ("limit", l)).into_iter().collect();
+        query.extend(cursor.as_deref().map(|c| ("cursor", c)));
+        let response = client.pull_raw(&query).await;
+        assert_eq!(response.status(), 200);
+        let page: PullResponse = response.json().await.unwrap();
+        for change in &page.changes {
+            match change {
+                Change::Certificate {
+                    unit_id,
+                    certificate,
+                } => {
+                    let certificate: Certificate =
+                        serde_json::from_value(certificate.clone()).unwrap();
+                    assert_eq!(certificate.unit.id.as_str(), unit_id);
+                    *synced.times.entry(unit_id.clone()).or_default() += 1;
+                    synced.certificates.insert(unit_id.clone(), certificate);
+                }
+                Change::Application {
+                    application_id,
+                    unit_id,
+                    status,
+                    ..
+                } => {
+                    synced
+                        .applications
+                        .insert(application_id.clone(), (unit_id.clone(), status.clone()));
+                }
+            }
+        }
+        cursor = Some(page.cursor.clone());
+        let complete = page.complete;
+        synced.pages.push(page);
+        if complete {
+            break;
+        }
+    }
+    synced.cursor = cursor.unwrap_or_default();
+    synced
+}
+
+async fn ids(pool: &sqlx::SqlitePool, sql: &str, bind: &str) -> BTreeSet<String> {
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+async fn audited_pulls(pool: &sqlx::SqlitePool) -> Vec<serde_json::Value> {
+    sqlx::query_scalar::<_, String>(
+        "SELECT detail FROM audit_log WHERE action = 'sync.pull' ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|d| serde_json::from_str(d).unwrap())
+    .collect()
+}
+
+/// A supervised unit with a vacant post, in the demo city, not one of `except`.
+async fn unit_with_vacancy(
+    pool: &sqlx::SqlitePool,
+    except: &BTreeSet<String>,
+) -> (UnitId, UnitId, EstablishmentCategory, u32) {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    for id in ids.into_iter().filter(|id| !except.contains(id)) {
+        let unit = UnitId::parse(&id).unwrap();
+        let certificate = server::db::certificates::read(pool, &unit)
+            .await
+            .unwrap()
+            .unwrap();
+        let Some(department) = certificate.unit.supervising_department.clone() else {
+            continue;
+        };
+        if let Some((category, figures)) = certificate
+            .ledger
+            .all_figures()
+            .into_iter()
+            .find(|(_, f)| f.vacant().get() >= 1)
+        {
+            return (unit, department, category, figures.vacant().get());
+        }
+    }
+    panic!("the tiny demo city should have a supervised unit with a vacancy");
+}
+
+#[tokio::test]
+async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    // A unit with affiliated institutions, and a unit outside its family with a vacancy.
+    let parent: String = sqlx::query_scalar(
+        "SELECT parent FROM unit WHERE parent IS NOT NULL GROUP BY parent ORDER BY parent LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let family = ids(
+        &pool,
+        "SELECT id FROM unit WHERE id = ?1 OR parent = ?1",
+        &parent,
+    )
+    .await;
+    assert!(family.len() >= 2, "{family:?}");
+    let parent = UnitId::parse(&parent).unwrap();
+    // A unit of another family (not the parent's own parent either).
+    let other: String = sqlx::query_scalar(
+        "SELECT id FROM unit WHERE id <> ?1 AND (parent IS NULL OR parent <> ?1) \
+         AND id NOT IN (SELECT parent FROM unit WHERE id = ?1 AND parent IS NOT NULL) \
+         ORDER BY id LIMIT 1",
+    )
+    .bind(parent.as_str())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let other = UnitId::parse(&other).unwrap();
+    // Filing checks the request's own rules; vacancy matters only at approval.
+    let category = EstablishmentCategory::ALL[0];
+
+    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{parent}")).await;
+    let mut neighbour = holder(&server, "neighbour", "unit_clerk", &format!("unit:{other}")).await;
+    neighbour.file("app-neighbour", &other, category, 1).await;
+
+    let synced = sync(&clerk.client, None).await;
+    assert!(synced.pages[0].reset, "a first pull starts from a snapshot");
+    assert_eq!(synced.pages.len(), 1, "a clerk's scope fits one page");
+    let got: BTreeSet<String> = synced.certificates.keys().cloned().collect();
+    assert_eq!(got, family);
+    assert!(synced.times.values().all(|n| *n == 1));
+    assert!(synced.applications.is_empty(), "{:?}", synced.applications);
+    let progress = synced.pages[0].progress.unwrap();
+    assert_eq!(progress.done_units, family.len() as u64);
+    assert_eq!(progress.total_units, family.len() as u64);
+
+    // The clerk's own application comes on the next pull; the neighbour's never does.
+    clerk.file("app-own", &parent, category, 1).await;
+    neighbour.file("app-neighbour-2", &other, category, 1).await;
+    let next = sync(&clerk.client, Some(&synced.cursor)).await;
+    assert!(!next.pages[0].reset);
+    assert_eq!(
+        next.applications
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        ["app-own"]
+    );
+    assert_eq!(next.applications["app-own"].1, "submitted");
+    assert!(next.certificates.is_empty());
+    // The clerk read its affiliates' personal data: audited, counts only.
+    let audits = audited_pulls(&pool).await;
+    assert_eq!(audits.len(), 1, "{audits:?}");
+    assert_eq!(audits[0]["certificates"], family.len());
+    let keys: BTreeSet<&str> = audits[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from([
+            "applications",
+            "certificates",
+            "complete",
+            "people",
+            "reset"
+        ])
+    );
+
+    // The neighbour's clerk sees the neighbour's unit and applications, never the clerk's.
+    let theirs = sync(&neighbour.client, None).await;
+    assert!(theirs.certificates.contains_key(other.as_str()));
+    assert!(theirs.applications.contains_key("app-neighbour"));
+    assert!(!theirs.applications.contains_key("app-own"));
+    assert!(!theirs.certificates.contains_key(parent.as_str()));
+
+    // A snapshot carries the applications of the units in scope.
+    let again = sync(&clerk.client, None).await;
+    assert!(again.pages[0].reset);
+    assert_eq!(
+        again
+            .applications
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        ["app-own"]
+    );
+    assert_eq!(again.applications["app-own"].0, parent.as_str());
+}
+
+#[tokio::test]
+async fn a_county_reviewer_pulls_exactly_the_units_of_the_county() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    let county = ids(&pool, "SELECT id FROM unit WHERE region = ?", "620502").await;
+    let all = ids(&pool, "SELECT id FROM unit WHERE ? <> ''", "all").await;
+    assert!(!county.is_empty() && county.len() < all.len(), "{county:?}");
+    let reviewer = holder(&server, "qinzhou", "bureau_reviewer", "region:620502").await;
+    let synced = sync(&reviewer.client, None).await;
+    assert!(synced.pages[0].reset);
+    assert_eq!(
+        synced.certificates.keys().cloned().collect::<BTreeSet<_>>(),
+        county
+    );
+    for certificate in synced.certificates.values() {
+        assert_eq!(certificate.unit.region.division_code(), "620502");
+    }
+    // Every pull page with certificates is audited.
+    let audits = audited_pulls(&pool).await;
+    assert_eq!(audits.len(), 1);
+    assert_eq!(audits[0]["certificates"], county.len());
+    assert_eq!(audits[0]["reset"], true);
+}
+
+/// A city reviewer's first sync of a city of 3,000 people: several pages, monotone progress,
+/// every unit exactly once, everyone on the staff lists there.
+#[tokio::test]
+async fn a_city_reviewers_first_sync_of_thousands_of_people_completes_over_several_pages() {
+    let server = TestServer::start_configured(|c| {
+        c.demo = Some(server::config::DemoConfig {
+            size: "small".into(),
+            seed: 7,
+        });
+    })
+    .await
+    .unwrap();
+    let pool = server.database().await.unwrap();
+    let all = ids(&pool, "SELECT id FROM unit WHERE ? <> ''", "all").await;
+    let people: i64 = sqlx::query_scalar("SELECT count(*) FROM staff")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(people >= 2_000, "{people}");
+    let reviewer = holder(&server, "city", "bureau_reviewer", "region:620500").await;
+
+    let started = Instant::now();
+    let synced = sync(&reviewer.client, None).await;
+    let took = started.elapsed();
+    let pages = synced.pages.len();
+    eprintln!(
+        "first pull of {} units and {people} people: {pages} pages in {took:?}",
+        all.len()
+    );
+    assert!(pages >= 2, "{pages} page(s)");
+    assert!(synced.pages[0].reset);
+    assert!(synced.pages[1..].iter().all(|p| !p.reset));
+    assert!(synced.pages.iter().all(|p| p.changes.len() <= 2_000 + 1));
+    let mut last = 0;
+    for page in &synced.pages {
+        if let Some(progress) = page.progress {
+            assert_eq!(progress.total_units, all.len() as u64);
+            assert!(progress.done_units > last, "progress goes forward");
+            last = progress.done_units;
+        }
+    }
+    assert_eq!(last, all.len() as u64);
+    assert_eq!(
+        synced.certificates.keys().cloned().collect::<BTreeSet<_>>(),
+        all
+    );
+    assert!(synced.times.values().all(|n| *n == 1), "each unit once");
+    let staff: usize = synced.certificates.values().map(|c| c.staff.len()).sum();
+    assert_eq!(staff as i64, people);
+    assert_eq!(audited_pulls(&pool).await.len(), pages);
+    assert!(took < Duration::from_secs(60), "{took:?}");
+
+    // Smaller pages: more of them, the same result.
+    let small = sync_by(&reviewer.client, None, Some("400")).await;
+    assert!(
+        small.pages.len() >= 3000 / 400,
+        "{} pages",
+        small.pages.len()
+    );
+    let progress: Vec<u64> = small
+        .pages
+        .iter()
+        .filter_map(|p| p.progress.map(|p| p.done_units))
+        .collect();
+    assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
+    assert_eq!(small.certificates, synced.certificates);
+    assert!(small.times.values().all(|n| *n == 1));
+}
+
+#[tokio::test]
+async fn the_previous_cursor_brings_just_the_new_application_and_the_changed_ledger() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    let (unit, department, category, _) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
+    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let mut supervisor = holder(
+        &server,
+        "supervisor",
+        "supervisor",
+        &format!("department:{department}"),
+    )
+    .await;
+    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
+    let before = sync(&reviewer.client, None).await;
+    let clerk_before = sync(&clerk.client, None).await;
+    let reserved_before = before.certificates[unit.as_str()]
+        .ledger
+        .figures(category)
+        .reserved
+        .get();
+    // Caught up: the same cursor again brings nothing.
+    let idle = reviewer.client.pull(Some(&before.cursor)).await;
+    assert!(!idle.reset && idle.complete && idle.changes.is_empty());
+
+    clerk.file("app-sync", &unit, category, 1).await;
+    supervisor
+        .decide("d-endorse", "app-sync", Action::Endorse)
+        .await;
+    let approved = reviewer
+        .decide("d-approve", "app-sync", Action::Approve)
+        .await;
+    let slip = approved.slip_number.clone().expect("a slip");
+
+    for (who, cursor) in [
+        ("reviewer", &before.cursor),
+        ("clerk", &clerk_before.cursor),
+    ] {
+        let client = if who == "reviewer" {
+            &reviewer.client
+        } else {
+            &clerk.client
+        };
+        let page = client.pull(Some(cursor)).await;
+        assert!(!page.reset && page.complete, "{who}");
+        assert!(page.progress.is_none(), "{who}");
+        assert_eq!(page.changes.len(), 2, "{who}: {:?}", page.changes);
+        let mut saw_application = false;
+        let mut saw_certificate = false;
+        for change in &page.changes {
+            match change {
+                Change::Application {
+                    application_id,
+                    unit_id,
+                    kind,
+                    status,
+                    slip_number,
+                    ..
+                } => {
+                    assert_eq!(application_id, "app-sync");
+                    assert_eq!(unit_id, unit.as_str());
+                    assert_eq!(kind, "quota_use");
+                    assert_eq!(status, "approved", "the current state, once");
+                    assert_eq!(slip_number.as_deref(), Some(slip.as_str()));
+                    saw_application = true;
+                }
+                Change::Certificate {
+                    unit_id,
+                    certificate,
+                } => {
+                    assert_eq!(unit_id, unit.as_str());
+                    let certificate: Certificate =
+                        serde_json::from_value(certificate.clone()).unwrap();
+                    assert_eq!(
+                        certificate.ledger.figures(category).reserved.get(),
+                        reserved_before + 1
+                    );
+                    saw_certificate = true;
+                }
+            }
+        }
+        assert!(saw_application && saw_certificate, "{who}");
+        // And after it, nothing more.
+        let after = client.pull(Some(&page.cursor)).await;
+        assert!(after.complete && after.changes.is_empty(), "{who}");
+    }
+}
+
+/// Decodes a cursor's JSON, lets `edit` change it, encodes it again.
+fn tampered(cursor: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&base64url_decode(cursor).unwrap()).unwrap();
+    edit(&mut json);
+    base64url(&serde_json::to_vec(&json).unwrap())
+}
+
+#[tokio::test]
+async fn unknown_garbled_foreign_and_future_cursors_start_again_from_a_snapshot() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let other_server = TestServer::start_with_demo().await.unwrap();
+    let reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620502").await;
+    let synced = sync(&reviewer.client, None).await;
+    let good = synced.cursor.clone();
+    assert!(!reviewer.client.pull(Some(&good)).await.reset);
+
+    let mut bad = vec![
+        "garbage!".to_owned(),
+        "Zm9v".to_owned(), // "foo"
+        base64url(b"{\"v\":1}"),
+        format!("{good}="),
+        "A".repeat(5000),
+    ];
+    bad.push(tampered(&good, |j| j["v"] = 9.into()));
+    bad.push(tampered(&good, |j| {
+        j["phase"]["log"]["version"] = 1_000_000.into()
+    }));
+    bad.push(tampered(&good, |j| j["scope"] = "region:620500".into()));
+    bad.push(tampered(&good, |j| j["epoch"] = "00".repeat(16).into()));
+    for cursor in &bad {
+        let page = reviewer.client.pull(Some(cursor)).await;
+        assert!(page.reset, "{cursor}");
+        assert!(page.progress.is_some(), "{cursor}");
+        assert!(!page.changes.is_empty(), "{cursor}");
+    }
+
+    // The same city, the same scope, another database: its cursors are unknown here.
+    let elsewhere = holder(
+        &other_server,
+        "reviewer",
+        "bureau_reviewer",
+        "region:620502",
+    )
+    .await;
+    let page = elsewhere.client.pull(Some(&good)).await;
+    assert!(page.reset);
+    // A holder of another scope on the same database cannot continue this cursor either.
+    let city = holder(&server, "city", "bureau_reviewer", "region:620500").await;
+    assert!(city.client.pull(Some(&good)).await.reset);
+
+    // A bad limit is a bad request; a large one is lowered.
+    for limit in ["0", "-1", "many"] {
+        let response = reviewer.client.pull_raw(&[("limit", limit)]).await;
+        assert_eq!(response.status(), 400, "{limit}");
+        let body: ErrorBody = response.json().await.unwrap();
+        assert_eq!(body.code, "bad_request");
+    }
+    let response = reviewer.client.pull_raw(&[("limit", "999999999")]).await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn pulling_needs_a_session() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let anonymous = Client::new(&server);
+    let response = anonymous.pull_raw(&[]).await;
+    assert_eq!(response.status(), 401);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.code, "unauthenticated");
+    let mut stale = Client::new(&server);
+    stale.cookie = Some("dzbz_session=not-a-session".into());
+    assert_eq!(stale.pull_raw(&[]).await.status(), 401);
+}
