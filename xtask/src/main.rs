@@ -3,6 +3,7 @@
 //! Everything a fresh Debian machine with only Rust needs is installed from the package
 //! registries here (rustup target, `cargo install`, `apt-get`); nothing else is downloaded.
 
+mod bench;
 mod dist;
 mod tidy;
 mod tools;
@@ -49,6 +50,8 @@ commands:
   setup [--browser]
                  only install what is missing (with --browser: Chromium and its driver)
   tidy           check the source conventions (module docs)
+  bench          run the server benchmarks (tests/benches/push.rs, profile server-release)
+                 and write the results, machine and commit into BENCHMARKS.md
 ";
 
 fn main() -> anyhow::Result<()> {
@@ -75,6 +78,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "tidy" => tidy::check(&root),
+        "bench" => bench::run(&root),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,231 @@
+//! `cargo xtask bench`: runs `tests/benches/push.rs` in the `server-release` profile and writes
+//! its results, with the date, the machine, the compiler and the commit, into BENCHMARKS.md.
+//!
+//! Only the part between [`BEGIN`] and [`END`] is rewritten; the prose around it is kept.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+
+use crate::{cargo, run_cmd};
+
+/// Where the generated part of BENCHMARKS.md starts.
+const BEGIN: &str = "<!-- cargo xtask bench: begin (generated, do not edit by hand) -->";
+/// Where it ends.
+const END: &str = "<!-- cargo xtask bench: end -->";
+
+/// The document written when BENCHMARKS.md is missing or has lost its markers.
+const SKELETON: &str = "# Benchmarks\n\n\
+Written by `cargo xtask bench` (source: `tests/benches/push.rs`); see ARCHITECTURE.md.\n\n";
+
+pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let report_path =
+        std::env::temp_dir().join(format!("staffing-bench-{}.md", std::process::id()));
+    // The server's own profile (opt-level 3, thin LTO, unwind), not the client's size-first
+    // `release`, which `cargo bench` would otherwise inherit.
+    run_cmd(
+        cargo()
+            .args([
+                "bench",
+                "--package",
+                "tests",
+                "--bench",
+                "push",
+                "--profile",
+                "server-release",
+            ])
+            .env("BENCH_REPORT", &report_path),
+    )?;
+    let results = std::fs::read_to_string(&report_path)
+        .with_context(|| format!("reading the benchmark's report {}", report_path.display()))?;
+    let _ = std::fs::remove_file(&report_path);
+    let openssl = openssl_reference();
+
+    let section = format!(
+        "{BEGIN}\n\
+         Last run: {date} · commit {commit} · {rustc} · profile `server-release`\n\n\
+         Machine: {machine}\n\n\
+         {results}{END}",
+        date = utc_now(),
+        commit = commit(),
+        rustc = output_line("rustc", &["-V"]).unwrap_or_else(|| "rustc (version unknown)".into()),
+        machine = machine(),
+        results = [results.trim_end(), openssl.trim_end()]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .map(|part| format!("{part}\n"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let path = root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let new = match (old.find(BEGIN), old.find(END)) {
+        (Some(b), Some(e)) if b < e => format!("{}{section}{}", &old[..b], &old[e + END.len()..]),
+        _ => format!("{SKELETON}{section}\n"),
+    };
+    std::fs::write(&path, new).context("writing BENCHMARKS.md")?;
+    eprintln!(
+        "xtask> BENCHMARKS.md updated; the benchmark took {:.0?} (build included)",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// For scale, after the benchmark: OpenSSL's own P-256 verification rate on this machine
+/// (`openssl speed`, one core, about 6 s), when `openssl` is installed; else nothing.
+fn openssl_reference() -> String {
+    let Ok(output) = Command::new("openssl")
+        .args(["speed", "-seconds", "3", "ecdsap256"])
+        .stderr(std::process::Stdio::null())
+        .output()
+    else {
+        return String::new();
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    let verify = text
+        .lines()
+        .find(|l| l.contains("nistp256"))
+        .and_then(|l| l.split_whitespace().last()?.parse::<f64>().ok());
+    // `OpenSSL 3.0.19 27 Jan 2026 (Library: …)` → `OpenSSL 3.0.19`.
+    let version = output_line("openssl", &["version"])
+        .map(|v| v.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "OpenSSL".into());
+    match verify {
+        Some(rate) => format!(
+            "For scale, on the same machine right after: {version} (`openssl speed ecdsap256`, \
+             C and assembly, not used by the server) verifies {} P-256 signatures/s on \
+             one core.\n",
+            thousands(rate)
+        ),
+        None => String::new(),
+    }
+}
+
+/// `16990.4` → `16,990`.
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The first line of a command's standard output, if it ran and succeeded.
+fn output_line(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program).args(args).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(output.stdout).ok()?;
+    Some(text.lines().next()?.trim().to_owned()).filter(|l| !l.is_empty())
+}
+
+/// The short commit hash, marked when the work tree has uncommitted changes (read-only git:
+/// no optional locks, so a concurrent commit is never disturbed).
+fn commit() -> String {
+    let Some(hash) = output_line("git", &["rev-parse", "--short=12", "HEAD"]) else {
+        return "unknown".into();
+    };
+    let dirty = Command::new("git")
+        .args([
+            "--no-optional-locks",
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+        ])
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    if dirty {
+        format!("`{hash}` + uncommitted changes")
+    } else {
+        format!("`{hash}`")
+    }
+}
+
+/// CPU model, logical cores and memory, from /proc on Linux.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")?
+                .split_once(':')
+                .map(|(_, v)| v.trim())
+        })
+        .unwrap_or("unknown CPU")
+        .to_owned();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            let kib: f64 = m
+                .lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some(format!("{:.1} GiB memory", kib / (1024.0 * 1024.0)))
+        })
+        .unwrap_or_else(|| "memory unknown".into());
+    format!(
+        "{model}, {cores} logical cores available, {memory}, {} {}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+/// `YYYY-MM-DD HH:MM UTC`, from the system clock.
+fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(i64::try_from(days).unwrap_or(0));
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m as u32, d as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{civil_from_days, thousands};
+
+    #[test]
+    fn large_numbers_get_thousands_separators() {
+        assert_eq!(thousands(16_990.4), "16,990");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1_000_000.0), "1,000,000");
+    }
+
+    #[test]
+    fn days_since_the_epoch_become_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_784), (2026, 11, 27));
+    }
+}
