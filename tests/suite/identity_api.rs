@@ -810,3 +810,28 @@ async fn a_forged_first_submission_cannot_decide_the_genuine_one() {
     // From now on a repeat gets the verified verdict.
     assert_eq!(clerk.submit(vec![genuine]).await.verdicts, real.verdicts);
 }
+
+#[tokio::test]
+async fn a_valid_signature_refused_by_a_rule_still_advances_the_keys_counter() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let units = first_unit_ids(&server).await;
+    let (own, other) = (&units[0], &units[units.len() - 1]);
+    let created = create(&server, "clerk-i", "unit_clerk", &format!("unit:{own}")).await;
+    let mut clerk = enrol(&server, created).await;
+    clerk.sign_in().await;
+    // Signed offline in this order: first for the own unit, then for a foreign one.
+    let earlier = clerk.sign_envelope(&clerk.envelope("app-earlier", own, 1));
+    let later = clerk.sign_envelope(&clerk.envelope("app-later", other, 2));
+    // The later one arrives first and is refused by scope, but its signature was genuine...
+    let refused = clerk.submit(vec![later]).await;
+    assert_eq!(refused.verdicts[0].code.as_deref(), Some("out_of_scope"));
+    // ...so an earlier counter arriving afterwards is held for review, not silently accepted.
+    let held = clerk.submit(vec![earlier]).await;
+    assert_eq!(
+        held.verdicts[0].status,
+        VerdictStatus::Held,
+        "{:?}",
+        held.verdicts[0]
+    );
+    assert_eq!(held.verdicts[0].code.as_deref(), Some("counter_regression"));
+}

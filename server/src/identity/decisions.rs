@@ -58,8 +58,8 @@ use crate::db::changes::{self, Entity};
 use crate::db::{applications, ledger};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::envelopes::{decode, known_credential};
-use crate::identity::holders;
 use crate::identity::session::Session;
+use crate::identity::{holders, verdicts};
 use crate::signing::{self, SignedSubmission};
 use crate::startup::AppState;
 
@@ -95,22 +95,6 @@ pub async fn decide(
     }
 }
 
-fn status_of(code: &str) -> VerdictStatus {
-    match code {
-        "accepted" => VerdictStatus::Accepted,
-        "held" => VerdictStatus::Held,
-        _ => VerdictStatus::Rejected,
-    }
-}
-
-fn status_code(status: VerdictStatus) -> &'static str {
-    match status {
-        VerdictStatus::Accepted => "accepted",
-        VerdictStatus::Rejected => "rejected",
-        VerdictStatus::Held => "held",
-    }
-}
-
 /// The first verdict on these bytes, if they were seen before.
 async fn repeat(
     conn: &mut SqliteConnection,
@@ -131,7 +115,7 @@ async fn repeat(
     Ok(Some(DecisionVerdict {
         decision_id: row.try_get("decision_id")?,
         application_id: row.try_get("application_id")?,
-        status: status_of(&status),
+        status: verdicts::status_of(&status),
         code: row.try_get("code")?,
         message: row.try_get("message")?,
         application_status: row.try_get("application_status")?,
@@ -162,42 +146,24 @@ async fn process(
         now,
     );
     // Only a decision whose signature verified may answer a later repeat of its bytes.
-    let verified = super::envelopes::signature_verified(&outcome);
+    let signature_ok = verdicts::signature_verified(&outcome);
     // What the decision says, for the record, even when it was refused.
     let readable = SignedDecision::from_signed_bytes(&submission.envelope)
         .ok()
         .map(|(d, _)| d);
+    if let Ok(verified) = &outcome {
+        verdicts::raise_counter(&mut tx, &submission.credential_id, verified.counter).await?;
+    }
     let mut applied = None;
     let (status, code, message) = match &outcome {
         Ok(verified) => match apply(&mut tx, &verified.document, now).await? {
             Ok(done) => {
-                sqlx::query(
-                    "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?) WHERE id = ?",
-                )
-                .bind(i64::from(verified.counter))
-                .bind(&submission.credential_id)
-                .execute(&mut *tx)
-                .await
-                .context("recording the counter")?;
                 applied = Some(done);
-                (VerdictStatus::Accepted, None, None)
+                verdicts::accepted()
             }
-            Err((code, message)) => (
-                VerdictStatus::Rejected,
-                Some(code.to_owned()),
-                Some(message),
-            ),
+            Err((code, message)) => verdicts::refused(code, message),
         },
-        Err(rejection) if rejection.held_for_review() => (
-            VerdictStatus::Held,
-            Some(rejection.code().to_owned()),
-            Some(rejection.message_zh()),
-        ),
-        Err(rejection) => (
-            VerdictStatus::Rejected,
-            Some(rejection.code().to_owned()),
-            Some(rejection.message_zh()),
-        ),
+        Err(rejection) => verdicts::of_rejection(rejection),
     };
     let verdict = DecisionVerdict {
         decision_id: readable.as_ref().map(|d| d.decision_id.to_string()),
@@ -215,7 +181,7 @@ async fn process(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&decision_hash)
-    .bind(verified)
+    .bind(signature_ok)
     .bind(&verdict.decision_id)
     .bind(&verdict.application_id)
     .bind(readable.as_ref().map(|d| d.action.code()))
@@ -225,7 +191,7 @@ async fn process(
     .bind(&submission.client_data_json)
     .bind(&submission.authenticator_data)
     .bind(&submission.signature)
-    .bind(status_code(status))
+    .bind(verdicts::status_code(status))
     .bind(&verdict.code)
     .bind(&verdict.message)
     .bind(&verdict.application_status)
@@ -268,7 +234,7 @@ async fn process(
     if status != VerdictStatus::Accepted {
         tracing::info!(
             code = verdict.code.as_deref().unwrap_or(""),
-            status = status_code(status),
+            status = verdicts::status_code(status),
             "decision not accepted"
         );
     }

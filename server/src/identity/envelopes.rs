@@ -26,8 +26,8 @@ use webauthn_rs::prelude::{Credential, Passkey};
 use crate::audit::{self, Entry};
 use crate::db::changes::{self, Entity};
 use crate::error::{ApiError, ApiJson};
-use crate::identity::holders;
 use crate::identity::session::Session;
+use crate::identity::{holders, verdicts};
 use crate::signing::{self, KnownCredential, Rejection, SignedSubmission, decode_b64url};
 use crate::startup::AppState;
 
@@ -187,11 +187,7 @@ async fn process(
         let status: String = row.try_get("status").context("status")?;
         return Ok(Verdict {
             application_id: row.try_get("application_id").context("application id")?,
-            status: match status.as_str() {
-                "accepted" => VerdictStatus::Accepted,
-                "held" => VerdictStatus::Held,
-                _ => VerdictStatus::Rejected,
-            },
+            status: verdicts::status_of(&status),
             code: row.try_get("code").context("code")?,
             message: row.try_get("message").context("message")?,
         });
@@ -203,17 +199,12 @@ async fn process(
     let readable = SignedEnvelope::from_signed_bytes(&submission.envelope)
         .ok()
         .map(|(e, _)| e);
+    if let Ok(verified) = &outcome {
+        verdicts::raise_counter(&mut tx, &submission.credential_id, verified.counter).await?;
+    }
     let (status, code, message) = match &outcome {
         Ok(verified) => match check_application(&mut tx, &verified.envelope).await? {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?) WHERE id = ?",
-                )
-                .bind(i64::from(verified.counter))
-                .bind(&submission.credential_id)
-                .execute(&mut *tx)
-                .await
-                .context("recording the counter")?;
                 // From now on the application is tracked, `submitted`, for decisions.
                 crate::db::applications::insert_submitted(
                     &mut tx,
@@ -225,30 +216,13 @@ async fn process(
                 // Sync: the new application reaches those whose scope covers its unit.
                 let (unit, id) = (&verified.envelope.unit, &verified.envelope.application_id);
                 changes::record(&mut tx, unit.as_str(), Entity::Application, id.as_str()).await?;
-                (VerdictStatus::Accepted, None, None)
+                verdicts::accepted()
             }
-            Err((code, message)) => (
-                VerdictStatus::Rejected,
-                Some(code.to_owned()),
-                Some(message),
-            ),
+            Err((code, message)) => verdicts::refused(code, message),
         },
-        Err(rejection) if rejection.held_for_review() => (
-            VerdictStatus::Held,
-            Some(rejection.code().to_owned()),
-            Some(rejection.message_zh()),
-        ),
-        Err(rejection) => (
-            VerdictStatus::Rejected,
-            Some(rejection.code().to_owned()),
-            Some(rejection.message_zh()),
-        ),
+        Err(rejection) => verdicts::of_rejection(rejection),
     };
-    let status_code = match status {
-        VerdictStatus::Accepted => "accepted",
-        VerdictStatus::Rejected => "rejected",
-        VerdictStatus::Held => "held",
-    };
+    let status_code = verdicts::status_code(status);
     let application_id = readable.as_ref().map(|e| e.application_id.to_string());
     sqlx::query(
         "INSERT INTO envelope (envelope_hash, verified, application_id, credential_id, unit_id, kind, \
@@ -256,7 +230,7 @@ async fn process(
          received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&envelope_hash)
-    .bind(signature_verified(&outcome))
+    .bind(verdicts::signature_verified(&outcome))
     .bind(&application_id)
     .bind(&submission.credential_id)
     .bind(readable.as_ref().map(|e| e.unit.to_string()))
@@ -312,15 +286,6 @@ async fn process(
         code,
         message,
     })
-}
-
-/// Whether the verifier got as far as a valid signature (accepted, or held for review): only
-/// such submissions may answer a later repeat of the same bytes.
-pub(crate) fn signature_verified<T>(outcome: &Result<T, Rejection>) -> bool {
-    match outcome {
-        Ok(_) => true,
-        Err(rejection) => rejection.held_for_review(),
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //!   verified the same way, applied through the domain lifecycle and ledger.
 //! - [`units`]: reading a certificate within the holder's scope.
 //! - [`rate_limit`]: per-address limits on enrolment and sign-in.
+//! - [`verdicts`]: what envelopes and decisions share once verified.
 
 pub mod decisions;
 pub mod envelopes;
@@ -19,6 +20,7 @@ pub mod keys;
 pub mod rate_limit;
 pub mod session;
 pub mod units;
+pub mod verdicts;
 
 use std::sync::Arc;
 
