@@ -6,17 +6,11 @@
 //!
 //! Key holders and their HTTP client come from the shared harness (`tests::keys`).
 
-use domain::envelope::EnvelopeHeader;
-use domain::ids::{ApplicationId, ClientId, CredentialId, DecisionId};
-use domain::payload::{ApplicationPayload, QuotaUseRequest};
-use domain::person::EntryForm;
-use domain::{
-    Action, DecisionHeader, DocumentNumber, EstablishmentCategory, FundingForm, Headcount,
-    SignedDecision, SignedEnvelope, Timestamp, UnitId, UserId,
-};
-use protocol::identity::{
-    DecideRequest, DecisionVerdict, SignedSubmission, SubmitRequest, SubmitResponse, VerdictStatus,
-};
+use std::collections::BTreeSet;
+
+use domain::{Action, DocumentNumber, EstablishmentCategory, UnitId};
+use protocol::identity::{DecisionVerdict, SignedSubmission, VerdictStatus};
+use tests::filing::unit_with_vacancy;
 use tests::keys::KeyHolder;
 use tests::server::TestServer;
 
@@ -24,148 +18,6 @@ type Holder = KeyHolder;
 
 async fn holder(server: &TestServer, login: &str, role: &str, scope: &str) -> Holder {
     KeyHolder::signed_in(server, login, role, scope).await
-}
-
-/// What these tests do with a key holder beyond the shared harness.
-trait Deciding {
-    async fn file(
-        &mut self,
-        application: &str,
-        unit: &UnitId,
-        category: EstablishmentCategory,
-        count: u32,
-    );
-    fn decision(&self, id: &str, application: &str, action: Action, note: &str) -> Vec<u8>;
-    async fn send(&self, submission: SignedSubmission) -> DecisionVerdict;
-    async fn decide(
-        &mut self,
-        id: &str,
-        application: &str,
-        action: Action,
-        note: &str,
-    ) -> DecisionVerdict;
-}
-
-fn an_hour_ago() -> Timestamp {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    Timestamp::from_unix_seconds(now - 3600).unwrap()
-}
-
-impl Deciding for KeyHolder {
-    /// Files a quota-use request for `count` posts of `category`; asserts it was accepted.
-    async fn file(
-        &mut self,
-        application: &str,
-        unit: &UnitId,
-        category: EstablishmentCategory,
-        count: u32,
-    ) {
-        let header = EnvelopeHeader {
-            application_id: ApplicationId::parse(application).unwrap(),
-            client_id: ClientId::parse("client-test").unwrap(),
-            sequence: 1,
-            signer: UserId::parse(&self.id).unwrap(),
-            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
-            unit: unit.clone(),
-            created_at: an_hour_ago(),
-        };
-        let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
-            category,
-            funding_form: category.has_funding_form().then_some(FundingForm::Full),
-            count: Headcount::new(count),
-            recruitment: EntryForm::OpenRecruitment,
-            reason: "业务量增加，申请使用空编".into(),
-            request_document: None,
-        });
-        let envelope = SignedEnvelope::new(header, &payload).unwrap();
-        let signed = self.sign(&envelope.canonical_bytes().unwrap());
-        let response = self
-            .client
-            .post(
-                "/api/envelopes",
-                &SubmitRequest {
-                    submissions: vec![signed],
-                },
-            )
-            .await;
-        assert_eq!(response.status(), 200);
-        let verdicts: SubmitResponse = response.json().await.unwrap();
-        assert_eq!(
-            verdicts.verdicts[0].status,
-            VerdictStatus::Accepted,
-            "{:?}",
-            verdicts.verdicts[0]
-        );
-    }
-
-    /// The canonical bytes of this holder's decision.
-    fn decision(&self, id: &str, application: &str, action: Action, note: &str) -> Vec<u8> {
-        let header = DecisionHeader {
-            decision_id: DecisionId::parse(id).unwrap(),
-            application_id: ApplicationId::parse(application).unwrap(),
-            decider: UserId::parse(&self.id).unwrap(),
-            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
-            created_at: an_hour_ago(),
-        };
-        SignedDecision::new(header, action, note)
-            .unwrap()
-            .canonical_bytes()
-            .unwrap()
-    }
-
-    async fn send(&self, submission: SignedSubmission) -> DecisionVerdict {
-        let response = self
-            .client
-            .post("/api/decisions", &DecideRequest { submission })
-            .await;
-        assert_eq!(response.status(), 200);
-        response.json().await.unwrap()
-    }
-
-    /// Signs and sends a decision.
-    async fn decide(
-        &mut self,
-        id: &str,
-        application: &str,
-        action: Action,
-        note: &str,
-    ) -> DecisionVerdict {
-        let bytes = self.decision(id, application, action, note);
-        let signed = self.sign(&bytes);
-        self.send(signed).await
-    }
-}
-
-/// A unit with a supervising department and a category with vacant posts, in the demo city.
-async fn unit_with_vacancy(
-    pool: &sqlx::SqlitePool,
-) -> (UnitId, UnitId, EstablishmentCategory, u32) {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
-        .fetch_all(pool)
-        .await
-        .unwrap();
-    for id in ids {
-        let unit = UnitId::parse(&id).unwrap();
-        let certificate = server::db::certificates::read(pool, &unit)
-            .await
-            .unwrap()
-            .unwrap();
-        let Some(department) = certificate.unit.supervising_department.clone() else {
-            continue;
-        };
-        if let Some((category, figures)) = certificate
-            .ledger
-            .all_figures()
-            .into_iter()
-            .find(|(_, f)| f.vacant().get() >= 1)
-        {
-            return (unit, department, category, figures.vacant().get());
-        }
-    }
-    panic!("the tiny demo city should have a supervised unit with a vacancy");
 }
 
 async fn reserved(pool: &sqlx::SqlitePool, unit: &UnitId, category: EstablishmentCategory) -> u32 {
@@ -196,7 +48,7 @@ fn code(verdict: &DecisionVerdict) -> Option<&str> {
 async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() {
     let server = TestServer::start_with_demo().await.unwrap();
     let pool = server.database().await.unwrap();
-    let (unit, department, category, vacant) = unit_with_vacancy(&pool).await;
+    let (unit, department, category, vacant) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
     let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
     let mut supervisor = holder(
         &server,
@@ -209,7 +61,9 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     let reserved_before = reserved(&pool, &unit, category).await;
 
     // The clerk asks for every vacant post; the application is tracked as submitted.
-    clerk.file("app-all", &unit, category, vacant).await;
+    clerk
+        .file_quota_use("app-all", &unit, category, vacant)
+        .await;
     assert_eq!(application_status(&pool, "app-all").await, "submitted");
 
     // The domain's lifecycle: a quota-use request reaches the bureau only once endorsed.
@@ -234,28 +88,32 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     assert_eq!(endorsed.slip_number, None);
 
     // A return needs a reason: a note-less return, signed as it is, is refused.
-    let mut note_less: serde_json::Value =
-        serde_json::from_slice(&reviewer.decision("d-return", "app-all", Action::Approve, ""))
-            .unwrap();
+    let mut note_less: serde_json::Value = serde_json::from_slice(&reviewer.decision_bytes(
+        "d-return",
+        "app-all",
+        Action::Approve,
+        "",
+    ))
+    .unwrap();
     note_less["action"] = "return".into();
     let note_less = domain::canonical::canonicalize(&note_less).unwrap();
     let signed = reviewer.sign(&note_less);
-    let refused = reviewer.send(signed).await;
+    let refused = reviewer.send_decision(signed).await;
     assert_eq!(code(&refused), Some("note_required"), "{refused:?}");
 
     // A decision naming the reviewer's key but signed by another key.
-    let bytes = reviewer.decision("d-forged", "app-all", Action::Approve, "");
+    let bytes = reviewer.decision_bytes("d-forged", "app-all", Action::Approve, "");
     let mut forged = supervisor.sign(&bytes);
     forged.credential_id = reviewer.credential_id.clone();
-    let forged = reviewer.send(forged).await;
+    let forged = reviewer.send_decision(forged).await;
     assert_eq!(code(&forged), Some("signature_invalid"), "{forged:?}");
     assert_eq!(application_status(&pool, "app-all").await, "endorsed");
     assert_eq!(reserved(&pool, &unit, category).await, reserved_before);
 
     // The bureau approves: the posts are reserved and a numbered slip is issued.
-    let bytes = reviewer.decision("d-approve", "app-all", Action::Approve, "同意");
+    let bytes = reviewer.decision_bytes("d-approve", "app-all", Action::Approve, "同意");
     let approval = reviewer.sign(&bytes);
-    let approved = reviewer.send(approval.clone()).await;
+    let approved = reviewer.send_decision(approval.clone()).await;
     assert_eq!(approved.status, VerdictStatus::Accepted, "{approved:?}");
     assert_eq!(approved.application_status.as_deref(), Some("approved"));
     let number = approved.slip_number.clone().expect("a slip number");
@@ -282,7 +140,7 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     );
 
     // A repeat of the same bytes gets the same verdict, and nothing is applied twice.
-    let again = reviewer.send(approval).await;
+    let again = reviewer.send_decision(approval).await;
     assert_eq!(again, approved);
     assert_eq!(
         reserved(&pool, &unit, category).await,
@@ -299,7 +157,9 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
 
     // No vacancy is left: the next request is endorsed, but the approval is refused and
     // changes nothing; the bureau can still return it with a reason.
-    clerk.file("app-one-more", &unit, category, 1).await;
+    clerk
+        .file_quota_use("app-one-more", &unit, category, 1)
+        .await;
     let endorsed = supervisor
         .decide("d-endorse-2", "app-one-more", Action::Endorse, "")
         .await;
@@ -344,19 +204,19 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
 async fn a_signed_application_is_not_a_decision_and_unknown_applications_are_refused() {
     let server = TestServer::start_with_demo().await.unwrap();
     let pool = server.database().await.unwrap();
-    let (unit, _department, category, _vacant) = unit_with_vacancy(&pool).await;
+    let (unit, _department, category, _vacant) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
     let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
     let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
 
     // The clerk's signed application, sent as a decision: refused by its tag.
-    clerk.file("app-x", &unit, category, 1).await;
+    clerk.file_quota_use("app-x", &unit, category, 1).await;
     let envelope: Vec<u8> =
         sqlx::query_scalar("SELECT bytes FROM envelope WHERE application_id = 'app-x'")
             .fetch_one(&pool)
             .await
             .unwrap();
     let signed = clerk.sign(&envelope);
-    let verdict = clerk.send(signed).await;
+    let verdict = clerk.send_decision(signed).await;
     assert_eq!(code(&verdict), Some("envelope_tag_unknown"), "{verdict:?}");
 
     let unknown = reviewer
@@ -374,7 +234,7 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
     const RACERS: usize = 4;
     let server = TestServer::start_with_demo().await.unwrap();
     let pool = server.database().await.unwrap();
-    let (unit, department, category, vacant) = unit_with_vacancy(&pool).await;
+    let (unit, department, category, vacant) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
     let reserved_before = reserved(&pool, &unit, category).await;
     let slips_before = count(&pool, "SELECT count(*) FROM slip").await;
     let mut clerk = holder(&server, "race-clerk", "unit_clerk", &format!("unit:{unit}")).await;
@@ -399,7 +259,9 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
     }
     for i in 0..RACERS {
         let application = format!("race-{i}");
-        clerk.file(&application, &unit, category, vacant).await;
+        clerk
+            .file_quota_use(&application, &unit, category, vacant)
+            .await;
         let endorsed = supervisor
             .decide(
                 &format!("race-endorse-{i}"),
@@ -416,7 +278,7 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
         .iter_mut()
         .enumerate()
         .map(|(i, reviewer)| {
-            let bytes = reviewer.decision(
+            let bytes = reviewer.decision_bytes(
                 &format!("race-approve-{i}"),
                 &format!("race-{i}"),
                 Action::Approve,
@@ -429,7 +291,7 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
         reviewers
             .iter()
             .zip(signed)
-            .map(|(reviewer, submission)| reviewer.send(submission)),
+            .map(|(reviewer, submission)| reviewer.send_decision(submission)),
     )
     .await;
 

@@ -4,75 +4,36 @@
 //! and the certificate whose ledger its approval changed; an unknown, garbled or foreign cursor
 //! starts again from a snapshot; no session, no pull.
 //!
-//! The client helpers are copied from `decisions_api.rs` (kept separate so the files can change
-//! independently).
+//! Key holders, their client and filing come from the shared harness (`tests::keys`,
+//! `tests::filing`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use domain::canonical::{base64url, base64url_decode, sha256};
+use domain::canonical::{base64url, base64url_decode};
 use domain::certificate::Certificate;
-use domain::envelope::EnvelopeHeader;
-use domain::ids::{ApplicationId, ClientId, CredentialId, DecisionId};
-use domain::payload::{ApplicationPayload, QuotaUseRequest};
-use domain::person::EntryForm;
-use domain::{
-    Action, DecisionHeader, EstablishmentCategory, FundingForm, Headcount, SignedDecision,
-    SignedEnvelope, Timestamp, UnitId, UserId,
-};
+use domain::{Action, EstablishmentCategory, UnitId};
 use protocol::ErrorBody;
-use protocol::identity::{
-    CeremonyBegun, CeremonyFinish, DecideRequest, DecisionVerdict, EnrolBeginRequest, Enrolled,
-    HolderCreated, NewHolder, SessionInfo, SignInBeginRequest, SignedSubmission, SubmitRequest,
-    SubmitResponse, VerdictStatus,
-};
+use protocol::identity::{DecisionVerdict, VerdictStatus};
 use protocol::sync::{Change, PullResponse, SYNC_PULL_PATH};
-use serde::Serialize;
+use tests::filing::unit_with_vacancy;
+use tests::keys::{ApiClient, KeyHolder};
 use tests::server::TestServer;
-use webauthn_authenticator_rs::prelude::{
-    CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator,
-};
-use webauthn_authenticator_rs::softtoken::SoftToken;
 
-/// A browser-like client: our Origin on every request, the session cookie and CSRF token once
-/// signed in.
-struct Client {
-    http: reqwest::Client,
-    origin: String,
-    base: String,
-    cookie: Option<String>,
-    csrf: Option<String>,
+type Client = ApiClient;
+type Holder = KeyHolder;
+
+async fn holder(server: &TestServer, login: &str, role: &str, scope: &str) -> Holder {
+    KeyHolder::signed_in(server, login, role, scope).await
 }
 
-impl Client {
-    fn new(server: &TestServer) -> Self {
-        Self {
-            http: reqwest::Client::new(),
-            origin: server.config().public_origin.clone(),
-            base: format!("http://127.0.0.1:{}", server.port()),
-            cookie: None,
-            csrf: None,
-        }
-    }
+/// Pulling, beyond the shared client.
+trait Pulling {
+    async fn pull_raw(&self, query: &[(&str, &str)]) -> reqwest::Response;
+    async fn pull(&self, cursor: Option<&str>) -> PullResponse;
+}
 
-    fn with_session(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        request = request.header("origin", &self.origin);
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        if let Some(csrf) = &self.csrf {
-            request = request.header(protocol::identity::CSRF_HEADER, csrf);
-        }
-        request
-    }
-
-    async fn post(&self, path: &str, body: &impl Serialize) -> reqwest::Response {
-        self.with_session(self.http.post(format!("{}{path}", self.base)).json(body))
-            .send()
-            .await
-            .unwrap()
-    }
-
+impl Pulling for ApiClient {
     /// `GET /api/sync/pull` with these query parameters, as sent.
     async fn pull_raw(&self, query: &[(&str, &str)]) -> reqwest::Response {
         self.with_session(
@@ -94,199 +55,16 @@ impl Client {
     }
 }
 
-/// A key holder with an enrolled soft token, signed in.
-struct Holder {
-    token: SoftToken,
-    id: String,
-    credential_id: String,
-    client: Client,
-}
-
-async fn holder(server: &TestServer, login: &str, role: &str, scope: &str) -> Holder {
-    let pool = server.database().await.unwrap();
-    let created: HolderCreated = server::identity::create_holder(
-        &pool,
-        &NewHolder {
-            login: login.into(),
-            name: "测试人员".into(),
-            role: role.into(),
-            scope: scope.into(),
-        },
-        server.config(),
-    )
-    .await
-    .unwrap();
-    pool.close().await;
-    let (mut token, _ca) = SoftToken::new(true).unwrap();
-    let mut client = Client::new(server);
-    let origin = Url::parse(&client.origin).unwrap();
-    let begun: CeremonyBegun = client
-        .post(
-            "/api/enrolment/begin",
-            &EnrolBeginRequest {
-                code: created.enrolment_code.clone(),
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let options: CreationChallengeResponse = serde_json::from_value(begun.options).unwrap();
-    let credential = token.do_registration(origin.clone(), options).unwrap();
-    let enrolled: Enrolled = client
-        .post(
-            "/api/enrolment/finish",
-            &CeremonyFinish {
-                ceremony: begun.ceremony,
-                credential: serde_json::to_value(credential).unwrap(),
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-
-    let begun: CeremonyBegun = client
-        .post(
-            "/api/session/begin",
-            &SignInBeginRequest {
-                login: login.into(),
-            },
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let options: RequestChallengeResponse = serde_json::from_value(begun.options).unwrap();
-    let assertion = token.do_authentication(origin, options).unwrap();
-    let response = client
-        .post(
-            "/api/session/finish",
-            &CeremonyFinish {
-                ceremony: begun.ceremony,
-                credential: serde_json::to_value(assertion).unwrap(),
-            },
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    client.cookie = Some(cookie.split(';').next().unwrap().to_owned());
-    let info: SessionInfo = response.json().await.unwrap();
-    client.csrf = Some(info.csrf_token);
-    Holder {
-        token,
-        id: created.holder.id,
-        credential_id: enrolled.credential_id,
-        client,
-    }
-}
-
-fn an_hour_ago() -> Timestamp {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    Timestamp::from_unix_seconds(now - 3600).unwrap()
-}
-
-impl Holder {
-    /// Signs `bytes` as the browser does offline: challenge = SHA-256(bytes), this key only.
-    fn sign(&mut self, bytes: &[u8]) -> SignedSubmission {
-        let options: RequestChallengeResponse = serde_json::from_value(serde_json::json!({
-            "publicKey": {
-                "challenge": base64url(&sha256(bytes)),
-                "rpId": "localhost",
-                "allowCredentials": [{ "type": "public-key", "id": self.credential_id }],
-                "userVerification": "required",
-                "timeout": 60000
-            }
-        }))
-        .unwrap();
-        let pkc = self
-            .token
-            .do_authentication(Url::parse(&self.client.origin).unwrap(), options)
-            .unwrap();
-        SignedSubmission {
-            envelope: base64url(bytes),
-            credential_id: base64url(&pkc.raw_id),
-            client_data_json: base64url(&pkc.response.client_data_json),
-            authenticator_data: base64url(&pkc.response.authenticator_data),
-            signature: base64url(&pkc.response.signature),
-        }
-    }
-
-    /// Files a quota-use request for `count` posts of `category`; asserts it was accepted.
-    async fn file(
-        &mut self,
-        application: &str,
-        unit: &UnitId,
-        category: EstablishmentCategory,
-        count: u32,
-    ) {
-        let header = EnvelopeHeader {
-            application_id: ApplicationId::parse(application).unwrap(),
-            client_id: ClientId::parse("client-test").unwrap(),
-            sequence: 1,
-            signer: UserId::parse(&self.id).unwrap(),
-            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
-            unit: unit.clone(),
-            created_at: an_hour_ago(),
-        };
-        let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
-            category,
-            funding_form: category.has_funding_form().then_some(FundingForm::Full),
-            count: Headcount::new(count),
-            recruitment: EntryForm::OpenRecruitment,
-            reason: "业务量增加，申请使用空编".into(),
-            request_document: None,
-        });
-        let envelope = SignedEnvelope::new(header, &payload).unwrap();
-        let signed = self.sign(&envelope.canonical_bytes().unwrap());
-        let response = self
-            .client
-            .post(
-                "/api/envelopes",
-                &SubmitRequest {
-                    submissions: vec![signed],
-                },
-            )
-            .await;
-        assert_eq!(response.status(), 200);
-        let verdicts: SubmitResponse = response.json().await.unwrap();
-        assert_eq!(
-            verdicts.verdicts[0].status,
-            VerdictStatus::Accepted,
-            "{:?}",
-            verdicts.verdicts[0]
-        );
-    }
-
-    /// Signs and sends a decision; asserts it was accepted.
-    async fn decide(&mut self, id: &str, application: &str, action: Action) -> DecisionVerdict {
-        let header = DecisionHeader {
-            decision_id: DecisionId::parse(id).unwrap(),
-            application_id: ApplicationId::parse(application).unwrap(),
-            decider: UserId::parse(&self.id).unwrap(),
-            credential_id: CredentialId::parse(&self.credential_id).unwrap(),
-            created_at: an_hour_ago(),
-        };
-        let bytes = SignedDecision::new(header, action, "同意")
-            .unwrap()
-            .canonical_bytes()
-            .unwrap();
-        let submission = self.sign(&bytes);
-        let response = self
-            .client
-            .post("/api/decisions", &DecideRequest { submission })
-            .await;
-        assert_eq!(response.status(), 200);
-        let verdict: DecisionVerdict = response.json().await.unwrap();
-        assert_eq!(verdict.status, VerdictStatus::Accepted, "{verdict:?}");
-        verdict
-    }
+/// Signs and sends a decision; asserts it was accepted.
+async fn decide_accepted(
+    holder: &mut Holder,
+    id: &str,
+    application: &str,
+    action: Action,
+) -> DecisionVerdict {
+    let verdict = holder.decide(id, application, action, "同意").await;
+    assert_eq!(verdict.status, VerdictStatus::Accepted, "{verdict:?}");
+    verdict
 }
 
 /// What a whole first sync brought.
@@ -380,36 +158,6 @@ async fn audited_pulls(pool: &sqlx::SqlitePool) -> Vec<serde_json::Value> {
     .collect()
 }
 
-/// A supervised unit with a vacant post, in the demo city, not one of `except`.
-async fn unit_with_vacancy(
-    pool: &sqlx::SqlitePool,
-    except: &BTreeSet<String>,
-) -> (UnitId, UnitId, EstablishmentCategory, u32) {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
-        .fetch_all(pool)
-        .await
-        .unwrap();
-    for id in ids.into_iter().filter(|id| !except.contains(id)) {
-        let unit = UnitId::parse(&id).unwrap();
-        let certificate = server::db::certificates::read(pool, &unit)
-            .await
-            .unwrap()
-            .unwrap();
-        let Some(department) = certificate.unit.supervising_department.clone() else {
-            continue;
-        };
-        if let Some((category, figures)) = certificate
-            .ledger
-            .all_figures()
-            .into_iter()
-            .find(|(_, f)| f.vacant().get() >= 1)
-        {
-            return (unit, department, category, figures.vacant().get());
-        }
-    }
-    panic!("the tiny demo city should have a supervised unit with a vacancy");
-}
-
 #[tokio::test]
 async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
     let server = TestServer::start_with_demo().await.unwrap();
@@ -445,7 +193,9 @@ async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
 
     let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{parent}")).await;
     let mut neighbour = holder(&server, "neighbour", "unit_clerk", &format!("unit:{other}")).await;
-    neighbour.file("app-neighbour", &other, category, 1).await;
+    neighbour
+        .file_quota_use("app-neighbour", &other, category, 1)
+        .await;
 
     let synced = sync(&clerk.client, None).await;
     assert!(synced.pages[0].reset, "a first pull starts from a snapshot");
@@ -459,8 +209,10 @@ async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
     assert_eq!(progress.total_units, family.len() as u64);
 
     // The clerk's own application comes on the next pull; the neighbour's never does.
-    clerk.file("app-own", &parent, category, 1).await;
-    neighbour.file("app-neighbour-2", &other, category, 1).await;
+    clerk.file_quota_use("app-own", &parent, category, 1).await;
+    neighbour
+        .file_quota_use("app-neighbour-2", &other, category, 1)
+        .await;
     let next = sync(&clerk.client, Some(&synced.cursor)).await;
     assert!(!next.pages[0].reset);
     assert_eq!(
@@ -632,13 +384,9 @@ async fn the_previous_cursor_brings_just_the_new_application_and_the_changed_led
     let idle = reviewer.client.pull(Some(&before.cursor)).await;
     assert!(!idle.reset && idle.complete && idle.changes.is_empty());
 
-    clerk.file("app-sync", &unit, category, 1).await;
-    supervisor
-        .decide("d-endorse", "app-sync", Action::Endorse)
-        .await;
-    let approved = reviewer
-        .decide("d-approve", "app-sync", Action::Approve)
-        .await;
+    clerk.file_quota_use("app-sync", &unit, category, 1).await;
+    decide_accepted(&mut supervisor, "d-endorse", "app-sync", Action::Endorse).await;
+    let approved = decide_accepted(&mut reviewer, "d-approve", "app-sync", Action::Approve).await;
     let slip = approved.slip_number.clone().expect("a slip");
 
     for (who, cursor) in [
