@@ -6,9 +6,15 @@
 //! `filled + reserved` exceed `approved`. Only a ledger row (an establishment decision such as
 //! 核减, or legacy data) can leave a unit over establishment (超编, `filled > approved`); while it
 //! is, no reservation is possible.
+//!
+//! A quota-use request is checked twice: when it is filed, against the vacancy that the unit's
+//! other requests still awaiting a decision leave ([`UnitLedger::check_request`],
+//! [`claims_vacancy`]), and when it is approved, against the vacancy alone
+//! ([`UnitLedger::reserve`]), since the establishment may have changed in between.
 
 use std::collections::BTreeMap;
 
+use crate::application::ApplicationStatus;
 use crate::date::Date;
 use crate::document_number::DocumentNumber;
 use crate::establishment::EstablishmentCategory;
@@ -75,6 +81,17 @@ pub enum LedgerError {
         requested: Headcount,
         vacant: Headcount,
     },
+    /// A request filed for more posts than the vacancy leaves once the unit's requests still
+    /// awaiting a decision (`outstanding` posts) are set aside.
+    #[error(
+        "{category}: {requested} posts requested but {vacant} vacant, {outstanding} of them asked for by requests awaiting a decision"
+    )]
+    VacancyClaimed {
+        category: EstablishmentCategory,
+        requested: Headcount,
+        vacant: Headcount,
+        outstanding: Headcount,
+    },
     /// Fewer reserved posts than the operation consumes.
     #[error("{category}: {requested} reserved posts needed but only {reserved} reserved")]
     NotEnoughReserved {
@@ -114,6 +131,35 @@ impl LedgerError {
                 requested,
                 vacant
             ),
+            Self::VacancyClaimed {
+                category,
+                requested,
+                vacant,
+                outstanding,
+            } => {
+                let figures = if outstanding.is_zero() {
+                    if vacant.is_zero() {
+                        "现无空编".to_owned()
+                    } else {
+                        format!("空编仅{vacant}名")
+                    }
+                } else if vacant.is_zero() {
+                    format!("现无空编（另有待审批的用编申请{outstanding}名）")
+                } else if outstanding < vacant {
+                    format!(
+                        "空编{vacant}名，其中{outstanding}名已有待审批的用编申请占用，尚可申请{}名",
+                        vacant.saturating_sub(*outstanding)
+                    )
+                } else {
+                    format!("空编{vacant}名已全部被待审批的用编申请占用（待审批共{outstanding}名）")
+                };
+                format!(
+                    "空余编制不足：{}申请使用{}名，{}",
+                    category.label_zh(),
+                    requested,
+                    figures
+                )
+            }
             Self::NotEnoughReserved {
                 category,
                 requested,
@@ -154,6 +200,39 @@ impl LedgerError {
                 requested,
                 vacant
             ),
+            Self::VacancyClaimed {
+                category,
+                requested,
+                vacant,
+                outstanding,
+            } => {
+                let figures = if outstanding.is_zero() {
+                    if vacant.is_zero() {
+                        "none vacant".to_owned()
+                    } else {
+                        format!("only {vacant} vacant")
+                    }
+                } else if vacant.is_zero() {
+                    format!(
+                        "none vacant (and {outstanding} asked for by requests awaiting a decision)"
+                    )
+                } else if outstanding < vacant {
+                    format!(
+                        "{vacant} vacant, {outstanding} of them asked for by requests awaiting a decision, {} still available",
+                        vacant.saturating_sub(*outstanding)
+                    )
+                } else {
+                    format!(
+                        "{vacant} vacant, all asked for by requests awaiting a decision ({outstanding} in all)"
+                    )
+                };
+                format!(
+                    "{}: not enough vacant posts, {} requested, {}",
+                    category.label_en(),
+                    requested,
+                    figures
+                )
+            }
             Self::NotEnoughReserved {
                 category,
                 requested,
@@ -184,6 +263,32 @@ impl LedgerError {
             Self::Overflow { category } => format!("{}: count overflow", category.label_en()),
         }
     }
+}
+
+/// Whether a quota-use request in `status` still claims posts of its unit's vacancy: it is
+/// awaiting a decision and may be approved by decisions alone (`submitted`, `endorsed`). An
+/// approved request holds reserved posts, counted in the ledger itself; a rejected or withdrawn
+/// one claims nothing; a returned one (or a draft) comes back only as a newly signed request,
+/// which is checked again when it is filed.
+pub fn claims_vacancy(status: ApplicationStatus) -> bool {
+    matches!(
+        status,
+        ApplicationStatus::Submitted | ApplicationStatus::Endorsed
+    )
+}
+
+/// The posts the `requests` (category and count of each) ask for in `category`: the
+/// `outstanding` of [`UnitLedger::check_request`]. Saturates rather than overflows.
+pub fn outstanding_posts(
+    category: EstablishmentCategory,
+    requests: impl IntoIterator<Item = (EstablishmentCategory, Headcount)>,
+) -> Headcount {
+    requests
+        .into_iter()
+        .filter(|(c, _)| *c == category)
+        .fold(Headcount::ZERO, |sum, (_, n)| {
+            sum.checked_add(n).unwrap_or(Headcount::new(u32::MAX))
+        })
 }
 
 /// The ledger of one unit. Fields are private so every change goes through a checked operation.
@@ -310,6 +415,29 @@ impl UnitLedger {
                 category,
                 requested: count,
                 vacant: f.vacant(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks, when a quota-use request is filed, that `count` posts of `category` fit the
+    /// vacancy left once the unit's other requests still awaiting a decision are set aside:
+    /// `outstanding` is what they ask for in that category ([`claims_vacancy`],
+    /// [`outstanding_posts`]). Posts of approved requests are reserved already and count in
+    /// the vacancy itself, not here.
+    pub fn check_request(
+        &self,
+        category: EstablishmentCategory,
+        count: Headcount,
+        outstanding: Headcount,
+    ) -> Result<(), LedgerError> {
+        let vacant = self.figures(category).vacant();
+        if count > vacant.saturating_sub(outstanding) {
+            return Err(LedgerError::VacancyClaimed {
+                category,
+                requested: count,
+                vacant,
+                outstanding,
             });
         }
         Ok(())
@@ -479,6 +607,107 @@ mod tests {
         assert_eq!(f.over_establishment(), Headcount::ONE);
         assert_eq!(f.vacant(), Headcount::ZERO);
         assert!(l.reserve(ADMIN, Headcount::ONE).is_err());
+    }
+
+    fn request(l: &UnitLedger, count: u32, outstanding: u32) -> Result<(), String> {
+        l.check_request(ADMIN, Headcount::new(count), Headcount::new(outstanding))
+            .map_err(|e| e.message_zh())
+    }
+
+    #[test]
+    fn a_request_must_fit_the_vacancy_that_requests_awaiting_a_decision_leave() {
+        let mut l = UnitLedger::new();
+        l.add_row(row("天机编发〔2018〕1号", 5)).unwrap();
+        l.reserve(ADMIN, Headcount::new(2)).unwrap();
+        // Three vacant posts.
+        assert_eq!(request(&l, 3, 0), Ok(()));
+        assert_eq!(request(&l, 1, 2), Ok(()));
+        assert_eq!(
+            request(&l, 4, 0),
+            Err("空余编制不足：行政编制申请使用4名，空编仅3名".into())
+        );
+        assert_eq!(
+            request(&l, 2, 2),
+            Err(
+                "空余编制不足：行政编制申请使用2名，空编3名，其中2名已有待审批的用编申请占用，尚可申请1名"
+                    .into()
+            )
+        );
+        assert_eq!(
+            request(&l, 1, 3),
+            Err("空余编制不足：行政编制申请使用1名，空编3名已全部被待审批的用编申请占用（待审批共3名）".into())
+        );
+        // More asked for than vacant, after a reduction (核减) between filing and now.
+        assert_eq!(
+            request(&l, 1, 4),
+            Err("空余编制不足：行政编制申请使用1名，空编3名已全部被待审批的用编申请占用（待审批共4名）".into())
+        );
+        let e = l
+            .check_request(ADMIN, Headcount::new(2), Headcount::new(2))
+            .unwrap_err();
+        assert_eq!(
+            e,
+            LedgerError::VacancyClaimed {
+                category: ADMIN,
+                requested: Headcount::new(2),
+                vacant: Headcount::new(3),
+                outstanding: Headcount::new(2),
+            }
+        );
+        assert_eq!(
+            e.message_en(),
+            "administrative establishment: not enough vacant posts, 2 requested, 3 vacant, 2 of them asked for by requests awaiting a decision, 1 still available"
+        );
+
+        // No vacancy: reserved, over establishment, or a category without posts.
+        l.reserve(ADMIN, Headcount::new(3)).unwrap();
+        assert_eq!(
+            request(&l, 1, 0),
+            Err("空余编制不足：行政编制申请使用1名，现无空编".into())
+        );
+        assert_eq!(
+            request(&l, 1, 1),
+            Err("空余编制不足：行政编制申请使用1名，现无空编（另有待审批的用编申请1名）".into())
+        );
+        let logistics = EstablishmentCategory::Logistics;
+        let e = l
+            .check_request(logistics, Headcount::ONE, Headcount::ZERO)
+            .unwrap_err();
+        assert_eq!(
+            e.message_en(),
+            format!(
+                "{}: not enough vacant posts, 1 requested, none vacant",
+                logistics.label_en()
+            )
+        );
+        // The check changes nothing.
+        assert_eq!(l.figures(ADMIN).reserved, Headcount::new(5));
+    }
+
+    #[test]
+    fn requests_awaiting_a_decision_claim_the_vacancy_and_their_posts_add_up() {
+        use crate::application::{Action, ApplicationKind, next_status};
+        // Exactly the statuses from which decisions alone (endorse, approve) lead to approval.
+        for status in ApplicationStatus::ALL {
+            let by_decisions = [Action::Endorse, Action::Approve]
+                .into_iter()
+                .any(|a| next_status(ApplicationKind::QuotaUse, *status, a).is_ok());
+            assert_eq!(claims_vacancy(*status), by_decisions, "{status:?}");
+        }
+        let logistics = EstablishmentCategory::Logistics;
+        let requests = [
+            (ADMIN, Headcount::new(2)),
+            (logistics, Headcount::new(5)),
+            (ADMIN, Headcount::ONE),
+        ];
+        assert_eq!(outstanding_posts(ADMIN, requests), Headcount::new(3));
+        assert_eq!(outstanding_posts(logistics, requests), Headcount::new(5));
+        assert_eq!(
+            outstanding_posts(EstablishmentCategory::PublicInstitution, requests),
+            Headcount::ZERO
+        );
+        let huge = [(ADMIN, Headcount::new(u32::MAX)), (ADMIN, Headcount::ONE)];
+        assert_eq!(outstanding_posts(ADMIN, huge), Headcount::new(u32::MAX));
     }
 
     #[test]

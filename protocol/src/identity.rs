@@ -32,6 +32,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// A key holder (使用人员) as the client sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HolderInfo {
     pub id: String,
     pub login: String,
@@ -44,6 +45,7 @@ pub struct HolderInfo {
 
 /// Body of [`ENROL_BEGIN_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolBeginRequest {
     pub code: String,
 }
@@ -51,10 +53,12 @@ pub struct EnrolBeginRequest {
 /// Answer of [`ENROL_BEGIN_PATH`] and [`SIGN_IN_BEGIN_PATH`]: a ceremony to finish with the
 /// browser's answer to `options`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CeremonyBegun {
     /// Opaque id of the server-side ceremony state.
     pub ceremony: String,
     /// `{ "publicKey": { … } }` in the WebAuthn JSON serialisation.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub options: Value,
     /// Whom the ceremony is for: given for enrolment (the code names the holder), never for
     /// sign-in (the answer must not tell who exists).
@@ -64,14 +68,17 @@ pub struct CeremonyBegun {
 
 /// Body of [`ENROL_FINISH_PATH`] and [`SIGN_IN_FINISH_PATH`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CeremonyFinish {
     pub ceremony: String,
     /// `PublicKeyCredential.toJSON()`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub credential: Value,
 }
 
 /// Answer of [`ENROL_FINISH_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enrolled {
     pub holder: HolderInfo,
     /// The new credential's id, base64url.
@@ -80,12 +87,14 @@ pub struct Enrolled {
 
 /// Body of [`SIGN_IN_BEGIN_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInBeginRequest {
     pub login: String,
 }
 
 /// Answer of [`SIGN_IN_FINISH_PATH`] and `GET` [`SESSION_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub holder: HolderInfo,
     /// Send back in [`CSRF_HEADER`] on every state-changing request.
@@ -99,6 +108,7 @@ pub struct SessionInfo {
 
 /// One signed application as sent: every field base64url.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedSubmission {
     /// The envelope's canonical bytes, exactly as signed.
     pub envelope: String,
@@ -113,12 +123,14 @@ pub const MAX_SUBMISSIONS: usize = 200;
 
 /// Body of [`ENVELOPES_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitRequest {
     pub submissions: Vec<SignedSubmission>,
 }
 
 /// The server's verdict on one submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictStatus {
     /// Verified and recorded (已提交待审核).
@@ -131,6 +143,7 @@ pub enum VerdictStatus {
 
 /// One verdict. A repeated submission gets the first verdict again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verdict {
     /// The envelope's application id, when it could be read.
     pub application_id: Option<String>,
@@ -143,6 +156,7 @@ pub struct Verdict {
 
 /// Answer of [`ENVELOPES_PATH`]: one verdict per submission, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitResponse {
     pub verdicts: Vec<Verdict>,
 }
@@ -151,12 +165,14 @@ pub struct SubmitResponse {
 /// decision's canonical bytes (a `domain::SignedDecision`, tag `dzbzglz.decision`) exactly as
 /// signed; the other fields are the assertion, as for an application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecideRequest {
     pub submission: SignedSubmission,
 }
 
 /// Answer of [`DECISIONS_PATH`]. A repeated decision gets the first verdict again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionVerdict {
     /// The decision's id, when it could be read.
     pub decision_id: Option<String>,
@@ -175,6 +191,7 @@ pub struct DecisionVerdict {
 
 /// Body of [`HOLDERS_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewHolder {
     pub login: String,
     pub name: String,
@@ -184,6 +201,7 @@ pub struct NewHolder {
 
 /// Answer of [`HOLDERS_PATH`] (and of `server create-holder --json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HolderCreated {
     pub holder: HolderInfo,
     /// The one-time code, shown once.
@@ -196,6 +214,7 @@ pub struct HolderCreated {
 
 /// Body of [`REVOKE_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevokeRequest {
     pub credential_id: String,
 }

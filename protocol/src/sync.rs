@@ -13,6 +13,7 @@ pub const SYNC_PULL_PATH: &str = "/api/sync/pull";
 
 /// Answer of [`SYNC_PULL_PATH`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// `true`: the cursor sent was missing, unknown, expired or from another database — the
     /// client drops its confirmed state (not its pending applications) before applying
@@ -31,6 +32,7 @@ pub struct PullResponse {
 
 /// How far a snapshot has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Progress {
     pub done_units: u64,
     pub total_units: u64,
@@ -38,6 +40,7 @@ pub struct Progress {
 
 /// One record of a pull.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
     /// A unit's whole certificate (电子编制管理证).
@@ -45,6 +48,7 @@ pub enum Change {
         unit_id: String,
         /// The JSON of a `domain::certificate::Certificate`; the client deserialises it into
         /// the domain type, which validates it.
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
         certificate: Value,
     },
     /// An application as the server tracks it.

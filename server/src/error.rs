@@ -32,7 +32,69 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+/// The codes handlers answer with [`ApiError::Forbidden`] (403) through [`forbidden`]: listed
+/// in the OpenAPI document (`crate::openapi`), whose test checks the handlers against it.
+pub const FORBIDDEN_CODES: &[&str] = &["origin_invalid", "csrf_invalid", "out_of_scope"];
+
+/// The codes handlers answer with [`ApiError::Refused`] (422) through [`refused`], besides
+/// `crate::signing::Rejection` codes: listed and checked like [`FORBIDDEN_CODES`].
+pub const REFUSED_CODES: &[&str] = &[
+    "enrolment_code_invalid",
+    "enrolment_refused",
+    "attestation_unavailable",
+    "credential_exists",
+    "ceremony_unknown",
+    "sign_in_failed",
+    "holder_invalid",
+    "login_taken",
+    "holder_unknown",
+    "unit_unknown",
+];
+
 impl ApiError {
+    /// One error of each kind whose code is fixed (the codes of the other two, `Forbidden` and
+    /// `Refused`, are [`FORBIDDEN_CODES`] and [`REFUSED_CODES`]).
+    pub fn fixed_kinds() -> [ApiError; 6] {
+        [
+            ApiError::NotFound,
+            ApiError::BadRequest(String::new()),
+            ApiError::Unavailable("database"),
+            ApiError::Unauthenticated,
+            ApiError::RateLimited,
+            ApiError::Internal(anyhow::anyhow!("example")),
+        ]
+    }
+
+    /// Every code an `ApiError` can carry, each once.
+    pub fn codes() -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = Vec::new();
+        let fixed = Self::fixed_kinds();
+        let all = fixed
+            .iter()
+            .map(ApiError::code)
+            .chain(FORBIDDEN_CODES.iter().copied())
+            .chain(REFUSED_CODES.iter().copied());
+        for code in all {
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        codes
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotFound => "not_found",
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden { code, .. } | ApiError::Refused { code, .. } => code,
+            ApiError::RateLimited => "rate_limited",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
     /// The HTTP status of this error.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -49,19 +111,19 @@ impl ApiError {
 
     /// The body sent to the client.
     pub fn body(&self) -> ErrorBody {
-        let (code, message) = match self {
-            ApiError::NotFound => ("not_found", "请求的资源不存在".to_owned()),
-            ApiError::BadRequest(detail) => ("bad_request", format!("请求内容无效：{detail}")),
-            ApiError::Unavailable(what) => ("unavailable", format!("服务暂不可用：{what}")),
-            ApiError::Unauthenticated => ("unauthenticated", "请先使用安全密钥登录".to_owned()),
-            ApiError::Forbidden { code, message } | ApiError::Refused { code, message } => {
-                (*code, message.clone())
+        let message = match self {
+            ApiError::NotFound => "请求的资源不存在".to_owned(),
+            ApiError::BadRequest(detail) => format!("请求内容无效：{detail}"),
+            ApiError::Unavailable(what) => format!("服务暂不可用：{what}"),
+            ApiError::Unauthenticated => "请先使用安全密钥登录".to_owned(),
+            ApiError::Forbidden { message, .. } | ApiError::Refused { message, .. } => {
+                message.clone()
             }
-            ApiError::RateLimited => ("rate_limited", "尝试次数过多，请稍后再试".to_owned()),
-            ApiError::Internal(_) => ("internal", "服务器内部错误，请稍后重试".to_owned()),
+            ApiError::RateLimited => "尝试次数过多，请稍后再试".to_owned(),
+            ApiError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
         };
         ErrorBody {
-            code: code.to_owned(),
+            code: self.code().to_owned(),
             message,
         }
     }
@@ -133,20 +195,13 @@ mod tests {
 
     #[test]
     fn every_variant_has_a_distinct_code() {
-        let codes: std::collections::BTreeSet<_> = [
-            ApiError::NotFound,
-            ApiError::BadRequest("x".into()),
-            ApiError::Unavailable("db"),
-            ApiError::Unauthenticated,
-            ApiError::RateLimited,
-            ApiError::Internal(anyhow::anyhow!("x")),
-        ]
-        .iter()
-        .map(|e| e.body().code)
-        .collect();
+        let codes: std::collections::BTreeSet<_> = ApiError::fixed_kinds()
+            .iter()
+            .map(|e| e.body().code)
+            .collect();
         assert_eq!(codes.len(), 6);
         let doc = include_str!("../../docs/API.md");
-        for code in &codes {
+        for code in ApiError::codes() {
             assert!(
                 doc.contains(&format!("| `{code}` |")),
                 "{code} is missing from docs/API.md"

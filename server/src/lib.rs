@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo_data;
 pub mod error;
 pub mod identity;
+pub mod openapi;
 pub mod routes;
 pub mod signing;
 pub mod startup;

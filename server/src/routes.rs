@@ -1,4 +1,5 @@
-//! The JSON API under `/api`. Every handler returns `Result<_, ApiError>`.
+//! The JSON API under `/api`. Every handler returns `Result<_, ApiError>`; its OpenAPI
+//! document is [`crate::openapi`].
 
 use axum::extract::State;
 use axum::routing::get;
@@ -12,6 +13,7 @@ use crate::startup::AppState;
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
+        .route("/openapi.json", get(crate::openapi::document))
         .merge(crate::identity::routes())
         .merge(crate::sync::routes())
         .fallback(|| async { ApiError::NotFound })
@@ -19,6 +21,18 @@ pub fn api() -> Router<AppState> {
 
 /// `GET /api/health`: version and database status. Answers 503 when the database is down,
 /// so that load balancers and the client's reachability probe see it.
+#[utoipa::path(
+    get,
+    path = protocol::HEALTH_PATH,
+    tag = "meta",
+    summary = "Version and database status (服务状态)",
+    description = "Answers 503 when the database is down, so that load balancers and the \
+        client's reachability probe see it.",
+    responses(
+        (status = 200, description = "up", body = HealthResponse),
+        (status = 503, description = "the database is down", body = HealthResponse),
+    ),
+)]
 async fn health(State(state): State<AppState>) -> (axum::http::StatusCode, Json<HealthResponse>) {
     let database = if crate::db::is_healthy(&state.pool).await {
         ComponentStatus::Ok

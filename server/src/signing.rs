@@ -443,6 +443,55 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// One rejection of each kind, in the order of the checks (the table in the module
+    /// documentation): the one list of every code [`verify`] can give, for the API document
+    /// (`crate::openapi`) and the tests. The values of the fields are examples.
+    pub fn all() -> Vec<Rejection> {
+        let t = Timestamp::from_unix_seconds(0).expect("the epoch is a valid timestamp");
+        vec![
+            Self::MalformedBase64 { field: "envelope" },
+            Self::EnvelopeTooLarge {
+                size: MAX_ENVELOPE_BYTES + 1,
+                max: MAX_ENVELOPE_BYTES,
+            },
+            Self::EnvelopeMalformed {
+                detail: "…".to_owned(),
+            },
+            Self::EnvelopeTagUnknown,
+            Self::EnvelopeVersionUnknown { version: 2 },
+            Self::EnvelopeNotCanonical,
+            Self::CredentialIdMismatch,
+            Self::CredentialUnknown,
+            Self::CredentialRevoked,
+            Self::CredentialHolderMismatch,
+            Self::EnvelopeTooOld {
+                created_at: t,
+                oldest: t,
+            },
+            Self::EnvelopeFromFuture {
+                created_at: t,
+                latest: t,
+            },
+            Self::ClientDataNotJson,
+            Self::ClientDataMalformed,
+            Self::ClientDataWrongType,
+            Self::ChallengeMismatch,
+            Self::OriginNotAllowed,
+            Self::CrossOrigin,
+            Self::AuthenticatorDataTruncated { len: 36 },
+            Self::AuthenticatorDataMalformed,
+            Self::RpIdMismatch,
+            Self::UserNotPresent,
+            Self::UserNotVerified,
+            Self::CredentialKeyUnsupported,
+            Self::SignatureInvalid,
+            Self::CounterRegression {
+                counter: 1,
+                highest: 2,
+            },
+        ]
+    }
+
     /// The stable snake_case code.
     pub fn code(&self) -> &'static str {
         match self {

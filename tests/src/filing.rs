@@ -1,5 +1,7 @@
 //! Applications and decisions that a test files through the real API: a quota-use request
-//! signed offline by a clerk's key, a decision signed by a reviewer's or a department's key.
+//! signed offline by a clerk's key, a decision signed by a reviewer's or a department's key;
+//! and the ledger figures around them — a unit's vacancy read, or set by an adjustment written
+//! straight to the database (`set_vacancy`).
 
 use std::collections::BTreeSet;
 
@@ -8,11 +10,13 @@ use domain::ids::{ApplicationId, ClientId, CredentialId, DecisionId};
 use domain::payload::{ApplicationPayload, QuotaUseRequest};
 use domain::person::EntryForm;
 use domain::{
-    Action, DecisionHeader, EstablishmentCategory, FundingForm, Headcount, SignedDecision,
-    SignedEnvelope, Timestamp, UnitId, UserId,
+    Action, Date, DecisionHeader, DocumentNumber, EstablishmentCategory, Figures, FundingForm,
+    Headcount, HeadcountDelta, LedgerRow, SignedDecision, SignedEnvelope, Timestamp, UnitId,
+    UserId,
 };
 use protocol::identity::{
-    DecideRequest, DecisionVerdict, SignedSubmission, SubmitRequest, SubmitResponse, VerdictStatus,
+    DecideRequest, DecisionVerdict, SignedSubmission, SubmitRequest, SubmitResponse, Verdict,
+    VerdictStatus,
 };
 
 use crate::keys::KeyHolder;
@@ -36,6 +40,34 @@ impl KeyHolder {
         category: EstablishmentCategory,
         count: u32,
     ) {
+        let verdict = self
+            .try_file_quota_use(application, unit, category, count)
+            .await;
+        assert_eq!(verdict.status, VerdictStatus::Accepted, "{verdict:?}");
+    }
+
+    /// Files a quota-use request for `count` posts of `category`; the verdict, whatever it is.
+    pub async fn try_file_quota_use(
+        &mut self,
+        application: &str,
+        unit: &UnitId,
+        category: EstablishmentCategory,
+        count: u32,
+    ) -> Verdict {
+        let signed = self.sign_quota_use(application, unit, category, count);
+        let mut verdicts = self.push(vec![signed]).await;
+        assert_eq!(verdicts.len(), 1);
+        verdicts.remove(0)
+    }
+
+    /// A quota-use request for `count` posts of `category`, signed offline (not sent).
+    pub fn sign_quota_use(
+        &mut self,
+        application: &str,
+        unit: &UnitId,
+        category: EstablishmentCategory,
+        count: u32,
+    ) -> SignedSubmission {
         let header = EnvelopeHeader {
             application_id: ApplicationId::parse(application).expect("an application id"),
             client_id: ClientId::parse("client-test").expect("a client id"),
@@ -54,24 +86,18 @@ impl KeyHolder {
             request_document: None,
         });
         let envelope = SignedEnvelope::new(header, &payload).expect("an envelope");
-        let signed = self.sign(&envelope.canonical_bytes().expect("canonical bytes"));
+        self.sign(&envelope.canonical_bytes().expect("canonical bytes"))
+    }
+
+    /// Sends signed applications in one request; the verdicts, in order.
+    pub async fn push(&self, submissions: Vec<SignedSubmission>) -> Vec<Verdict> {
         let response = self
             .client
-            .post(
-                "/api/envelopes",
-                &SubmitRequest {
-                    submissions: vec![signed],
-                },
-            )
+            .post("/api/envelopes", &SubmitRequest { submissions })
             .await;
         assert_eq!(response.status(), 200);
         let verdicts: SubmitResponse = response.json().await.expect("verdicts");
-        assert_eq!(
-            verdicts.verdicts[0].status,
-            VerdictStatus::Accepted,
-            "{:?}",
-            verdicts.verdicts[0]
-        );
+        verdicts.verdicts
     }
 
     /// The canonical bytes of this holder's decision.
@@ -148,4 +174,87 @@ pub async fn unit_with_vacancy(
         }
     }
     panic!("the demo city should have a supervised unit with a vacancy");
+}
+
+/// The figures of `category` in `unit`'s ledger, as the server reads them.
+pub async fn figures(
+    pool: &sqlx::SqlitePool,
+    unit: &UnitId,
+    category: EstablishmentCategory,
+) -> Figures {
+    server::db::certificates::read(pool, unit)
+        .await
+        .expect("a certificate")
+        .expect("the unit exists")
+        .ledger
+        .figures(category)
+}
+
+/// A category of `unit` with at least `posts` vacant posts (the demo city's own figures).
+pub async fn vacant_category(
+    pool: &sqlx::SqlitePool,
+    unit: &UnitId,
+    posts: u32,
+) -> EstablishmentCategory {
+    let certificate = server::db::certificates::read(pool, unit)
+        .await
+        .expect("a certificate")
+        .expect("the unit exists");
+    certificate
+        .ledger
+        .all_figures()
+        .into_iter()
+        .find(|(_, f)| f.vacant().get() >= posts)
+        .map(|(category, _)| category)
+        .unwrap_or_else(|| panic!("{unit} should have {posts} vacant posts in some category"))
+}
+
+/// Simulates an establishment decision (核增 or 核减) so that `category` of `unit` has exactly
+/// `vacant` vacant posts: a ledger row is appended straight to the database (there is no
+/// endpoint for establishment changes yet), as the bureau's adjustment would.
+pub async fn set_vacancy(
+    pool: &sqlx::SqlitePool,
+    unit: &UnitId,
+    category: EstablishmentCategory,
+    vacant: u32,
+) {
+    let f = figures(pool, unit, category).await;
+    let wanted = i64::from(f.filled.get()) + i64::from(f.reserved.get()) + i64::from(vacant);
+    let delta = wanted - i64::from(f.approved.get());
+    if delta == 0 {
+        return;
+    }
+    let position: i64 = sqlx::query_scalar(
+        "SELECT coalesce(max(position) + 1, 0) FROM ledger_row WHERE unit_id = ?",
+    )
+    .bind(unit.as_str())
+    .fetch_one(pool)
+    .await
+    .expect("the ledger's length");
+    let row = LedgerRow {
+        document: DocumentNumber::parse(&format!("天机编发〔2026〕{}号", 100 + position))
+            .expect("a document number"),
+        date: Date::parse("2026-01-05").expect("a date"),
+        title: if delta > 0 {
+            "关于核增编制的批复"
+        } else {
+            "关于核减编制的批复"
+        }
+        .into(),
+        changes: [(
+            category,
+            HeadcountDelta::new(i32::try_from(delta).expect("a small change")),
+        )]
+        .into(),
+        note: Some("测试：编制调整".into()),
+    };
+    sqlx::query("INSERT INTO ledger_row (unit_id, position, document, row) VALUES (?, ?, ?, ?)")
+        .bind(unit.as_str())
+        .bind(position)
+        .bind(row.document.as_str())
+        .bind(serde_json::to_string(&row).expect("JSON"))
+        .execute(pool)
+        .await
+        .expect("the ledger row is written");
+    assert_eq!(figures(pool, unit, category).await.vacant().get(), vacant);
 }

@@ -2,7 +2,9 @@
 //! request, the supervising department endorses it, the bureau approves it with a signed
 //! decision — the posts are reserved and a numbered slip is issued — and every refusal has its
 //! code: out of scope, the lifecycle, no vacancy, a missing note, another key's signature, a
-//! repeat.
+//! repeat. A quota-use request is already refused at push (`no_vacancy`) when the unit's
+//! vacancy, less what its requests awaiting a decision ask for, cannot cover it — also when two
+//! clerks push for the last vacant post at the same moment.
 //!
 //! Key holders and their HTTP client come from the shared harness (`tests::keys`).
 
@@ -10,7 +12,7 @@ use std::collections::BTreeSet;
 
 use domain::{Action, DocumentNumber, EstablishmentCategory, UnitId};
 use protocol::identity::{DecisionVerdict, SignedSubmission, VerdictStatus};
-use tests::filing::unit_with_vacancy;
+use tests::filing::{figures, set_vacancy, unit_with_vacancy};
 use tests::keys::KeyHolder;
 use tests::server::TestServer;
 
@@ -155,11 +157,21 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     assert_eq!(code(&twice), Some("transition_not_allowed"), "{twice:?}");
     assert!(twice.message.as_deref().unwrap().contains("已核准"));
 
-    // No vacancy is left: the next request is endorsed, but the approval is refused and
-    // changes nothing; the bureau can still return it with a reason.
+    // No vacancy is left: a request for one more post is refused at push already.
+    let refused = clerk
+        .try_file_quota_use("app-refused", &unit, category, 1)
+        .await;
+    assert_eq!(refused.status, VerdictStatus::Rejected, "{refused:?}");
+    assert_eq!(refused.code.as_deref(), Some("no_vacancy"), "{refused:?}");
+    // Defence in depth, at approval: a request filed while a post was vacant (an increase of
+    // the establishment), whose post an adjustment took away again before the bureau decided,
+    // is endorsed, but the approval is refused and changes nothing; the bureau can still
+    // return it with a reason.
+    set_vacancy(&pool, &unit, category, 1).await;
     clerk
         .file_quota_use("app-one-more", &unit, category, 1)
         .await;
+    set_vacancy(&pool, &unit, category, 0).await;
     let endorsed = supervisor
         .decide("d-endorse-2", "app-one-more", Action::Endorse, "")
         .await;
@@ -229,6 +241,10 @@ async fn a_signed_application_is_not_a_decision_and_unknown_applications_are_ref
 /// Server authority under concurrency: several reviewers approve, at the same moment, several
 /// applications that each ask for every vacant post. Exactly one is approved; the others get
 /// `no_vacancy`; the ledger ends with `filled + reserved <= approved` and one slip.
+///
+/// Push refuses requests beyond the vacancy, so they are filed while an increase of the
+/// establishment makes room for all of them, and an adjustment takes it back before the
+/// bureau decides (as a 核减 between filing and approval would).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
     const RACERS: usize = 4;
@@ -257,6 +273,8 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
             .await,
         );
     }
+    let approved_before = figures(&pool, &unit, category).await.approved.get();
+    set_vacancy(&pool, &unit, category, vacant * RACERS as u32).await;
     for i in 0..RACERS {
         let application = format!("race-{i}");
         clerk
@@ -272,6 +290,11 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
             .await;
         assert_eq!(endorsed.status, VerdictStatus::Accepted, "{endorsed:?}");
     }
+    set_vacancy(&pool, &unit, category, vacant).await;
+    assert_eq!(
+        figures(&pool, &unit, category).await.approved.get(),
+        approved_before
+    );
 
     // Sign first (the keys are local), then send every approval at once.
     let signed: Vec<SignedSubmission> = reviewers
@@ -332,4 +355,322 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
         1,
         "{statuses:?}"
     );
+}
+
+/// The verdict's code and message, asserting it was refused.
+fn refused(verdict: &protocol::identity::Verdict) -> (&str, &str) {
+    assert_eq!(verdict.status, VerdictStatus::Rejected, "{verdict:?}");
+    (
+        verdict.code.as_deref().unwrap_or_default(),
+        verdict.message.as_deref().unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn a_quota_use_request_beyond_the_vacancy_is_refused_at_push() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    let (unit, _department, category, vacant) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
+    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let label = category.label_zh();
+
+    // One post more than the vacancy.
+    let over = clerk
+        .try_file_quota_use("app-over", &unit, category, vacant + 1)
+        .await;
+    assert_eq!(
+        refused(&over),
+        (
+            "no_vacancy",
+            format!(
+                "空余编制不足：{label}申请使用{}名，空编仅{vacant}名",
+                vacant + 1
+            )
+            .as_str()
+        )
+    );
+
+    // A category in which the unit has no posts at all.
+    let mut empty = None;
+    for other in EstablishmentCategory::ALL {
+        if figures(&pool, &unit, *other).await.approved.get() == 0 {
+            empty = Some(*other);
+            break;
+        }
+    }
+    let empty = empty.expect("the unit has no posts of some category");
+    let none = clerk.try_file_quota_use("app-empty", &unit, empty, 1).await;
+    assert_eq!(
+        refused(&none),
+        (
+            "no_vacancy",
+            format!("空余编制不足：{}申请使用1名，现无空编", empty.label_zh()).as_str()
+        )
+    );
+
+    // An adjustment (核减) leaves the unit without a vacant post: even one is refused.
+    set_vacancy(&pool, &unit, category, 0).await;
+    let zero = clerk
+        .try_file_quota_use("app-zero", &unit, category, 1)
+        .await;
+    assert_eq!(
+        refused(&zero),
+        (
+            "no_vacancy",
+            format!("空余编制不足：{label}申请使用1名，现无空编").as_str()
+        )
+    );
+
+    // Refused envelopes are kept with their verdicts and audited; no application is tracked.
+    let kept: Vec<(String, String)> = sqlx::query_as(
+        "SELECT status, code FROM envelope WHERE application_id IN ('app-over', 'app-empty', 'app-zero')",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|(status, code)| status == "rejected" && code == "no_vacancy"),
+        "{kept:?}"
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM application").await, 0);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_log WHERE action = 'envelope.reject'"
+        )
+        .await,
+        3
+    );
+
+    // Within the vacancy again (核增): accepted.
+    set_vacancy(&pool, &unit, category, 1).await;
+    clerk.file_quota_use("app-within", &unit, category, 1).await;
+    assert_eq!(application_status(&pool, "app-within").await, "submitted");
+}
+
+#[tokio::test]
+async fn requests_awaiting_a_decision_hold_the_vacancy_until_the_bureau_decides() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    let (unit, department, category, _) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
+    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let mut supervisor = holder(
+        &server,
+        "supervisor",
+        "supervisor",
+        &format!("department:{department}"),
+    )
+    .await;
+    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
+    let label = category.label_zh();
+    set_vacancy(&pool, &unit, category, 1).await;
+
+    // One vacant post: the first request for it is accepted, the second refused.
+    clerk.file_quota_use("app-1", &unit, category, 1).await;
+    let second = clerk.try_file_quota_use("app-2", &unit, category, 1).await;
+    assert_eq!(
+        refused(&second),
+        (
+            "no_vacancy",
+            format!(
+                "空余编制不足：{label}申请使用1名，空编1名已全部被待审批的用编申请占用（待审批共1名）"
+            )
+            .as_str()
+        )
+    );
+
+    // Endorsed, the first request still holds the post.
+    let endorsed = supervisor
+        .decide("d-endorse-1", "app-1", Action::Endorse, "同意上报")
+        .await;
+    assert_eq!(endorsed.status, VerdictStatus::Accepted, "{endorsed:?}");
+    let third = clerk.try_file_quota_use("app-3", &unit, category, 1).await;
+    assert_eq!(refused(&third).0, "no_vacancy");
+
+    // The bureau rejects it: the post is free again for a new request.
+    let rejected = reviewer
+        .decide("d-reject-1", "app-1", Action::Reject, "用编理由不充分")
+        .await;
+    assert_eq!(rejected.status, VerdictStatus::Accepted, "{rejected:?}");
+    assert_eq!(rejected.application_status.as_deref(), Some("rejected"));
+    clerk.file_quota_use("app-4", &unit, category, 1).await;
+
+    // Three vacant posts, one of them asked for: two more may be asked for, not three.
+    set_vacancy(&pool, &unit, category, 3).await;
+    let five = clerk.try_file_quota_use("app-5", &unit, category, 3).await;
+    assert_eq!(
+        refused(&five),
+        (
+            "no_vacancy",
+            format!(
+                "空余编制不足：{label}申请使用3名，空编3名，其中1名已有待审批的用编申请占用，尚可申请2名"
+            )
+            .as_str()
+        )
+    );
+    clerk.file_quota_use("app-6", &unit, category, 2).await;
+
+    // An approved request holds reserved posts in the ledger and is not counted again: after
+    // app-4 is approved, two posts are vacant and app-6 asks for both.
+    let reserved_before = reserved(&pool, &unit, category).await;
+    for (id, action) in [
+        ("d-endorse-4", Action::Endorse),
+        ("d-approve-4", Action::Approve),
+    ] {
+        let decider = if action == Action::Endorse {
+            &mut supervisor
+        } else {
+            &mut reviewer
+        };
+        let verdict = decider.decide(id, "app-4", action, "同意").await;
+        assert_eq!(verdict.status, VerdictStatus::Accepted, "{verdict:?}");
+    }
+    assert_eq!(reserved(&pool, &unit, category).await, reserved_before + 1);
+    let seventh = clerk.try_file_quota_use("app-7", &unit, category, 1).await;
+    assert_eq!(
+        refused(&seventh),
+        (
+            "no_vacancy",
+            format!(
+                "空余编制不足：{label}申请使用1名，空编2名已全部被待审批的用编申请占用（待审批共2名）"
+            )
+            .as_str()
+        )
+    );
+    let statuses: Vec<(String, String)> =
+        sqlx::query_as("SELECT application_id, status FROM application ORDER BY application_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let statuses: Vec<(&str, &str)> = statuses
+        .iter()
+        .map(|(id, status)| (id.as_str(), status.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("app-1", "rejected"),
+            ("app-4", "approved"),
+            ("app-6", "submitted")
+        ]
+    );
+}
+
+/// The vacancy check at push under real concurrency: in each round, two clerks of the same unit
+/// (two key holders, two sessions) push at the same moment a request for the unit's last vacant
+/// post. Exactly one is accepted and the other gets `no_vacancy`; the accepted one is then
+/// approved and the ledger keeps `filled + reserved <= approved`. Ten rounds, each on a fresh
+/// unit, so that the two requests meet in different interleavings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acceptance() {
+    const ROUNDS: usize = 10;
+    // The small demo city: enough units with a department to endorse their requests; two
+    // dozen key holders sign in from this one address.
+    let server = TestServer::start_configured(|config| {
+        if let Some(demo) = config.demo.as_mut() {
+            demo.size = "small".into();
+        }
+        config.identity.rate_limit_per_minute = 1_000;
+    })
+    .await
+    .unwrap();
+    let pool = server.database().await.unwrap();
+    let units: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, coalesce(supervising_department, parent) FROM unit \
+         WHERE coalesce(supervising_department, parent) IS NOT NULL ORDER BY id LIMIT ?",
+    )
+    .bind(ROUNDS as i64)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(units.len(), ROUNDS, "{units:?}");
+    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
+    let mut supervisors: std::collections::BTreeMap<String, Holder> = Default::default();
+
+    for (round, (unit, department)) in units.iter().enumerate() {
+        let unit = UnitId::parse(unit).unwrap();
+        let certificate = server::db::certificates::read(&pool, &unit)
+            .await
+            .unwrap()
+            .unwrap();
+        let (category, _) = certificate.ledger.all_figures()[0];
+        set_vacancy(&pool, &unit, category, 1).await;
+        let before = figures(&pool, &unit, category).await;
+        let scope = format!("unit:{unit}");
+        let mut first = holder(&server, &format!("clerk-{round}-a"), "unit_clerk", &scope).await;
+        let mut second = holder(&server, &format!("clerk-{round}-b"), "unit_clerk", &scope).await;
+
+        // Signed offline, then pushed at the same moment by both sessions.
+        let a = format!("race-{round}-a");
+        let b = format!("race-{round}-b");
+        let signed_a = first.sign_quota_use(&a, &unit, category, 1);
+        let signed_b = second.sign_quota_use(&b, &unit, category, 1);
+        let (mut verdict_a, mut verdict_b) =
+            tokio::join!(first.push(vec![signed_a]), second.push(vec![signed_b]));
+        let verdicts = [verdict_a.remove(0), verdict_b.remove(0)];
+        let accepted: Vec<usize> = (0..2)
+            .filter(|&i| verdicts[i].status == VerdictStatus::Accepted)
+            .collect();
+        assert_eq!(accepted.len(), 1, "round {round}: {verdicts:?}");
+        let loser = &verdicts[1 - accepted[0]];
+        let (code, message) = refused(loser);
+        assert_eq!(code, "no_vacancy", "round {round}: {loser:?}");
+        assert!(
+            message.contains(category.label_zh()) && message.contains("待审批"),
+            "round {round}: {message}"
+        );
+        let winner = if accepted[0] == 0 { &a } else { &b };
+        let tracked: Vec<String> =
+            sqlx::query_scalar("SELECT application_id FROM application WHERE unit_id = ?")
+                .bind(unit.as_str())
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            tracked.as_slice(),
+            std::slice::from_ref(winner),
+            "round {round}"
+        );
+
+        // The accepted request is endorsed and approved: the last post is reserved, no more.
+        if !supervisors.contains_key(department) {
+            let supervisor = holder(
+                &server,
+                &format!("supervisor-{round}"),
+                "supervisor",
+                &format!("department:{department}"),
+            )
+            .await;
+            supervisors.insert(department.clone(), supervisor);
+        }
+        let supervisor = supervisors.get_mut(department).unwrap();
+        let endorsed = supervisor
+            .decide(&format!("endorse-{round}"), winner, Action::Endorse, "")
+            .await;
+        assert_eq!(endorsed.status, VerdictStatus::Accepted, "{endorsed:?}");
+        let approved = reviewer
+            .decide(&format!("approve-{round}"), winner, Action::Approve, "")
+            .await;
+        assert_eq!(approved.status, VerdictStatus::Accepted, "{approved:?}");
+        let after = figures(&pool, &unit, category).await;
+        assert_eq!(
+            after.reserved.get(),
+            before.reserved.get() + 1,
+            "round {round}"
+        );
+        assert!(
+            after.filled.get() + after.reserved.get() <= after.approved.get(),
+            "round {round}: {after:?}"
+        );
+        assert_eq!(after.vacant().get(), 0, "round {round}");
+        let certificate = server::db::certificates::read(&pool, &unit)
+            .await
+            .unwrap()
+            .unwrap();
+        for (category, figures) in certificate.ledger.all_figures() {
+            assert!(figures.holds_invariant(), "{category:?}: {figures:?}");
+        }
+    }
 }

@@ -3,8 +3,10 @@
 //! stopped, reloads offline (still signed in, the application still pending), and sees the
 //! restarted server accept it.
 
+use domain::EstablishmentCategory;
 use protocol::identity::NewHolder;
 use tests::browser::{TestBrowser, TestPage};
+use tests::filing::{set_vacancy, unit_with_vacancy};
 use tests::server::TestServer;
 
 const LOGIN: &str = "e2e-clerk";
@@ -30,11 +32,11 @@ async fn fill(page: &TestPage, fields: &[(&str, &str)]) -> anyhow::Result<()> {
 async fn a_clerk_enrols_signs_in_signs_offline_and_the_server_accepts_it_after_restart()
 -> anyhow::Result<()> {
     let mut server = TestServer::start_with_demo().await?;
+    // A unit with two vacant 事业编制 posts, for the request filed below.
     let created = {
         let pool = server.database().await?;
-        let unit: String = sqlx::query_scalar("SELECT id FROM unit ORDER BY id LIMIT 1")
-            .fetch_one(&pool)
-            .await?;
+        let (unit, _, _, _) = unit_with_vacancy(&pool, &Default::default()).await;
+        set_vacancy(&pool, &unit, EstablishmentCategory::PublicInstitution, 2).await;
         let new = NewHolder {
             login: LOGIN.into(),
             name: NAME.into(),

@@ -9,7 +9,9 @@
 //! - `identity_api`: enrolment, sign-in, sessions, CSRF, scopes, revocation and signed envelopes
 //!   over HTTP with a software security key.
 //! - `decisions_api`: signed decisions (endorse, approve, return, reject) over HTTP with software
-//!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip.
+//!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
+//!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
+//! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
 //! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
 //!   changes after a cursor, resets on unknown or foreign cursors.
 
@@ -18,4 +20,5 @@ mod browser;
 mod decisions_api;
 mod identity;
 mod identity_api;
+mod openapi;
 mod sync_api;

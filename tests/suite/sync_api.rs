@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use domain::canonical::{base64url, base64url_decode};
 use domain::certificate::Certificate;
-use domain::{Action, EstablishmentCategory, UnitId};
+use domain::{Action, UnitId};
 use protocol::ErrorBody;
 use protocol::identity::{DecisionVerdict, VerdictStatus};
 use protocol::sync::{Change, PullResponse, SYNC_PULL_PATH};
-use tests::filing::unit_with_vacancy;
+use tests::filing::{unit_with_vacancy, vacant_category};
 use tests::keys::{ApiClient, KeyHolder};
 use tests::server::TestServer;
 
@@ -188,13 +188,15 @@ async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
     .await
     .unwrap();
     let other = UnitId::parse(&other).unwrap();
-    // Filing checks the request's own rules; vacancy matters only at approval.
-    let category = EstablishmentCategory::ALL[0];
+    // Push refuses a request the vacancy cannot cover: each unit files in a category with room
+    // for what it asks for (the parent one post, the neighbour two).
+    let category = vacant_category(&pool, &parent, 1).await;
+    let neighbour_category = vacant_category(&pool, &other, 2).await;
 
     let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{parent}")).await;
     let mut neighbour = holder(&server, "neighbour", "unit_clerk", &format!("unit:{other}")).await;
     neighbour
-        .file_quota_use("app-neighbour", &other, category, 1)
+        .file_quota_use("app-neighbour", &other, neighbour_category, 1)
         .await;
 
     let synced = sync(&clerk.client, None).await;
@@ -211,7 +213,7 @@ async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
     // The clerk's own application comes on the next pull; the neighbour's never does.
     clerk.file_quota_use("app-own", &parent, category, 1).await;
     neighbour
-        .file_quota_use("app-neighbour-2", &other, category, 1)
+        .file_quota_use("app-neighbour-2", &other, neighbour_category, 1)
         .await;
     let next = sync(&clerk.client, Some(&synced.cursor)).await;
     assert!(!next.pages[0].reset);

@@ -3,8 +3,10 @@
 //! (`identity::decisions`), whose steps the `domain` lifecycle decides.
 
 use anyhow::Context;
+use domain::ledger::claims_vacancy;
 use domain::{
-    ApplicationId, ApplicationKind, ApplicationStatus, SignedEnvelope, Timestamp, UnitId,
+    ApplicationId, ApplicationKind, ApplicationPayload, ApplicationStatus, EstablishmentCategory,
+    Headcount, SignedEnvelope, Timestamp, UnitId,
 };
 use sqlx::{Row, SqliteConnection};
 
@@ -44,6 +46,43 @@ pub async fn insert_submitted(
     .await
     .context("recording the application")?;
     Ok(())
+}
+
+/// What the quota-use requests of `unit` that still claim posts of its vacancy
+/// (`domain::ledger::claims_vacancy`: awaiting a decision) ask for: the category and count of
+/// each.
+pub async fn claimed_posts(
+    conn: &mut SqliteConnection,
+    unit: &UnitId,
+) -> anyhow::Result<Vec<(EstablishmentCategory, Headcount)>> {
+    let claiming: Vec<&str> = ApplicationStatus::ALL
+        .iter()
+        .filter(|status| claims_vacancy(**status))
+        .map(|status| status.code())
+        .collect();
+    let payloads: Vec<String> = sqlx::query_scalar(
+        "SELECT payload FROM application WHERE unit_id = ? AND kind = ? \
+         AND status IN (SELECT value FROM json_each(?))",
+    )
+    .bind(unit.as_str())
+    .bind(ApplicationKind::QuotaUse.code())
+    .bind(serde_json::to_string(&claiming).context("listing statuses")?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the requests awaiting a decision")?;
+    payloads
+        .iter()
+        .map(|text| {
+            let value: serde_json::Value =
+                serde_json::from_str(text).context("stored payload is not JSON")?;
+            match ApplicationPayload::from_value(ApplicationKind::QuotaUse, &value)
+                .context("stored quota-use payload")?
+            {
+                ApplicationPayload::QuotaUse(request) => Ok((request.category, request.count)),
+                _ => anyhow::bail!("a stored quota-use payload is of another kind"),
+            }
+        })
+        .collect()
 }
 
 /// Reads one application, `None` if there is none with that id.

@@ -1,12 +1,13 @@
 //! Storing and reading whole certificates (电子编制管理证): the loader checks every certificate
 //! with the rules of `domain` and writes a set of them in one transaction; the reader
-//! rebuilds a [`Certificate`] and checks it again.
+//! rebuilds a [`Certificate`] and checks it again — any number of them with a fixed number of
+//! queries ([`read_many`], which [`read`] and [`read_in`] use for one), or just a unit's
+//! ledger ([`read_ledger`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context;
 use domain::certificate::Certificate;
-use domain::person::{DepartedPerson, Person};
 use domain::unit::{
     Affiliate, Division, HistoryEvent, LeadershipPosts, MainFunction, PowerItem, UnitRecord,
 };
@@ -268,34 +269,78 @@ pub async fn read_in(
     conn: &mut SqliteConnection,
     unit_id: &UnitId,
 ) -> anyhow::Result<Option<Certificate>> {
-    let Some(row) = sqlx::query("SELECT record, sections FROM unit WHERE id = ?")
-        .bind(unit_id.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .context("reading the unit")?
-    else {
-        return Ok(None);
-    };
-    let unit: UnitRecord = parse(row.try_get("record")?, "unit record")?;
-    let sections: Sections = parse(row.try_get("sections")?, "certificate sections")?;
+    Ok(read_many(conn, std::slice::from_ref(unit_id))
+        .await?
+        .remove(unit_id))
+}
 
-    let rows: Vec<LedgerRow> = sqlx::query_scalar::<_, String>(
-        "SELECT row FROM ledger_row WHERE unit_id = ? ORDER BY position",
-    )
-    .bind(unit_id.as_str())
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading the ledger")?
-    .iter()
-    .map(|text| parse(text, "ledger row"))
-    .collect::<anyhow::Result<_>>()?;
-    let mut filled = BTreeMap::new();
-    let mut reserved = BTreeMap::new();
-    for row in sqlx::query("SELECT category, filled, reserved FROM ledger_count WHERE unit_id = ?")
-        .bind(unit_id.as_str())
+/// The condition "is one of the ids in the JSON array bound here": one placeholder for any
+/// number of ids, and the same statement text (and prepared statement) every time.
+const IN_IDS: &str = "IN (SELECT value FROM json_each(?))";
+
+/// The JSON array of `ids`, bound to [`IN_IDS`].
+fn id_list<'a>(ids: impl IntoIterator<Item = &'a str>) -> anyhow::Result<String> {
+    serde_json::to_string(&ids.into_iter().collect::<Vec<_>>()).context("listing ids")
+}
+
+/// Rows of `(unit id, JSON record)` grouped by unit, each unit's in the order read.
+async fn grouped(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    ids: &str,
+    what: &'static str,
+) -> anyhow::Result<HashMap<String, Vec<String>>> {
+    let mut by_unit: HashMap<String, Vec<String>> = HashMap::new();
+    for (unit, record) in sqlx::query_as::<_, (String, String)>(sql)
+        .bind(ids)
         .fetch_all(&mut *conn)
         .await
-        .context("reading the ledger counts")?
+        .with_context(|| format!("reading the {what}"))?
+    {
+        by_unit.entry(unit).or_default().push(record);
+    }
+    Ok(by_unit)
+}
+
+fn parse_all<T: for<'de> Deserialize<'de>>(
+    texts: Option<Vec<String>>,
+    what: &str,
+) -> anyhow::Result<Vec<T>> {
+    texts
+        .unwrap_or_default()
+        .iter()
+        .map(|text| parse(text, what))
+        .collect()
+}
+
+/// The stored figures of one unit: filled and reserved per category.
+type Counted = (
+    BTreeMap<EstablishmentCategory, Headcount>,
+    BTreeMap<EstablishmentCategory, Headcount>,
+);
+
+/// The ledgers of the units in `ids` (a [`id_list`]): rows and counts, two queries.
+async fn ledgers(
+    conn: &mut SqliteConnection,
+    ids: &str,
+) -> anyhow::Result<HashMap<String, UnitLedger>> {
+    let mut rows = grouped(
+        conn,
+        &format!(
+            "SELECT unit_id, row FROM ledger_row WHERE unit_id {IN_IDS} ORDER BY unit_id, position"
+        ),
+        ids,
+        "ledger",
+    )
+    .await?;
+    let mut counts: HashMap<String, Counted> = HashMap::new();
+    for row in sqlx::query(&format!(
+        "SELECT unit_id, category, filled, reserved FROM ledger_count WHERE unit_id {IN_IDS}"
+    ))
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the ledger counts")?
     {
         let code: String = row.try_get("category")?;
         let category = EstablishmentCategory::from_code(&code)
@@ -304,60 +349,121 @@ pub async fn read_in(
             let n: i64 = row.try_get(name)?;
             Ok(Headcount::new(u32::try_from(n)?))
         };
+        let (filled, reserved) = counts.entry(row.try_get("unit_id")?).or_default();
         filled.insert(category, count("filled")?);
         reserved.insert(category, count("reserved")?);
     }
-    let ledger = UnitLedger::from_parts(rows, filled, reserved)
-        .map_err(|e| anyhow::anyhow!("stored ledger is inconsistent: {}", e.message_en()))?;
+    let units: Vec<String> = rows.keys().chain(counts.keys()).cloned().collect();
+    let mut ledgers = HashMap::new();
+    for unit in units {
+        if ledgers.contains_key(&unit) {
+            continue;
+        }
+        let rows: Vec<LedgerRow> = parse_all(rows.remove(&unit), "ledger row")?;
+        let (filled, reserved) = counts.remove(&unit).unwrap_or_default();
+        let ledger = UnitLedger::from_parts(rows, filled, reserved).map_err(|e| {
+            anyhow::anyhow!(
+                "stored ledger of {unit} is inconsistent: {}",
+                e.message_en()
+            )
+        })?;
+        ledgers.insert(unit, ledger);
+    }
+    Ok(ledgers)
+}
 
-    let staff: Vec<Person> = sqlx::query_scalar::<_, String>(
-        "SELECT person FROM staff WHERE unit_id = ? ORDER BY id_number",
-    )
-    .bind(unit_id.as_str())
+/// One unit's ledger alone (rows and counts, two queries): what a check of its figures needs,
+/// without its staff. Empty for a unit that does not exist.
+pub async fn read_ledger(
+    conn: &mut SqliteConnection,
+    unit_id: &UnitId,
+) -> anyhow::Result<UnitLedger> {
+    let ids = id_list([unit_id.as_str()])?;
+    Ok(ledgers(conn, &ids)
+        .await?
+        .remove(unit_id.as_str())
+        .unwrap_or_default())
+}
+
+/// The whole certificates of `unit_ids`, as [`read`] reads one, with six queries whatever their
+/// number (each table read once for all of them). Units that do not exist are left out.
+pub async fn read_many(
+    conn: &mut SqliteConnection,
+    unit_ids: &[UnitId],
+) -> anyhow::Result<BTreeMap<UnitId, Certificate>> {
+    let mut certificates = BTreeMap::new();
+    if unit_ids.is_empty() {
+        return Ok(certificates);
+    }
+    let ids = id_list(unit_ids.iter().map(UnitId::as_str))?;
+    let units = sqlx::query(&format!(
+        "SELECT id, record, sections FROM unit WHERE id {IN_IDS}"
+    ))
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await
-    .context("reading the staff")?
-    .iter()
-    .map(|text| parse(text, "person"))
-    .collect::<anyhow::Result<_>>()?;
-    let departed: Vec<DepartedPerson> = sqlx::query_scalar::<_, String>(
-        "SELECT record FROM departed WHERE unit_id = ? ORDER BY id",
+    .context("reading the units")?;
+    if units.is_empty() {
+        return Ok(certificates);
+    }
+    let mut ledgers = ledgers(conn, &ids).await?;
+    let mut staff = grouped(
+        conn,
+        &format!(
+            "SELECT unit_id, person FROM staff WHERE unit_id {IN_IDS} ORDER BY unit_id, id_number"
+        ),
+        &ids,
+        "staff",
     )
-    .bind(unit_id.as_str())
+    .await?;
+    let mut departed = grouped(
+        conn,
+        &format!(
+            "SELECT unit_id, record FROM departed WHERE unit_id {IN_IDS} ORDER BY unit_id, id"
+        ),
+        &ids,
+        "departed staff",
+    )
+    .await?;
+    let mut affiliates: HashMap<String, Vec<Affiliate>> = HashMap::new();
+    for row in sqlx::query(&format!(
+        "SELECT parent, id, name FROM unit WHERE parent {IN_IDS} ORDER BY parent, id"
+    ))
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await
-    .context("reading the departed staff")?
-    .iter()
-    .map(|text| parse(text, "departed person"))
-    .collect::<anyhow::Result<_>>()?;
-    let affiliates = sqlx::query("SELECT id, name FROM unit WHERE parent = ? ORDER BY id")
-        .bind(unit_id.as_str())
-        .fetch_all(&mut *conn)
-        .await
-        .context("reading the affiliates")?
-        .iter()
-        .map(|row| -> anyhow::Result<Affiliate> {
-            Ok(Affiliate {
+    .context("reading the affiliates")?
+    {
+        affiliates
+            .entry(row.try_get("parent")?)
+            .or_default()
+            .push(Affiliate {
                 unit: UnitId::parse(row.try_get("id")?)
                     .map_err(|e| anyhow::anyhow!(e.message_en()))?,
                 name: domain::Name::parse(row.try_get("name")?)
                     .map_err(|e| anyhow::anyhow!(e.message_en()))?,
-            })
-        })
-        .collect::<anyhow::Result<_>>()?;
+            });
+    }
 
-    Ok(Some(Certificate {
-        unit,
-        functions: sections.functions,
-        power_list: sections.power_list,
-        divisions: sections.divisions,
-        affiliates,
-        history: sections.history,
-        ledger,
-        leadership_posts: sections.leadership_posts,
-        staff,
-        departed,
-    }))
+    for row in units {
+        let id: String = row.try_get("id")?;
+        let unit: UnitRecord = parse(row.try_get("record")?, "unit record")?;
+        let sections: Sections = parse(row.try_get("sections")?, "certificate sections")?;
+        let certificate = Certificate {
+            functions: sections.functions,
+            power_list: sections.power_list,
+            divisions: sections.divisions,
+            affiliates: affiliates.remove(&id).unwrap_or_default(),
+            history: sections.history,
+            ledger: ledgers.remove(&id).unwrap_or_default(),
+            leadership_posts: sections.leadership_posts,
+            staff: parse_all(staff.remove(&id), "person")?,
+            departed: parse_all(departed.remove(&id), "departed person")?,
+            unit,
+        };
+        certificates.insert(certificate.unit.id.clone(), certificate);
+    }
+    Ok(certificates)
 }
 
 #[cfg(test)]
@@ -405,6 +511,54 @@ mod tests {
         }
         let missing = UnitId::parse("no-such-unit").unwrap();
         assert!(read(&pool, &missing).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn certificates_read_together_equal_each_read_alone() {
+        let (_dir, pool) = fresh().await;
+        let city = demo::generate(11, demo::Size::Small);
+        load(&pool, &city.certificates).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let mut ids: Vec<UnitId> = city
+            .certificates
+            .iter()
+            .map(|c| c.unit.id.clone())
+            .collect();
+        ids.push(UnitId::parse("no-such-unit").unwrap());
+        let together = read_many(&mut conn, &ids).await.unwrap();
+        assert_eq!(
+            together.len(),
+            city.certificates.len(),
+            "the missing unit is left out"
+        );
+        for certificate in &city.certificates {
+            let id = &certificate.unit.id;
+            let alone = read_in(&mut conn, id).await.unwrap().unwrap();
+            assert_eq!(together[id], alone);
+            // The same JSON as sent to clients, and the certificate that was loaded.
+            assert_eq!(
+                serde_json::to_value(&together[id]).unwrap(),
+                serde_json::to_value(&alone).unwrap()
+            );
+            assert_eq!(normalised(alone), normalised(certificate.clone()));
+            assert_eq!(
+                read_ledger(&mut conn, id).await.unwrap(),
+                certificate.ledger
+            );
+        }
+        // In other batches and another order: the same certificates.
+        ids.reverse();
+        for chunk in ids.chunks(17) {
+            for (id, certificate) in read_many(&mut conn, chunk).await.unwrap() {
+                assert_eq!(certificate, together[&id]);
+            }
+        }
+        assert!(read_many(&mut conn, &[]).await.unwrap().is_empty());
+        let missing = UnitId::parse("no-such-unit").unwrap();
+        assert_eq!(
+            read_ledger(&mut conn, &missing).await.unwrap(),
+            UnitLedger::new()
+        );
     }
 
     #[tokio::test]

@@ -63,6 +63,21 @@ use crate::identity::{holders, verdicts};
 use crate::signing::{self, SignedSubmission};
 use crate::startup::AppState;
 
+/// The verdict codes of this endpoint beyond [`crate::signing::Rejection`]'s, in the order of
+/// the checks: listed in the OpenAPI document (`crate::openapi`), whose test checks that every
+/// code given below is here.
+pub const ENDPOINT_CODES: &[&str] = &[
+    "action_not_a_decision",
+    "note_required",
+    "note_too_long",
+    "decision_id_reused",
+    "application_unknown",
+    "out_of_scope",
+    "transition_not_allowed",
+    "no_vacancy",
+    "approval_refused",
+];
+
 /// A refusal after the signature verified: a code and its Chinese message.
 type Refusal = (&'static str, String);
 
@@ -76,6 +91,23 @@ struct Applied {
 }
 
 /// The handler. The decision is judged by its *decider's* grant, whoever carries it.
+#[utoipa::path(
+    post,
+    path = protocol::identity::DECISIONS_PATH,
+    tag = "signed",
+    summary = "Submit one signed decision: endorse, approve, return or reject (提交审批决定)",
+    description = "Judged by the decider's grant, whoever carries it: its verdict, the \
+        application's new status and, for an approved quota-use request, the slip number. A \
+        repeat gets the first verdict. A verdict's `code` is a `RejectionCode`.",
+    request_body = protocol::identity::DecideRequest,
+    responses(
+        (status = 200, description = "the verdict", body = protocol::identity::DecisionVerdict),
+        (status = 400, description = "`bad_request`: not the expected body", body = protocol::ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`csrf_invalid`, `origin_invalid`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn decide(
     State(state): State<AppState>,
     session: Session,
@@ -408,17 +440,7 @@ mod tests {
     #[test]
     fn the_endpoint_codes_are_in_the_api_documentation() {
         let doc = include_str!("../../../docs/API.md");
-        for code in [
-            "action_not_a_decision",
-            "note_required",
-            "note_too_long",
-            "decision_id_reused",
-            "application_unknown",
-            "out_of_scope",
-            "transition_not_allowed",
-            "no_vacancy",
-            "approval_refused",
-        ] {
+        for code in super::ENDPOINT_CODES {
             assert!(
                 doc.contains(&format!("| `{code}` |")),
                 "{code} is missing from docs/API.md"

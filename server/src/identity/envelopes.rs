@@ -4,19 +4,22 @@
 //! seen gets the first verdict and changes nothing; otherwise the signature and everything
 //! around it is checked ([`crate::signing::verify`]), then what needs the database: the
 //! application id not used by another envelope, the unit known, the signer's role and scope
-//! allowing this application for this unit, and a payload that fits the kind. The raw bytes,
-//! the assertion and the verdict are stored, and the verdict is audited. A batch is verified in
-//! the order of the keys' signature counters (see DESIGN-NOTES §1.7) and answered in the order
-//! sent.
+//! allowing this application for this unit, a payload that fits the kind, and for a quota-use
+//! request a vacancy that covers it: the unit's vacant posts of the category, less what its
+//! other requests still awaiting a decision ask for (`domain::UnitLedger::check_request`;
+//! decided in this transaction, so two clerks pushing at once cannot both take the last post;
+//! the approval checks the ledger again). The raw bytes, the assertion and the verdict are
+//! stored, and the verdict is audited. A batch is verified in the order of the keys' signature
+//! counters (see DESIGN-NOTES §1.7) and answered in the order sent.
 //!
-//! Codes beyond [`crate::signing::Rejection`]: `application_id_reused`, `unit_unknown`,
-//! `out_of_scope`, `payload_invalid`.
+//! Codes beyond [`crate::signing::Rejection`]: [`ENDPOINT_CODES`].
 
 use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
 use domain::canonical::{hex, sha256};
-use domain::{SignedEnvelope, UserId};
+use domain::payload::QuotaUseRequest;
+use domain::{ApplicationPayload, LedgerError, SignedEnvelope, UnitId, UserId};
 use protocol::identity::{
     SignedSubmission as WireSubmission, SubmitRequest, SubmitResponse, Verdict, VerdictStatus,
 };
@@ -25,6 +28,7 @@ use webauthn_rs::prelude::{Credential, Passkey};
 
 use crate::audit::{self, Entry};
 use crate::db::changes::{self, Entity};
+use crate::db::{applications, certificates};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::session::Session;
 use crate::identity::{holders, verdicts};
@@ -33,6 +37,16 @@ use crate::startup::AppState;
 
 /// Most submissions in one request (shared with the client, which sends in batches).
 pub const MAX_BATCH: usize = protocol::identity::MAX_SUBMISSIONS;
+
+/// The verdict codes of this endpoint beyond [`Rejection`]'s: listed in the OpenAPI document
+/// (`crate::openapi`), whose test checks that every code given below is here.
+pub const ENDPOINT_CODES: &[&str] = &[
+    "application_id_reused",
+    "unit_unknown",
+    "out_of_scope",
+    "payload_invalid",
+    "no_vacancy",
+];
 
 fn rejected(code: &str, message: String, application_id: Option<String>) -> Verdict {
     Verdict {
@@ -56,6 +70,24 @@ pub(crate) fn decode(wire: &WireSubmission) -> Result<SignedSubmission, Rejectio
 
 /// The handler. Any signed-in holder may carry submissions (a clerk, or a supervising
 /// department relaying them); what each one may do is decided by its signer's grant.
+#[utoipa::path(
+    post,
+    path = protocol::identity::ENVELOPES_PATH,
+    tag = "signed",
+    summary = "Submit signed applications (提交签名申报)",
+    description = "One verdict per signed application, in order; a repeat gets the first \
+        verdict. Any signed-in holder may carry submissions (a clerk, or a department relaying \
+        them); each is judged by its signer's grant. A verdict's `code` is a `RejectionCode`.",
+    request_body = protocol::identity::SubmitRequest,
+    responses(
+        (status = 200, description = "one verdict per submission, in order", body = protocol::identity::SubmitResponse),
+        (status = 400, description = "`bad_request`: not the expected body, or more than 200 submissions", body = protocol::ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`csrf_invalid`, `origin_invalid`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
+
 pub async fn submit(
     State(state): State<AppState>,
     session: Session,
@@ -152,16 +184,34 @@ async fn check_application(
             "签名人无权为该单位办理此项申报".to_owned(),
         )));
     }
-    match envelope.decode_payload() {
+    let payload = match envelope.decode_payload() {
         Err(e) => return Ok(Err(("payload_invalid", e.message_zh()))),
-        // The payload's own rules (domain), whatever the client checked before signing.
-        Ok(payload) => {
-            if let Err(e) = payload.check() {
-                return Ok(Err(("payload_invalid", e.message_zh())));
-            }
-        }
+        Ok(payload) => payload,
+    };
+    // The payload's own rules (domain), whatever the client checked before signing.
+    if let Err(e) = payload.check() {
+        return Ok(Err(("payload_invalid", e.message_zh())));
+    }
+    if let ApplicationPayload::QuotaUse(request) = &payload
+        && let Err(e) = check_vacancy(conn, &unit.id, request).await?
+    {
+        return Ok(Err(("no_vacancy", e.message_zh())));
     }
     Ok(Ok(()))
+}
+
+/// Whether `unit`'s vacancy covers a quota-use request: the figures gathered here, the rule
+/// is the domain's (`UnitLedger::check_request`). Inside the caller's `BEGIN IMMEDIATE`
+/// transaction, so the requests counted are exactly those accepted before this one.
+async fn check_vacancy(
+    conn: &mut SqliteConnection,
+    unit: &UnitId,
+    request: &QuotaUseRequest,
+) -> anyhow::Result<Result<(), LedgerError>> {
+    let ledger = certificates::read_ledger(conn, unit).await?;
+    let claimed = applications::claimed_posts(conn, unit).await?;
+    let outstanding = domain::ledger::outstanding_posts(request.category, claimed);
+    Ok(ledger.check_request(request.category, request.count, outstanding))
 }
 
 async fn process(
@@ -293,12 +343,7 @@ mod tests {
     #[test]
     fn the_endpoint_codes_are_in_the_api_documentation() {
         let doc = include_str!("../../../docs/API.md");
-        for code in [
-            "application_id_reused",
-            "unit_unknown",
-            "out_of_scope",
-            "payload_invalid",
-        ] {
+        for code in super::ENDPOINT_CODES {
             assert!(
                 doc.contains(&format!("| `{code}` |")),
                 "{code} is missing from docs/API.md"

@@ -272,6 +272,22 @@ pub async fn issue_code(
 
 /// `POST /api/holders/enrolment` `{login}`: a bureau administrator issues a new enrolment code
 /// to a holder of their region (a second key, or a replacement for a lost one).
+#[utoipa::path(
+    post,
+    path = "/api/holders/enrolment",
+    tag = "identity",
+    summary = "A new one-time enrolment code for an existing holder (补发注册码)",
+    description = "For a `bureau_admin` of the holder's region: a second key, or a replacement.",
+    request_body = protocol::identity::SignInBeginRequest,
+    responses(
+        (status = 200, description = "the code and link, shown once", body = protocol::identity::HolderCreated),
+        (status = 400, description = "`bad_request`: not the expected body", body = protocol::ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`out_of_scope`, `csrf_invalid`, `origin_invalid`", body = protocol::ErrorBody),
+        (status = 422, description = "`holder_unknown`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn new_enrolment_code(
     State(state): State<AppState>,
     session: Session,
@@ -308,6 +324,24 @@ pub fn require_admin(session: &Session) -> Result<(), ApiError> {
 }
 
 /// `POST /api/holders`: a bureau administrator creates a key holder within their region.
+#[utoipa::path(
+    post,
+    path = protocol::identity::HOLDERS_PATH,
+    operation_id = "create_holder",
+    tag = "identity",
+    summary = "Create a key holder (备案使用人员)",
+    description = "For a `bureau_admin` of the region: answers the one-time enrolment code and \
+        link (shown once).",
+    request_body = protocol::identity::NewHolder,
+    responses(
+        (status = 200, description = "the holder, the code and the link", body = protocol::identity::HolderCreated),
+        (status = 400, description = "`bad_request`: not the expected body", body = protocol::ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`out_of_scope`, `csrf_invalid`, `origin_invalid`", body = protocol::ErrorBody),
+        (status = 422, description = "`holder_invalid`, `login_taken`, `unit_unknown`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     session: Session,

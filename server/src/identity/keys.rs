@@ -187,6 +187,22 @@ async fn holder_passkeys(
 }
 
 /// `POST /api/enrolment/begin`: check the one-time code and return creation options.
+#[utoipa::path(
+    post,
+    path = protocol::identity::ENROL_BEGIN_PATH,
+    tag = "identity",
+    summary = "Begin enrolling a security key with a one-time code (注册安全密钥：开始)",
+    description = "Creation options for a new security key and whom they are for \
+        (rate-limited per address).",
+    request_body = protocol::identity::EnrolBeginRequest,
+    responses(
+        (status = 200, description = "the ceremony and its creation options", body = protocol::identity::CeremonyBegun),
+        (status = 400, description = "`bad_request`: not the expected body", body = protocol::ErrorBody),
+        (status = 403, description = "`origin_invalid`", body = protocol::ErrorBody),
+        (status = 422, description = "`enrolment_code_invalid`, `attestation_unavailable`", body = protocol::ErrorBody),
+        (status = 429, description = "`rate_limited`: too many attempts from this address", body = protocol::ErrorBody),
+    ),
+)]
 pub async fn enrol_begin(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -275,6 +291,22 @@ pub async fn enrol_begin(
 }
 
 /// `POST /api/enrolment/finish`: verify the new credential and store it; the code is used up.
+#[utoipa::path(
+    post,
+    path = protocol::identity::ENROL_FINISH_PATH,
+    tag = "identity",
+    summary = "Finish enrolling a security key (注册安全密钥：完成)",
+    description = "Stores the key; the code is used up, and so is the ceremony, whatever the \
+        outcome.",
+    request_body = protocol::identity::CeremonyFinish,
+    responses(
+        (status = 200, description = "the key is enrolled", body = protocol::identity::Enrolled),
+        (status = 400, description = "`bad_request`: not the expected body", body = protocol::ErrorBody),
+        (status = 403, description = "`origin_invalid`", body = protocol::ErrorBody),
+        (status = 422, description = "`ceremony_unknown`, `enrolment_refused`, `credential_exists`, `enrolment_code_invalid`", body = protocol::ErrorBody),
+        (status = 429, description = "`rate_limited`: too many attempts from this address", body = protocol::ErrorBody),
+    ),
+)]
 pub async fn enrol_finish(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -383,6 +415,21 @@ fn sign_in_failed() -> ApiError {
 }
 
 /// `POST /api/session/begin`: request options for the holder's keys.
+#[utoipa::path(
+    post,
+    path = protocol::identity::SIGN_IN_BEGIN_PATH,
+    tag = "identity",
+    summary = "Begin signing in with a security key (登录：开始)",
+    description = "Request options for the holder's keys (rate-limited). Any login gets an \
+        answer of the same shape, so the answer does not tell who exists.",
+    request_body = protocol::identity::SignInBeginRequest,
+    responses(
+        (status = 200, description = "the ceremony and its request options", body = protocol::identity::CeremonyBegun),
+        (status = 400, description = "`bad_request`: not the expected body", body = protocol::ErrorBody),
+        (status = 403, description = "`origin_invalid`", body = protocol::ErrorBody),
+        (status = 429, description = "`rate_limited`: too many attempts from this address", body = protocol::ErrorBody),
+    ),
+)]
 pub async fn sign_in_begin(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -467,6 +514,23 @@ fn decoy_ceremony(state: &AppState, login: &str) -> Result<CeremonyBegun, ApiErr
 }
 
 /// `POST /api/session/finish`: verify the assertion, update the key's counter, start a session.
+#[utoipa::path(
+    post,
+    path = protocol::identity::SIGN_IN_FINISH_PATH,
+    tag = "identity",
+    summary = "Finish signing in: verify the assertion, start a session (登录：完成)",
+    description = "Sets the session cookie; the answer carries the CSRF token and the \
+        credential ids for offline signing.",
+    request_body = protocol::identity::CeremonyFinish,
+    responses(
+        (status = 200, description = "signed in", body = protocol::identity::SessionInfo,
+            headers(("set-cookie" = String, description = "the session cookie"))),
+        (status = 400, description = "`bad_request`: not the expected body", body = protocol::ErrorBody),
+        (status = 403, description = "`origin_invalid`", body = protocol::ErrorBody),
+        (status = 422, description = "`sign_in_failed` (deliberately not told apart), `ceremony_unknown`", body = protocol::ErrorBody),
+        (status = 429, description = "`rate_limited`: too many attempts from this address", body = protocol::ErrorBody),
+    ),
+)]
 pub async fn sign_in_finish(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -557,6 +621,25 @@ pub async fn sign_in_finish(
 
 /// `POST /api/credentials/revoke`: a bureau administrator revokes a key; its sessions end and
 /// every later check refuses it.
+#[utoipa::path(
+    post,
+    path = protocol::identity::REVOKE_PATH,
+    operation_id = "revoke_credential",
+    tag = "identity",
+    summary = "Revoke a security key (吊销安全密钥)",
+    description = "For a `bureau_admin` of the key holder's region: the key's sessions end and \
+        every later check refuses it.",
+    request_body = protocol::identity::RevokeRequest,
+    responses(
+        (status = 204, description = "revoked"),
+        (status = 400, description = "`bad_request`: not the expected body", body = protocol::ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`out_of_scope`, `csrf_invalid`, `origin_invalid`", body = protocol::ErrorBody),
+        (status = 404, description = "`not_found`: no such key", body = protocol::ErrorBody),
+        (status = 422, description = "`malformed_base64`: the credential id is not base64url", body = protocol::ErrorBody),
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     session: Session,

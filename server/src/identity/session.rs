@@ -183,6 +183,18 @@ pub async fn info(
 }
 
 /// `GET /api/session`: who is signed in.
+#[utoipa::path(
+    get,
+    path = protocol::identity::SESSION_PATH,
+    operation_id = "current_session",
+    tag = "identity",
+    summary = "The current session (当前登录信息)",
+    responses(
+        (status = 200, description = "the signed-in holder", body = protocol::identity::SessionInfo),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub async fn current(
     State(state): State<AppState>,
     session: Session,
@@ -200,6 +212,19 @@ pub async fn current(
 }
 
 /// `DELETE /api/session`: sign out.
+#[utoipa::path(
+    delete,
+    path = protocol::identity::SESSION_PATH,
+    tag = "identity",
+    summary = "Sign out (退出登录)",
+    responses(
+        (status = 204, description = "signed out; the cookie is cleared",
+            headers(("set-cookie" = String, description = "clears the session cookie"))),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`csrf_invalid`, `origin_invalid`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
 pub async fn sign_out(
     State(state): State<AppState>,
     session: Session,

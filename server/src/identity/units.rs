@@ -14,6 +14,23 @@ use crate::identity::session::Session;
 use crate::startup::AppState;
 
 /// `GET /api/units/{id}/certificate`.
+#[utoipa::path(
+    get,
+    path = "/api/units/{id}/certificate",
+    operation_id = "unit_certificate",
+    tag = "signed",
+    summary = "A unit's whole certificate (查看编制证)",
+    description = "For holders whose scope covers the unit; reads by anyone but the unit's own \
+        clerk are audited. The body is the JSON of `domain::certificate::Certificate`.",
+    params(("id" = String, Path, description = "the unit's id")),
+    responses(
+        (status = 200, description = "the certificate", body = Object),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`out_of_scope`", body = protocol::ErrorBody),
+        (status = 404, description = "`not_found`: no such unit", body = protocol::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 pub async fn certificate(
     State(state): State<AppState>,
     session: Session,

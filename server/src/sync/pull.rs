@@ -16,15 +16,21 @@
 //! people, an application one — except that a page always holds at least one record, so a
 //! certificate larger than the limit is still sent whole.
 //!
+//! Records are read ahead, a batch at a time: the listing of units (or of log rows) carries
+//! each record's weight, and a batch is what the page may still hold, read with a fixed number
+//! of queries (`certificates::read_many` and one for the applications) rather than several per
+//! unit. The page is the same as if each record were read in its turn.
+//!
 //! Certificates carry personal data: a page with any certificate but the reader's own unit
 //! (a clerk's) is audited (`sync.pull`, counts only).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use domain::certificate::Certificate;
 use domain::{Grant, Role, Scope, UnitId};
 use protocol::sync::{Change, Progress, PullResponse};
 use serde::Deserialize;
@@ -66,6 +72,26 @@ pub struct Page {
 }
 
 /// The handler.
+#[utoipa::path(
+    get,
+    path = protocol::sync::SYNC_PULL_PATH,
+    tag = "sync",
+    summary = "Pull one page of the holder's scope (同步拉取)",
+    description = "Whole certificates and applications the holder may read: a snapshot on a \
+        first pull or after a reset, then the changes after the cursor. A bad cursor is never \
+        an error: it is a reset.",
+    params(
+        ("cursor" = Option<String>, Query, description = "the last cursor received, unchanged (opaque)"),
+        ("limit" = Option<u64>, Query, minimum = 1, description = "records per page: default 2,000, larger than 10,000 is lowered"),
+    ),
+    responses(
+        (status = 200, description = "one page", body = protocol::sync::PullResponse),
+        (status = 400, description = "`bad_request`: a malformed query or `limit`", body = protocol::ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+
 pub async fn pull(
     State(state): State<AppState>,
     session: Session,
@@ -125,6 +151,22 @@ impl Filler<'_> {
     /// Whether `weight` more records fit (always, on an empty page).
     fn fits(&self, weight: u64) -> bool {
         self.changes.is_empty() || self.used.saturating_add(weight) <= self.limit
+    }
+
+    /// How many of the next records, by their weights, the page may still hold: those that
+    /// would fit if all were sent, and at least one.
+    fn room_for(&self, weights: impl IntoIterator<Item = u64>) -> usize {
+        let (mut used, mut empty) = (self.used, self.changes.is_empty());
+        let mut fit = 0;
+        for weight in weights {
+            if !empty && used.saturating_add(weight) > self.limit {
+                break;
+            }
+            used = used.saturating_add(weight);
+            empty = false;
+            fit += 1;
+        }
+        fit.max(1)
     }
 
     fn push_certificate(
@@ -248,12 +290,18 @@ async fn snapshot(
     filler: &mut Filler<'_>,
     mut after: Option<UnitId>,
 ) -> anyhow::Result<(Option<UnitId>, bool)> {
+    // Each unit with its weight on a page (1 + people + applications), so that what is read
+    // ahead is what the page may still hold.
     let sql = format!(
-        "SELECT u.id FROM unit u WHERE {} AND u.id > ? ORDER BY u.id LIMIT ?",
+        "SELECT u.id, 1 + (SELECT count(*) FROM staff s WHERE s.unit_id = u.id) \
+         + (SELECT count(*) FROM departed d WHERE d.unit_id = u.id) \
+         + (SELECT count(*) FROM application a WHERE a.unit_id = u.id) AS weight \
+         FROM unit u WHERE {} AND u.id > ? ORDER BY u.id LIMIT ?",
         scope.condition()
     );
+    let mut ahead = ReadAhead::default();
     loop {
-        let ids: Vec<String> = scope
+        let listed: Vec<(UnitId, u64)> = scope
             .bind(sqlx::query(&sql))
             .bind(after.as_ref().map_or("", UnitId::as_str).to_owned())
             .bind(BATCH)
@@ -261,24 +309,38 @@ async fn snapshot(
             .await
             .context("listing the units of a scope")?
             .iter()
-            .map(|row| row.try_get::<String, _>("id"))
-            .collect::<Result<_, _>>()?;
-        if ids.is_empty() {
+            .map(|row| -> anyhow::Result<(UnitId, u64)> {
+                let id: String = row.try_get("id")?;
+                let weight: i64 = row.try_get("weight")?;
+                Ok((
+                    UnitId::parse(&id).map_err(|e| anyhow::anyhow!(e.message_en()))?,
+                    u64::try_from(weight)?,
+                ))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        if listed.is_empty() {
             return Ok((after, true));
         }
-        for id in ids {
-            let id = UnitId::parse(&id).map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        for (at, (id, _)) in listed.iter().enumerate() {
+            if !ahead.certificates.contains_key(id) {
+                let fit = filler.room_for(listed[at..].iter().map(|(_, weight)| *weight));
+                let ids: Vec<UnitId> = listed[at..at + fit]
+                    .iter()
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                ahead.read_units(conn, &ids).await?;
+            }
             // Read inside this page's transaction: the unit exists.
-            let Some(certificate) = certificates::read_in(conn, &id).await? else {
-                after = Some(id);
+            let Some(certificate) = ahead.certificates.remove(id).flatten() else {
+                after = Some(id.clone());
                 continue;
             };
             // The SQL scope mirrors `may_read`; the domain has the last word.
             if !filler.grant.may_read(&certificate.unit) {
-                after = Some(id);
+                after = Some(id.clone());
                 continue;
             }
-            let applications = applications_of(conn, &id).await?;
+            let applications = ahead.applications_of.remove(id).unwrap_or_default();
             let people = (certificate.staff.len() + certificate.departed.len()) as u64;
             if !filler.fits(1 + people + applications.len() as u64) {
                 return Ok((after, false));
@@ -287,7 +349,7 @@ async fn snapshot(
             for application in applications {
                 filler.push_application(application);
             }
-            after = Some(id);
+            after = Some(id.clone());
         }
     }
 }
@@ -326,39 +388,57 @@ async fn log(
     filler: &mut Filler<'_>,
     version: i64,
 ) -> anyhow::Result<(i64, bool)> {
+    // With a certificate's weight on a page (1 + people), for reading ahead.
     let sql = format!(
-        "SELECT c.version, c.entity, c.key FROM change_log c JOIN unit u ON u.id = c.unit_id \
+        "SELECT c.version, c.entity, c.key, CASE WHEN c.entity = '{}' THEN 1 \
+         + (SELECT count(*) FROM staff s WHERE s.unit_id = c.key) \
+         + (SELECT count(*) FROM departed d WHERE d.unit_id = c.key) ELSE 1 END AS weight \
+         FROM change_log c JOIN unit u ON u.id = c.unit_id \
          WHERE {} AND c.version > ? ORDER BY c.version LIMIT ?",
+        Entity::Certificate.code(),
         scope.condition()
     );
     let mut at = version;
     let mut sent: HashSet<(Entity, String)> = HashSet::new();
+    let mut ahead = ReadAhead::default();
     loop {
-        let rows = scope
+        let rows: Vec<LogRow> = scope
             .bind(sqlx::query(&sql))
             .bind(at)
             .bind(BATCH)
             .fetch_all(&mut *conn)
             .await
-            .context("reading the change log")?;
+            .context("reading the change log")?
+            .iter()
+            .map(|row| -> anyhow::Result<LogRow> {
+                let code: String = row.try_get("entity")?;
+                let weight: i64 = row.try_get("weight")?;
+                Ok(LogRow {
+                    version: row.try_get("version")?,
+                    entity: Entity::from_code(&code)
+                        .with_context(|| format!("change log entity {code:?} is unknown"))?,
+                    key: row.try_get("key")?,
+                    weight: u64::try_from(weight)?,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
         if rows.is_empty() {
             return Ok((at, true));
         }
-        for row in rows {
-            let row_version: i64 = row.try_get("version")?;
-            let code: String = row.try_get("entity")?;
-            let entity = Entity::from_code(&code)
-                .with_context(|| format!("change log entity {code:?} is unknown"))?;
-            let key: String = row.try_get("key")?;
+        for (index, row) in rows.iter().enumerate() {
+            let (row_version, entity, key) = (row.version, row.entity, &row.key);
             // Already in this page, with a state read after this row was written.
             if sent.contains(&(entity, key.clone())) {
                 at = row_version;
                 continue;
             }
+            if !ahead.has(entity, key) {
+                ahead.read_log(conn, filler, &rows[index..], &sent).await?;
+            }
             match entity {
                 Entity::Certificate => {
-                    let id = UnitId::parse(&key).map_err(|e| anyhow::anyhow!(e.message_en()))?;
-                    if let Some(certificate) = certificates::read_in(conn, &id).await?
+                    let id = UnitId::parse(key).map_err(|e| anyhow::anyhow!(e.message_en()))?;
+                    if let Some(certificate) = ahead.certificates.remove(&id).flatten()
                         && filler.grant.may_read(&certificate.unit)
                     {
                         let people = (certificate.staff.len() + certificate.departed.len()) as u64;
@@ -369,7 +449,7 @@ async fn log(
                     }
                 }
                 Entity::Application => {
-                    if let Some(application) = application(conn, &key).await? {
+                    if let Some(application) = ahead.applications.remove(key).flatten() {
                         if !filler.fits(1) {
                             return Ok((at, false));
                         }
@@ -377,9 +457,100 @@ async fn log(
                     }
                 }
             }
-            sent.insert((entity, key));
+            sent.insert((entity, key.clone()));
             at = row_version;
         }
+    }
+}
+
+/// One row of the change log, with the weight of its record on a page.
+struct LogRow {
+    version: i64,
+    entity: Entity,
+    key: String,
+    weight: u64,
+}
+
+/// Records read ahead for one page, a batch at a time: a batch is what the page may still hold
+/// by the records' weights, read with a fixed number of queries (`certificates::read_many` and
+/// one for the applications) instead of several per record. The page is filled exactly as if
+/// each record were read when its turn comes; `None` is a record that does not exist.
+#[derive(Default)]
+struct ReadAhead {
+    certificates: HashMap<UnitId, Option<Certificate>>,
+    /// Each unit's applications, oldest first (snapshot).
+    applications_of: HashMap<UnitId, Vec<Change>>,
+    /// Applications by id (log).
+    applications: HashMap<String, Option<Change>>,
+}
+
+impl ReadAhead {
+    fn has(&self, entity: Entity, key: &str) -> bool {
+        match entity {
+            Entity::Certificate => {
+                UnitId::parse(key).is_ok_and(|id| self.certificates.contains_key(&id))
+            }
+            Entity::Application => self.applications.contains_key(key),
+        }
+    }
+
+    /// Reads the certificates of `ids` and their applications.
+    async fn read_units(
+        &mut self,
+        conn: &mut SqliteConnection,
+        ids: &[UnitId],
+    ) -> anyhow::Result<()> {
+        let mut read = certificates::read_many(conn, ids).await?;
+        let mut applications = applications_of(conn, ids).await?;
+        for id in ids {
+            self.applications_of
+                .insert(id.clone(), applications.remove(id).unwrap_or_default());
+            self.certificates.insert(id.clone(), read.remove(id));
+        }
+        Ok(())
+    }
+
+    /// Reads the records of the log rows `rows` that the page may still hold (at least the
+    /// first), leaving out those already sent.
+    async fn read_log(
+        &mut self,
+        conn: &mut SqliteConnection,
+        filler: &Filler<'_>,
+        rows: &[LogRow],
+        sent: &HashSet<(Entity, String)>,
+    ) -> anyhow::Result<()> {
+        let mut seen = HashSet::new();
+        let unsent: Vec<&LogRow> = rows
+            .iter()
+            .filter(|row| {
+                !sent.contains(&(row.entity, row.key.clone()))
+                    && seen.insert((row.entity, row.key.as_str()))
+            })
+            .collect();
+        let fit = filler.room_for(unsent.iter().map(|row| row.weight));
+        let mut units = Vec::new();
+        let mut ids = Vec::new();
+        for row in &unsent[..fit] {
+            match row.entity {
+                Entity::Certificate => {
+                    units.push(
+                        UnitId::parse(&row.key).map_err(|e| anyhow::anyhow!(e.message_en()))?,
+                    );
+                }
+                Entity::Application => ids.push(row.key.as_str()),
+            }
+        }
+        let mut read = certificates::read_many(conn, &units).await?;
+        for id in units {
+            let certificate = read.remove(&id);
+            self.certificates.insert(id, certificate);
+        }
+        let mut applications = applications_by_id(conn, &ids).await?;
+        for id in ids {
+            self.applications
+                .insert(id.to_owned(), applications.remove(id));
+        }
+        Ok(())
     }
 }
 
@@ -398,33 +569,50 @@ fn application_change(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Change> {
     })
 }
 
-/// The applications of one unit, oldest first.
+/// The applications of `units`, each unit's oldest first: one query.
 async fn applications_of(
     conn: &mut SqliteConnection,
-    unit: &UnitId,
-) -> anyhow::Result<Vec<Change>> {
-    sqlx::query(&format!(
-        "{APPLICATION_COLUMNS} WHERE a.unit_id = ? ORDER BY a.submitted_at, a.application_id"
+    units: &[UnitId],
+) -> anyhow::Result<HashMap<UnitId, Vec<Change>>> {
+    let ids = serde_json::to_string(&units.iter().map(UnitId::as_str).collect::<Vec<_>>())?;
+    let mut by_unit: HashMap<UnitId, Vec<Change>> = HashMap::new();
+    for row in sqlx::query(&format!(
+        "{APPLICATION_COLUMNS} WHERE a.unit_id IN (SELECT value FROM json_each(?)) \
+         ORDER BY a.unit_id, a.submitted_at, a.application_id"
     ))
-    .bind(unit.as_str())
+    .bind(ids)
     .fetch_all(&mut *conn)
     .await
-    .context("reading a unit's applications")?
-    .iter()
-    .map(application_change)
-    .collect()
+    .context("reading units' applications")?
+    {
+        let unit: String = row.try_get("unit_id")?;
+        let unit = UnitId::parse(&unit).map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        by_unit
+            .entry(unit)
+            .or_default()
+            .push(application_change(&row)?);
+    }
+    Ok(by_unit)
 }
 
-/// One application, `None` if there is none with this id.
-async fn application(conn: &mut SqliteConnection, id: &str) -> anyhow::Result<Option<Change>> {
-    sqlx::query(&format!("{APPLICATION_COLUMNS} WHERE a.application_id = ?"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .context("reading an application")?
-        .as_ref()
-        .map(application_change)
-        .transpose()
+/// The applications with these ids (those that exist): one query.
+async fn applications_by_id(
+    conn: &mut SqliteConnection,
+    ids: &[&str],
+) -> anyhow::Result<HashMap<String, Change>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    sqlx::query(&format!(
+        "{APPLICATION_COLUMNS} WHERE a.application_id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(serde_json::to_string(ids)?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading applications")?
+    .iter()
+    .map(|row| Ok((row.try_get("application_id")?, application_change(row)?)))
+    .collect()
 }
 
 #[cfg(test)]
