@@ -126,6 +126,19 @@ pub async fn submit(csrf_token: &str, request: &SubmitRequest) -> Result<SubmitR
     .await
 }
 
+/// `GET /api/sync/pull`: the next page after `cursor` (none: from the start).
+pub async fn pull(cursor: Option<&str>) -> Result<protocol::sync::PullResponse, ApiError> {
+    let path = match cursor {
+        None => protocol::sync::SYNC_PULL_PATH.to_owned(),
+        Some(cursor) => format!(
+            "{}?cursor={}",
+            protocol::sync::SYNC_PULL_PATH,
+            String::from(js_sys::encode_uri_component(cursor))
+        ),
+    };
+    send::<_, ()>(Request::get(&path), None, None).await
+}
+
 async fn send<T: DeserializeOwned, B: Serialize>(
     builder: RequestBuilder,
     csrf_token: Option<&str>,

@@ -13,6 +13,7 @@ use protocol::identity::{SessionInfo, SignedSubmission};
 use crate::i18n::{Lang, Msg};
 use crate::local::StorageError;
 use crate::outbox::{self, ItemStatus, OutboxItem};
+use crate::store;
 use crate::webauthn::{self, WebAuthnError};
 
 /// An envelope ready to sign, with its canonical bytes (what the confirmation screen shows).
@@ -86,7 +87,10 @@ pub fn now() -> Result<Timestamp, SigningError> {
 /// Builds the envelope for `request` as the signed-in holder: a new application id, this
 /// installation's client id, the next sequence number, the first kept credential, the
 /// holder's unit, now.
-pub fn prepare(session: &SessionInfo, request: QuotaUseRequest) -> Result<Prepared, SigningError> {
+pub async fn prepare(
+    session: &SessionInfo,
+    request: QuotaUseRequest,
+) -> Result<Prepared, SigningError> {
     let holder = &session.holder;
     if !crate::session::files_applications(holder) {
         return Err(SigningError::NotClerk);
@@ -101,9 +105,15 @@ pub fn prepare(session: &SessionInfo, request: QuotaUseRequest) -> Result<Prepar
             &outbox::random_uuid().map_err(SigningError::Storage)?,
         )
         .map_err(SigningError::Id)?,
-        client_id: ClientId::parse(&outbox::client_id().map_err(SigningError::Storage)?)
-            .map_err(SigningError::Id)?,
-        sequence: outbox::next_sequence().map_err(SigningError::Storage)?,
+        client_id: ClientId::parse(
+            &store::client_id(&holder.id)
+                .await
+                .map_err(SigningError::Storage)?,
+        )
+        .map_err(SigningError::Id)?,
+        sequence: store::next_sequence(&holder.id)
+            .await
+            .map_err(SigningError::Storage)?,
         signer: UserId::parse(&holder.id).map_err(SigningError::Id)?,
         credential_id: CredentialId::parse(credential).map_err(SigningError::Id)?,
         unit,
@@ -120,7 +130,8 @@ pub fn prepare(session: &SessionInfo, request: QuotaUseRequest) -> Result<Prepar
 }
 
 /// Asks the key to sign `prepared` (no server needed) and stores the result in the outbox as
-/// pending. Returns the new outbox; on any error nothing was stored.
+/// pending (committed before this returns). Returns the holder's outbox; on any error nothing
+/// was stored.
 pub async fn sign_and_store(
     prepared: &Prepared,
     session: &SessionInfo,
@@ -154,5 +165,10 @@ pub async fn sign_and_store(
         },
         status: ItemStatus::Pending,
     };
-    outbox::add(item).map_err(SigningError::Storage)
+    let holder = &session.holder.id;
+    store::add_to_outbox(holder, &item)
+        .await
+        .map_err(SigningError::Storage)?;
+    crate::tabs::announce(crate::tabs::Notice::Queued);
+    store::outbox(holder).await.map_err(SigningError::Storage)
 }

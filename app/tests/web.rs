@@ -1,6 +1,7 @@
 //! The client's components rendered in a real browser (wasm-bindgen-test in headless Chromium):
 //! the sign-in page, language and reachability, the application form with its validation and
-//! confirmation, and the outbox in local storage.
+//! confirmation, the IndexedDB store (queue, pull pages, the move from `localStorage`) and the
+//! outbox list.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -12,6 +13,7 @@ use app::i18n::{Lang, STORAGE_KEY};
 use app::outbox::{self, ItemStatus, OutboxItem};
 use app::pages::apply::Apply;
 use app::pages::sign_in::SignIn;
+use app::store;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use protocol::identity::{HolderInfo, SessionInfo, SignedSubmission, Verdict, VerdictStatus};
@@ -24,16 +26,51 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-fn clear_storage() {
+/// Holders the tests use: their databases are deleted between tests.
+const HOLDERS: [&str; 3] = ["holder-7", "h1", "h2"];
+
+fn clear_local_storage() {
     for key in [
         STORAGE_KEY,
         app::session::STORAGE_KEY,
-        outbox::STORAGE_KEY,
-        outbox::CLIENT_ID_KEY,
-        outbox::SEQUENCE_KEY,
+        store::LEGACY_OUTBOX,
+        store::LEGACY_CLIENT_ID,
+        store::LEGACY_SEQUENCE,
     ] {
         storage().remove_item(key).unwrap();
     }
+}
+
+/// Empties `localStorage` and deletes the test holders' databases.
+async fn clear_storage() {
+    clear_local_storage();
+    for holder in HOLDERS {
+        store::close(holder);
+        let request = web_sys::window()
+            .unwrap()
+            .indexed_db()
+            .unwrap()
+            .unwrap()
+            .delete_database(&store::db_name(holder))
+            .unwrap();
+        let done = js_sys::Promise::new(&mut |resolve, reject| {
+            request.set_onsuccess(Some(&resolve));
+            request.set_onerror(Some(&reject));
+            request.set_onblocked(Some(&reject));
+        });
+        wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
+    }
+}
+
+/// Waits (up to 5 s) until `selector` is rendered.
+async fn wait_for(host: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
+    for _ in 0..250 {
+        if let Some(e) = host.query_selector(selector).unwrap() {
+            return e;
+        }
+        settle().await;
+    }
+    panic!("{selector} did not appear");
 }
 
 /// Which page to mount inside the layout.
@@ -118,7 +155,7 @@ fn clerk_session() -> SessionInfo {
 
 #[wasm_bindgen_test]
 async fn sign_in_is_chinese_by_default_and_asks_for_the_login_name() {
-    clear_storage();
+    clear_storage().await;
     let (host, _context, _mounted) = mount(Page::SignIn);
     settle().await;
     assert_eq!(text(&host, ".brand-title"), "电子编制管理证");
@@ -138,7 +175,7 @@ async fn sign_in_is_chinese_by_default_and_asks_for_the_login_name() {
 
 #[wasm_bindgen_test]
 async fn switching_to_english_rerenders_and_is_remembered() {
-    clear_storage();
+    clear_storage().await;
     let (host, context, _mounted) = mount(Page::SignIn);
     settle().await;
     click(&host, "#lang-switch");
@@ -171,7 +208,7 @@ async fn switching_to_english_rerenders_and_is_remembered() {
 
 #[wasm_bindgen_test]
 async fn the_indicator_and_banner_follow_reachability() {
-    clear_storage();
+    clear_storage().await;
     let (host, context, _mounted) = mount(Page::SignIn);
     settle().await;
     let state = |host: &web_sys::HtmlElement| {
@@ -198,7 +235,7 @@ async fn the_indicator_and_banner_follow_reachability() {
 
 #[wasm_bindgen_test]
 async fn a_kept_session_shows_who_is_signed_in_and_the_apply_page_needs_one() {
-    clear_storage();
+    clear_storage().await;
     let (host, _context, _mounted) = mount(Page::Apply);
     settle().await;
     assert!(text(&host, "#apply-needs-sign-in").contains("请先"));
@@ -211,12 +248,12 @@ async fn a_kept_session_shows_who_is_signed_in_and_the_apply_page_needs_one() {
     assert_eq!(text(&host, "#apply-unit"), "620502-0012");
     assert!(text(&host, "#outbox-empty").contains("暂无"));
     host.remove();
-    clear_storage();
+    clear_storage().await;
 }
 
 #[wasm_bindgen_test]
 async fn the_form_names_every_bad_field_and_keeps_what_was_typed() {
-    clear_storage();
+    clear_storage().await;
     app::session::remember(&clerk_session()).unwrap();
     let (host, _context, _mounted) = mount(Page::Apply);
     settle().await;
@@ -251,12 +288,12 @@ async fn the_form_names_every_bad_field_and_keeps_what_was_typed() {
             .is_none()
     );
     host.remove();
-    clear_storage();
+    clear_storage().await;
 }
 
 #[wasm_bindgen_test]
 async fn the_confirmation_shows_exactly_what_will_be_signed() {
-    clear_storage();
+    clear_storage().await;
     app::session::remember(&clerk_session()).unwrap();
     let (host, _context, _mounted) = mount(Page::Apply);
     settle().await;
@@ -269,7 +306,8 @@ async fn the_confirmation_shows_exactly_what_will_be_signed() {
     set_value(&host, "#apply-reason", "两名教师退休，需公开招聘补充");
     set_value(&host, "#apply-document", "天教发〔2026〕12号");
     click(&host, "#apply-next");
-    settle().await;
+    // The client id and sequence number come from the store.
+    wait_for(&host, "#confirm").await;
 
     let row = |field: &str| text(&host, &format!("#confirm [data-field={field}] dd"));
     assert_eq!(row("unit"), "620502-0012");
@@ -295,11 +333,9 @@ async fn the_confirmation_shows_exactly_what_will_be_signed() {
     assert_eq!(envelope.unit.as_str(), "620502-0012");
     assert_eq!(envelope.sequence, 1);
     assert!(canonical.contains("\"kind\":\"quota_use\""));
-    assert!(
-        storage()
-            .get_item(outbox::CLIENT_ID_KEY)
-            .unwrap()
-            .is_some_and(|c| c == envelope.client_id.as_str())
+    assert_eq!(
+        store::client_id("holder-7").await.unwrap(),
+        envelope.client_id.as_str()
     );
     assert!(text(&host, "#confirm-sign").contains("使用安全密钥签名"));
 
@@ -316,7 +352,7 @@ async fn the_confirmation_shows_exactly_what_will_be_signed() {
     assert_eq!(value(&host, "#apply-funding"), "full");
     assert_eq!(value(&host, "#apply-document"), "天教发〔2026〕12号");
     host.remove();
-    clear_storage();
+    clear_storage().await;
 }
 
 fn item(id: &str, sequence: u64, signer: &str) -> OutboxItem {
@@ -339,35 +375,41 @@ fn item(id: &str, sequence: u64, signer: &str) -> OutboxItem {
 }
 
 #[wasm_bindgen_test]
-fn the_outbox_round_trips_through_local_storage_and_records_verdicts() {
-    clear_storage();
-    assert!(outbox::load().unwrap().is_empty());
-    outbox::add(item("a-2", 2, "h1")).unwrap();
-    outbox::add(item("a-1", 1, "h1")).unwrap();
-    outbox::add(item("b-1", 3, "h2")).unwrap();
-    let items = outbox::add(item("a-1", 1, "h1")).unwrap();
+async fn the_store_keeps_the_queue_apart_and_records_verdicts() {
+    clear_storage().await;
+    assert!(store::outbox("h1").await.unwrap().is_empty());
+    store::add_to_outbox("h1", &item("a-2", 2, "h1"))
+        .await
+        .unwrap();
+    store::add_to_outbox("h1", &item("a-1", 1, "h1"))
+        .await
+        .unwrap();
+    store::add_to_outbox("h2", &item("b-1", 1, "h2"))
+        .await
+        .unwrap();
+    store::add_to_outbox("h1", &item("a-1", 1, "h1"))
+        .await
+        .unwrap();
+    let items = store::outbox("h1").await.unwrap();
     assert_eq!(
-        items.len(),
-        3,
-        "adding the same application again replaces it"
+        items
+            .iter()
+            .map(|i| i.application_id.as_str())
+            .collect::<Vec<_>>(),
+        ["a-1", "a-2"],
+        "in sequence order; adding the same application again replaces it; one holder's store"
     );
-    assert_eq!(outbox::load().unwrap(), items);
-
     let pending: Vec<String> = outbox::pending_of(&items, "h1")
         .into_iter()
         .map(|i| i.application_id)
         .collect();
-    assert_eq!(
-        pending,
-        ["a-1", "a-2"],
-        "sent in sequence order, only the signer's"
-    );
+    assert_eq!(pending, ["a-1", "a-2"], "sent in sequence order");
 
     let rejected = Verdict {
         application_id: Some("a-2".into()),
         status: VerdictStatus::Rejected,
-        code: Some("bad_signature".into()),
-        message: Some("签名无效".into()),
+        code: Some("no_vacancy".into()),
+        message: Some("空余编制不足".into()),
     };
     let accepted = Verdict {
         application_id: Some("a-1".into()),
@@ -375,49 +417,209 @@ fn the_outbox_round_trips_through_local_storage_and_records_verdicts() {
         code: None,
         message: None,
     };
-    let items = outbox::update(&[
-        ("a-1".into(), ItemStatus::from_verdict(&accepted)),
-        ("a-2".into(), ItemStatus::from_verdict(&rejected)),
-    ])
+    store::record_verdicts(
+        "h1",
+        &[
+            ("a-1".into(), ItemStatus::from_verdict(&accepted)),
+            ("a-2".into(), ItemStatus::from_verdict(&rejected)),
+        ],
+    )
+    .await
     .unwrap();
-    let reloaded = outbox::load().unwrap();
-    assert_eq!(reloaded, items);
-    let status = |id: &str| {
-        reloaded
-            .iter()
-            .find(|i| i.application_id == id)
-            .unwrap()
-            .status
-            .clone()
-    };
-    assert_eq!(status("a-1"), ItemStatus::Accepted);
+    // Read back through a fresh connection: what was committed, not what is cached.
+    store::close("h1");
+    let reloaded = store::outbox("h1").await.unwrap();
+    assert_eq!(reloaded[0].status, ItemStatus::Accepted);
     assert_eq!(
-        status("a-2"),
+        reloaded[1].status,
         ItemStatus::Rejected {
-            code: Some("bad_signature".into()),
-            message: Some("签名无效".into())
+            code: Some("no_vacancy".into()),
+            message: Some("空余编制不足".into())
         }
     );
-    assert_eq!(status("b-1"), ItemStatus::Pending);
     assert!(outbox::pending_of(&reloaded, "h1").is_empty());
+    assert_eq!(
+        store::outbox("h2").await.unwrap()[0].status,
+        ItemStatus::Pending
+    );
 
     // Sequence numbers only go up; the client id stays.
-    assert_eq!(outbox::next_sequence().unwrap(), 1);
-    assert_eq!(outbox::next_sequence().unwrap(), 2);
-    let id = outbox::client_id().unwrap();
-    assert_eq!(outbox::client_id().unwrap(), id);
+    assert_eq!(store::next_sequence("h1").await.unwrap(), 1);
+    assert_eq!(store::next_sequence("h1").await.unwrap(), 2);
+    let id = store::client_id("h1").await.unwrap();
+    assert_eq!(store::client_id("h1").await.unwrap(), id);
+    assert_ne!(store::client_id("h2").await.unwrap(), id);
+    clear_storage().await;
+}
 
-    // Something unreadable is an error, not an empty outbox.
+#[wasm_bindgen_test]
+async fn a_write_that_fails_is_an_error_never_a_success() {
+    clear_storage().await;
+    let db = store::open("h1").await.unwrap();
+    // Storage lost under the app (the connection closed by the browser): the write fails,
+    // and says so.
+    db.close();
+    let outcome = store::add_to_outbox("h1", &item("a-1", 1, "h1")).await;
+    assert!(
+        matches!(outcome, Err(app::local::StorageError::Write(_))),
+        "{outcome:?}"
+    );
+    store::close("h1");
+    assert!(
+        store::outbox("h1").await.unwrap().is_empty(),
+        "nothing was saved"
+    );
+    clear_storage().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_first_versions_local_storage_outbox_moves_into_the_store() {
+    clear_storage().await;
+    // What the localStorage version left behind: two holders' items, the client id, the
+    // counter.
+    let old = vec![
+        item("a-1", 1, "h1"),
+        item("b-1", 2, "h2"),
+        item("a-3", 3, "h1"),
+    ];
     storage()
-        .set_item(outbox::STORAGE_KEY, "{not json")
+        .set_item(store::LEGACY_OUTBOX, &serde_json::to_string(&old).unwrap())
         .unwrap();
-    assert!(outbox::load().is_err());
-    clear_storage();
+    storage()
+        .set_item(
+            store::LEGACY_CLIENT_ID,
+            "6f1c3a52-8d7e-4b0a-9c1d-2e3f4a5b6c7d",
+        )
+        .unwrap();
+    storage().set_item(store::LEGACY_SEQUENCE, "3").unwrap();
+
+    let mine = store::outbox("h1").await.unwrap();
+    assert_eq!(
+        mine.iter()
+            .map(|i| i.application_id.as_str())
+            .collect::<Vec<_>>(),
+        ["a-1", "a-3"]
+    );
+    assert_eq!(
+        store::client_id("h1").await.unwrap(),
+        "6f1c3a52-8d7e-4b0a-9c1d-2e3f4a5b6c7d"
+    );
+    assert_eq!(
+        store::next_sequence("h1").await.unwrap(),
+        4,
+        "no sequence number is used twice"
+    );
+    // The other holder's item waits in localStorage for them.
+    let left: Vec<OutboxItem> =
+        serde_json::from_str(&storage().get_item(store::LEGACY_OUTBOX).unwrap().unwrap()).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(store::outbox("h2").await.unwrap()[0].application_id, "b-1");
+    assert!(storage().get_item(store::LEGACY_OUTBOX).unwrap().is_none());
+    clear_storage().await;
+}
+
+#[wasm_bindgen_test]
+async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() {
+    use protocol::sync::{Change, PullResponse};
+    clear_storage().await;
+    let city = demo::generate(7, demo::Size::Tiny);
+    let certificates: Vec<Change> = city
+        .certificates
+        .iter()
+        .map(|c| Change::Certificate {
+            unit_id: c.unit.id.to_string(),
+            certificate: serde_json::to_value(c).unwrap(),
+        })
+        .collect();
+    let staff: u64 = city.certificates.iter().map(|c| c.staff.len() as u64).sum();
+    store::add_to_outbox("h1", &item("a-1", 1, "h1"))
+        .await
+        .unwrap();
+    let (first, rest) = certificates.split_at(certificates.len() / 2);
+    let page = |changes: &[Change], reset, cursor: &str, complete| PullResponse {
+        reset,
+        changes: changes.to_vec(),
+        cursor: cursor.into(),
+        complete,
+        progress: None,
+    };
+    store::apply_page(
+        "h1",
+        &page(first, true, "c1", false),
+        "2026-11-27T08:00:00Z",
+    )
+    .await
+    .unwrap();
+    assert_eq!(store::cursor("h1").await.unwrap().as_deref(), Some("c1"));
+    assert_eq!(
+        store::last_sync("h1").await.unwrap(),
+        None,
+        "not complete yet"
+    );
+    let mut rest = rest.to_vec();
+    rest.push(Change::Application {
+        application_id: "a-1".into(),
+        unit_id: city.certificates[0].unit.id.to_string(),
+        kind: "quota_use".into(),
+        status: "submitted".into(),
+        updated_at: "2026-11-27T08:00:00Z".into(),
+        slip_number: None,
+    });
+    store::apply_page(
+        "h1",
+        &page(&rest, false, "c2", true),
+        "2026-11-27T08:01:00Z",
+    )
+    .await
+    .unwrap();
+    assert_eq!(store::cursor("h1").await.unwrap().as_deref(), Some("c2"));
+    assert_eq!(
+        store::last_sync("h1").await.unwrap().as_deref(),
+        Some("2026-11-27T08:01:00Z")
+    );
+    assert_eq!(
+        store::units("h1").await.unwrap().len(),
+        city.certificates.len()
+    );
+    assert_eq!(store::staff_count("h1").await.unwrap(), staff);
+    // A certificate comes back whole: people and all, in order.
+    let sample = &city.certificates[city.certificates.len() - 1];
+    let stored = store::certificate("h1", sample.unit.id.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(&stored, sample);
+    assert!(store::applications("h1").await.unwrap().contains_key("a-1"));
+
+    // A page that does not decode changes nothing, the cursor included.
+    let bad = Change::Certificate {
+        unit_id: "x".into(),
+        certificate: serde_json::json!({"unit": 1}),
+    };
+    assert!(
+        store::apply_page("h1", &page(&[bad], false, "c3", true), "now")
+            .await
+            .is_err()
+    );
+    assert_eq!(store::cursor("h1").await.unwrap().as_deref(), Some("c2"));
+
+    // A reset drops the confirmed state, not the queue.
+    store::apply_page(
+        "h1",
+        &page(&certificates[..1], true, "c4", true),
+        "2026-11-27T09:00:00Z",
+    )
+    .await
+    .unwrap();
+    assert_eq!(store::units("h1").await.unwrap().len(), 1);
+    assert!(store::applications("h1").await.unwrap().is_empty());
+    assert_eq!(store::outbox("h1").await.unwrap().len(), 1);
+    clear_storage().await;
 }
 
 #[wasm_bindgen_test]
 async fn a_stored_outbox_is_listed_with_each_status() {
-    clear_storage();
+    clear_storage().await;
     app::session::remember(&clerk_session()).unwrap();
     let mut rejected = item("a-2", 2, "holder-7");
     rejected.status = ItemStatus::Rejected {
@@ -428,15 +630,14 @@ async fn a_stored_outbox_is_listed_with_each_status() {
     held.status = ItemStatus::Held { message: None };
     let mut accepted = item("a-4", 4, "holder-7");
     accepted.status = ItemStatus::Accepted;
-    outbox::save(&[
+    let (host, context, _mounted) = mount(Page::Apply);
+    context.outbox.set(vec![
         item("a-1", 1, "holder-7"),
         rejected,
         held,
         accepted,
         item("other", 5, "someone-else"),
-    ])
-    .unwrap();
-    let (host, _context, _mounted) = mount(Page::Apply);
+    ]);
     settle().await;
     let status = |id: &str| {
         text(
@@ -456,15 +657,15 @@ async fn a_stored_outbox_is_listed_with_each_status() {
         "only the signed-in holder's applications"
     );
     host.remove();
-    clear_storage();
+    clear_storage().await;
 }
 
 #[wasm_bindgen_test]
 async fn an_expired_session_asks_to_sign_in_again_and_keeps_the_items() {
-    clear_storage();
+    clear_storage().await;
     app::session::remember(&clerk_session()).unwrap();
-    outbox::save(&[item("a-1", 1, "holder-7")]).unwrap();
     let (host, context, _mounted) = mount(Page::Apply);
+    context.outbox.set(vec![item("a-1", 1, "holder-7")]);
     settle().await;
     assert!(host.query_selector("#sync-problem").unwrap().is_none());
     context
@@ -481,7 +682,6 @@ async fn an_expired_session_asks_to_sign_in_again_and_keeps_the_items() {
         text(&host, "[data-application-id='a-1'] .outbox-status"),
         "待同步"
     );
-    assert_eq!(outbox::load().unwrap().len(), 1);
     host.remove();
-    clear_storage();
+    clear_storage().await;
 }

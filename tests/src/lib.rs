@@ -2,6 +2,7 @@
 //! and headless Chromium with a fresh profile and, where asked, a virtual security key.
 
 pub mod browser;
+pub mod clerk;
 pub mod filing;
 pub mod keys;
 pub mod server;

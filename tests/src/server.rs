@@ -151,6 +151,83 @@ impl Drop for TestServer {
     }
 }
 
+/// The server binary running as its own process on a [`TestServer`]'s port and database, for
+/// tests that kill it (SIGKILL: no graceful stop, in-flight requests cut, open transactions
+/// lost).
+pub struct ServerProcess {
+    child: std::process::Child,
+}
+
+impl TestServer {
+    /// Runs the server binary (`cargo xtask test` builds it beside the suite) on this server's
+    /// port, data directory and configuration, and waits until it answers. The in-process
+    /// server must be stopped.
+    pub async fn spawn_process(&self) -> anyhow::Result<ServerProcess> {
+        anyhow::ensure!(self.running.is_none(), "stop the in-process server first");
+        let binary = server_binary()?;
+        let config = &self.config;
+        let child = std::process::Command::new(&binary)
+            .arg("serve")
+            .current_dir(&config.data_dir)
+            .env("APP_HOST", "127.0.0.1")
+            .env("APP_PORT", config.port.to_string())
+            .env("APP_DATA_DIR", &config.data_dir)
+            .env("APP_STATIC_DIR", &config.static_dir)
+            .env("APP_PUBLIC_ORIGIN", &config.public_origin)
+            .env("APP_RP_ID", &config.rp_id)
+            .env("APP_IDENTITY__ATTESTATION", "demo")
+            .env("APP_LOG__FILTER", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let process = ServerProcess { child };
+        let health = format!("http://127.0.0.1:{}/api/health", config.port);
+        for _ in 0..300 {
+            if reqwest::get(&health)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Ok(process);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("the server process did not answer on {health}")
+    }
+}
+
+impl ServerProcess {
+    /// Kills the process (SIGKILL) and reaps it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The server binary beside this test binary: `<target>/<profile>/server`.
+fn server_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe().context("locating the test binary")?;
+    // <target>/<profile>/deps/suite-<hash>
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .context("the test binary is not in a target directory")?;
+    let binary = profile_dir.join("server");
+    anyhow::ensure!(
+        binary.exists(),
+        "{} is missing: `cargo xtask test` builds it (cargo build --package server --bin server)",
+        binary.display()
+    );
+    Ok(binary)
+}
+
 /// The built client: `STAFFING_DIST` (set by `cargo xtask test`) or `<workspace>/dist`.
 pub fn dist_dir() -> PathBuf {
     std::env::var_os("STAFFING_DIST")

@@ -5,28 +5,14 @@
 
 use domain::EstablishmentCategory;
 use protocol::identity::NewHolder;
-use tests::browser::{TestBrowser, TestPage};
+use tests::browser::TestBrowser;
+use tests::clerk::{enrol_and_sign_in, fill};
 use tests::filing::{set_vacancy, unit_with_vacancy};
 use tests::server::TestServer;
 
 const LOGIN: &str = "e2e-clerk";
 const NAME: &str = "李经办";
 const REASON: &str = "两名教师退休，需公开招聘补充";
-
-/// Sets form controls as typing or choosing would (value, then `input` and `change`).
-async fn fill(page: &TestPage, fields: &[(&str, &str)]) -> anyhow::Result<()> {
-    let fields = serde_json::to_string(fields)?;
-    let done: bool = page
-        .eval(&format!(
-            "(() => {{ for (const [sel, v] of {fields}) {{ const e = document.querySelector(sel); \
-             if (!e) return false; e.value = v; \
-             e.dispatchEvent(new Event('input', {{ bubbles: true }})); \
-             e.dispatchEvent(new Event('change', {{ bubbles: true }})); }} return true; }})()"
-        ))
-        .await?;
-    anyhow::ensure!(done, "a form control is missing");
-    Ok(())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clerk_enrols_signs_in_signs_offline_and_the_server_accepts_it_after_restart()
@@ -54,35 +40,8 @@ async fn a_clerk_enrols_signs_in_signs_offline_and_the_server_accepts_it_after_r
     page.add_virtual_authenticator().await?;
     let mut application_id = String::new();
     let result = async {
-        page.check("identity_enrol", async {
-            page.wait_for_text("#enrol h1", "注册安全密钥").await?;
-            page.wait_until(
-                &format!(
-                    "document.querySelector('#enrol-code')?.value === {}",
-                    serde_json::to_string(&created.enrolment_code)?
-                ),
-                "the code is filled in from the link",
-            )
-            .await?;
-            page.click("#enrol-button").await?;
-            page.wait_for_text("#enrol-done", "注册成功").await?;
-            page.wait_for_text("#enrol-login", LOGIN).await?;
-            page.click("#enrol-sign-in-link").await?;
-            Ok(())
-        })
-        .await?;
-
-        page.check("identity_sign_in", async {
-            page.wait_for_text("#sign-in h1", "使用安全密钥登录")
-                .await?;
-            page.wait_until(
-                &format!("document.querySelector('#sign-in-login')?.value === '{LOGIN}'"),
-                "the login name is filled in after enrolment",
-            )
-            .await?;
-            page.click("#sign-in-button").await?;
-            page.wait_until("location.pathname === '/apply'", "signed in, on /apply")
-                .await?;
+        page.check("identity_enrol_and_sign_in", async {
+            enrol_and_sign_in(&page, &created).await?;
             page.wait_for_text("#session-holder", NAME).await?;
             page.wait_for_text("#apply h1", "编制使用申请").await?;
             Ok(())

@@ -12,6 +12,9 @@
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
 //!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
+//! - `sync_browser`: offline-first sync in headless Chromium — the IndexedDB queue across a
+//!   reload, a push of 200 cut by killing the server process, rejections and revision, two
+//!   clerks racing for the last vacancy, a large pull shown in the roster, one syncing tab.
 //! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
 //!   changes after a cursor, resets on unknown or foreign cursors.
 
@@ -22,3 +25,4 @@ mod identity;
 mod identity_api;
 mod openapi;
 mod sync_api;
+mod sync_browser;

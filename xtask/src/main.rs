@@ -274,8 +274,10 @@ fn test(root: &Path) -> anyhow::Result<()> {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
         &mut tally,
     )?;
-    // The end-to-end suite drives the built client.
+    // The end-to-end suite drives the built client, and runs the server binary where a test
+    // kills the server process.
     build_client(root, false)?;
+    run_cmd(cargo().args(["build", "--package", "server", "--bin", "server"]))?;
     run_tests(
         cargo()
             .args(["test", "--package", "tests"])

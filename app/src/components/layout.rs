@@ -1,5 +1,5 @@
 //! The frame around every page: title, who is signed in, language switch, reachability,
-//! offline banner, footer.
+//! offline banner, sync status, footer.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,6 +7,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::connectivity_badge::ConnectivityBadge;
+use crate::components::sync_status::SyncStatus;
 use crate::connectivity::Connectivity;
 use crate::i18n::{Msg, t, use_lang};
 
@@ -40,6 +41,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <Show when=offline>
             <div class="offline-banner" role="status">{t(Msg::OfflineBanner)}</div>
         </Show>
+        <SyncStatus/>
         <main class="app-main">{children()}</main>
         <footer class="app-footer">
             {t(Msg::FooterVersion)} " " {env!("CARGO_PKG_VERSION")}
@@ -72,6 +74,9 @@ fn SessionTools() -> impl IntoView {
             let login = session.holder.login.clone();
             view! {
                 <nav class="session-tools">
+                    <a href="/certificate" id="nav-certificate" class="nav-link">
+                        {t(Msg::NavCertificate)}
+                    </a>
                     <a href="/apply" id="nav-apply" class="nav-link">
                         {t(Msg::NavApply)}
                     </a>

@@ -2,3 +2,4 @@
 
 pub mod connectivity_badge;
 pub mod layout;
+pub mod sync_status;

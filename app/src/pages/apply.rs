@@ -7,6 +7,11 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use std::collections::BTreeMap;
+
+use domain::ApplicationStatus;
+use protocol::sync::Change;
+
 use crate::AppContext;
 use crate::i18n::{Lang, Msg, t};
 use crate::outbox::{ItemStatus, OutboxItem};
@@ -56,7 +61,7 @@ pub fn Apply() -> impl IntoView {
             }}
         </section>
         <Show when=move || mode.get() == Mode::Clerk>
-            <OutboxList/>
+            <OutboxList state=state/>
         </Show>
     }
 }
@@ -78,6 +83,8 @@ struct FormState {
     signing: RwSignal<bool>,
     error: RwSignal<Option<SigningError>>,
     signed: RwSignal<bool>,
+    /// The form holds a returned application being revised.
+    revising: RwSignal<bool>,
 }
 
 impl FormState {
@@ -90,6 +97,7 @@ impl FormState {
             signing: RwSignal::new(false),
             error: RwSignal::new(None),
             signed: RwSignal::new(false),
+            revising: RwSignal::new(false),
         }
     }
 }
@@ -188,13 +196,15 @@ fn QuotaUseForm(state: FormState) -> impl IntoView {
                 let Some(session) = context.session.get_untracked() else {
                     return;
                 };
-                match signing::prepare(&session, request) {
-                    Ok(prepared) => {
-                        state.prepared.set(Some(prepared));
-                        state.step.set(Step::Confirm);
+                spawn_local(async move {
+                    match signing::prepare(&session, request).await {
+                        Ok(prepared) => {
+                            state.prepared.set(Some(prepared));
+                            state.step.set(Step::Confirm);
+                        }
+                        Err(e) => state.error.set(Some(e)),
                     }
-                    Err(e) => state.error.set(Some(e)),
-                }
+                });
             }
         }
     };
@@ -219,6 +229,29 @@ fn QuotaUseForm(state: FormState) -> impl IntoView {
             .unwrap_or_default()
     };
     let editing = move || state.step.get() == Step::Edit;
+    // The unit's confirmed certificate, for the vacancy of the chosen category (a hint: the
+    // server decides with its own figures).
+    let certificate = LocalResource::new(move || {
+        let holder = context
+            .session
+            .with(|s| s.as_ref().map(|s| s.holder.id.clone()));
+        let unit = unit();
+        let _ = context.sync.with(|s| s.revision);
+        async move {
+            match holder {
+                Some(holder) if !unit.is_empty() => crate::store::certificate(&holder, &unit)
+                    .await
+                    .ok()
+                    .flatten(),
+                _ => None,
+            }
+        }
+    });
+    let vacancy = move || {
+        let category = state.form.with(QuotaForm::category)?;
+        let certificate = certificate.get().flatten()?;
+        Some(certificate.ledger.figures(category).vacant().get())
+    };
 
     view! {
         <form
@@ -228,6 +261,9 @@ fn QuotaUseForm(state: FormState) -> impl IntoView {
             on:submit=next
             novalidate=true
         >
+            <Show when=move || state.revising.get()>
+                <p class="notice" id="apply-revising">{t(Msg::Revising)}</p>
+            </Show>
             <p class="form-unit">
                 {t(Msg::ApplyUnit)} "：" <span id="apply-unit">{unit}</span>
             </p>
@@ -242,6 +278,16 @@ fn QuotaUseForm(state: FormState) -> impl IntoView {
                     |f, v| f.category = v,
                 )}
                 {field_error(state, lang, FormField::Category)}
+                {move || {
+                    vacancy()
+                        .map(|n| {
+                            view! {
+                                <p class="field-hint" id="apply-vacancy" data-vacant=n.to_string()>
+                                    {t(Msg::VacancyConfirmed)} {n} " " {t(Msg::VacancyPosts)}
+                                </p>
+                            }
+                        })
+                }}
             </div>
             <Show when=move || state.form.with(QuotaForm::needs_funding)>
                 <div class="field">
@@ -482,6 +528,7 @@ fn signed(context: AppContext, state: FormState, items: Vec<OutboxItem>) {
     state.prepared.set(None);
     state.step.set(Step::Edit);
     state.signed.set(true);
+    state.revising.set(false);
     crate::sync::kick(context);
 }
 
@@ -520,11 +567,11 @@ fn SyncNotice() -> impl IntoView {
     }
 }
 
-/// The signed-in holder's applications on this computer, newest first, with their status.
+/// The signed-in holder's applications on this computer, newest first, with their status; a
+/// returned one can be revised into the form and signed again.
 #[component]
-fn OutboxList() -> impl IntoView {
+fn OutboxList(state: FormState) -> impl IntoView {
     let context = crate::use_app_context();
-    let lang = context.lang;
     let items = move || {
         let signer = context
             .session
@@ -539,6 +586,17 @@ fn OutboxList() -> impl IntoView {
         mine.sort_by_key(|i| std::cmp::Reverse(i.sequence));
         mine
     };
+    let revise = Callback::new(move |item: OutboxItem| {
+        if let Some(form) = revised_form(&item) {
+            state.form.set(form);
+            state.errors.set(Vec::new());
+            state.prepared.set(None);
+            state.step.set(Step::Edit);
+            state.signed.set(false);
+            state.revising.set(true);
+            scroll_to("apply");
+        }
+    });
     view! {
         <section class="card outbox" id="outbox">
             <h2>{t(Msg::OutboxTitle)}</h2>
@@ -550,7 +608,10 @@ fn OutboxList() -> impl IntoView {
                 }
                 view! {
                     <ul class="outbox-list">
-                        {items.into_iter().map(|item| outbox_row(item, lang)).collect_view()}
+                        {items
+                            .into_iter()
+                            .map(|item| outbox_row_with(item, context, Some(revise)))
+                            .collect_view()}
                     </ul>
                 }
                     .into_any()
@@ -559,7 +620,72 @@ fn OutboxList() -> impl IntoView {
     }
 }
 
-fn outbox_row(item: OutboxItem, lang: RwSignal<Lang>) -> impl IntoView {
+fn scroll_to(id: &str) {
+    if let Some(element) = document().get_element_by_id(id) {
+        element.scroll_into_view();
+    }
+}
+
+/// The form filled from the request `item` signed (for revising a returned one).
+fn revised_form(item: &OutboxItem) -> Option<QuotaForm> {
+    let bytes = domain::canonical::base64url_decode(&item.submission.envelope)?;
+    let envelope: domain::SignedEnvelope = serde_json::from_slice(&bytes).ok()?;
+    match envelope.decode_payload().ok()? {
+        domain::payload::ApplicationPayload::QuotaUse(request) => Some(QuotaForm {
+            category: request.category.code().to_owned(),
+            funding: request
+                .funding_form
+                .map(|f| f.code().to_owned())
+                .unwrap_or_default(),
+            count: request.count.get().to_string(),
+            recruitment: request.recruitment.code().to_owned(),
+            reason: request.reason,
+            document: request
+                .request_document
+                .map(|d| d.as_str().to_owned())
+                .unwrap_or_default(),
+        }),
+        _ => None,
+    }
+}
+
+/// Whether the server has decided the application of `item` (approved, rejected, returned,
+/// withdrawn), by the confirmed state.
+pub fn decided(applications: &BTreeMap<String, Change>, item: &OutboxItem) -> bool {
+    server_status(applications, item).is_some_and(|(status, _)| {
+        !matches!(
+            status,
+            ApplicationStatus::Submitted | ApplicationStatus::Endorsed | ApplicationStatus::Signed
+        )
+    })
+}
+
+/// The status the server tracks for `item`'s application, with its slip number.
+fn server_status(
+    applications: &BTreeMap<String, Change>,
+    item: &OutboxItem,
+) -> Option<(ApplicationStatus, Option<String>)> {
+    match applications.get(&item.application_id)? {
+        Change::Application {
+            status,
+            slip_number,
+            ..
+        } => ApplicationStatus::from_code(status).map(|s| (s, slip_number.clone())),
+        Change::Certificate { .. } => None,
+    }
+}
+
+/// One item of the outbox, as the lists show it.
+pub fn outbox_row(item: OutboxItem, context: AppContext) -> impl IntoView {
+    outbox_row_with(item, context, None)
+}
+
+fn outbox_row_with(
+    item: OutboxItem,
+    context: AppContext,
+    revise: Option<Callback<OutboxItem>>,
+) -> impl IntoView {
+    let lang = context.lang;
     let kind = domain::ApplicationKind::from_code(&item.kind);
     let status = item.status.clone();
     let status_name = status.name();
@@ -574,11 +700,32 @@ fn outbox_row(item: OutboxItem, lang: RwSignal<Lang>) -> impl IntoView {
         ItemStatus::Held { message } => message.clone(),
         _ => None,
     };
+    let review = context
+        .applications
+        .with_untracked(|a| server_status(a, &item));
+    let can_revise = matches!(status, ItemStatus::Rejected { .. })
+        || review.as_ref().is_some_and(|(s, _)| {
+            matches!(s, ApplicationStatus::Rejected | ApplicationStatus::Returned)
+        });
+    let review_code = review.as_ref().map(|(s, _)| s.code()).unwrap_or_default();
+    let revise_button = revise.filter(|_| can_revise).map(|revise| {
+        let item = item.clone();
+        view! {
+            <button
+                type="button"
+                class="secondary outbox-revise"
+                on:click=move |_| revise.run(item.clone())
+            >
+                {t(Msg::Revise)}
+            </button>
+        }
+    });
     view! {
         <li
             class="outbox-item"
             data-application-id=item.application_id.clone()
             data-status=status_name
+            data-review=review_code
         >
             <div class="outbox-head">
                 <span class="outbox-kind">
@@ -590,10 +737,21 @@ fn outbox_row(item: OutboxItem, lang: RwSignal<Lang>) -> impl IntoView {
             </div>
             <p class="outbox-summary">{item.summary.clone()}</p>
             {reason.map(|r| view! { <p class="outbox-reason">{r}</p> })}
+            {review
+                .map(|(status, slip)| {
+                    view! {
+                        <p class="outbox-review">
+                            {t(Msg::ServerStatus)}
+                            {move || label(lang.get(), status.label_zh(), status.label_en())}
+                            {slip.map(|n| view! { " · " {t(Msg::SlipNumber)} {n} })}
+                        </p>
+                    }
+                })}
             <p class="outbox-meta">
                 {t(Msg::SignedAt)} " " {item.signed_at.clone()} " · " {t(Msg::ConfirmApplicationId)} " "
                 <code>{item.application_id.clone()}</code>
             </p>
+            {revise_button}
         </li>
     }
 }

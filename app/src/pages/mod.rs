@@ -1,6 +1,7 @@
 //! One module per routed page.
 
 pub mod apply;
+pub mod certificate;
 pub mod enrol;
 pub mod not_found;
 pub mod sign_in;

@@ -1,0 +1,127 @@
+//! The sync-status panel, under the header on every page once a holder is signed in: last
+//! successful sync, items waiting, items returned, a snapshot's progress, which tab syncs,
+//! and what the browser's storage holds. Online/offline is the badge beside it.
+
+use leptos::prelude::*;
+
+use crate::i18n::{Msg, t};
+use crate::outbox::ItemStatus;
+use crate::storage::human_bytes;
+
+/// The panel (nothing while no one is signed in).
+#[component]
+pub fn SyncStatus() -> impl IntoView {
+    let context = crate::use_app_context();
+    let lang = context.lang;
+    let waiting = move || {
+        context.outbox.with(|items| {
+            items
+                .iter()
+                .filter(|i| i.status == ItemStatus::Pending)
+                .count()
+        })
+    };
+    let rejected = move || {
+        context.outbox.with(|items| {
+            items
+                .iter()
+                .filter(|i| matches!(i.status, ItemStatus::Rejected { .. }))
+                .count()
+        })
+    };
+    let last_sync = move || context.sync.with(|s| s.last_sync.clone());
+    let leader = move || context.sync.with(|s| s.leader);
+    let progress = move || context.sync.with(|s| s.progress);
+    let busy = move || context.sync.with(|s| s.busy);
+    let storage = move || context.storage.get();
+    view! {
+        <Show when=move || context.session.with(Option::is_some)>
+            <section
+                class="sync-status"
+                id="sync-status"
+                aria-label=move || Msg::SyncStatusTitle.text(lang.get())
+                data-leader=move || leader().to_string()
+                data-waiting=move || waiting().to_string()
+                data-rejected=move || rejected().to_string()
+                data-last-sync=move || last_sync().unwrap_or_default()
+                data-busy=move || busy().to_string()
+            >
+                <span class="sync-last" id="sync-last">
+                    {t(Msg::SyncLastSync)}
+                    {move || {
+                        last_sync()
+                            .map(|s| local_time(&s))
+                            .unwrap_or_else(|| Msg::SyncNever.text(lang.get()).to_owned())
+                    }}
+                </span>
+                <span class="sync-waiting" id="sync-waiting" class=("has-items", move || waiting() > 0)>
+                    {t(Msg::SyncWaiting)} {waiting} " " {t(Msg::SyncItems)}
+                </span>
+                <span class="sync-rejected" id="sync-rejected" class=("has-items", move || rejected() > 0)>
+                    {t(Msg::SyncRejected)} {rejected} " " {t(Msg::SyncItems)}
+                </span>
+                {move || {
+                    progress()
+                        .map(|p| {
+                            view! {
+                                <span class="sync-progress" id="sync-progress">
+                                    {t(Msg::SyncProgress)} {p.done_units} " / " {p.total_units} " "
+                                    {t(Msg::SyncUnits)}
+                                    <progress
+                                        max=p.total_units.to_string()
+                                        value=p.done_units.to_string()
+                                    ></progress>
+                                </span>
+                            }
+                        })
+                }}
+                <Show when=move || busy() && progress().is_none()>
+                    <span class="sync-busy">{t(Msg::SyncBusy)}</span>
+                </Show>
+                <Show when=move || !leader()>
+                    <span class="sync-other-tab muted">{t(Msg::SyncOtherTab)}</span>
+                </Show>
+                {move || {
+                    let info = storage();
+                    info.usage
+                        .map(|usage| {
+                            let quota = info.quota.map(human_bytes);
+                            let kept = match info.persisted {
+                                Some(true) => Msg::StoragePersisted,
+                                _ => Msg::StorageNotPersisted,
+                            };
+                            view! {
+                                <span
+                                    class="sync-storage muted"
+                                    id="sync-storage"
+                                    data-persisted=info.persisted.map(|p| p.to_string()).unwrap_or_default()
+                                >
+                                    {t(Msg::StorageUsage)}
+                                    {human_bytes(usage)}
+                                    {quota.map(|q| view! { {t(Msg::StorageOf)} {q} })}
+                                    " · "
+                                    {t(kept)}
+                                </span>
+                            }
+                        })
+                }}
+            </section>
+        </Show>
+    }
+}
+
+/// An RFC 3339 instant in the browser's time zone, to the minute: 2026-11-27 19:30.
+pub fn local_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}

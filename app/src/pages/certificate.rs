@@ -1,0 +1,295 @@
+//! The 编制证 page (`/certificate`): the confirmed state kept on this computer — the units of
+//! the holder's scope, the chosen unit's ledger figures and staff roster — and, apart, the
+//! holder's applications the server has not confirmed yet. Works offline: it reads only the
+//! local store, and re-reads it whenever a sync changed it.
+
+use domain::EstablishmentCategory;
+use domain::certificate::Certificate;
+use leptos::prelude::*;
+
+use crate::i18n::{Lang, Msg, t};
+use crate::outbox::{ItemStatus, OutboxItem};
+use crate::store::{self, UnitSummary};
+
+/// At most this many roster rows are drawn at once (a unit rarely has more).
+pub const ROSTER_ROWS: usize = 500;
+
+fn label(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// 编制证.
+#[component]
+pub fn CertificatePage() -> impl IntoView {
+    let context = crate::use_app_context();
+    let lang = context.lang;
+    let holder = move || {
+        context
+            .session
+            .with(|s| s.as_ref().map(|s| s.holder.id.clone()))
+    };
+    let own_unit = move || {
+        context.session.with(|s| {
+            s.as_ref()
+                .and_then(|s| crate::session::unit_of(&s.holder))
+                .map(|u| u.to_string())
+        })
+    };
+    let revision = move || context.sync.with(|s| s.revision);
+    let units = LocalResource::new(move || {
+        let holder = holder();
+        let _ = revision();
+        async move {
+            match holder {
+                None => Ok(Vec::new()),
+                Some(holder) => store::units(&holder).await,
+            }
+        }
+    });
+    let chosen = RwSignal::new(None::<String>);
+    let filter = RwSignal::new(String::new());
+    // The chosen unit, else the holder's own, else the first.
+    let selected = move || {
+        let list: Vec<UnitSummary> = units.get().and_then(Result::ok).unwrap_or_default();
+        chosen
+            .get()
+            .filter(|c| list.iter().any(|u| &u.unit_id == c))
+            .or_else(|| own_unit().filter(|o| list.iter().any(|u| &u.unit_id == o)))
+            .or_else(|| list.first().map(|u| u.unit_id.clone()))
+    };
+    let certificate = LocalResource::new(move || {
+        let holder = holder();
+        let unit = selected();
+        let _ = revision();
+        async move {
+            match (holder, unit) {
+                (Some(holder), Some(unit)) => store::certificate(&holder, &unit).await,
+                _ => Ok(None),
+            }
+        }
+    });
+    let summary = move || {
+        units.get().and_then(Result::ok).map(|list| {
+            let staff: u64 = list.iter().map(|u| u64::from(u.staff)).sum();
+            (list.len(), staff)
+        })
+    };
+    view! {
+        <section class="card certificate" id="certificate">
+            <h1>{t(Msg::CertificateTitle)}</h1>
+            {move || match summary() {
+                None => ().into_any(),
+                Some((0, _)) => {
+                    view! { <p class="muted" id="certificate-empty">{t(Msg::CertificateEmpty)}</p> }
+                        .into_any()
+                }
+                Some((unit_count, staff)) => {
+                    view! {
+                        <p
+                            class="certificate-scope"
+                            id="certificate-scope"
+                            data-units=unit_count.to_string()
+                            data-staff=staff.to_string()
+                        >
+                            {t(Msg::CertificateScope)} {unit_count} " " {t(Msg::CertificateUnits)}
+                            " " {staff} " " {t(Msg::CertificatePeople)}
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
+            {move || {
+                units
+                    .get()
+                    .and_then(|r| r.err())
+                    .map(|e| {
+                        view! {
+                            <p class="error" role="alert" id="certificate-error">
+                                {move || crate::local::storage_text(&e, lang.get())}
+                            </p>
+                        }
+                    })
+            }}
+            <Show when=move || summary().is_some_and(|(n, _)| n > 1)>
+                <div class="unit-picker">
+                    <label for="unit-filter">{t(Msg::CertificateFilter)}</label>
+                    <input
+                        id="unit-filter"
+                        type="search"
+                        prop:value=move || filter.get()
+                        on:input=move |ev| filter.set(event_target_value(&ev))
+                    />
+                    <label for="unit-select">{t(Msg::CertificateChooseUnit)}</label>
+                    <select
+                        id="unit-select"
+                        on:change=move |ev| chosen.set(Some(event_target_value(&ev)))
+                    >
+                        {move || {
+                            let needle = filter.get();
+                            let current = selected();
+                            units
+                                .get()
+                                .and_then(Result::ok)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter(|u| needle.is_empty() || u.name.contains(needle.as_str()))
+                                .map(|u| {
+                                    let is_current = current.as_deref() == Some(u.unit_id.as_str());
+                                    view! {
+                                        <option value=u.unit_id.clone() selected=is_current>
+                                            {format!("{}（{}人）", u.name, u.staff)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+            </Show>
+            {move || {
+                certificate
+                    .get()
+                    .and_then(Result::ok)
+                    .flatten()
+                    .map(|c| view! { <UnitView certificate=c/> })
+            }}
+        </section>
+        <Show when=move || own_unit().is_some()>
+            <Unconfirmed/>
+        </Show>
+    }
+}
+
+/// One unit: its confirmed figures and its roster.
+#[component]
+fn UnitView(certificate: Certificate) -> impl IntoView {
+    let lang = crate::use_app_context().lang;
+    let unit_id = certificate.unit.id.to_string();
+    let figures: Vec<(EstablishmentCategory, domain::ledger::Figures)> =
+        certificate.ledger.all_figures();
+    let staff_total = certificate.staff.len();
+    let rows: Vec<_> = certificate
+        .staff
+        .iter()
+        .take(ROSTER_ROWS)
+        .cloned()
+        .collect();
+    let shown = rows.len();
+    view! {
+        <div class="unit-view" id="unit-view" data-unit-id=unit_id>
+            <h2 id="unit-name">{certificate.unit.name.to_string()}</h2>
+            <p class="muted">{t(Msg::CertificateConfirmedNote)}</p>
+            <table class="ledger" id="ledger">
+                <thead>
+                    <tr>
+                        <th>{t(Msg::LedgerCategory)}</th>
+                        <th>{t(Msg::LedgerApproved)}</th>
+                        <th>{t(Msg::LedgerFilled)}</th>
+                        <th>{t(Msg::LedgerReserved)}</th>
+                        <th>{t(Msg::LedgerVacant)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {figures
+                        .into_iter()
+                        .map(|(category, f)| {
+                            view! {
+                                <tr data-category=category.code()>
+                                    <td>
+                                        {move || label(lang.get(), category.label_zh(), category.label_en())}
+                                    </td>
+                                    <td class="num approved">{f.approved.get()}</td>
+                                    <td class="num filled">{f.filled.get()}</td>
+                                    <td class="num reserved">{f.reserved.get()}</td>
+                                    <td class="num vacant">{f.vacant().get()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <h3>{t(Msg::RosterTitle)}</h3>
+            <Show when=move || { shown < staff_total }>
+                <p class="muted">
+                    {t(Msg::RosterShown)} {shown} {t(Msg::RosterOf)} {staff_total} " "
+                    {t(Msg::CertificatePeople)}
+                </p>
+            </Show>
+            <table class="roster" id="roster" data-rows=shown.to_string()>
+                <thead>
+                    <tr>
+                        <th>{t(Msg::RosterName)}</th>
+                        <th>{t(Msg::RosterSex)}</th>
+                        <th>{t(Msg::RosterCategory)}</th>
+                        <th>{t(Msg::RosterDivision)}</th>
+                        <th>{t(Msg::RosterPosition)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|p| {
+                            let sex = p.sex;
+                            let category = p.category;
+                            view! {
+                                <tr class="person">
+                                    <td class="person-name">{p.name.to_string()}</td>
+                                    <td>{move || label(lang.get(), sex.label_zh(), sex.label_en())}</td>
+                                    <td>
+                                        {move || label(lang.get(), category.label_zh(), category.label_en())}
+                                    </td>
+                                    <td>{p.division.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                    <td>{p.position.unwrap_or_default()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The holder's applications the server has not confirmed as decided: waiting to sync,
+/// submitted and under review, or returned — each with its own status, never in the figures.
+#[component]
+fn Unconfirmed() -> impl IntoView {
+    let context = crate::use_app_context();
+    let items = move || {
+        let applications = context.applications.get();
+        context.outbox.with(|items| {
+            items
+                .iter()
+                .filter(|i| match &i.status {
+                    ItemStatus::Pending | ItemStatus::Held { .. } => true,
+                    ItemStatus::Accepted => !crate::pages::apply::decided(&applications, i),
+                    ItemStatus::Rejected { .. } => false,
+                })
+                .cloned()
+                .collect::<Vec<OutboxItem>>()
+        })
+    };
+    view! {
+        <section class="card unconfirmed" id="unconfirmed">
+            <h2>{t(Msg::PendingTitle)}</h2>
+            {move || {
+                let items = items();
+                if items.is_empty() {
+                    return view! { <p class="muted">{t(Msg::OutboxEmpty)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="outbox-list">
+                        {items
+                            .into_iter()
+                            .map(|item| crate::pages::apply::outbox_row(item, context))
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}

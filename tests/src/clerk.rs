@@ -1,0 +1,130 @@
+//! A clerk in the browser: enrolled with a virtual security key, signed in, filing 编制使用申请
+//! through the form, reading the sync status and the local store.
+
+use domain::EstablishmentCategory;
+use protocol::identity::HolderCreated;
+
+use crate::browser::{TestBrowser, TestPage};
+use crate::server::TestServer;
+
+/// Sets form controls as typing or choosing would (value, then `input` and `change`).
+pub async fn fill(page: &TestPage, fields: &[(&str, &str)]) -> anyhow::Result<()> {
+    let fields = serde_json::to_string(fields)?;
+    let done: bool = page
+        .eval(&format!(
+            "(() => {{ for (const [sel, v] of {fields}) {{ const e = document.querySelector(sel); \
+             if (!e) return false; e.value = v; \
+             e.dispatchEvent(new Event('input', {{ bubbles: true }})); \
+             e.dispatchEvent(new Event('change', {{ bubbles: true }})); }} return true; }})()"
+        ))
+        .await?;
+    anyhow::ensure!(done, "a form control is missing");
+    Ok(())
+}
+
+/// On a tab opened at `created`'s enrolment link (with a virtual key): checks the code is filled
+/// in, enrols, follows the link to sign-in, checks the login is filled in, signs in and waits
+/// for `/apply`.
+pub async fn enrol_and_sign_in(page: &TestPage, created: &HolderCreated) -> anyhow::Result<()> {
+    let login = &created.holder.login;
+    page.wait_for_text("#enrol h1", "注册安全密钥").await?;
+    page.wait_until(
+        &format!(
+            "document.querySelector('#enrol-code')?.value === {}",
+            serde_json::to_string(&created.enrolment_code)?
+        ),
+        "the code is filled in from the link",
+    )
+    .await?;
+    page.click("#enrol-button").await?;
+    page.wait_for_text("#enrol-done", "注册成功").await?;
+    page.wait_for_text("#enrol-login", login).await?;
+    page.click("#enrol-sign-in-link").await?;
+    page.wait_for_text("#sign-in h1", "使用安全密钥登录")
+        .await?;
+    page.wait_until(
+        &format!(
+            "document.querySelector('#sign-in-login')?.value === {}",
+            serde_json::to_string(login)?
+        ),
+        "the login name is filled in after enrolment",
+    )
+    .await?;
+    page.click("#sign-in-button").await?;
+    page.wait_until("location.pathname === '/apply'", "signed in, on /apply")
+        .await
+}
+
+/// Creates a holder, opens its enrolment link in a new tab of `browser` with a virtual key,
+/// enrols and signs in; returns the tab (on `/apply`, under the service worker) and the holder.
+pub async fn signed_in_tab(
+    browser: &TestBrowser,
+    server: &TestServer,
+    login: &str,
+    role: &str,
+    scope: &str,
+) -> anyhow::Result<(TestPage, HolderCreated)> {
+    let created = crate::keys::create_holder(server, login, role, scope).await;
+    let page = browser.open(&created.enrolment_link).await?;
+    page.add_virtual_authenticator().await?;
+    page.check(&format!("{login}_enrol_and_sign_in"), async {
+        enrol_and_sign_in(&page, &created).await?;
+        page.wait_until(
+            "navigator.serviceWorker.controller",
+            "service worker controls the page",
+        )
+        .await
+    })
+    .await?;
+    Ok((page, created))
+}
+
+/// Fills in and signs a 编制使用申请 for one post of `category`; returns its application id
+/// once it is listed as signed.
+pub async fn sign_request(
+    page: &TestPage,
+    category: EstablishmentCategory,
+    reason: &str,
+) -> anyhow::Result<String> {
+    fill(page, &[("#apply-category", category.code())]).await?;
+    if category.has_funding_form() {
+        page.wait_until(
+            "document.querySelector('#apply-funding')",
+            "经费形式 appears",
+        )
+        .await?;
+        fill(page, &[("#apply-funding", "full")]).await?;
+    }
+    fill(
+        page,
+        &[
+            ("#apply-count", "1"),
+            ("#apply-recruitment", "open_recruitment"),
+            ("#apply-reason", reason),
+        ],
+    )
+    .await?;
+    page.click("#apply-next").await?;
+    page.wait_for_text("#confirm h2", "确认签名内容").await?;
+    let id = page
+        .text("#confirm [data-field=application-id] dd")
+        .await?
+        .unwrap_or_default();
+    anyhow::ensure!(!id.is_empty(), "no application id shown");
+    page.click("#confirm-sign").await?;
+    page.wait_until(
+        &format!("document.querySelector(\"[data-application-id='{id}']\")"),
+        "the signed application is listed",
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Waits until the sync-status panel says a pull completed (a last sync is shown).
+pub async fn wait_for_sync(page: &TestPage) -> anyhow::Result<()> {
+    page.wait_until(
+        "document.querySelector('#sync-status')?.dataset.lastSync?.length > 0",
+        "a sync completed",
+    )
+    .await
+}

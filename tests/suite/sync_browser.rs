@@ -1,0 +1,573 @@
+//! Offline-first sync end to end, in headless Chromium with virtual security keys against the
+//! real server and database: signed applications survive a reload and are accepted once; a
+//! push of 200 survives the server process being killed midway; a rejection shows its reason
+//! and can be revised; two clerks race for the last vacancy; a large scope is pulled into
+//! IndexedDB and shown; one tab syncs and a frozen or closed leader is replaced.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use chromiumoxide::cdp::browser_protocol::page::{
+    SetWebLifecycleStateParams, SetWebLifecycleStateState,
+};
+use domain::envelope::EnvelopeHeader;
+use domain::ids::{ApplicationId, ClientId, CredentialId};
+use domain::payload::{ApplicationPayload, QuotaUseRequest};
+use domain::person::EntryForm;
+use domain::{Action, EstablishmentCategory, FundingForm, Headcount, SignedEnvelope, UserId};
+use protocol::identity::VerdictStatus;
+use tests::browser::{TestBrowser, TestPage};
+use tests::clerk::{sign_request, signed_in_tab, wait_for_sync};
+use tests::filing::{an_hour_ago, set_vacancy, unit_with_vacancy};
+use tests::keys::KeyHolder;
+use tests::server::TestServer;
+
+fn item(id: &str) -> String {
+    format!("[data-application-id='{id}']")
+}
+
+/// How many envelopes the server recorded for `ids`, by status.
+async fn recorded(
+    pool: &sqlx::SqlitePool,
+    ids: &[String],
+) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for id in ids {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT application_id, status FROM envelope WHERE application_id = ? ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+async fn applications_recorded(pool: &sqlx::SqlitePool, ids: &[String]) -> anyhow::Result<usize> {
+    let mut n = 0;
+    for id in ids {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM application WHERE application_id = ?")
+                .bind(id)
+                .fetch_one(pool)
+                .await?;
+        n += usize::try_from(count)?;
+    }
+    Ok(n)
+}
+
+/// A clerk's unit and a category with `vacant` vacant posts.
+async fn clerk_unit(
+    server: &TestServer,
+    vacant: u32,
+) -> anyhow::Result<(domain::UnitId, domain::UnitId, EstablishmentCategory)> {
+    let pool = server.database().await?;
+    let (unit, department, category, _) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
+    set_vacancy(&pool, &unit, category, vacant).await;
+    pool.close().await;
+    Ok((unit, department, category))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_signed_offline_survive_a_reload_and_are_accepted_once() -> anyhow::Result<()> {
+    let mut server = TestServer::start_with_demo().await?;
+    let (unit, _, category) = clerk_unit(&server, 5).await?;
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let (page, _) = signed_in_tab(
+            &browser,
+            &server,
+            "sync-three",
+            "unit_clerk",
+            &format!("unit:{unit}"),
+        )
+        .await?;
+        wait_for_sync(&page).await?;
+        server.stop().await?;
+        let mut ids = Vec::new();
+        page.check("sync_three_offline", async {
+            for n in 1..=3 {
+                ids.push(sign_request(&page, category, &format!("第{n}份离线申请")).await?);
+            }
+            page.reload().await?;
+            page.wait_for_attribute("#connectivity", "data-connectivity", "offline")
+                .await?;
+            page.wait_for_attribute("#sync-status", "data-waiting", "3")
+                .await?;
+            for id in &ids {
+                page.wait_for_attribute(&item(id), "data-status", "pending")
+                    .await?;
+            }
+            page.wait_for_text("#sync-waiting", "3").await?;
+            Ok(())
+        })
+        .await?;
+        server.start_again().await?;
+        page.check("sync_three_accepted", async {
+            page.wait_for_attribute("#sync-status", "data-waiting", "0")
+                .await?;
+            for id in &ids {
+                page.wait_for_attribute(&item(id), "data-status", "accepted")
+                    .await?;
+            }
+            Ok(())
+        })
+        .await?;
+        let pool = server.database().await?;
+        let rows = recorded(&pool, &ids).await?;
+        anyhow::ensure!(rows.len() == 3, "one envelope each: {rows:?}");
+        anyhow::ensure!(rows.iter().all(|(_, s)| s == "accepted"), "{rows:?}");
+        anyhow::ensure!(applications_recorded(&pool, &ids).await? == 3);
+        pool.close().await;
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    result
+}
+
+/// The outbox record the client keeps in IndexedDB for one signed envelope (see
+/// `app::store`): what a clerk's browser would hold after signing it offline.
+fn outbox_record(
+    id: &str,
+    sequence: u64,
+    signer: &str,
+    submission: &protocol::identity::SignedSubmission,
+) -> serde_json::Value {
+    let body = serde_json::json!({
+        "application_id": id,
+        "kind": "quota_use",
+        "summary": format!("批量申请{sequence}"),
+        "sequence": sequence,
+        "signer": signer,
+        "signed_at": an_hour_ago().to_string(),
+        "submission": submission,
+        "status": {"state": "pending"},
+    });
+    serde_json::json!({
+        "application_id": id,
+        "sequence": sequence,
+        "state": "pending",
+        "body": body.to_string(),
+    })
+}
+
+/// Puts `records` into the outbox store of `holder`'s database in the page.
+async fn inject_outbox(
+    page: &TestPage,
+    holder: &str,
+    records: &[serde_json::Value],
+) -> anyhow::Result<()> {
+    let records = serde_json::to_string(records)?;
+    let done: bool = page
+        .call(&format!(
+            "async () => {{ const records = {records}; \
+             const db = await new Promise((ok, fail) => {{ const r = indexedDB.open('staffing.{holder}'); \
+               r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); }}); \
+             await new Promise((ok, fail) => {{ const tx = db.transaction('outbox', 'readwrite'); \
+               const store = tx.objectStore('outbox'); \
+               for (const r of records) store.put(r, r.application_id); \
+               tx.oncomplete = ok; tx.onerror = () => fail(tx.error); }}); \
+             db.close(); return true; }}"
+        ))
+        .await?;
+    anyhow::ensure!(done, "the records were not stored");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_of_200_cut_by_killing_the_server_applies_each_exactly_once() -> anyhow::Result<()> {
+    const N: usize = 200;
+    let mut server = TestServer::start_with_demo().await?;
+    let (unit, _, category) = clerk_unit(&server, 250).await?;
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let login = "sync-batch";
+        let (page, created) =
+            signed_in_tab(&browser, &server, login, "unit_clerk", &format!("unit:{unit}")).await?;
+        wait_for_sync(&page).await?;
+        // The same holder's second key signs the 200 (signing 200 through the form would
+        // only be slower); they go into the browser's queue as the form would put them.
+        let code = {
+            let pool = server.database().await?;
+            let code = server::identity::holders::issue_code(&pool, login, server.config()).await?;
+            pool.close().await;
+            code
+        };
+        let mut key = KeyHolder::enrolled(&server, code).await;
+        anyhow::ensure!(key.id == created.holder.id);
+        let mut ids = Vec::new();
+        let mut records = Vec::new();
+        for n in 0..N {
+            let id = format!("00000000-0000-4000-8000-{n:012}");
+            let header = EnvelopeHeader {
+                application_id: ApplicationId::parse(&id)?,
+                client_id: ClientId::parse("5b8c7d1e-0000-4000-8000-000000000200")?,
+                sequence: n as u64 + 1,
+                signer: UserId::parse(&key.id)?,
+                credential_id: CredentialId::parse(&key.credential_id)?,
+                unit: unit.clone(),
+                created_at: an_hour_ago(),
+            };
+            let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
+                category,
+                funding_form: category.has_funding_form().then_some(FundingForm::Full),
+                count: Headcount::new(1),
+                recruitment: EntryForm::OpenRecruitment,
+                reason: format!("批量申请{n}"),
+                request_document: None,
+            });
+            let envelope = SignedEnvelope::new(header, &payload)?;
+            let submission = key.sign(&envelope.canonical_bytes()?);
+            records.push(outbox_record(&id, n as u64 + 1, &key.id, &submission));
+            ids.push(id);
+        }
+        // The client pushes to the server process, which is killed once part of the batch
+        // is committed.
+        server.stop().await?;
+        inject_outbox(&page, &created.holder.id, &records).await?;
+        let process = server.spawn_process().await?;
+        page.reload().await?;
+        let pool = server.database().await?;
+        let started = Instant::now();
+        let committed_at_kill = loop {
+            let committed: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM envelope WHERE application_id LIKE '00000000-0000-4000-8000-%'",
+            )
+            .fetch_one(&pool)
+            .await?;
+            if committed >= 25 {
+                process.kill();
+                break committed;
+            }
+            anyhow::ensure!(
+                started.elapsed() < Duration::from_secs(60),
+                "the push never started"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        };
+        let after_kill: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM envelope WHERE application_id LIKE '00000000-0000-4000-8000-%'",
+        )
+        .fetch_one(&pool)
+        .await?;
+        anyhow::ensure!(
+            after_kill < N as i64,
+            "the kill came after the whole batch ({after_kill}); it must cut the push"
+        );
+        eprintln!("killed with {committed_at_kill}..{after_kill} of {N} committed");
+        server.start_again().await?;
+        page.check("sync_batch_all_applied", async {
+            page.wait_for_attribute("#sync-status", "data-waiting", "0")
+                .await?;
+            page.wait_for_attribute("#sync-status", "data-rejected", "0")
+                .await?;
+            Ok(())
+        })
+        .await?;
+        let rows = recorded(&pool, &ids).await?;
+        anyhow::ensure!(rows.len() == N, "{} envelope rows for {N}", rows.len());
+        let distinct: BTreeSet<&String> = rows.iter().map(|(id, _)| id).collect();
+        anyhow::ensure!(distinct.len() == N, "an envelope recorded twice");
+        anyhow::ensure!(rows.iter().all(|(_, s)| s == "accepted"), "not all accepted");
+        anyhow::ensure!(applications_recorded(&pool, &ids).await? == N);
+        pool.close().await;
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_application_shows_why_and_can_be_revised_and_signed_again() -> anyhow::Result<()>
+{
+    let server = TestServer::start_with_demo().await?;
+    let (unit, _, category) = clerk_unit(&server, 0).await?;
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let (page, _) = signed_in_tab(
+            &browser,
+            &server,
+            "sync-reject",
+            "unit_clerk",
+            &format!("unit:{unit}"),
+        )
+        .await?;
+        wait_for_sync(&page).await?;
+        let reason = "退休减员，申请补充一名";
+        let id = sign_request(&page, category, reason).await?;
+        page.check("sync_rejected", async {
+            page.wait_for_attribute(&item(&id), "data-status", "rejected")
+                .await?;
+            page.wait_for_text(&format!("{} .outbox-status", item(&id)), "已退回")
+                .await?;
+            page.wait_for_text(&format!("{} .outbox-reason", item(&id)), "空余编制不足")
+                .await?;
+            page.wait_for_attribute("#sync-status", "data-rejected", "1")
+                .await?;
+            page.screenshot("sync_rejected_shown").await?;
+            Ok(())
+        })
+        .await?;
+        // A post is freed; the clerk revises the returned application and signs it again.
+        let pool = server.database().await?;
+        set_vacancy(&pool, &unit, category, 1).await;
+        page.check("sync_revise", async {
+            page.click(&format!("{} .outbox-revise", item(&id))).await?;
+            page.wait_for_text("#apply-revising", "修改").await?;
+            page.wait_until(
+                &format!(
+                    "document.querySelector('#apply-reason')?.value === {}",
+                    serde_json::to_string(reason)?
+                ),
+                "the form holds what was signed",
+            )
+            .await?;
+            page.click("#apply-next").await?;
+            page.wait_for_text("#confirm h2", "确认签名内容").await?;
+            let new_id = page
+                .text("#confirm [data-field=application-id] dd")
+                .await?
+                .unwrap_or_default();
+            anyhow::ensure!(new_id != id, "a revision is a new application");
+            page.click("#confirm-sign").await?;
+            page.wait_for_attribute(&item(&new_id), "data-status", "accepted")
+                .await?;
+            Ok(())
+        })
+        .await?;
+        pool.close().await;
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    result
+}
+
+/// Waits until the push of `id` is answered; its status.
+async fn answered(page: &TestPage, id: &str) -> anyhow::Result<String> {
+    page.wait_until(
+        &format!(
+            "['accepted','rejected'].includes(document.querySelector(\"{}\")?.dataset.status)",
+            item(id)
+        ),
+        "the push is answered",
+    )
+    .await?;
+    Ok(page
+        .attribute(&item(id), "data-status")
+        .await?
+        .unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_browsers_race_for_the_last_vacancy_and_exactly_one_is_approved() -> anyhow::Result<()>
+{
+    let mut server = TestServer::start_with_demo().await?;
+    let (unit, department, category) = clerk_unit(&server, 1).await?;
+    let first = TestBrowser::launch().await?;
+    let second = TestBrowser::launch().await?;
+    let result = async {
+        let scope = format!("unit:{unit}");
+        let (a, _) = signed_in_tab(&first, &server, "race-a", "unit_clerk", &scope).await?;
+        let (b, _) = signed_in_tab(&second, &server, "race-b", "unit_clerk", &scope).await?;
+        wait_for_sync(&a).await?;
+        wait_for_sync(&b).await?;
+        // Both sign while the server is away, so both pushes race when it returns.
+        server.stop().await?;
+        let id_a = sign_request(&a, category, "甲：申请使用最后一个空编").await?;
+        let id_b = sign_request(&b, category, "乙：申请使用最后一个空编").await?;
+        server.start_again().await?;
+        let status_a = answered(&a, &id_a).await?;
+        let status_b = answered(&b, &id_b).await?;
+        let (winner, winner_id, loser, loser_id) = match (status_a.as_str(), status_b.as_str()) {
+            ("accepted", "rejected") => (&a, id_a, &b, id_b),
+            ("rejected", "accepted") => (&b, id_b, &a, id_a),
+            other => anyhow::bail!("expected one accepted and one rejected, got {other:?}"),
+        };
+        loser
+            .check("race_loser", async {
+                loser
+                    .wait_for_text(
+                        &format!("{} .outbox-reason", item(&loser_id)),
+                        "空余编制不足",
+                    )
+                    .await?;
+                Ok(())
+            })
+            .await?;
+        // The department endorses and the bureau approves the winner: the slip is issued and
+        // the winner's browser shows it after its next pull.
+        let mut supervisor = KeyHolder::signed_in(
+            &server,
+            "race-supervisor",
+            "supervisor",
+            &format!("department:{department}"),
+        )
+        .await;
+        let mut reviewer =
+            KeyHolder::signed_in(&server, "race-reviewer", "bureau_reviewer", "region:620500")
+                .await;
+        let endorsed = supervisor
+            .decide("race-endorse", &winner_id, Action::Endorse, "同意")
+            .await;
+        anyhow::ensure!(endorsed.status == VerdictStatus::Accepted, "{endorsed:?}");
+        let approved = reviewer
+            .decide("race-approve", &winner_id, Action::Approve, "")
+            .await;
+        anyhow::ensure!(approved.status == VerdictStatus::Accepted, "{approved:?}");
+        winner
+            .check("race_winner_approved", async {
+                // Opening the page again syncs at once (else within the 30 s poll).
+                winner.reload().await?;
+                winner
+                    .wait_for_attribute(&item(&winner_id), "data-review", "approved")
+                    .await?;
+                Ok(())
+            })
+            .await?;
+        let pool = server.database().await?;
+        let certificate = server::db::certificates::read(&pool, &unit)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the unit"))?;
+        let f = certificate.ledger.figures(category);
+        anyhow::ensure!(
+            f.filled.get() + f.reserved.get() <= f.approved.get(),
+            "the ledger broke: {f:?}"
+        );
+        anyhow::ensure!(f.vacant().get() == 0, "the last vacancy is reserved: {f:?}");
+        pool.close().await;
+        Ok(())
+    }
+    .await;
+    first.close().await;
+    second.close().await;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scope_of_thousands_is_pulled_into_indexeddb_and_the_roster_shows_it()
+-> anyhow::Result<()> {
+    let server = TestServer::start_configured(|config| {
+        config.demo = Some(server::config::DemoConfig {
+            size: "small".into(),
+            seed: server::config::DEFAULT_DEMO_SEED,
+        });
+    })
+    .await?;
+    let pool = server.database().await?;
+    let (units, staff): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM unit), (SELECT COUNT(*) FROM staff)")
+            .fetch_one(&pool)
+            .await?;
+    anyhow::ensure!(staff >= 2_000, "the small city has {staff} people");
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let (page, _) =
+            signed_in_tab(&browser, &server, "pull-reviewer", "bureau_reviewer", "region:620500")
+                .await?;
+        wait_for_sync(&page).await?;
+        page.click("#nav-certificate").await?;
+        page.check("pull_roster", async {
+            page.wait_for_attribute("#certificate-scope", "data-staff", &staff.to_string())
+                .await?;
+            page.wait_for_attribute("#certificate-scope", "data-units", &units.to_string())
+                .await?;
+            // The first unit's roster is the server's, name for name.
+            let unit: String = page
+                .attribute("#unit-view", "data-unit-id")
+                .await?
+                .unwrap_or_default();
+            let id = domain::UnitId::parse(&unit)?;
+            let certificate = server::db::certificates::read(&pool, &id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no unit {unit}"))?;
+            let names: Vec<String> = page
+                .eval("[...document.querySelectorAll('#roster .person-name')].map(e => e.textContent)")
+                .await?;
+            let expected: Vec<String> = certificate
+                .staff
+                .iter()
+                .map(|p| p.name.to_string())
+                .collect();
+            anyhow::ensure!(names == expected, "roster {names:?} != {expected:?}");
+            // For people to look at (tests/screenshots/, not kept in git).
+            page.screenshot("pull_roster_shown").await?;
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+    .await;
+    pool.close().await;
+    browser.close().await;
+    result
+}
+
+async fn set_lifecycle(page: &TestPage, state: SetWebLifecycleStateState) -> anyhow::Result<()> {
+    page.raw()
+        .execute(SetWebLifecycleStateParams::new(state))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_tab_syncs_and_a_frozen_or_closed_leader_is_replaced() -> anyhow::Result<()> {
+    let server = TestServer::start_with_demo().await?;
+    let (unit, _, category) = clerk_unit(&server, 3).await?;
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let (a, _) = signed_in_tab(
+            &browser,
+            &server,
+            "tabs-clerk",
+            "unit_clerk",
+            &format!("unit:{unit}"),
+        )
+        .await?;
+        a.wait_for_attribute("#sync-status", "data-leader", "true")
+            .await?;
+        let b = browser.open(&server.url_for("/apply")).await?;
+        b.check("tabs_second_follows", async {
+            b.wait_for_attribute("#sync-status", "data-leader", "false")
+                .await?;
+            Ok(())
+        })
+        .await?;
+        // A frozen leader lets go; the other tab takes over.
+        set_lifecycle(&a, SetWebLifecycleStateState::Frozen).await?;
+        b.check("tabs_frozen_leader_replaced", async {
+            b.wait_for_attribute("#sync-status", "data-leader", "true")
+                .await?;
+            Ok(())
+        })
+        .await?;
+        set_lifecycle(&a, SetWebLifecycleStateState::Active).await?;
+        a.wait_for_attribute("#sync-status", "data-leader", "false")
+            .await?;
+        // Signed in the follower: the leader sends it, and both tabs see the verdict.
+        let id = sign_request(&a, category, "多窗口：由另一窗口提交").await?;
+        a.check("tabs_follower_sees_verdict", async {
+            b.wait_for_attribute(&item(&id), "data-status", "accepted")
+                .await?;
+            a.wait_for_attribute(&item(&id), "data-status", "accepted")
+                .await?;
+            Ok(())
+        })
+        .await?;
+        // A closed leader is replaced.
+        b.raw().clone().close().await?;
+        a.check("tabs_closed_leader_replaced", async {
+            a.wait_for_attribute("#sync-status", "data-leader", "true")
+                .await?;
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    result
+}
