@@ -114,6 +114,19 @@ pub fn reload(context: AppContext) {
     });
 }
 
+/// Re-reads only the time of the last sync (the leader pulled and nothing changed).
+pub fn reload_last_sync(context: AppContext) {
+    spawn_local(async move {
+        let Some(holder) = holder(context) else {
+            return;
+        };
+        match store::last_sync(&holder).await {
+            Ok(last) => context.sync.update(|s| s.last_sync = last),
+            Err(e) => context.sync_problem.set(Some(SyncProblem::Storage(e))),
+        }
+    });
+}
+
 fn holder(context: AppContext) -> Option<String> {
     context
         .session
@@ -300,6 +313,7 @@ async fn pull(context: AppContext, holder: &str) -> Outcome {
             Ok(last) => context.sync.update(|s| s.last_sync = last),
             Err(e) => return storage_failed(context, e),
         }
+        tabs::announce(Notice::Synced);
     }
     context.sync_problem.update(|p| {
         if matches!(p, Some(SyncProblem::Server(_))) {

@@ -25,6 +25,8 @@ pub enum Notice {
     Changed,
     /// A new item was queued: the leader should send it.
     Queued,
+    /// A pull reached the end without changes: only the time of the last sync moved.
+    Synced,
 }
 
 impl Notice {
@@ -32,6 +34,7 @@ impl Notice {
         match self {
             Notice::Changed => "changed",
             Notice::Queued => "queued",
+            Notice::Synced => "synced",
         }
     }
 
@@ -39,6 +42,7 @@ impl Notice {
         match code {
             "changed" => Some(Notice::Changed),
             "queued" => Some(Notice::Queued),
+            "synced" => Some(Notice::Synced),
             _ => None,
         }
     }
@@ -105,6 +109,7 @@ fn join(context: AppContext, holder: &str) {
                 };
                 match notice {
                     Notice::Changed => crate::sync::reload(context),
+                    Notice::Synced => crate::sync::reload_last_sync(context),
                     Notice::Queued => {
                         crate::sync::reload(context);
                         if context.sync.with_untracked(|s| s.leader) {

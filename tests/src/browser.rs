@@ -168,20 +168,27 @@ impl TestPage {
     /// The text of the first element matching `selector`, if there is one.
     pub async fn text(&self, selector: &str) -> anyhow::Result<Option<String>> {
         let selector = serde_json::to_string(selector)?;
-        self.eval(&format!(
-            "document.querySelector({selector})?.textContent ?? null"
-        ))
-        .await
+        self.eval_optional(&format!("document.querySelector({selector})?.textContent"))
+            .await
     }
 
     /// An attribute of the first element matching `selector`, if there is one.
     pub async fn attribute(&self, selector: &str, name: &str) -> anyhow::Result<Option<String>> {
         let selector = serde_json::to_string(selector)?;
         let name = serde_json::to_string(name)?;
-        self.eval(&format!(
-            "document.querySelector({selector})?.getAttribute({name}) ?? null"
+        self.eval_optional(&format!(
+            "document.querySelector({selector})?.getAttribute({name})"
         ))
         .await
+    }
+
+    /// Evaluates an expression that may be `null` or `undefined` (which chromiumoxide returns
+    /// without a value): it crosses as JSON text.
+    async fn eval_optional(&self, expression: &str) -> anyhow::Result<Option<String>> {
+        let json: String = self
+            .eval(&format!("JSON.stringify(({expression}) ?? null)"))
+            .await?;
+        serde_json::from_str(&json).context("reading the JSON of a result")
     }
 
     /// Waits until the element matching `selector` contains `expected`; returns its text.

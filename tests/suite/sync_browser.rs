@@ -476,6 +476,11 @@ async fn a_scope_of_thousands_is_pulled_into_indexeddb_and_the_roster_shows_it()
             page.wait_for_attribute("#certificate-scope", "data-units", &units.to_string())
                 .await?;
             // The first unit's roster is the server's, name for name.
+            page.wait_until(
+                "document.querySelector('#roster')?.dataset.rows?.length > 0",
+                "the first unit's roster is shown",
+            )
+            .await?;
             let unit: String = page
                 .attribute("#unit-view", "data-unit-id")
                 .await?
