@@ -6,12 +6,20 @@
 //!    server's path (webauthn-rs-core's `COSEKey::verify_signature`, which decodes the key and
 //!    the DER signature every time) and through the bare `p256` verifier of crypto-glue (key and
 //!    signature decoded once, before the clock starts).
-//! 2. Envelope verification: [`server::signing::verify`] on pre-signed submissions — parse,
-//!    canonical check, clientDataJSON, authenticatorData, signature — with no I/O.
-//! 3. Push end to end: a real server with the medium demo city, one enrolled clerk, envelopes
-//!    signed offline beforehand and POSTed to `/api/envelopes` in batches of
-//!    [`MAX_BATCH`] with the session cookie and CSRF header: verify + rules + commit. Every
-//!    verdict must be `accepted`, or the run fails.
+//! 2. Envelope verification: [`server::signing::verify`] on the pre-signed submissions of the
+//!    push, each with its signer's credential as the server stored it — parse, canonical check,
+//!    clientDataJSON, authenticatorData, signature — with no I/O.
+//! 3. Push end to end: a real server with the medium demo city, [`UNITS`] units (every second
+//!    one by id) with one enrolled clerk each, and one other holder signed in (a city-wide bureau
+//!    reviewer) whose session carries everything, as a relay would: envelopes signed offline
+//!    beforehand by the clerks, dealt out in turn (so each batch holds requests of many units),
+//!    POSTed to `/api/envelopes` in batches of [`MAX_BATCH`] with that session's cookie and CSRF
+//!    header: verify + rules + commit. The rules include the vacancy rule: a quota-use request
+//!    must fit the unit's vacant posts less what its requests still awaiting a decision ask
+//!    for. Each request is for one post, and each unit's vacancy is set beforehand to exactly
+//!    what its requests ask for (≈ [`PUSHED`] ÷ [`UNITS`], 51), so the number awaiting a
+//!    decision per unit grows from 0 to that by the end of the run, and the last request takes
+//!    the last post. Every verdict must be `accepted`, or the run fails.
 //!
 //! Each measurement has a warm-up and several timed rounds (the rounds of 1 and 2 take turns, so
 //! a change in the machine's load falls on all alike); the median round is reported with the
@@ -19,6 +27,7 @@
 //! named by `BENCH_REPORT` (which `cargo xtask bench` folds into BENCHMARKS.md). Never run by
 //! `cargo test`: a benchmark is not a timed assertion.
 
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -29,12 +38,15 @@ use domain::envelope::EnvelopeHeader;
 use domain::ids::{ApplicationId, ClientId, CredentialId};
 use domain::payload::{ApplicationPayload, QuotaUseRequest};
 use domain::person::EntryForm;
-use domain::{EstablishmentCategory, Headcount, SignedEnvelope, Timestamp, UnitId, UserId};
+use domain::{
+    EstablishmentCategory, FundingForm, Headcount, SignedEnvelope, Timestamp, UnitId, UserId,
+};
 use protocol::identity::{
-    ENVELOPES_PATH, SignedSubmission, SubmitRequest, SubmitResponse, VerdictStatus,
+    ENVELOPES_PATH, NewHolder, SignedSubmission, SubmitRequest, SubmitResponse, VerdictStatus,
 };
 use server::identity::envelopes::MAX_BATCH;
 use server::signing::{KnownCredential, decode_b64url};
+use tests::filing::set_vacancy;
 use tests::keys::{ApiClient, KeyHolder};
 use tests::server::TestServer;
 use webauthn_rs::prelude::{COSEKeyType, Credential, Passkey};
@@ -47,6 +59,12 @@ const CPU_ROUNDS: usize = 5;
 const PUSH_ENVELOPES: usize = 2_000;
 /// Timed push rounds, each with fresh envelopes (after one warm-up batch).
 const PUSH_ROUNDS: usize = 5;
+/// Envelopes pushed in the whole run: the warm-up batch and the timed rounds.
+const PUSHED: usize = MAX_BATCH + PUSH_ROUNDS * PUSH_ENVELOPES;
+/// Units filed for, one clerk each: every second unit of the demo city. With [`PUSHED`]
+/// requests dealt out in turn, each unit has about `PUSHED / UNITS` (51) awaiting a decision by
+/// the end: a busy unit, not thousands piled on one (the vacancy rule reads them all).
+const UNITS: usize = 200;
 /// The demo city the server starts with.
 const DEMO_SIZE: &str = "medium";
 
@@ -58,25 +76,38 @@ fn main() {
     let setup = runtime.block_on(Box::pin(set_up()));
     let Setup {
         mut server,
-        mut clerk,
-        credential,
+        relay,
+        mut clerks,
     } = setup;
 
-    // Everything is signed before any clock starts: the offline client's work is not measured.
-    eprintln!("bench: signing {RAW_SIGNATURES} assertions and the push envelopes…");
+    // Everything is signed before any clock starts: the offline clients' work is not measured.
+    // The raw assertions are the first clerk's; the push envelopes are dealt out to the clerks
+    // in turn.
+    eprintln!(
+        "bench: signing {RAW_SIGNATURES} assertions and the {PUSHED} push envelopes of {} clerks…",
+        clerks.len()
+    );
     let raw: Vec<Assertion> = (0..RAW_SIGNATURES)
-        .map(|i| clerk.assert(&format!("raw-{i}")))
+        .map(|i| clerks[0].assert(&format!("raw-{i}")))
         .collect();
+    let mut dealt = 0;
+    let mut sign_next = |application: String| {
+        let clerk = dealt % clerks.len();
+        dealt += 1;
+        clerks[clerk].sign_new(&application)
+    };
     let warm_up: Vec<SignedSubmission> = (0..MAX_BATCH)
-        .map(|i| clerk.sign_new(&format!("warm-{i:05}")))
+        .map(|i| sign_next(format!("warm-{i:05}")))
         .collect();
     let rounds: Vec<Vec<SignedSubmission>> = (0..PUSH_ROUNDS)
         .map(|r| {
             (0..PUSH_ENVELOPES)
-                .map(|i| clerk.sign_new(&format!("push-{r}-{i:05}")))
+                .map(|i| sign_next(format!("push-{r}-{i:05}")))
                 .collect()
         })
         .collect();
+    // Each unit's vacancy, exactly what its requests ask for (one post each).
+    let per_unit = runtime.block_on(Box::pin(give_vacancy(&server, &clerks)));
 
     let mut report = Report::default();
     report.line(
@@ -87,7 +118,8 @@ fn main() {
     // 1. Raw ECDSA P-256, the server's path and the bare verifier; 2. envelope verification
     // without I/O. Their rounds are interleaved, so a change in the machine's load (other
     // processes) falls on all three alike.
-    let key = bare_key(&credential);
+    let credential = &clerks[0].credential;
+    let key = bare_key(credential);
     let parsed: Vec<(Vec<u8>, EcdsaP256Signature)> = raw
         .iter()
         .map(|a| {
@@ -99,15 +131,31 @@ fn main() {
         .unwrap()
         .policy
         .clone();
-    let known = KnownCredential {
-        credential_id: credential.cred_id.to_vec(),
-        holder: UserId::parse(&clerk.holder.id).unwrap(),
-        credential: credential.clone(),
-        revoked: false,
-        highest_counter: 0,
-    };
-    let decoded: Vec<server::signing::SignedSubmission> =
-        rounds.iter().flatten().map(decode).collect();
+    // Each clerk's credential as the server knows it; each submission paired with its signer's
+    // before the clock starts (the server's lookup is I/O, not measured here).
+    let known: HashMap<Vec<u8>, KnownCredential> = clerks
+        .iter()
+        .map(|clerk| {
+            let id = clerk.credential.cred_id.to_vec();
+            let known = KnownCredential {
+                credential_id: id.clone(),
+                holder: UserId::parse(&clerk.holder.id).unwrap(),
+                credential: clerk.credential.clone(),
+                revoked: false,
+                highest_counter: 0,
+            };
+            (id, known)
+        })
+        .collect();
+    let decoded: Vec<(server::signing::SignedSubmission, &KnownCredential)> = rounds
+        .iter()
+        .flatten()
+        .map(|wire| {
+            let submission = decode(wire);
+            let signer = &known[&submission.credential_id];
+            (submission, signer)
+        })
+        .collect();
     let now = server::clock::now();
     let load_before = load_average();
     let [cose, bare, envelopes] = measure_interleaved(
@@ -134,9 +182,9 @@ fn main() {
                 assert_eq!(valid, parsed.len(), "every assertion verifies");
             },
             &mut || {
-                for submission in &decoded {
+                for (submission, signer) in &decoded {
                     let verified =
-                        server::signing::verify(black_box(submission), Some(&known), &policy, now);
+                        server::signing::verify(black_box(submission), Some(signer), &policy, now);
                     assert!(verified.is_ok(), "{verified:?}");
                 }
             },
@@ -159,10 +207,12 @@ fn main() {
     );
 
     // 3. Push end to end.
-    let push = runtime.block_on(Box::pin(push(&clerk.holder.client, &warm_up, &rounds)));
+    let push = runtime.block_on(Box::pin(push(&relay.client, &warm_up, &rounds)));
     report.row(
         &format!(
-            "Push end to end: `POST {ENVELOPES_PATH}`, {MAX_BATCH} per request, one clerk, demo city {DEMO_SIZE} (verify + rules + commit)"
+            "Push end to end: `POST {ENVELOPES_PATH}`, {MAX_BATCH} per request, one relay session, {} clerks on {} units, demo city {DEMO_SIZE} (verify + rules incl. vacancy + commit)",
+            clerks.len(),
+            clerks.len()
         ),
         &push,
         "envelopes",
@@ -171,31 +221,31 @@ fn main() {
     report.line(&format!(
         "| Push cost per envelope ÷ one P-256 verification (server's path) | {ratio:.1}× | | | |"
     ));
-    for pull in ["2,000", "80,000"] {
-        report.line(&format!(
-            "| First pull of {pull} people into IndexedDB, headless Chromium | **not measured yet**: needs the client's IndexedDB store (issue 5) | | | |"
-        ));
-    }
     report.note(&format!(
         "Rounds: {CPU_ROUNDS} timed after one warm-up for rows 1–3, taking turns \
          ({} signatures, {} envelopes per round); {PUSH_ROUNDS} timed rounds of {} fresh \
          envelopes after one warm-up batch of {MAX_BATCH} for the push, \
-         every verdict `accepted`. Load average (1 min) when the measurements began: \
+         every verdict `accepted`. Push: {} units, one clerk each, every request for one \
+         post, dealt out to the units in turn; each unit's vacancy set to exactly what its \
+         {per_unit} requests ask for, so its requests awaiting a decision grow from 0 to \
+         {per_unit} over the run. Load average (1 min) when the measurements began: \
          {load_before}; at the end: {}.",
         thousands(RAW_SIGNATURES as f64),
         thousands(decoded.len() as f64),
         thousands(PUSH_ENVELOPES as f64),
+        clerks.len(),
         load_average()
     ));
     report.finish();
     runtime.block_on(server.stop()).unwrap();
 }
 
-/// The server, the enrolled and signed-in clerk, and the clerk's credential as stored.
+/// The server, the signed-in relay whose session carries every push, and the enrolled clerks
+/// (not signed in), one per unit.
 struct Setup {
     server: TestServer,
-    clerk: Clerk,
-    credential: Credential,
+    relay: KeyHolder,
+    clerks: Vec<Clerk>,
 }
 
 async fn set_up() -> Setup {
@@ -204,46 +254,95 @@ async fn set_up() -> Setup {
         if let Some(demo) = config.demo.as_mut() {
             demo.size = DEMO_SIZE.into();
         }
+        // Every clerk enrols from this one address (the limit is on the enrolment and
+        // sign-in ceremonies only, not on pushing).
+        config.identity.rate_limit_per_minute = 10_000;
     })
     .await
     .unwrap();
     let pool = server.database().await.unwrap();
-    let unit: String = sqlx::query_scalar("SELECT id FROM unit ORDER BY id LIMIT 1")
-        .fetch_one(&pool)
+    let all: Vec<String> = sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
+        .fetch_all(&pool)
         .await
         .unwrap();
-    let units: i64 = sqlx::query_scalar("SELECT count(*) FROM unit")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    eprintln!("bench: {units} units; the clerk files for {unit}");
-    let holder = KeyHolder::signed_in(
-        &server,
-        "bench-clerk",
-        "unit_clerk",
-        &format!("unit:{unit}"),
-    )
-    .await;
-    // The credential as the server stored it, read the way the server reads it.
-    let passkey: String = sqlx::query_scalar("SELECT passkey FROM credential WHERE holder_id = ?")
-        .bind(&holder.id)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let passkey: Passkey = serde_json::from_str(&passkey).unwrap();
-    pool.close().await;
+    assert!(
+        all.len() >= 2 * UNITS,
+        "the {DEMO_SIZE} demo city has {} units, fewer than {}",
+        all.len(),
+        2 * UNITS
+    );
+    eprintln!(
+        "bench: {} units; enrolling a clerk for each of {UNITS} (every second by id)…",
+        all.len()
+    );
     let created_at =
         Timestamp::from_unix_seconds(server::clock::now().unix_seconds() - 3600).unwrap();
-    Setup {
-        server,
-        clerk: Clerk {
+    let mut clerks = Vec::with_capacity(UNITS);
+    for (n, unit) in all.iter().step_by(2).take(UNITS).enumerate() {
+        let unit = UnitId::parse(unit).unwrap();
+        // The unit's own main category: the one with the most approved posts.
+        let category = server::db::certificates::read(&pool, &unit)
+            .await
+            .unwrap()
+            .unwrap()
+            .ledger
+            .all_figures()
+            .into_iter()
+            .max_by_key(|(_, f)| f.approved)
+            .map_or(EstablishmentCategory::Administrative, |(c, _)| c);
+        let created = server::identity::create_holder(
+            &pool,
+            &NewHolder {
+                login: format!("bench-clerk-{n:03}"),
+                name: "测试经办人".into(),
+                role: "unit_clerk".into(),
+                scope: format!("unit:{unit}"),
+            },
+            server.config(),
+        )
+        .await
+        .unwrap();
+        let holder = KeyHolder::enrolled(&server, created).await;
+        // The credential as the server stored it, read the way the server reads it.
+        let passkey: String =
+            sqlx::query_scalar("SELECT passkey FROM credential WHERE holder_id = ?")
+                .bind(&holder.id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        let passkey: Passkey = serde_json::from_str(&passkey).unwrap();
+        clerks.push(Clerk {
             holder,
+            credential: Credential::from(passkey),
+            client: ClientId::parse(&format!("client-bench-{n:03}")).unwrap(),
             unit,
+            category,
             created_at,
             sequence: 0,
-        },
-        credential: Credential::from(passkey),
+        });
     }
+    pool.close().await;
+    // Any signed-in holder may carry submissions; each is judged by its signer's grant.
+    let relay =
+        KeyHolder::signed_in(&server, "bench-relay", "bureau_reviewer", "region:620500").await;
+    Setup {
+        server,
+        relay,
+        clerks,
+    }
+}
+
+/// Sets each clerk's unit's vacancy in its category to exactly the posts of the requests the
+/// clerk signed (one each), so that the last one pushed takes the last post. Returns the most
+/// requests signed for one unit.
+async fn give_vacancy(server: &TestServer, clerks: &[Clerk]) -> u64 {
+    let pool = server.database().await.unwrap();
+    for clerk in clerks {
+        let posts = u32::try_from(clerk.sequence).unwrap();
+        set_vacancy(&pool, &clerk.unit, clerk.category, posts).await;
+    }
+    pool.close().await;
+    clerks.iter().map(|c| c.sequence).max().unwrap_or(0)
 }
 
 /// Pushes the warm-up batch, then each round in batches; every verdict must be `accepted`.
@@ -444,7 +543,7 @@ fn thousands(value: f64) -> String {
     out
 }
 
-/// POSTs a serialised [`SubmitRequest`] with the clerk's session; the answer's bytes.
+/// POSTs a serialised [`SubmitRequest`] with the relay's session; the answer's bytes.
 async fn post_envelopes(client: &ApiClient, body: Vec<u8>) -> Vec<u8> {
     let response = client
         .with_session(
@@ -461,10 +560,15 @@ async fn post_envelopes(client: &ApiClient, body: Vec<u8>) -> Vec<u8> {
     response.bytes().await.unwrap().to_vec()
 }
 
-/// The clerk's offline client: envelopes in client-sequence order, signed by the soft token.
+/// A clerk's offline client: envelopes in client-sequence order, signed by the soft token.
 struct Clerk {
     holder: KeyHolder,
-    unit: String,
+    /// The clerk's credential as the server stored it.
+    credential: Credential,
+    client: ClientId,
+    unit: UnitId,
+    /// The category its requests are for: the unit's main one.
+    category: EstablishmentCategory,
     /// An hour ago: well inside the offline window, never in the future.
     created_at: Timestamp,
     /// The client sequence of the last envelope signed.
@@ -489,16 +593,19 @@ impl Clerk {
         self.sequence += 1;
         let header = EnvelopeHeader {
             application_id: ApplicationId::parse(application).unwrap(),
-            client_id: ClientId::parse("client-bench").unwrap(),
+            client_id: self.client.clone(),
             sequence: self.sequence,
             signer: UserId::parse(&self.holder.id).unwrap(),
             credential_id: CredentialId::parse(&self.holder.credential_id).unwrap(),
-            unit: UnitId::parse(&self.unit).unwrap(),
+            unit: self.unit.clone(),
             created_at: self.created_at,
         };
         let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
-            category: EstablishmentCategory::Administrative,
-            funding_form: None,
+            category: self.category,
+            funding_form: self
+                .category
+                .has_funding_form()
+                .then_some(FundingForm::Full),
             count: Headcount::new(1),
             recruitment: EntryForm::Examination,
             reason: "业务量增加，申请使用空编一名".into(),

@@ -1,5 +1,5 @@
-//! `cargo xtask bench`: runs `tests/benches/push.rs` in the `server-release` profile and writes
-//! its results, with the date, the machine, the compiler and the commit, into BENCHMARKS.md.
+//! `cargo xtask bench`: runs `tests/benches/push.rs` and `tests/benches/pull_idb.rs` (the latter
+//! against the release client) in the `server-release` profile and writes their results, with the date, the machine, the compiler and the commit, into BENCHMARKS.md.
 //!
 //! Only the part between [`BEGIN`] and [`END`] is rewritten; the prose around it is kept.
 
@@ -24,21 +24,21 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     let report_path =
         std::env::temp_dir().join(format!("staffing-bench-{}.md", std::process::id()));
+    // The first pull into IndexedDB runs the client as it ships (release build).
+    crate::tools::ensure_client_tools(root)?;
+    crate::tools::ensure_browser()?;
+    crate::build_client(root, true)?;
     // The server's own profile (opt-level 3, thin LTO, unwind), not the client's size-first
-    // `release`, which `cargo bench` would otherwise inherit.
-    run_cmd(
-        cargo()
-            .args([
-                "bench",
-                "--package",
-                "tests",
-                "--bench",
-                "push",
-                "--profile",
-                "server-release",
-            ])
-            .env("BENCH_REPORT", &report_path),
-    )?;
+    // `release`, which `cargo bench` would otherwise inherit. Both append to one report.
+    for bench in ["push", "pull_idb"] {
+        run_cmd(
+            cargo()
+                .args(["bench", "--package", "tests", "--bench", bench])
+                .args(["--profile", "server-release"])
+                .env("BENCH_REPORT", &report_path)
+                .env("STAFFING_DIST", root.join("dist")),
+        )?;
+    }
     let results = std::fs::read_to_string(&report_path)
         .with_context(|| format!("reading the benchmark's report {}", report_path.display()))?;
     let _ = std::fs::remove_file(&report_path);
