@@ -42,6 +42,15 @@ impl ApiError {
         matches!(self, ApiError::Status { status: 401, .. })
     }
 
+    /// Whether the server refused the CSRF token (403 `csrf_invalid`): the session was replaced,
+    /// e.g. by a sign-in in another tab.
+    pub fn is_csrf_refused(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Status { status: 403, body: Some(body) } if body.code == "csrf_invalid"
+        )
+    }
+
     /// Whether no answer came (the call may be retried later).
     pub fn is_network(&self) -> bool {
         matches!(self, ApiError::Network(_))

@@ -132,7 +132,7 @@ messages! {
     OutboxEmpty => "暂无已签名的申请。", "No signed applications yet.";
     StatusPending => "待同步", "Waiting to sync";
     StatusAccepted => "已提交待审核", "Submitted, awaiting review";
-    StatusRejected => "已退回", "Returned";
+    StatusRejected => "未受理", "Not accepted";
     StatusHeld => "待复核", "Held for review";
     SignedAt => "签名时间", "Signed at";
     SessionExpired => "登录已过期，请重新登录。已签名的申请仍保存在本机，重新登录后自动提交。",
@@ -140,6 +140,9 @@ messages! {
     SyncServer => "提交失败，稍后自动重试：", "Submitting failed and will be retried: ";
     StorageUnavailable => "本机存储不可用，申请无法保存。", "Local storage is unavailable, so nothing can be saved.";
     StorageWriteFailed => "写入本机存储失败（空间可能已满），申请未保存。", "Writing to local storage failed (it may be full); nothing was saved.";
+    SyncStorageWriteFailed => "写入本机存储失败（空间可能已满）：同步结果未能保存，稍后自动重试。已签名的申请仍保存在本机。",
+        "Writing to local storage failed (it may be full): what the server sent could not be saved and will be fetched again. Signed applications are still kept on this computer.";
+    StorageOutdated => "本系统已在其他窗口更新，请刷新本页面后继续；已签名的申请不会丢失。", "The app was updated in another window: reload this page to continue. Signed applications are not lost.";
     StorageCorrupt => "本机保存的数据无法读取。", "The data saved on this computer cannot be read.";
     ApiNetwork => "无法连接服务器，请检查网络后重试。", "The server cannot be reached; check the connection and try again.";
     ApiStatus => "服务器拒绝了请求", "The server refused the request";
@@ -156,7 +159,7 @@ messages! {
     SyncLastSync => "上次同步：", "Last sync: ";
     SyncNever => "尚未同步", "Not yet synced";
     SyncWaiting => "待同步：", "Waiting: ";
-    SyncRejected => "已退回：", "Returned: ";
+    SyncRejected => "未受理待修改：", "Not accepted, to revise: ";
     SyncItems => "份", "item(s)";
     SyncProgress => "正在同步编制证：", "Syncing certificates: ";
     SyncUnits => "个单位", "units";
@@ -165,7 +168,7 @@ messages! {
     StorageUsage => "本机存储：", "Stored here: ";
     StorageOf => "，可用上限", " of ";
     StoragePersisted => "已获准长期保存", "kept by the browser";
-    StorageNotPersisted => "浏览器可能在空间不足时清除，请及时同步", "the browser may clear it when space runs low: sync often";
+    StorageNotPersisted => "磁盘空间不足时，浏览器可能清除本机数据；请保持联网，及时同步", "the browser may clear it when disk space runs low: stay online and sync often";
     CertificateTitle => "编制证", "Establishment certificate";
     CertificateEmpty => "本机还没有编制证数据，联网后会自动同步。", "No certificate is stored on this computer yet; it syncs when the server can be reached.";
     CertificateScope => "本机保存：", "Stored here: ";
@@ -190,10 +193,11 @@ messages! {
     PendingTitle => "尚未确认的申请", "Applications not yet confirmed";
     ServerStatus => "审核状态：", "Review: ";
     SlipNumber => "编制使用单：", "Quota-use slip: ";
-    VacancyConfirmed => "本单位该类别空编（已确认）：", "Vacant posts of this category (confirmed): ";
+    VacancyConfirmed => "本单位该类别空编（已确认，未扣除待审批申请占用）：", "Vacant posts of this category (confirmed, before requests awaiting a decision): ";
     VacancyPosts => "名", "posts";
     Revise => "修改后重新签名", "Revise and sign again";
-    Revising => "正在修改已退回的申请，签名后作为新申请提交。", "You are revising a returned application; once signed it is submitted as a new one.";
+    Revising => "正在修改未获通过的申请，签名后将作为新申请提交。", "You are revising an application that did not go through; once signed it is submitted as a new one.";
+    RevisedBy => "已修改并重新签名，新申报标识：", "Revised and signed again as";
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundBack => "返回首页", "Back to the start page";
     FooterVersion => "版本", "Version";

@@ -48,6 +48,7 @@ pub fn start() {
         let context = provide_app_context();
         connectivity::watch(context.connectivity);
         spawn_local(session::refresh(context.session));
+        session::watch_other_tabs(context.session);
         sync::watch(context);
         tabs::watch(context);
         view! { <App/> }

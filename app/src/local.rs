@@ -10,6 +10,8 @@ pub enum StorageError {
     Write(String),
     /// What is stored cannot be read back (written by another version, or damaged).
     Corrupt(String),
+    /// A newer version of the app, open in another tab, upgraded the store: reload this page.
+    Outdated,
 }
 
 fn storage() -> Result<web_sys::Storage, StorageError> {
@@ -69,5 +71,6 @@ pub fn storage_text(error: &StorageError, lang: crate::i18n::Lang) -> String {
         StorageError::Unavailable => Msg::StorageUnavailable.text(lang).to_owned(),
         StorageError::Write(_) => Msg::StorageWriteFailed.text(lang).to_owned(),
         StorageError::Corrupt(_) => Msg::StorageCorrupt.text(lang).to_owned(),
+        StorageError::Outdated => Msg::StorageOutdated.text(lang).to_owned(),
     }
 }

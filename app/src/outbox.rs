@@ -16,7 +16,7 @@ pub enum ItemStatus {
     Pending,
     /// Verified and recorded by the server (已提交待审核).
     Accepted,
-    /// Refused for good (已退回), with the server's code and reason.
+    /// Refused for good (未受理), with the server's code and reason.
     Rejected {
         code: Option<String>,
         message: Option<String>,
@@ -69,6 +69,16 @@ pub struct OutboxItem {
     /// Envelope bytes and assertion, base64url, exactly as they will be sent.
     pub submission: SignedSubmission,
     pub status: ItemStatus,
+    /// The application that revised this one (after it was not accepted), once signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revised_by: Option<String>,
+}
+
+impl OutboxItem {
+    /// Not accepted, and not yet revised: the clerk has something to do.
+    pub fn needs_revision(&self) -> bool {
+        matches!(self.status, ItemStatus::Rejected { .. }) && self.revised_by.is_none()
+    }
 }
 
 /// The pending items of `signer`, in sequence order (the order they are sent in).

@@ -56,6 +56,33 @@ pub async fn refresh(state: RwSignal<Option<SessionInfo>>) {
     }
 }
 
+/// [`refresh`] in the background.
+pub fn refresh_in_background(state: RwSignal<Option<SessionInfo>>) {
+    leptos::task::spawn_local(refresh(state));
+}
+
+/// Follows sign-ins and sign-outs made in other tabs (the `storage` event of the kept
+/// session), so that every tab knows whose store it shows and syncs. Call once.
+pub fn watch_other_tabs(state: RwSignal<Option<SessionInfo>>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener =
+        Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+            if event.key().as_deref() == Some(STORAGE_KEY) {
+                let kept = stored();
+                if state.with_untracked(|s| s != &kept) {
+                    state.set(kept);
+                }
+            }
+        });
+    let _ = window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+    // For the life of the page.
+    listener.forget();
+}
+
 /// The unit a holder's scope names (`unit:<id>`), for unit clerks.
 pub fn unit_of(holder: &HolderInfo) -> Option<domain::UnitId> {
     match domain::Scope::from_str(&holder.scope) {

@@ -130,11 +130,12 @@ pub async fn prepare(
 }
 
 /// Asks the key to sign `prepared` (no server needed) and stores the result in the outbox as
-/// pending (committed before this returns). Returns the holder's outbox; on any error nothing
-/// was stored.
+/// pending (committed before this returns), marking the application it `revises`, if any.
+/// Returns the holder's outbox; on any error nothing was stored.
 pub async fn sign_and_store(
     prepared: &Prepared,
     session: &SessionInfo,
+    revises: Option<&str>,
 ) -> Result<Vec<OutboxItem>, SigningError> {
     let challenge = domain::canonical::sha256(&prepared.bytes);
     let credential = prepared.envelope.credential_id.as_str().to_owned();
@@ -164,11 +165,14 @@ pub async fn sign_and_store(
             signature: assertion.signature,
         },
         status: ItemStatus::Pending,
+        revised_by: None,
     };
     let holder = &session.holder.id;
-    store::add_to_outbox(holder, &item)
-        .await
-        .map_err(SigningError::Storage)?;
+    match revises {
+        None => store::add_to_outbox(holder, &item).await,
+        Some(original) => store::add_revision(holder, &item, original).await,
+    }
+    .map_err(SigningError::Storage)?;
     crate::tabs::announce(crate::tabs::Notice::Queued);
     store::outbox(holder).await.map_err(SigningError::Storage)
 }

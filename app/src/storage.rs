@@ -34,10 +34,17 @@ async fn read() -> StorageInfo {
     let Some(manager) = manager() else {
         return StorageInfo::default();
     };
-    // Asking again is harmless: the browser answers from its earlier decision.
-    let persisted = match manager.persist() {
+    // Asked only while not granted (some browsers ask the user each time).
+    let granted = match manager.persisted() {
         Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()),
         Err(_) => None,
+    };
+    let persisted = match granted {
+        Some(true) => Some(true),
+        _ => match manager.persist() {
+            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()),
+            Err(_) => granted,
+        },
     };
     let (usage, quota) = match manager.estimate() {
         Ok(promise) => match JsFuture::from(promise).await {

@@ -24,7 +24,7 @@
 //! opened.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use domain::certificate::Certificate;
 use domain::person::Person;
@@ -81,6 +81,10 @@ fn upgrade(db: &Database, old_version: u32) -> indexed_db_futures::Result<()> {
 thread_local! {
     /// Open connections by database name.
     static OPEN: RefCell<BTreeMap<String, Database>> = const { RefCell::new(BTreeMap::new()) };
+    /// Databases being opened.
+    static OPENING: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    /// Databases a newer build upgraded: this page's code is out of date for them.
+    static OUTDATED: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 fn js_text(e: impl std::fmt::Display) -> String {
@@ -147,10 +151,26 @@ async fn one<T: serde::de::DeserializeOwned>(
 /// time) on first use.
 pub async fn open(holder: &str) -> Result<Database, StorageError> {
     let name = db_name(holder);
-    if let Some(db) = OPEN.with(|o| o.borrow().get(&name).cloned()) {
-        return Ok(db);
+    loop {
+        if OUTDATED.with(|o| o.borrow().contains(&name)) {
+            return Err(StorageError::Outdated);
+        }
+        if let Some(db) = OPEN.with(|o| o.borrow().get(&name).cloned()) {
+            return Ok(db);
+        }
+        // One opening (and migration) at a time per database; the others wait for it.
+        if OPENING.with(|o| o.borrow_mut().insert(name.clone())) {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
     }
-    let db = Database::open(name.as_str())
+    let opened = open_new(holder, &name).await;
+    OPENING.with(|o| o.borrow_mut().remove(&name));
+    opened
+}
+
+async fn open_new(holder: &str, name: &str) -> Result<Database, StorageError> {
+    let db = Database::open(name)
         .with_version(DB_VERSION)
         .with_on_upgrade_needed(|event, db| {
             // Versions are small integers stored as doubles.
@@ -158,7 +178,24 @@ pub async fn open(holder: &str) -> Result<Database, StorageError> {
         })
         .await
         .map_err(|_| StorageError::Unavailable)?;
-    OPEN.with(|o| o.borrow_mut().insert(name, db.clone()));
+    // A newer build in another tab upgrading the schema (`versionchange` to a higher
+    // version): let go at once so that its upgrade is not blocked, and tell this tab to reload.
+    // The database being deleted (`versionchange` to none), or closed by the browser (site data
+    // cleared): let go and forget the connection, so the next use opens a new one.
+    if let Ok(mut changes) = db.version_changes() {
+        let forget = name.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            let event = changes.recv().await;
+            OPEN.with(|o| o.borrow_mut().remove(&forget));
+            if let Some(event) = event {
+                if event.new_version().is_some() {
+                    OUTDATED.with(|o| o.borrow_mut().insert(forget));
+                }
+                changes.db().clone().close();
+            }
+        });
+    }
+    OPEN.with(|o| o.borrow_mut().insert(name.to_owned(), db.clone()));
     migrate_local_storage(&db, holder).await?;
     Ok(db)
 }
@@ -298,6 +335,26 @@ pub async fn add_to_outbox(holder: &str, item: &OutboxItem) -> Result<(), Storag
     let db = open(holder).await?;
     let tx = writing(&db, OUTBOX)?;
     put_item(&tx.object_store(OUTBOX).map_err(write_error)?, item)?;
+    tx.commit().await.map_err(write_error)
+}
+
+/// Stores `item`, which revises `original`, and marks `original` as revised by it, in one
+/// transaction.
+pub async fn add_revision(
+    holder: &str,
+    item: &OutboxItem,
+    original: &str,
+) -> Result<(), StorageError> {
+    let db = open(holder).await?;
+    let tx = writing(&db, OUTBOX)?;
+    let store = tx.object_store(OUTBOX).map_err(write_error)?;
+    put_item(&store, item)?;
+    if let Some(record) = one::<OutboxRecord>(&store, original).await? {
+        let mut old: OutboxItem =
+            serde_json::from_str(&record.body).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        old.revised_by = Some(item.application_id.clone());
+        put_item(&store, &old)?;
+    }
     tx.commit().await.map_err(write_error)
 }
 

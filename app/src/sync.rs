@@ -71,6 +71,10 @@ impl SyncProblem {
         match self {
             SyncProblem::SessionExpired => Msg::SessionExpired.text(lang).to_owned(),
             SyncProblem::Server(message) => format!("{}{message}", Msg::SyncServer.text(lang)),
+            // What failed is storing what the server sent; the signed applications are safe.
+            SyncProblem::Storage(StorageError::Write(_)) => {
+                Msg::SyncStorageWriteFailed.text(lang).to_owned()
+            }
             SyncProblem::Storage(e) => crate::local::storage_text(e, lang),
         }
     }
@@ -92,6 +96,8 @@ thread_local! {
     static DUE: Cell<f64> = const { Cell::new(0.0) };
     /// The current backoff.
     static BACKOFF: Cell<f64> = const { Cell::new(RETRY_MIN_MS) };
+    /// A round was asked for while one ran: run again as soon as it ends.
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
 }
 
 fn now_ms() -> f64 {
@@ -101,6 +107,9 @@ fn now_ms() -> f64 {
 /// Asks for a round as soon as possible.
 pub fn kick(context: AppContext) {
     DUE.with(|d| d.set(0.0));
+    if RUNNING.with(Cell::get) {
+        AGAIN.with(|a| a.set(true));
+    }
     spawn_local(round(context));
 }
 
@@ -133,6 +142,14 @@ fn holder(context: AppContext) -> Option<String> {
         .with_untracked(|s| s.as_ref().map(|s| s.holder.id.clone()))
 }
 
+/// Whether `holder` is still the one signed in: a round, or a read of the store, that began
+/// for one holder never writes into another's store or signals.
+fn still(context: AppContext, holder: &str) -> bool {
+    context
+        .session
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.holder.id == holder))
+}
+
 /// Reads the queue, the applications and the last sync of `holder` into the signals.
 pub async fn load_from_store(context: AppContext, holder: &str) {
     let loaded = async {
@@ -142,6 +159,9 @@ pub async fn load_from_store(context: AppContext, holder: &str) {
         Ok::<_, StorageError>((items, applications, last_sync))
     }
     .await;
+    if !still(context, holder) {
+        return;
+    }
     match loaded {
         Ok((items, applications, last_sync)) => {
             context.outbox.set(items);
@@ -178,7 +198,8 @@ pub async fn round(context: AppContext) {
         }),
         Outcome::Stop => RETRY_MAX_MS,
     };
-    DUE.with(|d| d.set(now_ms() + wait));
+    let again = AGAIN.with(|a| a.replace(false));
+    DUE.with(|d| d.set(if again { 0.0 } else { now_ms() + wait }));
     RUNNING.with(|r| r.set(false));
 }
 
@@ -215,7 +236,11 @@ fn storage_failed(context: AppContext, e: StorageError) -> Outcome {
 }
 
 fn api_failed(context: AppContext, e: crate::api::ApiError) -> Outcome {
-    if e.is_unauthorized() {
+    if e.is_csrf_refused() {
+        // Signed in again in another tab: a new session, a new token.
+        crate::session::refresh_in_background(context.session);
+        Outcome::Retry
+    } else if e.is_unauthorized() {
         context.sync_problem.set(Some(SyncProblem::SessionExpired));
         Outcome::Stop
     } else if e.is_network() {
@@ -243,6 +268,11 @@ async fn send_batch(
         Ok(response) => response,
         Err(e) => return api_failed(context, e),
     };
+    if !still(context, holder) {
+        // Signed out (or another holder signed in) meanwhile: the verdicts are the server's
+        // and come back on a repeat; nothing is written for someone else.
+        return Outcome::Stop;
+    }
     let mut changes = Vec::new();
     for (index, verdict) in response.verdicts.iter().enumerate() {
         let item = verdict
@@ -259,6 +289,9 @@ async fn send_batch(
     }
     if let Err(e) = store::record_verdicts(holder, &changes).await {
         return storage_failed(context, e);
+    }
+    if !still(context, holder) {
+        return Outcome::Stop;
     }
     match store::outbox(holder).await {
         Ok(items) => context.outbox.set(items),
@@ -284,6 +317,12 @@ async fn pull(context: AppContext, holder: &str) -> Outcome {
             Ok(page) => page,
             Err(e) => return api_failed(context, e),
         };
+        if page.holder_id != holder || !still(context, holder) {
+            // The browser's session is another holder's (changed in another tab): learn who is
+            // signed in; this holder's store is left as it was.
+            crate::session::refresh_in_background(context.session);
+            return Outcome::Stop;
+        }
         if !page.complete || page.progress.is_some() {
             context.sync.update(|s| s.progress = page.progress);
         }
@@ -315,8 +354,10 @@ async fn pull(context: AppContext, holder: &str) -> Outcome {
         }
         tabs::announce(Notice::Synced);
     }
+    // A round that went through clears what the last one reported (not an expired session,
+    // which only signing in again clears).
     context.sync_problem.update(|p| {
-        if matches!(p, Some(SyncProblem::Server(_))) {
+        if matches!(p, Some(SyncProblem::Server(_) | SyncProblem::Storage(_))) {
             *p = None;
         }
     });

@@ -51,6 +51,8 @@ impl Notice {
 /// The election and channel of the current holder.
 struct Tab {
     holder: String,
+    /// Bumped by every request and step-down: a grant for an older request is let go.
+    generation: u64,
     channel: Option<web_sys::BroadcastChannel>,
     /// Resolves the promise that holds the lock (set while this tab leads).
     release: Option<Function>,
@@ -125,6 +127,7 @@ fn join(context: AppContext, holder: &str) {
     TAB.with(|t| {
         *t.borrow_mut() = Some(Tab {
             holder: holder.to_owned(),
+            generation: 0,
             channel,
             release: None,
             abort: None,
@@ -149,6 +152,7 @@ fn leave(context: AppContext) {
 fn step_down(context: AppContext) {
     TAB.with(|t| {
         if let Some(tab) = t.borrow_mut().as_mut() {
+            tab.generation += 1;
             if let Some(abort) = tab.abort.take() {
                 abort.abort();
             }
@@ -162,7 +166,12 @@ fn step_down(context: AppContext) {
 
 /// Asks for the lock; when it is granted this tab leads until [`step_down`].
 fn request(context: AppContext) {
-    let Some(holder) = TAB.with(|t| t.borrow().as_ref().map(|t| t.holder.clone())) else {
+    let Some((holder, generation)) = TAB.with(|t| {
+        t.borrow_mut().as_mut().map(|t| {
+            t.generation += 1;
+            (t.holder.clone(), t.generation)
+        })
+    }) else {
         return;
     };
     let Some(window) = web_sys::window() else {
@@ -186,11 +195,12 @@ fn request(context: AppContext) {
     if let Some(abort) = &abort {
         let _ = Reflect::set(&options, &JsValue::from_str("signal"), &abort.signal());
     }
+    let lock = lock_name(&holder);
     let granted = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
         let mut release = None;
         let held = Promise::new(&mut |resolve, _reject| release = Some(resolve));
         let still_wanted = TAB.with(|t| match t.borrow_mut().as_mut() {
-            Some(tab) if tab.holder == holder => {
+            Some(tab) if tab.holder == holder && tab.generation == generation => {
                 tab.abort = None;
                 tab.release = release.take();
                 true
@@ -204,10 +214,6 @@ fn request(context: AppContext) {
         }
         held.into()
     });
-    let lock = lock_name(
-        &TAB.with(|t| t.borrow().as_ref().map(|t| t.holder.clone()))
-            .unwrap_or_default(),
-    );
     match request_fn.call3(&locks, &JsValue::from_str(&lock), &options, &granted) {
         Ok(promise) => {
             // An aborted wait rejects: expected, not an error to report.

@@ -27,7 +27,7 @@ fn storage() -> web_sys::Storage {
 }
 
 /// Holders the tests use: their databases are deleted between tests.
-const HOLDERS: [&str; 3] = ["holder-7", "h1", "h2"];
+const HOLDERS: [&str; 4] = ["holder-7", "h1", "h2", "h-upgrade"];
 
 fn clear_local_storage() {
     for key in [
@@ -371,6 +371,7 @@ fn item(id: &str, sequence: u64, signer: &str) -> OutboxItem {
             signature: "cw".into(),
         },
         status: ItemStatus::Pending,
+        revised_by: None,
     }
 }
 
@@ -473,6 +474,47 @@ async fn a_write_that_fails_is_an_error_never_a_success() {
 }
 
 #[wasm_bindgen_test]
+async fn a_newer_build_upgrading_the_store_is_not_blocked_and_this_page_is_told_to_reload() {
+    clear_storage().await;
+    store::add_to_outbox("h-upgrade", &item("a-1", 1, "h-upgrade"))
+        .await
+        .unwrap();
+    // A newer build, in another tab, opens the same database at the next version.
+    let request = web_sys::window()
+        .unwrap()
+        .indexed_db()
+        .unwrap()
+        .unwrap()
+        .open_with_u32(&store::db_name("h-upgrade"), store::DB_VERSION + 1)
+        .unwrap();
+    let opened = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    let timeout = js_sys::Promise::new(&mut |_, reject| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&reject, 5_000)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(
+        &opened, &timeout,
+    )))
+    .await
+    .expect("this page let go of its connection: the upgrade was not blocked");
+    request
+        .result()
+        .unwrap()
+        .unchecked_into::<web_sys::IdbDatabase>()
+        .close();
+    assert_eq!(
+        store::outbox("h-upgrade").await,
+        Err(app::local::StorageError::Outdated),
+        "this page's code is out of date for that database: it says so"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn the_first_versions_local_storage_outbox_moves_into_the_store() {
     clear_storage().await;
     // What the localStorage version left behind: two holders' items, the client id, the
@@ -537,6 +579,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
         .unwrap();
     let (first, rest) = certificates.split_at(certificates.len() / 2);
     let page = |changes: &[Change], reset, cursor: &str, complete| PullResponse {
+        holder_id: "h1".into(),
         reset,
         changes: changes.to_vec(),
         cursor: cursor.into(),
@@ -646,7 +689,7 @@ async fn a_stored_outbox_is_listed_with_each_status() {
         )
     };
     assert_eq!(status("a-1"), "待同步");
-    assert_eq!(status("a-2"), "已退回");
+    assert_eq!(status("a-2"), "未受理");
     assert_eq!(status("a-3"), "待复核");
     assert_eq!(status("a-4"), "已提交待审核");
     assert!(text(&host, "[data-application-id='a-2'] .outbox-reason").contains("管理范围"));

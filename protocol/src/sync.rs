@@ -15,6 +15,9 @@ pub const SYNC_PULL_PATH: &str = "/api/sync/pull";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
+    /// The key holder whose scope this page is (the session's): a client applies a page only to
+    /// that holder's store, so a session changed in another tab cannot mix two scopes.
+    pub holder_id: String,
     /// `true`: the cursor sent was missing, unknown, expired or from another database — the
     /// client drops its confirmed state (not its pending applications) before applying
     /// `changes`.

@@ -385,6 +385,10 @@ async fn the_previous_cursor_brings_just_the_new_application_and_the_changed_led
     // Caught up: the same cursor again brings nothing.
     let idle = reviewer.client.pull(Some(&before.cursor)).await;
     assert!(!idle.reset && idle.complete && idle.changes.is_empty());
+    assert_eq!(
+        idle.holder_id, reviewer.id,
+        "a page names whose scope it is"
+    );
 
     clerk.file_quota_use("app-sync", &unit, category, 1).await;
     decide_accepted(&mut supervisor, "d-endorse", "app-sync", Action::Endorse).await;

@@ -1,7 +1,9 @@
 //! Offline-first sync end to end, in headless Chromium with virtual security keys against the
 //! real server and database: signed applications survive a reload and are accepted once; a
 //! push of 200 survives the server process being killed midway; a rejection shows its reason
-//! and can be revised; two clerks race for the last vacancy; a large scope is pulled into
+//! and can be revised; two clerks in two browsers file for the last vacancy (the pushes meet
+//! when the server returns, but nothing forces them to overlap: the forced race is
+//! `decisions_api::two_clerks_pushing_at_once…`); a large scope is pulled into
 //! IndexedDB and shown; one tab syncs and a frozen or closed leader is replaced.
 
 use std::collections::BTreeSet;
@@ -301,7 +303,7 @@ async fn a_rejected_application_shows_why_and_can_be_revised_and_signed_again() 
         page.check("sync_rejected", async {
             page.wait_for_attribute(&item(&id), "data-status", "rejected")
                 .await?;
-            page.wait_for_text(&format!("{} .outbox-status", item(&id)), "已退回")
+            page.wait_for_text(&format!("{} .outbox-status", item(&id)), "未受理")
                 .await?;
             page.wait_for_text(&format!("{} .outbox-reason", item(&id)), "空余编制不足")
                 .await?;
@@ -335,6 +337,11 @@ async fn a_rejected_application_shows_why_and_can_be_revised_and_signed_again() 
             page.click("#confirm-sign").await?;
             page.wait_for_attribute(&item(&new_id), "data-status", "accepted")
                 .await?;
+            // The original is marked as revised and no longer counts as waiting for the clerk.
+            page.wait_for_text(&format!("{} .outbox-revised", item(&id)), &new_id)
+                .await?;
+            page.wait_for_attribute("#sync-status", "data-rejected", "0")
+                .await?;
             Ok(())
         })
         .await?;
@@ -363,7 +370,7 @@ async fn answered(page: &TestPage, id: &str) -> anyhow::Result<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_browsers_race_for_the_last_vacancy_and_exactly_one_is_approved() -> anyhow::Result<()>
+async fn two_browsers_file_for_the_last_vacancy_and_exactly_one_is_approved() -> anyhow::Result<()>
 {
     let mut server = TestServer::start_with_demo().await?;
     let (unit, department, category) = clerk_unit(&server, 1).await?;
@@ -375,7 +382,7 @@ async fn two_browsers_race_for_the_last_vacancy_and_exactly_one_is_approved() ->
         let (b, _) = signed_in_tab(&second, &server, "race-b", "unit_clerk", &scope).await?;
         wait_for_sync(&a).await?;
         wait_for_sync(&b).await?;
-        // Both sign while the server is away, so both pushes race when it returns.
+        // Both sign while the server is away, so both push when it returns.
         server.stop().await?;
         let id_a = sign_request(&a, category, "甲：申请使用最后一个空编").await?;
         let id_b = sign_request(&b, category, "乙：申请使用最后一个空编").await?;
@@ -550,8 +557,12 @@ async fn one_tab_syncs_and_a_frozen_or_closed_leader_is_replaced() -> anyhow::Re
         })
         .await?;
         set_lifecycle(&a, SetWebLifecycleStateState::Active).await?;
-        a.wait_for_attribute("#sync-status", "data-leader", "false")
-            .await?;
+        // Resumed, it asks again and waits behind the new leader.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        anyhow::ensure!(
+            a.attribute("#sync-status", "data-leader").await?.as_deref() == Some("false"),
+            "the resumed tab took the lock back while the other tab holds it"
+        );
         // Signed in the follower: the leader sends it, and both tabs see the verdict.
         let id = sign_request(&a, category, "多窗口：由另一窗口提交").await?;
         a.check("tabs_follower_sees_verdict", async {
@@ -570,6 +581,76 @@ async fn one_tab_syncs_and_a_frozen_or_closed_leader_is_replaced() -> anyhow::Re
             Ok(())
         })
         .await?;
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    result
+}
+
+/// How many units the store of `holder` holds, read in the page.
+async fn stored_units(page: &TestPage, holder: &str) -> anyhow::Result<u64> {
+    page.call(&format!(
+        "async () => {{ const db = await new Promise((ok, fail) => {{ \
+           const r = indexedDB.open('staffing.{holder}'); \
+           r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); }}); \
+         const n = await new Promise((ok, fail) => {{ \
+           const r = db.transaction('units').objectStore('units').count(); \
+           r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); }}); \
+         db.close(); return n; }}"
+    ))
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_in_another_tab_switches_every_tab_and_never_mixes_two_stores()
+-> anyhow::Result<()> {
+    let server = TestServer::start_with_demo().await?;
+    let (unit, _, _) = clerk_unit(&server, 1).await?;
+    let pool = server.database().await?;
+    let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM unit")
+        .fetch_one(&pool)
+        .await?;
+    pool.close().await;
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let (a, clerk) = signed_in_tab(
+            &browser,
+            &server,
+            "mix-clerk",
+            "unit_clerk",
+            &format!("unit:{unit}"),
+        )
+        .await?;
+        wait_for_sync(&a).await?;
+        // Another person signs in on the same computer, in another tab, with a city-wide scope.
+        let (b, reviewer) = signed_in_tab(
+            &browser,
+            &server,
+            "mix-reviewer",
+            "bureau_reviewer",
+            "region:620500",
+        )
+        .await?;
+        wait_for_sync(&b).await?;
+        a.check("mix_first_tab_follows", async {
+            a.wait_for_attribute("#session-holder", "data-login", "mix-reviewer")
+                .await?;
+            Ok(())
+        })
+        .await?;
+        // Let any round that began for the clerk finish.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let clerk_units = stored_units(&a, &clerk.holder.id).await?;
+        let reviewer_units = stored_units(&a, &reviewer.holder.id).await?;
+        anyhow::ensure!(
+            clerk_units == 1,
+            "the clerk's store holds {clerk_units} units, not just the clerk's own"
+        );
+        anyhow::ensure!(
+            reviewer_units == u64::try_from(units)?,
+            "the reviewer's store holds {reviewer_units} of {units} units"
+        );
         Ok(())
     }
     .await;

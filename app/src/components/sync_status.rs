@@ -1,12 +1,14 @@
 //! The sync-status panel, under the header on every page once a holder is signed in: last
 //! successful sync, items waiting, items returned, a snapshot's progress, which tab syncs,
-//! and what the browser's storage holds. Online/offline is the badge beside it.
+//! what the browser's storage holds, and why syncing stopped if it did (a failed write to the
+//! store, an expired session). Online/offline is the badge beside it.
 
 use leptos::prelude::*;
 
 use crate::i18n::{Msg, t};
 use crate::outbox::ItemStatus;
 use crate::storage::human_bytes;
+use crate::sync::SyncProblem;
 
 /// The panel (nothing while no one is signed in).
 #[component]
@@ -22,12 +24,9 @@ pub fn SyncStatus() -> impl IntoView {
         })
     };
     let rejected = move || {
-        context.outbox.with(|items| {
-            items
-                .iter()
-                .filter(|i| matches!(i.status, ItemStatus::Rejected { .. }))
-                .count()
-        })
+        context
+            .outbox
+            .with(|items| items.iter().filter(|i| i.needs_revision()).count())
     };
     let last_sync = move || context.sync.with(|s| s.last_sync.clone());
     let leader = move || context.sync.with(|s| s.leader);
@@ -105,6 +104,7 @@ pub fn SyncStatus() -> impl IntoView {
                             }
                         })
                 }}
+                <SyncNotice/>
             </section>
         </Show>
     }
@@ -124,4 +124,39 @@ pub fn local_time(rfc3339: &str) -> String {
         date.get_hours(),
         date.get_minutes()
     )
+}
+
+/// Why syncing stopped, when it did (e.g. 请重新登录, or a write to the store that failed).
+#[component]
+fn SyncNotice() -> impl IntoView {
+    let context = crate::use_app_context();
+    let lang = context.lang;
+    move || {
+        context.sync_problem.get().map(|problem| {
+            let expired = problem == SyncProblem::SessionExpired;
+            let login = context
+                .session
+                .get_untracked()
+                .map(|s| s.holder.login)
+                .unwrap_or_default();
+            let href = format!(
+                "/sign-in?login={}",
+                String::from(js_sys::encode_uri_component(&login))
+            );
+            view! {
+                <p class="error" id="sync-problem" role="alert">
+                    {move || problem.text(lang.get())}
+                    {expired
+                        .then(|| {
+                            view! {
+                                " "
+                                <a href=href id="sync-sign-in-again">
+                                    {t(Msg::GoToSignIn)}
+                                </a>
+                            }
+                        })}
+                </p>
+            }
+        })
+    }
 }

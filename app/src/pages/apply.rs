@@ -17,7 +17,6 @@ use crate::i18n::{Lang, Msg, t};
 use crate::outbox::{ItemStatus, OutboxItem};
 use crate::quota_form::{FieldError, FormField, QuotaForm};
 use crate::signing::{self, Prepared, SigningError};
-use crate::sync::SyncProblem;
 
 /// What the page can show the current user.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -42,7 +41,6 @@ pub fn Apply() -> impl IntoView {
     view! {
         <section class="card apply" id="apply">
             <h1>{t(Msg::ApplyTitle)}</h1>
-            <SyncNotice/>
             {move || match mode.get() {
                 Mode::NeedsSignIn => {
                     view! {
@@ -83,8 +81,8 @@ struct FormState {
     signing: RwSignal<bool>,
     error: RwSignal<Option<SigningError>>,
     signed: RwSignal<bool>,
-    /// The form holds a returned application being revised.
-    revising: RwSignal<bool>,
+    /// The form holds this application (not accepted) being revised.
+    revising: RwSignal<Option<String>>,
 }
 
 impl FormState {
@@ -97,7 +95,7 @@ impl FormState {
             signing: RwSignal::new(false),
             error: RwSignal::new(None),
             signed: RwSignal::new(false),
-            revising: RwSignal::new(false),
+            revising: RwSignal::new(None),
         }
     }
 }
@@ -261,7 +259,7 @@ fn QuotaUseForm(state: FormState) -> impl IntoView {
             on:submit=next
             novalidate=true
         >
-            <Show when=move || state.revising.get()>
+            <Show when=move || state.revising.with(Option::is_some)>
                 <p class="notice" id="apply-revising">{t(Msg::Revising)}</p>
             </Show>
             <p class="form-unit">
@@ -430,7 +428,8 @@ fn Confirmation(state: FormState) -> impl IntoView {
         state.signing.set(true);
         state.error.set(None);
         spawn_local(async move {
-            let outcome = signing::sign_and_store(&prepared, &session).await;
+            let revises = state.revising.get_untracked();
+            let outcome = signing::sign_and_store(&prepared, &session, revises.as_deref()).await;
             state.signing.set(false);
             match outcome {
                 Ok(items) => signed(context, state, items),
@@ -528,43 +527,8 @@ fn signed(context: AppContext, state: FormState, items: Vec<OutboxItem>) {
     state.prepared.set(None);
     state.step.set(Step::Edit);
     state.signed.set(true);
-    state.revising.set(false);
+    state.revising.set(None);
     crate::sync::kick(context);
-}
-
-/// Why sending stopped, when it did (e.g. 请重新登录).
-#[component]
-fn SyncNotice() -> impl IntoView {
-    let context = crate::use_app_context();
-    let lang = context.lang;
-    move || {
-        context.sync_problem.get().map(|problem| {
-            let expired = problem == SyncProblem::SessionExpired;
-            let login = context
-                .session
-                .get_untracked()
-                .map(|s| s.holder.login)
-                .unwrap_or_default();
-            let href = format!(
-                "/sign-in?login={}",
-                String::from(js_sys::encode_uri_component(&login))
-            );
-            view! {
-                <p class="error" id="sync-problem" role="alert">
-                    {move || problem.text(lang.get())}
-                    {expired
-                        .then(|| {
-                            view! {
-                                " "
-                                <a href=href id="sync-sign-in-again">
-                                    {t(Msg::GoToSignIn)}
-                                </a>
-                            }
-                        })}
-                </p>
-            }
-        })
-    }
 }
 
 /// The signed-in holder's applications on this computer, newest first, with their status; a
@@ -593,7 +557,7 @@ fn OutboxList(state: FormState) -> impl IntoView {
             state.prepared.set(None);
             state.step.set(Step::Edit);
             state.signed.set(false);
-            state.revising.set(true);
+            state.revising.set(Some(item.application_id.clone()));
             scroll_to("apply");
         }
     });
@@ -703,10 +667,18 @@ fn outbox_row_with(
     let review = context
         .applications
         .with_untracked(|a| server_status(a, &item));
-    let can_revise = matches!(status, ItemStatus::Rejected { .. })
-        || review.as_ref().is_some_and(|(s, _)| {
-            matches!(s, ApplicationStatus::Rejected | ApplicationStatus::Returned)
-        });
+    let can_revise = item.revised_by.is_none()
+        && (matches!(status, ItemStatus::Rejected { .. })
+            || review.as_ref().is_some_and(|(s, _)| {
+                matches!(s, ApplicationStatus::Rejected | ApplicationStatus::Returned)
+            }));
+    // Once decided, the decision is the status a clerk looks for (已核准, 不予核准 …).
+    let decided_label = review
+        .as_ref()
+        .filter(|_| {
+            status == ItemStatus::Accepted && decided(&context.applications.get_untracked(), &item)
+        })
+        .map(|(s, _)| *s);
     let review_code = review.as_ref().map(|(s, _)| s.code()).unwrap_or_default();
     let revise_button = revise.filter(|_| can_revise).map(|revise| {
         let item = item.clone();
@@ -732,7 +704,10 @@ fn outbox_row_with(
                     {move || kind.map(|k| label(lang.get(), k.label_zh(), k.label_en())).unwrap_or("")}
                 </span>
                 <span class=format!("outbox-status status-{status_name}")>
-                    {move || status_msg.text(lang.get())}
+                    {move || match decided_label {
+                        Some(s) => label(lang.get(), s.label_zh(), s.label_en()),
+                        None => status_msg.text(lang.get()),
+                    }}
                 </span>
             </div>
             <p class="outbox-summary">{item.summary.clone()}</p>
@@ -751,6 +726,16 @@ fn outbox_row_with(
                 {t(Msg::SignedAt)} " " {item.signed_at.clone()} " · " {t(Msg::ConfirmApplicationId)} " "
                 <code>{item.application_id.clone()}</code>
             </p>
+            {item
+                .revised_by
+                .clone()
+                .map(|by| {
+                    view! {
+                        <p class="outbox-revised muted">
+                            {t(Msg::RevisedBy)} " " <code>{by}</code>
+                        </p>
+                    }
+                })}
             {revise_button}
         </li>
     }

@@ -253,8 +253,9 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
     }
 }
 
-/// The holder's applications the server has not confirmed as decided: waiting to sync,
-/// submitted and under review, or returned — each with its own status, never in the figures.
+/// The holder's applications that may still change the figures: waiting to sync, held, or
+/// accepted and not yet decided — each with its own status, never in the figures. (Those not
+/// accepted are on the application page, where they can be revised.)
 #[component]
 fn Unconfirmed() -> impl IntoView {
     let context = crate::use_app_context();

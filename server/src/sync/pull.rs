@@ -110,7 +110,8 @@ pub async fn pull(
         },
     };
     let grant = &session.holder.grant;
-    let page = page(&state.pool, grant, params.cursor.as_deref(), limit).await?;
+    let mut page = page(&state.pool, grant, params.cursor.as_deref(), limit).await?;
+    page.response.holder_id = session.holder.info.id.clone();
     if page.foreign_certificates {
         audit::append_alone(
             &state.pool,
@@ -269,6 +270,8 @@ pub async fn page(
     .encode()?;
     Ok(Page {
         response: PullResponse {
+            // Set by the handler, which knows the session.
+            holder_id: String::new(),
             reset,
             changes: filler.changes,
             cursor,
