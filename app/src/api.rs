@@ -51,6 +51,11 @@ impl ApiError {
         )
     }
 
+    /// Whether the server failed on the request (500; a 503 is the server saying it is down).
+    pub fn is_server_failure(&self) -> bool {
+        matches!(self, ApiError::Status { status: 500, .. })
+    }
+
     /// Whether no answer came (the call may be retried later).
     pub fn is_network(&self) -> bool {
         matches!(self, ApiError::Network(_))

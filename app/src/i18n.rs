@@ -143,6 +143,7 @@ messages! {
     SyncStorageWriteFailed => "写入本机存储失败（空间可能已满）：同步结果未能保存，稍后自动重试。已签名的申请仍保存在本机。",
         "Writing to local storage failed (it may be full): what the server sent could not be saved and will be fetched again. Signed applications are still kept on this computer.";
     StorageOutdated => "本系统已在其他窗口更新，请刷新本页面后继续；已签名的申请不会丢失。", "The app was updated in another window: reload this page to continue. Signed applications are not lost.";
+    StorageUndecodable => "服务器发来的数据本机无法识别（请刷新页面以使用最新版本），同步暂停并将自动重试。无法识别的记录：", "What the server sent cannot be read by this version (reload the page to get the newest); syncing pauses and will retry. The record: ";
     StorageCorrupt => "本机保存的数据无法读取。", "The data saved on this computer cannot be read.";
     ApiNetwork => "无法连接服务器，请检查网络后重试。", "The server cannot be reached; check the connection and try again.";
     ApiStatus => "服务器拒绝了请求", "The server refused the request";

@@ -12,6 +12,9 @@ pub enum StorageError {
     Corrupt(String),
     /// A newer version of the app, open in another tab, upgraded the store: reload this page.
     Outdated,
+    /// What the server sent does not decode with this version's rules (the record named):
+    /// nothing of it was stored.
+    Undecodable(String),
 }
 
 fn storage() -> Result<web_sys::Storage, StorageError> {
@@ -72,5 +75,8 @@ pub fn storage_text(error: &StorageError, lang: crate::i18n::Lang) -> String {
         StorageError::Write(_) => Msg::StorageWriteFailed.text(lang).to_owned(),
         StorageError::Corrupt(_) => Msg::StorageCorrupt.text(lang).to_owned(),
         StorageError::Outdated => Msg::StorageOutdated.text(lang).to_owned(),
+        StorageError::Undecodable(record) => {
+            format!("{}{record}", Msg::StorageUndecodable.text(lang))
+        }
     }
 }

@@ -471,7 +471,7 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
         } = change
         {
             let certificate: Certificate = serde_json::from_value(certificate.clone())
-                .map_err(|e| StorageError::Corrupt(format!("{unit_id}: {e}")))?;
+                .map_err(|e| StorageError::Undecodable(format!("{unit_id}: {e}")))?;
             certificates.push((unit_id.clone(), certificate));
         }
     }

@@ -4,7 +4,8 @@
 //! **Push**: the signed-in holder's pending items, in sequence order, in batches of at most
 //! [`protocol::identity::MAX_SUBMISSIONS`], with the session's CSRF token. Every verdict is
 //! stored (one transaction per batch) before the next batch goes; a rejection is a verdict like
-//! any other and never holds the queue. No answer keeps the items pending (the server answers a
+//! any other and never holds the queue, and a batch the server fails on (500) is sent again
+//! one envelope at a time, so that only the envelope it cannot handle waits. No answer keeps the items pending (the server answers a
 //! repeat with its first verdict, so sending again is safe); a 401 means the session expired:
 //! the items stay and the interface asks the holder to sign in again.
 //!
@@ -85,6 +86,9 @@ enum Outcome {
     Done,
     /// Unreachable, or a transient refusal: retry with backoff.
     Retry,
+    /// The server failed on the request itself (500): retry with backoff, and a batch is
+    /// first split, so that one envelope the server cannot handle holds up only itself.
+    ServerFailed,
     /// Nothing to retry until the holder acts (sign in again).
     Stop,
 }
@@ -191,7 +195,7 @@ pub async fn round(context: AppContext) {
             BACKOFF.with(|b| b.set(RETRY_MIN_MS));
             POLL_INTERVAL_MS
         }
-        Outcome::Retry => BACKOFF.with(|b| {
+        Outcome::Retry | Outcome::ServerFailed => BACKOFF.with(|b| {
             let wait = b.get();
             b.set((wait * 2.0).min(RETRY_MAX_MS));
             wait
@@ -209,10 +213,19 @@ async fn run(context: AppContext) -> Outcome {
     };
     let holder = session.holder.id.clone();
     match push(context, &holder, &session.csrf_token).await {
-        Outcome::Done => {}
-        other => return other,
+        Outcome::Done => pull(context, &holder).await,
+        // An envelope the server fails on must not starve the pull; the round still counts as
+        // failed (backoff), and the problem stays on screen.
+        Outcome::ServerFailed => {
+            let problem = context.sync_problem.get_untracked();
+            let _ = pull(context, &holder).await;
+            if problem.is_some() {
+                context.sync_problem.set(problem);
+            }
+            Outcome::ServerFailed
+        }
+        other => other,
     }
-    pull(context, &holder).await
 }
 
 async fn push(context: AppContext, holder: &str, csrf_token: &str) -> Outcome {
@@ -221,13 +234,33 @@ async fn push(context: AppContext, holder: &str, csrf_token: &str) -> Outcome {
         Err(e) => return storage_failed(context, e),
     };
     let pending = outbox::pending_of(&items, holder);
+    let mut outcome = Outcome::Done;
     for batch in pending.chunks(protocol::identity::MAX_SUBMISSIONS) {
         match send_batch(context, holder, csrf_token, batch).await {
             Outcome::Done => {}
+            Outcome::ServerFailed if batch.len() > 1 => {
+                // One at a time, in order: the others go through, the failing one waits (and
+                // what the server said about it stays on screen).
+                let mut problem = None;
+                for item in batch {
+                    match send_batch(context, holder, csrf_token, std::slice::from_ref(item)).await
+                    {
+                        Outcome::Done => {}
+                        Outcome::ServerFailed => {
+                            outcome = Outcome::ServerFailed;
+                            problem = context.sync_problem.get_untracked();
+                        }
+                        other => return other,
+                    }
+                }
+                if problem.is_some() {
+                    context.sync_problem.set(problem);
+                }
+            }
             other => return other,
         }
     }
-    Outcome::Done
+    outcome
 }
 
 fn storage_failed(context: AppContext, e: StorageError) -> Outcome {
@@ -250,7 +283,11 @@ fn api_failed(context: AppContext, e: crate::api::ApiError) -> Outcome {
         context.sync_problem.set(Some(SyncProblem::Server(
             e.text(context.lang.get_untracked()),
         )));
-        Outcome::Retry
+        if e.is_server_failure() {
+            Outcome::ServerFailed
+        } else {
+            Outcome::Retry
+        }
     }
 }
 

@@ -639,11 +639,10 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
         unit_id: "x".into(),
         certificate: serde_json::json!({"unit": 1}),
     };
-    assert!(
-        store::apply_page("h1", &page(&[bad], false, "c3", true), "now")
-            .await
-            .is_err()
-    );
+    assert!(matches!(
+        store::apply_page("h1", &page(&[bad], false, "c3", true), "now").await,
+        Err(app::local::StorageError::Undecodable(unit)) if unit.starts_with("x: ")
+    ));
     assert_eq!(store::cursor("h1").await.unwrap().as_deref(), Some("c2"));
 
     // A reset drops the confirmed state, not the queue.

@@ -15,7 +15,8 @@
 //! - `sync_browser`: offline-first sync in headless Chromium — the IndexedDB queue across a
 //!   reload, a push of 200 cut by killing the server process, rejections and revision, two
 //!   clerks filing for the last vacancy, a large pull shown in the roster, one syncing tab,
-//!   a sign-in in another tab that switches every tab without mixing two holders' stores.
+//!   a sign-in in another tab that switches every tab without mixing two holders' stores, an
+//!   envelope the server fails on that holds up only itself.
 //! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
 //!   changes after a cursor, resets on unknown or foreign cursors.
 

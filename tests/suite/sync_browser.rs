@@ -191,40 +191,8 @@ async fn a_push_of_200_cut_by_killing_the_server_applies_each_exactly_once() -> 
         wait_for_sync(&page).await?;
         // The same holder's second key signs the 200 (signing 200 through the form would
         // only be slower); they go into the browser's queue as the form would put them.
-        let code = {
-            let pool = server.database().await?;
-            let code = server::identity::holders::issue_code(&pool, login, server.config()).await?;
-            pool.close().await;
-            code
-        };
-        let mut key = KeyHolder::enrolled(&server, code).await;
-        anyhow::ensure!(key.id == created.holder.id);
-        let mut ids = Vec::new();
-        let mut records = Vec::new();
-        for n in 0..N {
-            let id = format!("00000000-0000-4000-8000-{n:012}");
-            let header = EnvelopeHeader {
-                application_id: ApplicationId::parse(&id)?,
-                client_id: ClientId::parse("5b8c7d1e-0000-4000-8000-000000000200")?,
-                sequence: n as u64 + 1,
-                signer: UserId::parse(&key.id)?,
-                credential_id: CredentialId::parse(&key.credential_id)?,
-                unit: unit.clone(),
-                created_at: an_hour_ago(),
-            };
-            let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
-                category,
-                funding_form: category.has_funding_form().then_some(FundingForm::Full),
-                count: Headcount::new(1),
-                recruitment: EntryForm::OpenRecruitment,
-                reason: format!("批量申请{n}"),
-                request_document: None,
-            });
-            let envelope = SignedEnvelope::new(header, &payload)?;
-            let submission = key.sign(&envelope.canonical_bytes()?);
-            records.push(outbox_record(&id, n as u64 + 1, &key.id, &submission));
-            ids.push(id);
-        }
+        let units = vec![unit.clone(); N];
+        let (ids, records) = second_key_requests(&server, &created, &units, category).await?;
         // The client pushes to the server process, which is killed once part of the batch
         // is committed.
         server.stop().await?;
@@ -278,6 +246,112 @@ async fn a_push_of_200_cut_by_killing_the_server_applies_each_exactly_once() -> 
         Ok(())
     }
     .await;
+    browser.close().await;
+    result
+}
+
+/// Requests for one post of `category`, one for each of `units` (in order), signed by a second
+/// key enrolled for `holder`, as outbox records: what the form would have queued in the browser.
+async fn second_key_requests(
+    server: &TestServer,
+    holder: &protocol::identity::HolderCreated,
+    units: &[domain::UnitId],
+    category: EstablishmentCategory,
+) -> anyhow::Result<(Vec<String>, Vec<serde_json::Value>)> {
+    let code = {
+        let pool = server.database().await?;
+        let code =
+            server::identity::holders::issue_code(&pool, &holder.holder.login, server.config())
+                .await?;
+        pool.close().await;
+        code
+    };
+    let mut key = KeyHolder::enrolled(server, code).await;
+    anyhow::ensure!(key.id == holder.holder.id);
+    let mut ids = Vec::new();
+    let mut records = Vec::new();
+    for (n, unit) in units.iter().enumerate() {
+        let id = format!("00000000-0000-4000-8000-{n:012}");
+        let header = EnvelopeHeader {
+            application_id: ApplicationId::parse(&id)?,
+            client_id: ClientId::parse("5b8c7d1e-0000-4000-8000-000000000200")?,
+            sequence: n as u64 + 1,
+            signer: UserId::parse(&key.id)?,
+            credential_id: CredentialId::parse(&key.credential_id)?,
+            unit: unit.clone(),
+            created_at: an_hour_ago(),
+        };
+        let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
+            category,
+            funding_form: category.has_funding_form().then_some(FundingForm::Full),
+            count: Headcount::new(1),
+            recruitment: EntryForm::OpenRecruitment,
+            reason: format!("批量申请{n}"),
+            request_document: None,
+        });
+        let envelope = SignedEnvelope::new(header, &payload)?;
+        let submission = key.sign(&envelope.canonical_bytes()?);
+        records.push(outbox_record(&id, n as u64 + 1, &key.id, &submission));
+        ids.push(id);
+    }
+    Ok((ids, records))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_envelope_the_server_fails_on_holds_up_only_itself() -> anyhow::Result<()> {
+    let server = TestServer::start_with_demo().await?;
+    let (unit, _, category) = clerk_unit(&server, 5).await?;
+    // Another unit whose stored record is damaged: the server fails (500) on any envelope
+    // that names it, before it can judge it.
+    let pool = server.database().await?;
+    let broken: String =
+        sqlx::query_scalar("SELECT id FROM unit WHERE id <> ? ORDER BY id LIMIT 1")
+            .bind(unit.as_str())
+            .fetch_one(&pool)
+            .await?;
+    let broken = domain::UnitId::parse(&broken)?;
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let (page, created) = signed_in_tab(
+            &browser,
+            &server,
+            "sync-poison",
+            "unit_clerk",
+            &format!("unit:{unit}"),
+        )
+        .await?;
+        wait_for_sync(&page).await?;
+        let units = [unit.clone(), broken.clone(), unit.clone()];
+        let (ids, records) = second_key_requests(&server, &created, &units, category).await?;
+        sqlx::query("UPDATE unit SET record = '{' WHERE id = ?")
+            .bind(broken.as_str())
+            .execute(&pool)
+            .await?;
+        inject_outbox(&page, &created.holder.id, &records).await?;
+        page.reload().await?;
+        page.check("sync_poison_isolated", async {
+            page.wait_for_attribute(&item(&ids[0]), "data-status", "accepted")
+                .await?;
+            page.wait_for_attribute(&item(&ids[2]), "data-status", "accepted")
+                .await?;
+            page.wait_for_attribute(&item(&ids[1]), "data-status", "pending")
+                .await?;
+            page.wait_for_text("#sync-problem", "服务器").await?;
+            // The pull goes on regardless: the two accepted ones come back as tracked.
+            page.wait_until(
+                "document.querySelector('#sync-status')?.dataset.lastSync?.length > 0",
+                "a pull completed",
+            )
+            .await?;
+            page.wait_for_attribute(&item(&ids[2]), "data-review", "submitted")
+                .await?;
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+    .await;
+    pool.close().await;
     browser.close().await;
     result
 }
