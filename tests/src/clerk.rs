@@ -79,9 +79,9 @@ pub async fn signed_in_tab(
     Ok((page, created))
 }
 
-/// Fills in and signs a 编制使用申请 for one post of `category`; returns its application id
-/// once it is listed as signed.
-pub async fn sign_request(
+/// Fills in a 编制使用申请 for one post of `category` and goes on to the confirmation; returns
+/// the application id it shows.
+pub async fn fill_and_confirm(
     page: &TestPage,
     category: EstablishmentCategory,
     reason: &str,
@@ -111,6 +111,17 @@ pub async fn sign_request(
         .await?
         .unwrap_or_default();
     anyhow::ensure!(!id.is_empty(), "no application id shown");
+    Ok(id)
+}
+
+/// Fills in and signs a 编制使用申请 for one post of `category`; returns its application id
+/// once it is listed as signed.
+pub async fn sign_request(
+    page: &TestPage,
+    category: EstablishmentCategory,
+    reason: &str,
+) -> anyhow::Result<String> {
+    let id = fill_and_confirm(page, category, reason).await?;
     page.click("#confirm-sign").await?;
     page.wait_until(
         &format!("document.querySelector(\"[data-application-id='{id}']\")"),

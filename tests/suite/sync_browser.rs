@@ -19,7 +19,7 @@ use domain::person::EntryForm;
 use domain::{Action, EstablishmentCategory, FundingForm, Headcount, SignedEnvelope, UserId};
 use protocol::identity::VerdictStatus;
 use tests::browser::{TestBrowser, TestPage};
-use tests::clerk::{sign_request, signed_in_tab, wait_for_sync};
+use tests::clerk::{fill_and_confirm, sign_request, signed_in_tab, wait_for_sync};
 use tests::filing::{an_hour_ago, set_vacancy, unit_with_vacancy};
 use tests::keys::KeyHolder;
 use tests::server::TestServer;
@@ -725,6 +725,82 @@ async fn a_sign_in_in_another_tab_switches_every_tab_and_never_mixes_two_stores(
             reviewer_units == u64::try_from(units)?,
             "the reviewer's store holds {reviewer_units} of {units} units"
         );
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_is_told_and_nothing_is_reported_as_saved() -> anyhow::Result<()> {
+    let server = TestServer::start_with_demo().await?;
+    let (unit, _, category) = clerk_unit(&server, 3).await?;
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let (page, _) =
+            signed_in_tab(&browser, &server, "sync-full", "unit_clerk", &format!("unit:{unit}"))
+                .await?;
+        wait_for_sync(&page).await?;
+        // The clerk has filled in the form and checks what will be signed…
+        fill_and_confirm(&page, category, "空间不足时签名").await?;
+        // …when the disk fills up: every IndexedDB transaction now fails when it commits, as
+        // a quota error does (the browser aborts it).
+        let full: bool = page
+            .eval(
+                "(() => { window.__commit = IDBTransaction.prototype.commit; \
+                 IDBTransaction.prototype.commit = function () { this.abort(); }; return true; })()",
+            )
+            .await?;
+        anyhow::ensure!(full);
+        page.check("sync_full_sign", async {
+            page.click("#confirm-sign").await?;
+            page.wait_for_text("#sign-error", "写入本机存储失败").await?;
+            page.wait_for_text("#sign-error", "申请未保存").await?;
+            anyhow::ensure!(
+                page.text("#apply-signed").await?.is_none(),
+                "the page said it was saved"
+            );
+            anyhow::ensure!(
+                page.text(".outbox-item").await?.is_none(),
+                "an application is listed although it was not stored"
+            );
+            // A sync cannot store what the server sends either, and says so (the connection
+            // drops and returns: the client syncs at once).
+            let toggled: bool = page
+                .eval(
+                    "(() => { window.dispatchEvent(new Event('offline')); \
+                     setTimeout(() => window.dispatchEvent(new Event('online')), 300); \
+                     return true; })()",
+                )
+                .await?;
+            anyhow::ensure!(toggled);
+            page.wait_for_text("#sync-problem", "同步结果未能保存").await?;
+            Ok(())
+        })
+        .await?;
+        // Space again: signing works, the application goes through, the problem is gone.
+        let freed: bool = page
+            .eval("(() => { IDBTransaction.prototype.commit = window.__commit; return true; })()")
+            .await?;
+        anyhow::ensure!(freed);
+        page.check("sync_full_recovered", async {
+            page.click("#confirm-sign").await?;
+            page.wait_for_text("#apply-signed", "已签名").await?;
+            let id = page
+                .attribute(".outbox-item", "data-application-id")
+                .await?
+                .unwrap_or_default();
+            page.wait_for_attribute(&item(&id), "data-status", "accepted")
+                .await?;
+            page.wait_until(
+                "!document.querySelector('#sync-problem')",
+                "the storage problem is gone once a sync went through",
+            )
+            .await?;
+            Ok(())
+        })
+        .await?;
         Ok(())
     }
     .await;
