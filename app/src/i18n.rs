@@ -95,6 +95,8 @@ messages! {
     GoToSignIn => "前往登录", "Go to sign-in";
     SignedInAs => "当前用户：", "Signed in: ";
     SignOut => "退出登录", "Sign out";
+    SignOutClear => "退出并清除本机数据", "Sign out and clear this computer";
+    SignOutClearHint => "公用电脑请用此项：删除本机保存的编制证和人员信息；尚未提交的已签名申请会保留，下次登录后自动提交。", "On a shared computer: deletes the certificates and staff data kept here; signed applications not yet submitted are kept and submitted after the next sign-in.";
     NavApply => "编制使用申请", "Apply for posts";
     ApplyTitle => "编制使用申请", "Application to use establishment posts";
     ApplyNeedsSignIn => "请先使用安全密钥登录。", "Sign in with your security key first.";

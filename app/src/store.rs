@@ -580,6 +580,42 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, StorageError> {
     serde_json::to_string(value).map_err(|e| StorageError::Write(e.to_string()))
 }
 
+/// Removes from `holder`'s store everything but the applications still waiting to be sent:
+/// the confirmed state (certificates, people, applications, cursor, last sync) and the sent
+/// items of the queue, in one transaction. Returns how many waiting items were kept (signed
+/// applications are never dropped). For a shared computer, at sign-out.
+pub async fn clear_all_but_waiting(holder: &str) -> Result<usize, StorageError> {
+    let db = open(holder).await?;
+    let tx = writing(&db, [UNITS, PEOPLE, APPLICATIONS, META, OUTBOX])?;
+    for store in [UNITS, PEOPLE, APPLICATIONS] {
+        tx.object_store(store)
+            .map_err(write_error)?
+            .clear()
+            .map_err(write_error)?;
+    }
+    let meta = tx.object_store(META).map_err(write_error)?;
+    for key in [CURSOR, LAST_SYNC] {
+        meta.delete(key.to_owned())
+            .primitive()
+            .map_err(write_error)?;
+    }
+    let outbox = tx.object_store(OUTBOX).map_err(write_error)?;
+    let records: Vec<OutboxRecord> = all(&outbox, None).await?;
+    let mut kept = 0;
+    for record in records {
+        if record.state == ItemStatus::Pending.name() {
+            kept += 1;
+        } else {
+            outbox
+                .delete(record.application_id)
+                .primitive()
+                .map_err(write_error)?;
+        }
+    }
+    tx.commit().await.map_err(write_error)?;
+    Ok(kept)
+}
+
 /// The stored pull cursor, if any.
 pub async fn cursor(holder: &str) -> Result<Option<String>, StorageError> {
     meta_value(holder, CURSOR).await

@@ -17,7 +17,7 @@
 //!   clerks filing for the last vacancy, a large pull shown in the roster, one syncing tab,
 //!   a sign-in in another tab that switches every tab without mixing two holders' stores, an
 //!   envelope the server fails on that holds up only itself, a full disk told and nothing
-//!   reported as saved.
+//!   reported as saved, signing out on a shared computer that clears all but what waits.
 //! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
 //!   changes after a cursor, resets on unknown or foreign cursors.
 

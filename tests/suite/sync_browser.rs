@@ -664,12 +664,17 @@ async fn one_tab_syncs_and_a_frozen_or_closed_leader_is_replaced() -> anyhow::Re
 
 /// How many units the store of `holder` holds, read in the page.
 async fn stored_units(page: &TestPage, holder: &str) -> anyhow::Result<u64> {
+    stored(page, holder, "units").await
+}
+
+/// How many records `store` of `holder`'s database holds, read in the page.
+async fn stored(page: &TestPage, holder: &str, store: &str) -> anyhow::Result<u64> {
     page.call(&format!(
         "async () => {{ const db = await new Promise((ok, fail) => {{ \
            const r = indexedDB.open('staffing.{holder}'); \
            r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); }}); \
          const n = await new Promise((ok, fail) => {{ \
-           const r = db.transaction('units').objectStore('units').count(); \
+           const r = db.transaction('{store}').objectStore('{store}').count(); \
            r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); }}); \
          db.close(); return n; }}"
     ))
@@ -798,6 +803,53 @@ async fn a_full_disk_is_told_and_nothing_is_reported_as_saved() -> anyhow::Resul
                 "the storage problem is gone once a sync went through",
             )
             .await?;
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+    .await;
+    browser.close().await;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_on_a_shared_computer_clears_its_data_but_not_what_waits_to_be_sent()
+-> anyhow::Result<()> {
+    let mut server = TestServer::start_with_demo().await?;
+    let (unit, _, category) = clerk_unit(&server, 3).await?;
+    let browser = TestBrowser::launch().await?;
+    let result = async {
+        let (page, clerk) = signed_in_tab(
+            &browser,
+            &server,
+            "sync-shared",
+            "unit_clerk",
+            &format!("unit:{unit}"),
+        )
+        .await?;
+        let holder = clerk.holder.id.clone();
+        let sent = sign_request(&page, category, "已提交的申请").await?;
+        page.wait_for_attribute(&item(&sent), "data-status", "accepted")
+            .await?;
+        wait_for_sync(&page).await?;
+        server.stop().await?;
+        sign_request(&page, category, "尚未提交的申请").await?;
+        page.check("shared_clear", async {
+            anyhow::ensure!(stored(&page, &holder, "units").await? == 1);
+            page.click("#sign-out-clear").await?;
+            page.wait_until("location.pathname === '/sign-in'", "signed out")
+                .await?;
+            anyhow::ensure!(
+                stored(&page, &holder, "units").await? == 0
+                    && stored(&page, &holder, "people").await? == 0
+                    && stored(&page, &holder, "applications").await? == 0,
+                "the certificate and its people are still on this computer"
+            );
+            anyhow::ensure!(
+                stored(&page, &holder, "outbox").await? == 1,
+                "exactly the application waiting to be sent is kept"
+            );
             Ok(())
         })
         .await?;

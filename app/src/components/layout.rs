@@ -55,12 +55,24 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn SessionTools() -> impl IntoView {
     let context = crate::use_app_context();
     let navigate = use_navigate();
-    let sign_out = move |_| {
+    // `clear`: also remove this holder's data from this computer (a shared computer), except
+    // signed applications still waiting to be sent.
+    let sign_out = move |clear: bool| {
         let Some(session) = context.session.get_untracked() else {
             return;
         };
         let navigate = navigate.clone();
         spawn_local(async move {
+            if clear {
+                // Signed applications still waiting are kept (the button's hint says so).
+                if let Err(e) = crate::store::clear_all_but_waiting(&session.holder.id).await {
+                    // Not cleared: say so, and stay signed in so that it can be tried again.
+                    context
+                        .sync_problem
+                        .set(Some(crate::sync::SyncProblem::Storage(e)));
+                    return;
+                }
+            }
             // Offline the server session simply times out; this computer forgets it at once.
             let _ = crate::api::sign_out(&session.csrf_token).await;
             crate::session::signed_out(context.session);
@@ -88,9 +100,24 @@ fn SessionTools() -> impl IntoView {
                         type="button"
                         class="sign-out"
                         id="sign-out"
-                        on:click=sign_out.clone()
+                        on:click={
+                            let sign_out = sign_out.clone();
+                            move |_| sign_out(false)
+                        }
                     >
                         {t(Msg::SignOut)}
+                    </button>
+                    <button
+                        type="button"
+                        class="sign-out"
+                        id="sign-out-clear"
+                        title=move || Msg::SignOutClearHint.text(context.lang.get())
+                        on:click={
+                            let sign_out = sign_out.clone();
+                            move |_| sign_out(true)
+                        }
+                    >
+                        {t(Msg::SignOutClear)}
                     </button>
                 </nav>
             }
