@@ -651,6 +651,23 @@ pub async fn units(holder: &str) -> Result<Vec<UnitSummary>, StorageError> {
 
 /// The confirmed certificate of `unit_id`, people included, if it is stored.
 pub async fn certificate(holder: &str, unit_id: &str) -> Result<Option<Certificate>, StorageError> {
+    read_certificate(holder, unit_id, true).await
+}
+
+/// The confirmed certificate of `unit_id` without its people (record, ledger, …): what the
+/// figures need, without reading the people.
+pub async fn certificate_without_people(
+    holder: &str,
+    unit_id: &str,
+) -> Result<Option<Certificate>, StorageError> {
+    read_certificate(holder, unit_id, false).await
+}
+
+async fn read_certificate(
+    holder: &str,
+    unit_id: &str,
+    with_people: bool,
+) -> Result<Option<Certificate>, StorageError> {
     let db = open(holder).await?;
     let tx = reading(&db, [UNITS, PEOPLE])?;
     let units = tx.object_store(UNITS).map_err(read_error)?;
@@ -660,6 +677,9 @@ pub async fn certificate(holder: &str, unit_id: &str) -> Result<Option<Certifica
     };
     let corrupt = |e: serde_json::Error| StorageError::Corrupt(format!("{unit_id}: {e}"));
     let mut certificate: Certificate = serde_json::from_str(&record.body).map_err(corrupt)?;
+    if !with_people {
+        return Ok(Some(certificate));
+    }
     let people = tx.object_store(PEOPLE).map_err(read_error)?;
     let records: Vec<PersonRecord> = all(&people, Some(people_range(unit_id))).await?;
     // Keys sort by list then position: staff and departed come back in their order.

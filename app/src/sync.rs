@@ -192,6 +192,8 @@ pub async fn round(context: AppContext) {
     });
     let wait = match outcome {
         Outcome::Done => {
+            // Only a round that went through clears what an earlier one reported.
+            context.sync_problem.set(None);
             BACKOFF.with(|b| b.set(RETRY_MIN_MS));
             POLL_INTERVAL_MS
         }
@@ -217,11 +219,7 @@ async fn run(context: AppContext) -> Outcome {
         // An envelope the server fails on must not starve the pull; the round still counts as
         // failed (backoff), and the problem stays on screen.
         Outcome::ServerFailed => {
-            let problem = context.sync_problem.get_untracked();
             let _ = pull(context, &holder).await;
-            if problem.is_some() {
-                context.sync_problem.set(problem);
-            }
             Outcome::ServerFailed
         }
         other => other,
@@ -239,22 +237,14 @@ async fn push(context: AppContext, holder: &str, csrf_token: &str) -> Outcome {
         match send_batch(context, holder, csrf_token, batch).await {
             Outcome::Done => {}
             Outcome::ServerFailed if batch.len() > 1 => {
-                // One at a time, in order: the others go through, the failing one waits (and
-                // what the server said about it stays on screen).
-                let mut problem = None;
+                // One at a time, in order: the others go through, the failing one waits.
                 for item in batch {
                     match send_batch(context, holder, csrf_token, std::slice::from_ref(item)).await
                     {
                         Outcome::Done => {}
-                        Outcome::ServerFailed => {
-                            outcome = Outcome::ServerFailed;
-                            problem = context.sync_problem.get_untracked();
-                        }
+                        Outcome::ServerFailed => outcome = Outcome::ServerFailed,
                         other => return other,
                     }
-                }
-                if problem.is_some() {
-                    context.sync_problem.set(problem);
                 }
             }
             other => return other,
@@ -334,7 +324,6 @@ async fn send_batch(
         Ok(items) => context.outbox.set(items),
         Err(e) => return storage_failed(context, e),
     }
-    context.sync_problem.set(None);
     tabs::announce(Notice::Changed);
     Outcome::Done
 }
@@ -391,13 +380,6 @@ async fn pull(context: AppContext, holder: &str) -> Outcome {
         }
         tabs::announce(Notice::Synced);
     }
-    // A round that went through clears what the last one reported (not an expired session,
-    // which only signing in again clears).
-    context.sync_problem.update(|p| {
-        if matches!(p, Some(SyncProblem::Server(_) | SyncProblem::Storage(_))) {
-            *p = None;
-        }
-    });
     Outcome::Done
 }
 

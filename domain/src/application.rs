@@ -61,6 +61,13 @@ impl ApplicationKind {
 }
 
 impl ApplicationStatus {
+    /// Whether it is with the reviewers: filed and not yet decided (`submitted`, `endorsed`).
+    /// Approved, rejected, returned and withdrawn ones are decided; drafts and signed ones are
+    /// not filed yet.
+    pub fn awaits_decision(self) -> bool {
+        matches!(self, Self::Submitted | Self::Endorsed)
+    }
+
     /// Whether no further step is possible.
     pub fn is_final(self) -> bool {
         matches!(self, Self::Approved | Self::Rejected | Self::Withdrawn)

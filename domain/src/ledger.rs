@@ -271,10 +271,7 @@ impl LedgerError {
 /// one claims nothing; a returned one (or a draft) comes back only as a newly signed request,
 /// which is checked again when it is filed.
 pub fn claims_vacancy(status: ApplicationStatus) -> bool {
-    matches!(
-        status,
-        ApplicationStatus::Submitted | ApplicationStatus::Endorsed
-    )
+    status.awaits_decision()
 }
 
 /// The posts the `requests` (category and count of each) ask for in `category`: the

@@ -237,10 +237,12 @@ fn QuotaUseForm(state: FormState) -> impl IntoView {
         let _ = context.sync.with(|s| s.revision);
         async move {
             match holder {
-                Some(holder) if !unit.is_empty() => crate::store::certificate(&holder, &unit)
-                    .await
-                    .ok()
-                    .flatten(),
+                Some(holder) if !unit.is_empty() => {
+                    crate::store::certificate_without_people(&holder, &unit)
+                        .await
+                        .ok()
+                        .flatten()
+                }
                 _ => None,
             }
         }
@@ -616,12 +618,7 @@ fn revised_form(item: &OutboxItem) -> Option<QuotaForm> {
 /// Whether the server has decided the application of `item` (approved, rejected, returned,
 /// withdrawn), by the confirmed state.
 pub fn decided(applications: &BTreeMap<String, Change>, item: &OutboxItem) -> bool {
-    server_status(applications, item).is_some_and(|(status, _)| {
-        !matches!(
-            status,
-            ApplicationStatus::Submitted | ApplicationStatus::Endorsed | ApplicationStatus::Signed
-        )
-    })
+    server_status(applications, item).is_some_and(|(status, _)| !status.awaits_decision())
 }
 
 /// The status the server tracks for `item`'s application, with its slip number.
