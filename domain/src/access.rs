@@ -13,10 +13,10 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::application::ApplicationKind;
+use crate::application::{Action, ApplicationKind, ApplicationStatus};
 use crate::error::{Field, ValidationError};
 use crate::ids::UnitId;
-use crate::region::Region;
+use crate::region::{Bureau, Region};
 use crate::role::Role;
 use crate::unit::UnitRecord;
 
@@ -182,6 +182,36 @@ impl Grant {
     pub fn may_administer(&self, region: Region) -> bool {
         matches!((&self.scope, self.role), (Scope::Region(own), Role::BureauAdmin) if own.contains(region))
     }
+
+    /// Whether the holder's scope covers this unit for the decision step `action` on its `kind`
+    /// application at `from`, by the permission the step needs: the supervising department's
+    /// steps ([`Action::allowed_roles`] names the supervisor: endorsing, and returning or
+    /// rejecting a quota-use request before it is endorsed) need [`Grant::may_endorse`], the
+    /// bureau's [`Grant::may_decide`]. Whether the step exists at `from` for the holder's role
+    /// is [`crate::application::transition`]'s to say.
+    pub fn may_take_step(
+        &self,
+        unit: &UnitRecord,
+        kind: ApplicationKind,
+        from: ApplicationStatus,
+        action: Action,
+    ) -> bool {
+        if action.allowed_roles(kind, from).contains(&Role::Supervisor) {
+            self.may_endorse(unit)
+        } else {
+            self.may_decide(unit)
+        }
+    }
+
+    /// The bureau that numbers what this holder approves for `unit` (a quota-use slip): the
+    /// approver's own, whose scope is its region; for a scope that is a unit or a department,
+    /// the bureau of the unit's region.
+    pub fn numbering_bureau(&self, unit: &UnitRecord) -> Bureau {
+        match &self.scope {
+            Scope::Region(region) => region.bureau(),
+            Scope::Unit(_) | Scope::Department(_) => unit.region.bureau(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -298,5 +328,52 @@ mod tests {
         assert!(admin.may_administer(Region::Qinzhou) && !admin.may_administer(Region::Maiji));
         assert!(!admin.may_decide(&in_qinzhou));
         assert!(!county.may_administer(Region::Qinzhou));
+    }
+
+    #[test]
+    fn a_decision_step_needs_the_permission_of_whoever_the_domain_gives_it_to() {
+        use ApplicationKind::{Onboarding, QuotaUse};
+        use ApplicationStatus::{Endorsed, Submitted};
+        let supervisor = grant(Role::Supervisor, "department:620500-0010");
+        let reviewer = grant(Role::BureauReviewer, "region:620500");
+        let county = grant(Role::BureauReviewer, "region:620502");
+        let school = unit(
+            "620500-0100",
+            Region::Tianshui,
+            Some("620500-0010"),
+            Some("620500-0010"),
+        );
+        // The department's steps: endorsing, and sending back a quota-use request before it
+        // is endorsed.
+        for action in [Action::Endorse, Action::Return, Action::Reject] {
+            assert!(supervisor.may_take_step(&school, QuotaUse, Submitted, action));
+            assert!(!reviewer.may_take_step(&school, QuotaUse, Submitted, action));
+        }
+        // The bureau's: deciding an endorsed request, or any step on other kinds.
+        for action in [Action::Approve, Action::Return, Action::Reject] {
+            assert!(reviewer.may_take_step(&school, QuotaUse, Endorsed, action));
+            assert!(!supervisor.may_take_step(&school, QuotaUse, Endorsed, action));
+            assert!(reviewer.may_take_step(&school, Onboarding, Submitted, action));
+            assert!(!supervisor.may_take_step(&school, Onboarding, Submitted, action));
+        }
+        // Within the scope only: a county bureau does not decide for a city unit.
+        assert!(!county.may_take_step(&school, QuotaUse, Endorsed, Action::Approve));
+    }
+
+    #[test]
+    fn the_approvers_bureau_numbers_the_slip() {
+        let in_qinzhou = unit("620502-0001", Region::Qinzhou, None, None);
+        let city = grant(Role::BureauReviewer, "region:620500");
+        let county = grant(Role::BureauReviewer, "region:620502");
+        assert_eq!(city.numbering_bureau(&in_qinzhou), Bureau::CITY);
+        assert_eq!(
+            county.numbering_bureau(&in_qinzhou),
+            Region::Qinzhou.bureau()
+        );
+        let supervisor = grant(Role::Supervisor, "department:620500-0010");
+        assert_eq!(
+            supervisor.numbering_bureau(&in_qinzhou),
+            Region::Qinzhou.bureau()
+        );
     }
 }
