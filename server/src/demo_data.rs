@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use serde::Serialize;
-use sqlx::SqlitePool;
 
 use crate::db::certificates::{self, Counts};
+use crate::db::{self, Pool};
 
 /// What a seeding did and how long each half took.
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +32,7 @@ pub fn parse_size(name: &str) -> anyhow::Result<demo::Size> {
 }
 
 /// Generates the city and loads it. Refuses a database that already holds units.
-pub async fn seed(pool: &SqlitePool, size: demo::Size, seed: u64) -> anyhow::Result<SeedReport> {
+pub async fn seed(pool: &Pool, size: demo::Size, seed: u64) -> anyhow::Result<SeedReport> {
     let existing = certificates::counts(pool).await?;
     anyhow::ensure!(
         existing.units == 0,
@@ -60,18 +60,17 @@ pub async fn seed(pool: &SqlitePool, size: demo::Size, seed: u64) -> anyhow::Res
 
 /// Continues the bureaus' numbering after the slip and notice numbers the demo's people carry,
 /// so that the first slip the server issues does not repeat one of them.
-async fn seed_numbering(pool: &SqlitePool, city: &demo::City) -> anyhow::Result<()> {
+async fn seed_numbering(pool: &Pool, city: &demo::City) -> anyhow::Result<()> {
     let last = city.last_issued();
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
+    let mut tx = db::write(pool)
         .await
         .context("starting the numbering seed")?;
     for ((bureau, kind, year), n) in &last {
         crate::db::ledger::set_last(&mut tx, *bureau, *kind, *year, *n).await?;
     }
-    crate::audit::append(
+    crate::db::audit::append(
         &mut tx,
-        crate::audit::Entry {
+        crate::db::audit::Entry {
             actor: None,
             credential: None,
             action: "numbering.seed",
@@ -86,10 +85,7 @@ async fn seed_numbering(pool: &SqlitePool, city: &demo::City) -> anyhow::Result<
 }
 
 /// Loads the configured demo city if the database holds no unit yet.
-pub async fn seed_if_empty(
-    pool: &SqlitePool,
-    config: &crate::config::DemoConfig,
-) -> anyhow::Result<()> {
+pub async fn seed_if_empty(pool: &Pool, config: &crate::config::DemoConfig) -> anyhow::Result<()> {
     let size = parse_size(&config.size)?;
     if certificates::counts(pool).await?.units > 0 {
         return Ok(());
@@ -127,11 +123,10 @@ mod tests {
         let expected = demo::generate(3, demo::Size::Tiny);
         assert_eq!(first.units, expected.certificates.len() as u64);
         assert_eq!(first.staff, expected.people() as u64);
-        let counters: i64 = sqlx::query_scalar("SELECT count(*) FROM numbering")
-            .fetch_one(&pool)
+        let counters = db::ledger::counters(&mut db::connection(&pool).await.unwrap())
             .await
             .unwrap();
-        assert_eq!(counters, expected.last_issued().len() as i64);
+        assert_eq!(counters, expected.last_issued().len() as u64);
         // A restart does not load it again, and `seed` refuses a database with units.
         seed_if_empty(&pool, &config).await.unwrap();
         assert_eq!(certificates::counts(&pool).await.unwrap(), first);

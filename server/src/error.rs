@@ -154,12 +154,6 @@ pub fn refused(code: &'static str, message: impl Into<String>) -> ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> Self {
-        ApiError::Internal(anyhow::Error::new(error).context("database"))
-    }
-}
-
 /// `Json<T>` whose rejection (wrong content type, malformed JSON, missing field) is an
 /// [`ApiError::BadRequest`] with the usual JSON body, in Chinese, naming what was wrong.
 #[derive(Debug, Clone, Copy, Default)]

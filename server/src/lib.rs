@@ -4,7 +4,6 @@
 //! webauthn-rs). It is the authority on every figure of the ledger.
 #![forbid(unsafe_code)]
 
-pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -15,6 +14,7 @@ pub mod openapi;
 pub mod routes;
 pub mod signing;
 pub mod startup;
+pub mod state;
 pub mod static_files;
 pub mod sync;
 pub mod telemetry;

@@ -97,9 +97,9 @@ async fn seed(config: Config, args: &[String]) -> anyhow::Result<()> {
 }
 
 async fn verify_audit(config: Config, as_json: bool) -> anyhow::Result<()> {
-    use server::audit::ChainReport;
+    use server::db::audit::ChainReport;
     let pool = server::db::open(&config.database_path()).await?;
-    let report = server::audit::verify(&pool).await?;
+    let report = server::db::audit::verify(&pool).await?;
     pool.close().await;
     if as_json {
         println!("{}", serde_json::to_string(&report)?);

@@ -410,10 +410,8 @@ mod tests {
     #[tokio::test]
     async fn every_documented_operation_is_served() {
         let config = crate::config::Config::default();
-        let state = crate::startup::AppState {
-            pool: sqlx::sqlite::SqlitePoolOptions::new()
-                .connect_lazy("sqlite::memory:")
-                .unwrap(),
+        let state = crate::state::AppState {
+            pool: crate::db::unconnected().unwrap(),
             identity: crate::identity::state(&config).unwrap(),
             config: std::sync::Arc::new(config),
         };

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use protocol::{ComponentStatus, HealthResponse};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Routes mounted at `/api`.
 pub fn api() -> Router<AppState> {

@@ -8,7 +8,6 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::http::StatusCode;
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -17,19 +16,12 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
+use crate::state::AppState;
 
 /// Largest request body accepted (a batch of signed envelopes stays far below it).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// A request that takes longer than this is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: SqlitePool,
-    pub config: Arc<Config>,
-    pub identity: Arc<crate::identity::IdentityState>,
-}
 
 /// A server that has opened its database and bound its port, ready to run.
 pub struct Application {

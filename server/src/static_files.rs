@@ -12,7 +12,7 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The Content-Security-Policy: only our own origin, WebAssembly compilation allowed, no
 /// inline script or style, no framing. The client's boot script is a separate file (see

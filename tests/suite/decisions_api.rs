@@ -207,8 +207,8 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     let rejected = actions.iter().filter(|a| *a == "decision.reject").count();
     assert_eq!((accepted, rejected), (4, 6), "{actions:?}");
     assert!(matches!(
-        server::audit::verify(&pool).await.unwrap(),
-        server::audit::ChainReport::Intact { .. }
+        server::db::audit::verify(&pool).await.unwrap(),
+        server::db::audit::ChainReport::Intact { .. }
     ));
 }
 

@@ -207,8 +207,8 @@ async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
         );
     }
     assert!(matches!(
-        server::audit::verify(&pool).await.unwrap(),
-        server::audit::ChainReport::Intact { .. }
+        server::db::audit::verify(&pool).await.unwrap(),
+        server::db::audit::ChainReport::Intact { .. }
     ));
 }
 

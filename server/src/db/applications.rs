@@ -1,6 +1,9 @@
 //! Applications as the server tracks them (`application` table): recorded when their signed
 //! envelope is accepted, with status `submitted`, and moved on only by accepted decisions
-//! (`identity::decisions`), whose steps the `domain` lifecycle decides.
+//! (`identity::decisions`), whose steps the `domain` lifecycle decides; and read for sync, as
+//! the changes a pull sends ([`changes_of_units`], [`changes_by_id`]).
+
+use std::collections::HashMap;
 
 use anyhow::Context;
 use domain::ledger::claims_vacancy;
@@ -8,6 +11,7 @@ use domain::{
     ApplicationId, ApplicationKind, ApplicationPayload, ApplicationStatus, EstablishmentCategory,
     Headcount, SignedEnvelope, Timestamp, UnitId,
 };
+use protocol::sync::Change;
 use sqlx::{Row, SqliteConnection};
 
 /// An application as stored.
@@ -139,4 +143,66 @@ pub async fn set_status(
         "application {id} was not {from} when its status was updated"
     );
     Ok(())
+}
+
+/// An application as a pull sends it: where it stands, and the slip an approval issued.
+const APPLICATION_CHANGE: &str = "SELECT a.application_id, a.unit_id, a.kind, a.status, a.updated_at, \
+     (SELECT s.number FROM slip s WHERE s.application_id = a.application_id ORDER BY s.number LIMIT 1) \
+     AS slip_number FROM application a";
+
+fn application_change(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Change> {
+    Ok(Change::Application {
+        application_id: row.try_get("application_id")?,
+        unit_id: row.try_get("unit_id")?,
+        kind: row.try_get("kind")?,
+        status: row.try_get("status")?,
+        updated_at: row.try_get("updated_at")?,
+        slip_number: row.try_get("slip_number")?,
+    })
+}
+
+/// The applications of `units` as changes for a pull, each unit's oldest first: one query.
+pub async fn changes_of_units(
+    conn: &mut SqliteConnection,
+    units: &[UnitId],
+) -> anyhow::Result<HashMap<UnitId, Vec<Change>>> {
+    let ids = serde_json::to_string(&units.iter().map(UnitId::as_str).collect::<Vec<_>>())?;
+    let mut by_unit: HashMap<UnitId, Vec<Change>> = HashMap::new();
+    for row in sqlx::query(&format!(
+        "{APPLICATION_CHANGE} WHERE a.unit_id IN (SELECT value FROM json_each(?)) \
+         ORDER BY a.unit_id, a.submitted_at, a.application_id"
+    ))
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading units' applications")?
+    {
+        let unit: String = row.try_get("unit_id")?;
+        let unit = UnitId::parse(&unit).map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        by_unit
+            .entry(unit)
+            .or_default()
+            .push(application_change(&row)?);
+    }
+    Ok(by_unit)
+}
+
+/// The applications with these ids (those that exist) as changes for a pull: one query.
+pub async fn changes_by_id(
+    conn: &mut SqliteConnection,
+    ids: &[&str],
+) -> anyhow::Result<HashMap<String, Change>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    sqlx::query(&format!(
+        "{APPLICATION_CHANGE} WHERE a.application_id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(serde_json::to_string(ids)?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading applications")?
+    .iter()
+    .map(|row| Ok((row.try_get("application_id")?, application_change(row)?)))
+    .collect()
 }

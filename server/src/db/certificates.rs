@@ -90,9 +90,9 @@ pub async fn load(pool: &SqlitePool, certificates: &[Certificate]) -> Result<Cou
             changes::record(&mut tx, id.as_str(), Entity::Certificate, id.as_str()).await?;
         }
     }
-    crate::audit::append(
+    crate::db::audit::append(
         &mut tx,
-        crate::audit::Entry {
+        crate::db::audit::Entry {
             actor: None,
             credential: None,
             action: "certificates.load",

@@ -7,7 +7,9 @@
 //! A row says *which* record changed, not how: a pull sends the record's current state.
 
 use anyhow::Context;
-use sqlx::SqliteConnection;
+use sqlx::{Row, SqliteConnection};
+
+use super::scope::ScopeSql;
 
 /// What kind of record changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,6 +72,54 @@ pub async fn epoch(conn: &mut SqliteConnection) -> anyhow::Result<(String, i64)>
         .fetch_one(&mut *conn)
         .await
         .context("reading the sync epoch")
+}
+
+/// One row of the change log, with the weight of its record on a pull page (a certificate:
+/// 1 + its staff + its departed; an application: 1).
+#[derive(Debug, Clone)]
+pub struct LogRow {
+    pub version: i64,
+    pub entity: Entity,
+    pub key: String,
+    pub weight: u64,
+}
+
+/// Up to `limit` rows of the log after `version` whose unit is in the scope, in order.
+pub async fn scoped_after(
+    conn: &mut SqliteConnection,
+    scope: &ScopeSql,
+    version: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<LogRow>> {
+    let sql = format!(
+        "SELECT c.version, c.entity, c.key, CASE WHEN c.entity = '{}' THEN 1 \
+         + (SELECT count(*) FROM staff s WHERE s.unit_id = c.key) \
+         + (SELECT count(*) FROM departed d WHERE d.unit_id = c.key) ELSE 1 END AS weight \
+         FROM change_log c JOIN unit u ON u.id = c.unit_id \
+         WHERE {} AND c.version > ? ORDER BY c.version LIMIT ?",
+        Entity::Certificate.code(),
+        scope.condition()
+    );
+    scope
+        .bind(sqlx::query(&sql))
+        .bind(version)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .context("reading the change log")?
+        .iter()
+        .map(|row| -> anyhow::Result<LogRow> {
+            let code: String = row.try_get("entity")?;
+            let weight: i64 = row.try_get("weight")?;
+            Ok(LogRow {
+                version: row.try_get("version")?,
+                entity: Entity::from_code(&code)
+                    .with_context(|| format!("change log entity {code:?} is unknown"))?,
+                key: row.try_get("key")?,
+                weight: u64::try_from(weight)?,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

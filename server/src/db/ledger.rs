@@ -141,6 +141,15 @@ pub async fn set_last(
     Ok(())
 }
 
+/// How many numbering counters there are (one per bureau, kind of document and year).
+pub async fn counters(conn: &mut SqliteConnection) -> anyhow::Result<u64> {
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM numbering")
+        .fetch_one(&mut *conn)
+        .await
+        .context("counting the numbering counters")?;
+    Ok(u64::try_from(count)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,15 +1,26 @@
-//! The embedded SQLite database: connection pool, pragmas and migrations compiled into the binary.
+//! The embedded SQLite database: connection pool, pragmas and migrations compiled into the
+//! binary, and every query the server makes — one module per group of tables, whose functions
+//! take and return domain (or protocol) types. No other module of the server names sqlx: they
+//! hold a [`Pool`], a [`Conn`] or a [`Tx`].
 
 pub mod applications;
+pub mod audit;
+pub mod ceremonies;
 pub mod certificates;
 pub mod changes;
+pub mod credentials;
+pub mod holders;
 pub mod ledger;
+pub mod scope;
+pub mod sessions;
+pub mod units;
 
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
@@ -46,6 +57,41 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// The connection pool.
+pub type Pool = SqlitePool;
+/// One connection, alone or inside a transaction: what the query functions take.
+pub type Conn = sqlx::SqliteConnection;
+/// A transaction; it dereferences to a [`Conn`], and is rolled back unless committed.
+pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+/// A connection taken from the pool; it dereferences to a [`Conn`].
+pub type PooledConn = sqlx::pool::PoolConnection<sqlx::Sqlite>;
+
+/// Starts a write transaction with `BEGIN IMMEDIATE`: it takes the write lock at once, so that
+/// what it reads stays true until it commits (two writers never read the same state).
+pub async fn write(pool: &Pool) -> anyhow::Result<Tx> {
+    pool.begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting a write transaction")
+}
+
+/// Starts a deferred transaction, for reads that must see one consistent state.
+pub async fn read(pool: &Pool) -> anyhow::Result<Tx> {
+    pool.begin().await.context("starting a read transaction")
+}
+
+/// Takes a connection from the pool.
+pub async fn connection(pool: &Pool) -> anyhow::Result<PooledConn> {
+    pool.acquire().await.context("taking a connection")
+}
+
+/// A pool over an in-memory database that connects only when first used: for a state that
+/// needs a pool but no database (tests of the router).
+pub fn unconnected() -> anyhow::Result<Pool> {
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .connect_lazy("sqlite::memory:")
+        .context("building an unconnected pool")
+}
+
 /// Migrations embedded with `include_str!`, so the binary needs no files beside it and the
 /// build needs no sqlx proc-macros.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +120,6 @@ impl MigrationSource<'static> for Embedded {
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.
 pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
-    use anyhow::Context;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the data directory {}", dir.display()))?;

@@ -3,11 +3,17 @@
 //! of loading every certificate to ask `Grant::may_read`. The condition mirrors `may_read`
 //! exactly (a test compares the two over the demo city), and the pull still asks `may_read` of
 //! every certificate it sends.
+//!
+//! The snapshot of a pull lists the scope's units with it ([`units_after`], [`progress`]); the
+//! change log's rows of a scope are [`super::changes::scoped_after`].
 
-use domain::{Grant, Region, Scope};
-use sqlx::Sqlite;
+use anyhow::Context;
+use domain::{Grant, Region, Scope, UnitId};
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
+use sqlx::{Row, Sqlite};
+
+use super::Conn;
 
 /// An SQL condition on the alias `u` of table `unit`, with its bound values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +63,64 @@ impl ScopeSql {
         }
         query
     }
+}
+
+/// Up to `limit` units of the scope after `after` (all from the first when `None`), in id
+/// order, each with its weight on a pull page: 1 + its staff + its departed + its applications.
+pub async fn units_after(
+    conn: &mut Conn,
+    scope: &ScopeSql,
+    after: Option<&UnitId>,
+    limit: i64,
+) -> anyhow::Result<Vec<(UnitId, u64)>> {
+    let sql = format!(
+        "SELECT u.id, 1 + (SELECT count(*) FROM staff s WHERE s.unit_id = u.id) \
+         + (SELECT count(*) FROM departed d WHERE d.unit_id = u.id) \
+         + (SELECT count(*) FROM application a WHERE a.unit_id = u.id) AS weight \
+         FROM unit u WHERE {} AND u.id > ? ORDER BY u.id LIMIT ?",
+        scope.condition()
+    );
+    scope
+        .bind(sqlx::query(&sql))
+        .bind(after.map_or("", UnitId::as_str).to_owned())
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .context("listing the units of a scope")?
+        .iter()
+        .map(|row| -> anyhow::Result<(UnitId, u64)> {
+            let id: String = row.try_get("id")?;
+            let weight: i64 = row.try_get("weight")?;
+            Ok((
+                UnitId::parse(&id).map_err(|e| anyhow::anyhow!(e.message_en()))?,
+                u64::try_from(weight)?,
+            ))
+        })
+        .collect()
+}
+
+/// How many units the scope has, and how many of them come up to `after` in id order:
+/// `(done, total)`.
+pub async fn progress(
+    conn: &mut Conn,
+    scope: &ScopeSql,
+    after: Option<&UnitId>,
+) -> anyhow::Result<(u64, u64)> {
+    let sql = format!(
+        "SELECT count(*) AS total, count(CASE WHEN u.id <= ? THEN 1 END) AS done \
+         FROM unit u WHERE {}",
+        scope.condition()
+    );
+    // The `?` of the CASE comes before the scope's placeholders in this query.
+    let mut query = sqlx::query(&sql).bind(after.map_or("", UnitId::as_str).to_owned());
+    query = scope.bind(query);
+    let row = query
+        .fetch_one(&mut *conn)
+        .await
+        .context("counting the units of a scope")?;
+    let count =
+        |name: &str| -> anyhow::Result<u64> { Ok(u64::try_from(row.try_get::<i64, _>(name)?)?) };
+    Ok((count("done")?, count("total")?))
 }
 
 #[cfg(test)]

@@ -53,15 +53,16 @@ use domain::{
 use protocol::identity::{DecideRequest, DecisionVerdict, VerdictStatus};
 use sqlx::{Row, SqliteConnection};
 
-use crate::audit::{self, Entry};
+use crate::db::audit::{self, Entry};
 use crate::db::changes::{self, Entity};
+use crate::db::holders;
 use crate::db::{applications, ledger};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::envelopes::{decode, known_credential};
 use crate::identity::session::Session;
-use crate::identity::{holders, verdicts};
+use crate::identity::verdicts;
 use crate::signing::{self, SignedSubmission};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The verdict codes of this endpoint beyond [`crate::signing::Rejection`]'s, in the order of
 /// the checks: listed in the OpenAPI document (`crate::openapi`), whose test checks that every

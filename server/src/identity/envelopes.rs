@@ -26,14 +26,15 @@ use protocol::identity::{
 use sqlx::{Row, SqliteConnection};
 use webauthn_rs::prelude::{Credential, Passkey};
 
-use crate::audit::{self, Entry};
+use crate::db::audit::{self, Entry};
 use crate::db::changes::{self, Entity};
+use crate::db::holders;
 use crate::db::{applications, certificates};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::session::Session;
-use crate::identity::{holders, verdicts};
+use crate::identity::verdicts;
 use crate::signing::{self, KnownCredential, Rejection, SignedSubmission, decode_b64url};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Most submissions in one request (shared with the client, which sends in batches).
 pub const MAX_BATCH: usize = protocol::identity::MAX_SUBMISSIONS;

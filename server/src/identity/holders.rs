@@ -4,72 +4,27 @@
 use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
-use domain::{Grant, Region, Role, Scope};
+use domain::{Region, Role, Scope};
 use protocol::identity::{HolderCreated, HolderInfo, NewHolder};
-use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use crate::audit::{self, Entry};
 use crate::config::Config;
+use crate::db::audit::{self, Entry};
+use crate::db::holders::grant_of;
+use crate::db::{self, Conn, Pool};
 use crate::error::{ApiError, ApiJson, refused};
+use crate::identity::secrets::hash_secret;
 use crate::identity::session::Session;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Length of an enrolment code: 16 characters from an alphabet without look-alikes.
 const CODE_LENGTH: usize = 16;
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-/// A key holder with their grant, as the server uses them.
-#[derive(Debug, Clone)]
-pub struct Holder {
-    pub info: HolderInfo,
-    pub grant: Grant,
-}
-
-/// Reads a holder by id.
-pub async fn load(conn: &mut SqliteConnection, id: &str) -> anyhow::Result<Option<Holder>> {
-    let Some(row) = sqlx::query("SELECT id, login, name, role, scope FROM key_holder WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .context("reading a key holder")?
-    else {
-        return Ok(None);
-    };
-    let info = HolderInfo {
-        id: row.try_get("id")?,
-        login: row.try_get("login")?,
-        name: row.try_get("name")?,
-        role: row.try_get("role")?,
-        scope: row.try_get("scope")?,
-    };
-    let grant = grant_of(&info.role, &info.scope)
-        .map_err(|e| anyhow::anyhow!("stored grant is invalid: {}", e.message_en()))?;
-    Ok(Some(Holder { info, grant }))
-}
-
-fn grant_of(role: &str, scope: &str) -> Result<Grant, domain::ValidationError> {
-    let role = Role::from_code(role).ok_or(domain::ValidationError::Format {
-        field: domain::Field::Role,
-        expected: "unit_clerk、supervisor、bureau_reviewer、bureau_admin 或 coordinator",
-    })?;
-    Grant::new(role, scope.parse::<Scope>()?)
-}
-
 /// The region a scope lies in (a unit's region for unit and department scopes).
-pub async fn region_of(
-    conn: &mut SqliteConnection,
-    scope: &Scope,
-) -> anyhow::Result<Option<Region>> {
+pub async fn region_of(conn: &mut Conn, scope: &Scope) -> anyhow::Result<Option<Region>> {
     match scope {
         Scope::Region(region) => Ok(Some(*region)),
-        Scope::Unit(id) | Scope::Department(id) => {
-            let code: Option<String> = sqlx::query_scalar("SELECT region FROM unit WHERE id = ?")
-                .bind(id.as_str())
-                .fetch_optional(&mut *conn)
-                .await
-                .context("reading a unit's region")?;
-            Ok(code.as_deref().and_then(Region::from_division_code))
-        }
+        Scope::Unit(id) | Scope::Department(id) => db::units::region(conn, id).await,
     }
 }
 
@@ -94,7 +49,7 @@ pub fn normalise_code(code: &str) -> String {
 /// Creates a key holder and a one-time enrolment code (kept only as its hash), audited with
 /// `actor` (`None` for the server's CLI). The login must be new; the scope's unit must exist.
 pub async fn create_holder_as(
-    pool: &SqlitePool,
+    pool: &Pool,
     new: &NewHolder,
     config: &Config,
     actor: Option<(&str, &str)>,
@@ -117,33 +72,18 @@ pub async fn create_holder_as(
     if name.is_empty() || name.chars().count() > 32 {
         return Err(refused("holder_invalid", "姓名：不能为空，且不超过32个字"));
     }
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
+    let mut tx = db::write(pool)
         .await
         .context("starting to create a holder")?;
     if region_of(&mut tx, grant.scope()).await?.is_none() {
         return Err(refused("unit_unknown", "管理范围：所指单位不存在"));
     }
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM key_holder WHERE login = ?")
-        .bind(login)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("checking the login")?;
-    if taken.is_some() {
+    if db::holders::id_by_login(&mut tx, login).await?.is_some() {
         return Err(refused("login_taken", format!("登录名：{login} 已被使用")));
     }
     let id = webauthn_rs::prelude::Uuid::new_v4().to_string();
     let now = crate::clock::now();
-    sqlx::query("INSERT INTO key_holder (id, login, name, role, scope, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(&id)
-        .bind(login)
-        .bind(name)
-        .bind(grant.role().code())
-        .bind(grant.scope().to_string())
-        .bind(now.to_string())
-        .execute(&mut *tx)
-        .await
-        .context("writing the holder")?;
+    db::holders::insert(&mut tx, &id, login, name, &grant, now).await?;
     let (code, expires_at) = insert_code(&mut tx, &id, config).await?;
     audit::append(
         &mut tx,
@@ -170,26 +110,15 @@ pub async fn create_holder_as(
 
 /// Stores a new one-time code for `holder_id` (its hash only); returns the code and its expiry.
 async fn insert_code(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     holder_id: &str,
     config: &Config,
 ) -> anyhow::Result<(String, String)> {
     // A new code replaces any the holder still had.
-    sqlx::query("UPDATE enrolment_code SET used_at = ? WHERE holder_id = ? AND used_at IS NULL")
-        .bind(super::unix_now())
-        .bind(holder_id)
-        .execute(&mut *conn)
-        .await
-        .context("cancelling earlier enrolment codes")?;
+    db::holders::cancel_codes(conn, holder_id, crate::clock::unix_now()).await?;
     let code = enrolment_code()?;
-    let expires = super::unix_now() + i64::from(config.identity.enrolment_code_hours) * 3600;
-    sqlx::query("INSERT INTO enrolment_code (code_hash, holder_id, expires_at) VALUES (?, ?, ?)")
-        .bind(super::hash_secret(&code))
-        .bind(holder_id)
-        .bind(expires)
-        .execute(&mut *conn)
-        .await
-        .context("writing the enrolment code")?;
+    let expires = crate::clock::unix_now() + i64::from(config.identity.enrolment_code_hours) * 3600;
+    db::holders::insert_code(conn, &hash_secret(&code), holder_id, expires).await?;
     let expires_at = domain::Timestamp::from_unix_seconds(expires)
         .map(|t| t.to_string())
         .unwrap_or_default();
@@ -214,7 +143,7 @@ fn with_code(
 /// Issues a new one-time enrolment code to an existing holder, so that they can register
 /// another (or a replacement) security key. Audited with `actor` (`None`: the server's CLI).
 pub async fn issue_code_as(
-    pool: &SqlitePool,
+    pool: &Pool,
     login: &str,
     config: &Config,
     actor: Option<&Session>,
@@ -222,17 +151,13 @@ pub async fn issue_code_as(
     if let Some(session) = actor {
         require_admin(session)?;
     }
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .context("starting to issue a code")?;
-    let id: String = sqlx::query_scalar("SELECT id FROM key_holder WHERE login = ?")
-        .bind(login.trim())
-        .fetch_optional(&mut *tx)
-        .await
-        .context("finding the holder")?
+    let mut tx = db::write(pool).await.context("starting to issue a code")?;
+    let id = db::holders::id_by_login(&mut tx, login.trim())
+        .await?
         .ok_or_else(|| refused("holder_unknown", format!("登录名：{} 不存在", login.trim())))?;
-    let holder = load(&mut tx, &id).await?.ok_or(ApiError::NotFound)?;
+    let holder = db::holders::load(&mut tx, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     if let Some(session) = actor {
         let region = region_of(&mut tx, holder.grant.scope()).await?;
         if !region.is_some_and(|r| session.holder.grant.may_administer(r)) {
@@ -261,7 +186,7 @@ pub async fn issue_code_as(
 
 /// [`issue_code_as`] by the server itself (CLI, tests).
 pub async fn issue_code(
-    pool: &SqlitePool,
+    pool: &Pool,
     login: &str,
     config: &Config,
 ) -> anyhow::Result<HolderCreated> {
@@ -301,7 +226,7 @@ pub async fn new_enrolment_code(
 /// [`create_holder_as`] by the server itself (CLI, tests): the first bureau administrator is
 /// created this way.
 pub async fn create_holder(
-    pool: &SqlitePool,
+    pool: &Pool,
     new: &NewHolder,
     config: &Config,
 ) -> anyhow::Result<HolderCreated> {
@@ -352,7 +277,7 @@ pub async fn create(
         .scope
         .parse()
         .map_err(|e: domain::ValidationError| refused("holder_invalid", e.message_zh()))?;
-    let mut conn = state.pool.acquire().await.context("taking a connection")?;
+    let mut conn = db::connection(&state.pool).await?;
     let region = region_of(&mut conn, &scope)
         .await?
         .ok_or_else(|| refused("unit_unknown", "管理范围：所指单位不存在"))?;

@@ -18,7 +18,6 @@ use protocol::identity::{
     CeremonyBegun, CeremonyFinish, EnrolBeginRequest, Enrolled, RevokeRequest, SignInBeginRequest,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection};
 use webauthn_rs::WebauthnBuilder;
 use webauthn_rs::prelude::{
     AttestationCaList, AttestationCaListBuilder, AttestedPasskeyRegistration,
@@ -26,14 +25,16 @@ use webauthn_rs::prelude::{
     PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid,
 };
 
-use crate::audit::{self, Entry};
+use crate::clock::unix_now;
 use crate::config::{AttestationMode, Config};
+use crate::db::audit::{self, Entry};
+use crate::db::{self, Conn, credentials};
 use crate::error::{ApiError, ApiJson, forbidden, refused};
 use crate::identity::holders::{self, normalise_code};
 use crate::identity::rate_limit::RateLimiter;
+use crate::identity::secrets::{hash_secret, random_token};
 use crate::identity::session::{self, Session, check_origin};
-use crate::identity::{IdentityState, hash_secret, random_token, unix_now};
-use crate::startup::AppState;
+use crate::state::{AppState, IdentityState};
 
 /// How long a ceremony may take.
 const CEREMONY_SECONDS: i64 = 300;
@@ -105,54 +106,41 @@ enum CeremonyState {
 }
 
 async fn save_ceremony(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     holder_id: &str,
     state: &CeremonyState,
 ) -> anyhow::Result<String> {
     let id = random_token()?;
     let now = unix_now();
-    sqlx::query("DELETE FROM ceremony WHERE expires_at < ?")
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO ceremony (id, kind, holder_id, state, expires_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(&id)
-    .bind(match state {
+    let kind = match state {
         CeremonyState::SignIn { .. } => "sign_in",
         _ => "enrol",
-    })
-    .bind(holder_id)
-    .bind(serde_json::to_string(state).context("serialising a ceremony")?)
-    .bind(now + CEREMONY_SECONDS)
-    .execute(&mut *conn)
-    .await
-    .context("writing the ceremony")?;
+    };
+    let state = serde_json::to_string(state).context("serialising a ceremony")?;
+    db::ceremonies::insert(
+        conn,
+        &id,
+        kind,
+        holder_id,
+        &state,
+        now,
+        now + CEREMONY_SECONDS,
+    )
+    .await?;
     Ok(id)
 }
 
 /// Takes a ceremony out (it can be finished once).
-async fn take_ceremony(
-    conn: &mut SqliteConnection,
-    id: &str,
-) -> Result<(String, CeremonyState), ApiError> {
-    let row =
-        sqlx::query("DELETE FROM ceremony WHERE id = ? RETURNING holder_id, state, expires_at")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await
-            .context("reading the ceremony")?
-            .ok_or_else(|| refused("ceremony_unknown", "操作已过期，请重新开始"))?;
-    let expires_at: i64 = row.try_get("expires_at").context("ceremony expiry")?;
-    if expires_at < unix_now() {
+async fn take_ceremony(conn: &mut Conn, id: &str) -> Result<(String, CeremonyState), ApiError> {
+    let taken = db::ceremonies::take(conn, id)
+        .await?
+        .ok_or_else(|| refused("ceremony_unknown", "操作已过期，请重新开始"))?;
+    if taken.expires_at < unix_now() {
         return Err(refused("ceremony_unknown", "操作已过期，请重新开始"));
     }
-    let state: String = row.try_get("state").context("ceremony state")?;
-    let holder: String = row.try_get("holder_id").context("ceremony holder")?;
     Ok((
-        holder,
-        serde_json::from_str(&state).context("stored ceremony state")?,
+        taken.holder_id,
+        serde_json::from_str(&taken.state).context("stored ceremony state")?,
     ))
 }
 
@@ -168,22 +156,6 @@ fn limit(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), 
     } else {
         Err(ApiError::RateLimited)
     }
-}
-
-async fn holder_passkeys(
-    conn: &mut SqliteConnection,
-    holder_id: &str,
-) -> anyhow::Result<Vec<Passkey>> {
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT passkey FROM credential WHERE holder_id = ? AND revoked_at IS NULL",
-    )
-    .bind(holder_id)
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading credentials")?;
-    rows.iter()
-        .map(|text| serde_json::from_str(text).context("stored passkey"))
-        .collect()
 }
 
 /// `POST /api/enrolment/begin`: check the one-time code and return creation options.
@@ -211,24 +183,19 @@ pub async fn enrol_begin(
 ) -> Result<Json<CeremonyBegun>, ApiError> {
     limit(&state, peer, &headers)?;
     let code_hash = hash_secret(&normalise_code(&request.code));
-    let mut tx = state
-        .pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .context("starting enrolment")?;
-    let holder_id: String = sqlx::query_scalar(
-        "SELECT holder_id FROM enrolment_code WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
-    )
-    .bind(&code_hash)
-    .bind(unix_now())
-    .fetch_optional(&mut *tx)
-    .await
-    .context("checking the enrolment code")?
-    .ok_or_else(|| refused("enrolment_code_invalid", "注册码无效、已使用或已过期，请向编办管理员重新申领"))?;
-    let holder = holders::load(&mut tx, &holder_id)
+    let mut tx = db::write(&state.pool).await.context("starting enrolment")?;
+    let holder_id = db::holders::holder_of_code(&mut tx, &code_hash, unix_now())
+        .await?
+        .ok_or_else(|| {
+            refused(
+                "enrolment_code_invalid",
+                "注册码无效、已使用或已过期，请向编办管理员重新申领",
+            )
+        })?;
+    let holder = db::holders::load(&mut tx, &holder_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let exclude: Vec<_> = holder_passkeys(&mut tx, &holder_id)
+    let exclude: Vec<_> = credentials::active_passkeys(&mut tx, &holder_id)
         .await?
         .iter()
         .map(|p| p.cred_id().clone())
@@ -317,16 +284,9 @@ pub async fn enrol_finish(
     let credential: RegisterPublicKeyCredential = serde_json::from_value(request.credential)
         .map_err(|e| ApiError::BadRequest(format!("credential: {e}")))?;
     // Used up here, whatever happens next: one attempt per ceremony.
-    let (holder_id, ceremony) = take_ceremony(
-        &mut *state.pool.acquire().await.context("taking a connection")?,
-        &request.ceremony,
-    )
-    .await?;
-    let mut tx = state
-        .pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .context("starting enrolment")?;
+    let (holder_id, ceremony) =
+        take_ceremony(&mut *db::connection(&state.pool).await?, &request.ceremony).await?;
+    let mut tx = db::write(&state.pool).await.context("starting enrolment")?;
     let webauthn = &state.identity.webauthn;
     let rejected = |e: webauthn_rs::prelude::WebauthnError| {
         tracing::info!(error = %e, "enrolment refused");
@@ -359,35 +319,17 @@ pub async fn enrol_finish(
             return Err(refused("ceremony_unknown", "操作已过期，请重新开始"));
         }
     };
-    let used = sqlx::query(
-        "UPDATE enrolment_code SET used_at = ?1 WHERE code_hash = ?2 AND used_at IS NULL AND expires_at > ?1",
-    )
-    .bind(unix_now())
-    .bind(&code_hash)
-    .execute(&mut *tx)
-    .await
-    .context("using up the code")?;
-    if used.rows_affected() != 1 {
+    if !db::holders::use_code(&mut tx, &code_hash, unix_now()).await? {
         return Err(refused(
             "enrolment_code_invalid",
             "注册码无效、已使用或已过期，请向编办管理员重新申领",
         ));
     }
     let now = crate::clock::now();
-    let id = passkey.cred_id().clone();
-    sqlx::query("INSERT INTO credential (id, holder_id, passkey, attested, created_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(&id)
-        .bind(&holder_id)
-        .bind(serde_json::to_string(&passkey).context("serialising the passkey")?)
-        .bind(i64::from(attested))
-        .bind(now.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => refused("credential_exists", "该安全密钥已注册"),
-            _ => ApiError::Internal(anyhow::Error::new(e).context("storing the credential")),
-        })?;
-    let credential_id = domain::canonical::base64url(&id);
+    if !credentials::insert(&mut tx, &passkey, &holder_id, attested, now).await? {
+        return Err(refused("credential_exists", "该安全密钥已注册"));
+    }
+    let credential_id = domain::canonical::base64url(passkey.cred_id());
     audit::append(
         &mut tx,
         Entry {
@@ -400,7 +342,7 @@ pub async fn enrol_finish(
         now,
     )
     .await?;
-    let holder = holders::load(&mut tx, &holder_id)
+    let holder = db::holders::load(&mut tx, &holder_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     tx.commit().await.context("committing enrolment")?;
@@ -437,18 +379,10 @@ pub async fn sign_in_begin(
     ApiJson(request): ApiJson<SignInBeginRequest>,
 ) -> Result<Json<CeremonyBegun>, ApiError> {
     limit(&state, peer, &headers)?;
-    let mut tx = state
-        .pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .context("starting sign-in")?;
-    let holder_id: Option<String> = sqlx::query_scalar("SELECT id FROM key_holder WHERE login = ?")
-        .bind(request.login.trim())
-        .fetch_optional(&mut *tx)
-        .await
-        .context("finding the holder")?;
+    let mut tx = db::write(&state.pool).await.context("starting sign-in")?;
+    let holder_id = db::holders::id_by_login(&mut tx, request.login.trim()).await?;
     let passkeys = match &holder_id {
-        Some(id) => holder_passkeys(&mut tx, id).await?,
+        Some(id) => credentials::active_passkeys(&mut tx, id).await?,
         None => Vec::new(),
     };
     let (Some(holder_id), false) = (holder_id, passkeys.is_empty()) else {
@@ -542,17 +476,11 @@ pub async fn sign_in_finish(
         .map_err(|e| ApiError::BadRequest(format!("credential: {e}")))?;
     // Used up here, whatever happens next. An unknown ceremony (expired, used, or a decoy
     // given for an unknown login) fails as a wrong key does.
-    let (holder_id, ceremony) = take_ceremony(
-        &mut *state.pool.acquire().await.context("taking a connection")?,
-        &request.ceremony,
-    )
-    .await
-    .map_err(|_| sign_in_failed())?;
-    let mut tx = state
-        .pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .context("starting sign-in")?;
+    let (holder_id, ceremony) =
+        take_ceremony(&mut *db::connection(&state.pool).await?, &request.ceremony)
+            .await
+            .map_err(|_| sign_in_failed())?;
+    let mut tx = db::write(&state.pool).await.context("starting sign-in")?;
     let CeremonyState::SignIn { authentication } = ceremony else {
         return Err(refused("ceremony_unknown", "操作已过期，请重新开始"));
     };
@@ -565,33 +493,19 @@ pub async fn sign_in_finish(
             sign_in_failed()
         })?;
     let id = result.cred_id().clone();
-    let row =
-        sqlx::query("SELECT passkey, revoked_at FROM credential WHERE id = ? AND holder_id = ?")
-            .bind(&id)
-            .bind(&holder_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .context("reading the credential")?
-            .ok_or_else(sign_in_failed)?;
-    if row
-        .try_get::<Option<String>, _>("revoked_at")
-        .context("revocation")?
-        .is_some()
-    {
+    let stored = credentials::load(&mut tx, &id)
+        .await?
+        .filter(|stored| stored.holder_id == holder_id)
+        .ok_or_else(sign_in_failed)?;
+    if stored.revoked {
         return Err(sign_in_failed());
     }
-    let mut passkey: Passkey = serde_json::from_str(row.try_get("passkey").context("passkey")?)
-        .context("stored passkey")?;
+    let mut passkey = stored.passkey;
     if passkey.update_credential(&result) == Some(true) {
-        sqlx::query("UPDATE credential SET passkey = ? WHERE id = ?")
-            .bind(serde_json::to_string(&passkey).context("serialising the passkey")?)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .context("updating the counter")?;
+        credentials::update_passkey(&mut tx, &id, &passkey).await?;
     }
     let (token, csrf) = session::start(&mut tx, &holder_id, &id).await?;
-    let holder = holders::load(&mut tx, &holder_id)
+    let holder = db::holders::load(&mut tx, &holder_id)
         .await?
         .ok_or_else(sign_in_failed)?;
     let credential_id = domain::canonical::base64url(&id);
@@ -648,18 +562,14 @@ pub async fn revoke(
     holders::require_admin(&session)?;
     let id = crate::signing::decode_b64url("credential_id", &request.credential_id)
         .map_err(|r| refused(r.code(), r.message_zh()))?;
-    let mut tx = state
-        .pool
-        .begin_with("BEGIN IMMEDIATE")
+    let mut tx = db::write(&state.pool)
         .await
         .context("starting revocation")?;
-    let holder_id: String = sqlx::query_scalar("SELECT holder_id FROM credential WHERE id = ?")
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("reading the credential")?
-        .ok_or(ApiError::NotFound)?;
-    let holder = holders::load(&mut tx, &holder_id)
+    let holder_id = credentials::load(&mut tx, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?
+        .holder_id;
+    let holder = db::holders::load(&mut tx, &holder_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let region = holders::region_of(&mut tx, holder.grant.scope()).await?;
@@ -670,24 +580,10 @@ pub async fn revoke(
         ));
     }
     let now = crate::clock::now();
-    sqlx::query("UPDATE credential SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-        .bind(now.to_string())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await
-        .context("revoking")?;
+    credentials::revoke(&mut tx, &id, now).await?;
     // A code issued earlier must not enrol a new key for someone whose key was just revoked.
-    sqlx::query("UPDATE enrolment_code SET used_at = ? WHERE holder_id = ? AND used_at IS NULL")
-        .bind(unix_now())
-        .bind(&holder_id)
-        .execute(&mut *tx)
-        .await
-        .context("cancelling outstanding enrolment codes")?;
-    sqlx::query("DELETE FROM session WHERE credential_id = ?")
-        .bind(&id)
-        .execute(&mut *tx)
-        .await
-        .context("ending the key's sessions")?;
+    db::holders::cancel_codes(&mut tx, &holder_id, unix_now()).await?;
+    db::sessions::end_all_of_key(&mut tx, &id).await?;
     audit::append(
         &mut tx,
         Entry {

@@ -11,6 +11,7 @@
 //!   verified the same way, applied through the domain lifecycle and ledger.
 //! - [`units`]: reading a certificate within the holder's scope.
 //! - [`rate_limit`]: per-address limits on enrolment and sign-in.
+//! - [`secrets`]: random tokens and the hashes secrets are stored by.
 //! - [`verdicts`]: what envelopes and decisions share once verified.
 
 pub mod decisions;
@@ -18,6 +19,7 @@ pub mod envelopes;
 pub mod holders;
 pub mod keys;
 pub mod rate_limit;
+pub mod secrets;
 pub mod session;
 pub mod units;
 pub mod verdicts;
@@ -27,22 +29,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::startup::AppState;
+use crate::state::{AppState, IdentityState};
 
 pub use holders::{create_holder, issue_code};
 
-/// What the identity handlers share, built once at start.
-pub struct IdentityState {
-    pub webauthn: webauthn_rs::Webauthn,
-    /// `Some` in production: the accepted attestation roots.
-    pub attestation_cas: Option<webauthn_rs::prelude::AttestationCaList>,
-    pub policy: crate::signing::VerifyPolicy,
-    pub limiter: rate_limit::RateLimiter,
-    /// Random per process: derives the decoy key ids answered for unknown logins.
-    pub decoy_secret: [u8; 32],
-}
-
-/// Builds the shared state from the configuration.
+/// Builds what the identity handlers share from the configuration.
 pub fn state(config: &crate::config::Config) -> anyhow::Result<Arc<IdentityState>> {
     keys::build(config).map(Arc::new)
 }
@@ -61,22 +52,4 @@ pub fn routes() -> Router<AppState> {
         .route("/envelopes", post(envelopes::submit))
         .route("/decisions", post(decisions::decide))
         .route("/units/{id}/certificate", get(units::certificate))
-}
-
-/// 32 random bytes, base64url: session tokens, CSRF tokens, ceremony ids.
-pub fn random_token() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| anyhow::anyhow!("the system random source failed: {e}"))?;
-    Ok(domain::canonical::base64url(&bytes))
-}
-
-/// Hex SHA-256, for storing secrets (codes, tokens) by their hash only.
-pub fn hash_secret(secret: &str) -> String {
-    domain::canonical::hex(&domain::canonical::sha256(secret.as_bytes()))
-}
-
-/// Seconds since the epoch, as stored in the identity tables.
-pub fn unix_now() -> i64 {
-    crate::clock::now().unix_seconds()
 }

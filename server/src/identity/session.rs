@@ -10,13 +10,14 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use protocol::identity::{CSRF_HEADER, SessionInfo};
-use sqlx::{Row, SqliteConnection};
 
-use crate::audit::{self, Entry};
 use crate::config::Config;
+use crate::db::audit::{self, Entry};
+use crate::db::holders::Holder;
+use crate::db::{self, Conn, sessions};
 use crate::error::{ApiError, forbidden};
-use crate::identity::holders::{self, Holder};
-use crate::startup::AppState;
+use crate::identity::secrets::{hash_secret, random_token};
+use crate::state::AppState;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "dzbz_session";
@@ -61,35 +62,22 @@ impl FromRequestParts<AppState> for Session {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = cookie_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        let token_hash = super::hash_secret(&token);
-        let mut conn = state.pool.acquire().await.context("taking a connection")?;
-        let Some(row) = sqlx::query(
-            "SELECT s.holder_id, s.credential_id, s.csrf_token, s.created_at, s.last_seen_at, c.revoked_at \
-             FROM session s JOIN credential c ON c.id = s.credential_id WHERE s.token_hash = ?",
-        )
-        .bind(&token_hash)
-        .fetch_optional(&mut *conn)
-        .await
-        .context("reading the session")?
-        else {
+        let token_hash = hash_secret(&token);
+        let mut conn = db::connection(&state.pool).await?;
+        let Some(stored) = sessions::load(&mut conn, &token_hash).await? else {
             return Err(ApiError::Unauthenticated);
         };
-        let now = super::unix_now();
+        let now = crate::clock::unix_now();
         let identity = &state.config.identity;
-        let created_at: i64 = row.try_get("created_at")?;
-        let last_seen_at: i64 = row.try_get("last_seen_at")?;
-        let revoked: Option<String> = row.try_get("revoked_at")?;
-        let expired = now - last_seen_at > i64::from(identity.session_idle_minutes) * 60
-            || now - created_at > i64::from(identity.session_absolute_hours) * 3600;
-        if expired || revoked.is_some() {
-            sqlx::query("DELETE FROM session WHERE token_hash = ?")
-                .bind(&token_hash)
-                .execute(&mut *conn)
+        let expired = now - stored.last_seen_at > i64::from(identity.session_idle_minutes) * 60
+            || now - stored.created_at > i64::from(identity.session_absolute_hours) * 3600;
+        if expired || stored.key_revoked {
+            sessions::end(&mut conn, &token_hash)
                 .await
                 .context("ending an expired session")?;
             return Err(ApiError::Unauthenticated);
         }
-        let csrf_token: String = row.try_get("csrf_token")?;
+        let csrf_token = stored.csrf_token;
         if parts.method != Method::GET && parts.method != Method::HEAD {
             check_origin(&parts.headers, &state.config)?;
             let sent = parts.headers.get(CSRF_HEADER).map(HeaderValue::as_bytes);
@@ -97,17 +85,11 @@ impl FromRequestParts<AppState> for Session {
                 return Err(forbidden("csrf_invalid", "页面已过期，请刷新后重试"));
             }
         }
-        let holder_id: String = row.try_get("holder_id")?;
-        let credential_id: Vec<u8> = row.try_get("credential_id")?;
-        let holder = holders::load(&mut conn, &holder_id)
+        let credential_id = stored.credential_id;
+        let holder = db::holders::load(&mut conn, &stored.holder_id)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        sqlx::query("UPDATE session SET last_seen_at = ? WHERE token_hash = ?")
-            .bind(now)
-            .bind(&token_hash)
-            .execute(&mut *conn)
-            .await
-            .context("touching the session")?;
+        sessions::touch(&mut conn, &token_hash, now).await?;
         Ok(Session {
             holder,
             credential_id_b64: domain::canonical::base64url(&credential_id),
@@ -120,26 +102,22 @@ impl FromRequestParts<AppState> for Session {
 
 /// Starts a session; returns the cookie token and the CSRF token.
 pub async fn start(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     holder_id: &str,
     credential_id: &[u8],
 ) -> anyhow::Result<(String, String)> {
-    let token = super::random_token()?;
-    let csrf = super::random_token()?;
-    let now = super::unix_now();
-    sqlx::query(
-        "INSERT INTO session (token_hash, holder_id, credential_id, csrf_token, created_at, last_seen_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+    let token = random_token()?;
+    let csrf = random_token()?;
+    let now = crate::clock::unix_now();
+    sessions::insert(
+        conn,
+        &hash_secret(&token),
+        holder_id,
+        credential_id,
+        &csrf,
+        now,
     )
-    .bind(super::hash_secret(&token))
-    .bind(holder_id)
-    .bind(credential_id)
-    .bind(&csrf)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await
-    .context("writing the session")?;
+    .await?;
     Ok((token, csrf))
 }
 
@@ -159,18 +137,12 @@ pub fn set_cookie(token: Option<&str>, config: &Config) -> HeaderValue {
 
 /// What the client keeps about its session.
 pub async fn info(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     holder: &Holder,
     csrf_token: &str,
     config: &Config,
 ) -> anyhow::Result<SessionInfo> {
-    let ids: Vec<Vec<u8>> = sqlx::query_scalar(
-        "SELECT id FROM credential WHERE holder_id = ? AND revoked_at IS NULL ORDER BY created_at",
-    )
-    .bind(&holder.info.id)
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading the holder's credentials")?;
+    let ids = db::credentials::active_ids(conn, &holder.info.id).await?;
     Ok(SessionInfo {
         holder: holder.info.clone(),
         csrf_token: csrf_token.to_owned(),
@@ -199,7 +171,7 @@ pub async fn current(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Json<SessionInfo>, ApiError> {
-    let mut conn = state.pool.acquire().await.context("taking a connection")?;
+    let mut conn = db::connection(&state.pool).await?;
     Ok(Json(
         info(
             &mut conn,
@@ -229,16 +201,8 @@ pub async fn sign_out(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Response, ApiError> {
-    let mut tx = state
-        .pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .context("starting sign-out")?;
-    sqlx::query("DELETE FROM session WHERE token_hash = ?")
-        .bind(&session.token_hash)
-        .execute(&mut *tx)
-        .await
-        .context("ending the session")?;
+    let mut tx = db::write(&state.pool).await.context("starting sign-out")?;
+    sessions::end(&mut tx, &session.token_hash).await?;
     audit::append(
         &mut tx,
         Entry {

@@ -8,10 +8,10 @@ use axum::extract::{Path, State};
 use domain::certificate::Certificate;
 use domain::{Role, Scope, UnitId};
 
-use crate::audit::{self, Entry};
+use crate::db::audit::{self, Entry};
 use crate::error::{ApiError, forbidden};
 use crate::identity::session::Session;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `GET /api/units/{id}/certificate`.
 #[utoipa::path(

@@ -4,19 +4,19 @@
 //! - [`pull`]: `GET /api/sync/pull` — a snapshot of the scope on a first sync or after a reset,
 //!   then the changes recorded in the change log ([`crate::db::changes`]).
 //! - [`cursor`]: the cursor's format, strictly decoded, and when it is still usable.
-//! - [`scope`]: the units a holder may read (`Grant::may_read`) as an indexed SQL condition.
+//! - the units a holder may read (`Grant::may_read`) as an indexed SQL condition:
+//!   [`crate::db::scope`].
 //!
 //! Pushing (signed applications and decisions) is `POST /api/envelopes` and `/api/decisions`
 //! in [`crate::identity`].
 
 pub mod cursor;
 pub mod pull;
-pub mod scope;
 
 use axum::Router;
 use axum::routing::get;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The routes under `/api` that this module serves.
 pub fn routes() -> Router<AppState> {

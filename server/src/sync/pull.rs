@@ -34,16 +34,15 @@ use domain::certificate::Certificate;
 use domain::{Grant, Role, Scope, UnitId};
 use protocol::sync::{Change, Progress, PullResponse};
 use serde::Deserialize;
-use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use super::cursor::{Cursor, Now, Position};
-use super::scope::ScopeSql;
-use crate::audit::{self, Entry};
-use crate::db::certificates;
-use crate::db::changes::{self, Entity};
+use crate::db::audit::{self, Entry};
+use crate::db::changes::{self, Entity, LogRow};
+use crate::db::scope::{self, ScopeSql};
+use crate::db::{self, Conn, Pool, applications, certificates};
 use crate::error::ApiError;
 use crate::identity::session::Session;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Records per page when the client names no limit.
 pub const DEFAULT_LIMIT: u64 = 2_000;
@@ -200,13 +199,13 @@ impl Filler<'_> {
 /// One page for `grant` after `cursor` (raw text as sent), at most `limit` records (see the
 /// module documentation).
 pub async fn page(
-    pool: &SqlitePool,
+    pool: &Pool,
     grant: &Grant,
     cursor: Option<&str>,
     limit: u64,
 ) -> anyhow::Result<Page> {
     // A deferred transaction that only reads: one consistent view for the whole page.
-    let mut tx = pool.begin().await.context("starting a pull")?;
+    let mut tx = db::read(pool).await.context("starting a pull")?;
     let (epoch, compacted_through) = changes::epoch(&mut tx).await?;
     let high_water = changes::high_water(&mut tx).await?;
     let scope_key = grant.scope().to_string();
@@ -288,39 +287,16 @@ pub async fn page(
 /// Sends in-scope units after `after` while they fit; returns the last unit sent and whether
 /// the snapshot is finished.
 async fn snapshot(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: &ScopeSql,
     filler: &mut Filler<'_>,
     mut after: Option<UnitId>,
 ) -> anyhow::Result<(Option<UnitId>, bool)> {
-    // Each unit with its weight on a page (1 + people + applications), so that what is read
-    // ahead is what the page may still hold.
-    let sql = format!(
-        "SELECT u.id, 1 + (SELECT count(*) FROM staff s WHERE s.unit_id = u.id) \
-         + (SELECT count(*) FROM departed d WHERE d.unit_id = u.id) \
-         + (SELECT count(*) FROM application a WHERE a.unit_id = u.id) AS weight \
-         FROM unit u WHERE {} AND u.id > ? ORDER BY u.id LIMIT ?",
-        scope.condition()
-    );
     let mut ahead = ReadAhead::default();
     loop {
-        let listed: Vec<(UnitId, u64)> = scope
-            .bind(sqlx::query(&sql))
-            .bind(after.as_ref().map_or("", UnitId::as_str).to_owned())
-            .bind(BATCH)
-            .fetch_all(&mut *conn)
-            .await
-            .context("listing the units of a scope")?
-            .iter()
-            .map(|row| -> anyhow::Result<(UnitId, u64)> {
-                let id: String = row.try_get("id")?;
-                let weight: i64 = row.try_get("weight")?;
-                Ok((
-                    UnitId::parse(&id).map_err(|e| anyhow::anyhow!(e.message_en()))?,
-                    u64::try_from(weight)?,
-                ))
-            })
-            .collect::<anyhow::Result<_>>()?;
+        // Each unit with its weight on a page (1 + people + applications), so that what is
+        // read ahead is what the page may still hold.
+        let listed = scope::units_after(conn, scope, after.as_ref(), BATCH).await?;
         if listed.is_empty() {
             return Ok((after, true));
         }
@@ -359,72 +335,31 @@ async fn snapshot(
 
 /// How many of the scope's units are sent once the snapshot reached `after`.
 async fn snapshot_progress(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: &ScopeSql,
     after: Option<&UnitId>,
 ) -> anyhow::Result<Progress> {
-    let sql = format!(
-        "SELECT count(*) AS total, count(CASE WHEN u.id <= ? THEN 1 END) AS done \
-         FROM unit u WHERE {}",
-        scope.condition()
-    );
-    // The `?` of the CASE comes before the scope's placeholders in this query.
-    let mut query = sqlx::query(&sql).bind(after.map_or("", UnitId::as_str).to_owned());
-    query = scope.bind(query);
-    let row = query
-        .fetch_one(&mut *conn)
-        .await
-        .context("counting the units of a scope")?;
-    let count =
-        |name: &str| -> anyhow::Result<u64> { Ok(u64::try_from(row.try_get::<i64, _>(name)?)?) };
+    let (done_units, total_units) = scope::progress(conn, scope, after).await?;
     Ok(Progress {
-        done_units: count("done")?,
-        total_units: count("total")?,
+        done_units,
+        total_units,
     })
 }
 
 /// Sends the records of in-scope log rows after `version` while they fit; returns the version
 /// the page reached and whether it is the log's end.
 async fn log(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scope: &ScopeSql,
     filler: &mut Filler<'_>,
     version: i64,
 ) -> anyhow::Result<(i64, bool)> {
-    // With a certificate's weight on a page (1 + people), for reading ahead.
-    let sql = format!(
-        "SELECT c.version, c.entity, c.key, CASE WHEN c.entity = '{}' THEN 1 \
-         + (SELECT count(*) FROM staff s WHERE s.unit_id = c.key) \
-         + (SELECT count(*) FROM departed d WHERE d.unit_id = c.key) ELSE 1 END AS weight \
-         FROM change_log c JOIN unit u ON u.id = c.unit_id \
-         WHERE {} AND c.version > ? ORDER BY c.version LIMIT ?",
-        Entity::Certificate.code(),
-        scope.condition()
-    );
     let mut at = version;
     let mut sent: HashSet<(Entity, String)> = HashSet::new();
     let mut ahead = ReadAhead::default();
     loop {
-        let rows: Vec<LogRow> = scope
-            .bind(sqlx::query(&sql))
-            .bind(at)
-            .bind(BATCH)
-            .fetch_all(&mut *conn)
-            .await
-            .context("reading the change log")?
-            .iter()
-            .map(|row| -> anyhow::Result<LogRow> {
-                let code: String = row.try_get("entity")?;
-                let weight: i64 = row.try_get("weight")?;
-                Ok(LogRow {
-                    version: row.try_get("version")?,
-                    entity: Entity::from_code(&code)
-                        .with_context(|| format!("change log entity {code:?} is unknown"))?,
-                    key: row.try_get("key")?,
-                    weight: u64::try_from(weight)?,
-                })
-            })
-            .collect::<anyhow::Result<_>>()?;
+        // With a certificate's weight on a page (1 + people), for reading ahead.
+        let rows = changes::scoped_after(conn, scope, at, BATCH).await?;
         if rows.is_empty() {
             return Ok((at, true));
         }
@@ -466,14 +401,6 @@ async fn log(
     }
 }
 
-/// One row of the change log, with the weight of its record on a page.
-struct LogRow {
-    version: i64,
-    entity: Entity,
-    key: String,
-    weight: u64,
-}
-
 /// Records read ahead for one page, a batch at a time: a batch is what the page may still hold
 /// by the records' weights, read with a fixed number of queries (`certificates::read_many` and
 /// one for the applications) instead of several per record. The page is filled exactly as if
@@ -498,13 +425,9 @@ impl ReadAhead {
     }
 
     /// Reads the certificates of `ids` and their applications.
-    async fn read_units(
-        &mut self,
-        conn: &mut SqliteConnection,
-        ids: &[UnitId],
-    ) -> anyhow::Result<()> {
+    async fn read_units(&mut self, conn: &mut Conn, ids: &[UnitId]) -> anyhow::Result<()> {
         let mut read = certificates::read_many(conn, ids).await?;
-        let mut applications = applications_of(conn, ids).await?;
+        let mut applications = applications::changes_of_units(conn, ids).await?;
         for id in ids {
             self.applications_of
                 .insert(id.clone(), applications.remove(id).unwrap_or_default());
@@ -517,7 +440,7 @@ impl ReadAhead {
     /// first), leaving out those already sent.
     async fn read_log(
         &mut self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         filler: &Filler<'_>,
         rows: &[LogRow],
         sent: &HashSet<(Entity, String)>,
@@ -548,7 +471,7 @@ impl ReadAhead {
             let certificate = read.remove(&id);
             self.certificates.insert(id, certificate);
         }
-        let mut applications = applications_by_id(conn, &ids).await?;
+        let mut applications = applications::changes_by_id(conn, &ids).await?;
         for id in ids {
             self.applications
                 .insert(id.to_owned(), applications.remove(id));
@@ -557,74 +480,13 @@ impl ReadAhead {
     }
 }
 
-const APPLICATION_COLUMNS: &str = "SELECT a.application_id, a.unit_id, a.kind, a.status, a.updated_at, \
-     (SELECT s.number FROM slip s WHERE s.application_id = a.application_id ORDER BY s.number LIMIT 1) \
-     AS slip_number FROM application a";
-
-fn application_change(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Change> {
-    Ok(Change::Application {
-        application_id: row.try_get("application_id")?,
-        unit_id: row.try_get("unit_id")?,
-        kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
-        updated_at: row.try_get("updated_at")?,
-        slip_number: row.try_get("slip_number")?,
-    })
-}
-
-/// The applications of `units`, each unit's oldest first: one query.
-async fn applications_of(
-    conn: &mut SqliteConnection,
-    units: &[UnitId],
-) -> anyhow::Result<HashMap<UnitId, Vec<Change>>> {
-    let ids = serde_json::to_string(&units.iter().map(UnitId::as_str).collect::<Vec<_>>())?;
-    let mut by_unit: HashMap<UnitId, Vec<Change>> = HashMap::new();
-    for row in sqlx::query(&format!(
-        "{APPLICATION_COLUMNS} WHERE a.unit_id IN (SELECT value FROM json_each(?)) \
-         ORDER BY a.unit_id, a.submitted_at, a.application_id"
-    ))
-    .bind(ids)
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading units' applications")?
-    {
-        let unit: String = row.try_get("unit_id")?;
-        let unit = UnitId::parse(&unit).map_err(|e| anyhow::anyhow!(e.message_en()))?;
-        by_unit
-            .entry(unit)
-            .or_default()
-            .push(application_change(&row)?);
-    }
-    Ok(by_unit)
-}
-
-/// The applications with these ids (those that exist): one query.
-async fn applications_by_id(
-    conn: &mut SqliteConnection,
-    ids: &[&str],
-) -> anyhow::Result<HashMap<String, Change>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    sqlx::query(&format!(
-        "{APPLICATION_COLUMNS} WHERE a.application_id IN (SELECT value FROM json_each(?))"
-    ))
-    .bind(serde_json::to_string(ids)?)
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading applications")?
-    .iter()
-    .map(|row| Ok((row.try_get("application_id")?, application_change(row)?)))
-    .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
 
-    async fn city() -> (tempfile::TempDir, SqlitePool, demo::City) {
+    async fn city() -> (tempfile::TempDir, Pool, demo::City) {
         let dir = tempfile::tempdir().unwrap();
         let pool = crate::db::open(&dir.path().join("db.sqlite3"))
             .await
@@ -715,7 +577,7 @@ mod tests {
             "a clerk's own unit is not audited"
         );
         // The unit's certificate is recorded as changed three times: one record is sent.
-        let mut conn = pool.acquire().await.unwrap();
+        let mut conn = db::connection(&pool).await.unwrap();
         for _ in 0..3 {
             changes::record(&mut conn, unit.as_str(), Entity::Certificate, unit.as_str())
                 .await

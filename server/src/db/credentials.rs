@@ -1,0 +1,129 @@
+//! Security keys (`credential`): the WebAuthn passkey of each enrolled key, its holder, whether
+//! it was revoked, and the highest signature counter among the signed documents accepted from it.
+
+use anyhow::Context;
+use domain::Timestamp;
+use sqlx::Row;
+use webauthn_rs::prelude::Passkey;
+
+use super::Conn;
+
+/// A key as stored.
+#[derive(Debug, Clone)]
+pub struct StoredCredential {
+    /// The raw credential id.
+    pub id: Vec<u8>,
+    pub holder_id: String,
+    pub passkey: Passkey,
+    pub revoked: bool,
+    /// The highest signature counter of the signed documents accepted from this key (sign-ins
+    /// do not count: see `signing::KnownCredential`).
+    pub highest_envelope_counter: i64,
+}
+
+/// The key with raw id `id`.
+pub async fn load(conn: &mut Conn, id: &[u8]) -> anyhow::Result<Option<StoredCredential>> {
+    let Some(row) = sqlx::query(
+        "SELECT holder_id, passkey, revoked_at, highest_envelope_counter FROM credential WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("reading the credential")?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(StoredCredential {
+        id: id.to_vec(),
+        holder_id: row.try_get("holder_id")?,
+        passkey: serde_json::from_str(row.try_get("passkey")?).context("stored passkey")?,
+        revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+        highest_envelope_counter: row.try_get("highest_envelope_counter")?,
+    }))
+}
+
+/// The passkeys of the holder's keys that are not revoked.
+pub async fn active_passkeys(conn: &mut Conn, holder_id: &str) -> anyhow::Result<Vec<Passkey>> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT passkey FROM credential WHERE holder_id = ? AND revoked_at IS NULL",
+    )
+    .bind(holder_id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading credentials")?;
+    rows.iter()
+        .map(|text| serde_json::from_str(text).context("stored passkey"))
+        .collect()
+}
+
+/// The raw ids of the holder's keys that are not revoked, oldest first.
+pub async fn active_ids(conn: &mut Conn, holder_id: &str) -> anyhow::Result<Vec<Vec<u8>>> {
+    sqlx::query_scalar(
+        "SELECT id FROM credential WHERE holder_id = ? AND revoked_at IS NULL ORDER BY created_at",
+    )
+    .bind(holder_id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the holder's credentials")
+}
+
+/// Stores a newly enrolled key; `false` if a key with its id is enrolled already.
+pub async fn insert(
+    conn: &mut Conn,
+    passkey: &Passkey,
+    holder_id: &str,
+    attested: bool,
+    now: Timestamp,
+) -> anyhow::Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO credential (id, holder_id, passkey, attested, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(passkey.cred_id().as_slice())
+    .bind(holder_id)
+    .bind(serde_json::to_string(passkey).context("serialising the passkey")?)
+    .bind(i64::from(attested))
+    .bind(now.to_string())
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
+        Err(e) => Err(anyhow::Error::new(e).context("storing the credential")),
+    }
+}
+
+/// Replaces the stored passkey (its counter moved on at a sign-in).
+pub async fn update_passkey(conn: &mut Conn, id: &[u8], passkey: &Passkey) -> anyhow::Result<()> {
+    sqlx::query("UPDATE credential SET passkey = ? WHERE id = ?")
+        .bind(serde_json::to_string(passkey).context("serialising the passkey")?)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .context("updating the counter")?;
+    Ok(())
+}
+
+/// Revokes a key (once: a later revocation keeps the first time).
+pub async fn revoke(conn: &mut Conn, id: &[u8], now: Timestamp) -> anyhow::Result<()> {
+    sqlx::query("UPDATE credential SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+        .bind(now.to_string())
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .context("revoking")?;
+    Ok(())
+}
+
+/// Raises the key's highest counter of accepted signed documents to `counter` (never lowers it).
+pub async fn raise_counter(conn: &mut Conn, id: &[u8], counter: u32) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?) \
+         WHERE id = ?",
+    )
+    .bind(i64::from(counter))
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .context("recording the counter")?;
+    Ok(())
+}

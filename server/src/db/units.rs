@@ -1,0 +1,30 @@
+//! Single facts about a unit (`unit` table) that checks need without its whole certificate:
+//! its record, its region. Whole certificates are [`super::certificates`].
+
+use anyhow::Context;
+use domain::unit::UnitRecord;
+use domain::{Region, UnitId};
+
+use super::Conn;
+
+/// The unit's record, `None` if there is no such unit.
+pub async fn record(conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<UnitRecord>> {
+    let record: Option<String> = sqlx::query_scalar("SELECT record FROM unit WHERE id = ?")
+        .bind(id.as_str())
+        .fetch_optional(&mut *conn)
+        .await
+        .context("reading the unit")?;
+    record
+        .map(|text| serde_json::from_str(&text).context("stored unit record"))
+        .transpose()
+}
+
+/// The unit's region, `None` if there is no such unit.
+pub async fn region(conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<Region>> {
+    let code: Option<String> = sqlx::query_scalar("SELECT region FROM unit WHERE id = ?")
+        .bind(id.as_str())
+        .fetch_optional(&mut *conn)
+        .await
+        .context("reading a unit's region")?;
+    Ok(code.as_deref().and_then(Region::from_division_code))
+}
