@@ -37,7 +37,8 @@ pub enum ApiError {
 pub const FORBIDDEN_CODES: &[&str] = &["origin_invalid", "csrf_invalid", "out_of_scope"];
 
 /// The codes handlers answer with [`ApiError::Refused`] (422) through [`refused`], besides
-/// `crate::signing::Rejection` codes: listed and checked like [`FORBIDDEN_CODES`].
+/// the verifier's `malformed_base64` (`crate::signed::refusal::Refusal`): listed and checked
+/// like [`FORBIDDEN_CODES`].
 pub const REFUSED_CODES: &[&str] = &[
     "enrolment_code_invalid",
     "enrolment_refused",

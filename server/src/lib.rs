@@ -1,7 +1,7 @@
 //! The staffing-certificate server: library plus a thin `main`.
 //!
-//! Architecture invariant: only this crate knows sqlx (and, from the identity work on,
-//! webauthn-rs). It is the authority on every figure of the ledger.
+//! Architecture invariant: only this crate talks to the database, all of it through [`db`], and
+//! knows webauthn-rs. It is the authority on every figure of the ledger.
 #![forbid(unsafe_code)]
 
 pub mod clock;
@@ -12,7 +12,7 @@ pub mod error;
 pub mod identity;
 pub mod openapi;
 pub mod routes;
-pub mod signing;
+pub mod signed;
 pub mod startup;
 pub mod state;
 pub mod static_files;

@@ -16,6 +16,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
+use crate::signed::refusal::Refusal;
+
 /// The document's description.
 const DESCRIPTION: &str = "\
 The JSON API of the electronic staffing certificate (电子编制管理证) server. Every error answers \
@@ -48,8 +50,8 @@ documentation is `docs/API.md` in the repository.";
         crate::identity::holders::new_enrolment_code,
         crate::identity::keys::revoke,
         crate::identity::units::certificate,
-        crate::identity::envelopes::submit,
-        crate::identity::decisions::decide,
+        crate::signed::application::submit,
+        crate::signed::decision::decide,
         crate::sync::pull::pull,
     ),
     components(schemas(RejectionCode, protocol::ErrorBody)),
@@ -143,16 +145,12 @@ impl Modify for CodesAreRejectionCodes {
     }
 }
 
-/// Every code a refusal can carry, each once: the verifier's ([`crate::signing::Rejection`]),
-/// then the verdict codes of `POST /api/envelopes` and `POST /api/decisions`, then those of
+/// Every code a refusal can carry, each once: those of signed documents' verdicts
+/// ([`Refusal::codes`]: the verifier's, then each kind's), then those of
 /// [`crate::error::ApiError`].
 pub fn rejection_codes() -> Vec<&'static str> {
-    let verifier = crate::signing::Rejection::all();
-    let all = verifier
-        .iter()
-        .map(crate::signing::Rejection::code)
-        .chain(crate::identity::envelopes::ENDPOINT_CODES.iter().copied())
-        .chain(crate::identity::decisions::ENDPOINT_CODES.iter().copied())
+    let all = Refusal::codes()
+        .into_iter()
         .chain(crate::error::ApiError::codes());
     let mut codes: Vec<&'static str> = Vec::new();
     for code in all {
@@ -442,11 +440,8 @@ mod tests {
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        let expected = crate::signing::Rejection::all()
-            .iter()
-            .map(crate::signing::Rejection::code)
-            .chain(crate::identity::envelopes::ENDPOINT_CODES.iter().copied())
-            .chain(crate::identity::decisions::ENDPOINT_CODES.iter().copied())
+        let expected = Refusal::codes()
+            .into_iter()
             .chain(crate::error::ApiError::codes())
             .collect::<BTreeSet<_>>();
         assert_eq!(listed.iter().copied().collect::<BTreeSet<_>>(), expected);
@@ -474,10 +469,10 @@ mod tests {
         assert!(description.contains("签名无效"));
     }
 
-    /// The codes are listed by hand beside the handlers that give them
-    /// (`envelopes::ENDPOINT_CODES`, `decisions::ENDPOINT_CODES`, `error::FORBIDDEN_CODES`,
-    /// `error::REFUSED_CODES`): every code literal the handlers give must be in its list, so a
-    /// new one cannot be missing from the document.
+    /// The codes of request errors are listed by hand beside the handlers that give them
+    /// (`error::FORBIDDEN_CODES`, `error::REFUSED_CODES`): every code literal the handlers give
+    /// must be in its list, so a new one cannot be missing from the document. (The verdicts'
+    /// codes cannot be: they are [`Refusal`]'s, written in its one table.)
     #[test]
     fn every_code_the_handlers_give_is_listed() {
         let all = rejection_codes();
@@ -490,30 +485,10 @@ mod tests {
                 );
                 seen += 1;
             }
-            for (at, code) in literals_after(&source, "refused(") {
-                if source[..at].ends_with("verdicts::") {
-                    assert!(
-                        all.contains(&code),
-                        "{file}: verdict code {code:?} is unlisted"
-                    );
-                } else {
-                    assert!(
-                        crate::error::REFUSED_CODES.contains(&code),
-                        "{file}: refused({code:?}) is missing from error::REFUSED_CODES"
-                    );
-                }
-                seen += 1;
-            }
-            // The endpoints' refusals: `Err(("code", message))`.
-            let endpoint_codes = match file.as_str() {
-                "identity/envelopes.rs" => crate::identity::envelopes::ENDPOINT_CODES,
-                "identity/decisions.rs" => crate::identity::decisions::ENDPOINT_CODES,
-                _ => continue,
-            };
-            for (_, code) in literals_after(&source, "Err((") {
+            for (_, code) in literals_after(&source, "refused(") {
                 assert!(
-                    endpoint_codes.contains(&code),
-                    "{file}: the refusal {code:?} is missing from that module's ENDPOINT_CODES"
+                    crate::error::REFUSED_CODES.contains(&code) && all.contains(&code),
+                    "{file}: refused({code:?}) is missing from error::REFUSED_CODES"
                 );
                 seen += 1;
             }

@@ -15,6 +15,7 @@ pub fn api() -> Router<AppState> {
         .route("/health", get(health))
         .route("/openapi.json", get(crate::openapi::document))
         .merge(crate::identity::routes())
+        .merge(crate::signed::routes())
         .merge(crate::sync::routes())
         .fallback(|| async { ApiError::NotFound })
 }

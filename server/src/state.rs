@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::db::Pool;
 use crate::identity::rate_limit::RateLimiter;
-use crate::signing::VerifyPolicy;
+use crate::signed::verify::VerifyPolicy;
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -6,8 +6,8 @@
 //!    server's path (webauthn-rs-core's `COSEKey::verify_signature`, which decodes the key and
 //!    the DER signature every time) and through the bare `p256` verifier of crypto-glue (key and
 //!    signature decoded once, before the clock starts).
-//! 2. Envelope verification: [`server::signing::verify`] on the pre-signed submissions of the
-//!    push, each with its signer's credential as the server stored it — parse, canonical check,
+//! 2. Envelope verification: [`server::signed::verify::verify`] on the pre-signed submissions of
+//!    the push, each with its signer's credential as the server stored it — parse, canonical check,
 //!    clientDataJSON, authenticatorData, signature — with no I/O.
 //! 3. Push end to end: a real server with the medium demo city, [`UNITS`] units (every second
 //!    one by id) with one enrolled clerk each, and one other holder signed in (a city-wide bureau
@@ -44,8 +44,8 @@ use domain::{
 use protocol::identity::{
     ENVELOPES_PATH, NewHolder, SignedSubmission, SubmitRequest, SubmitResponse, VerdictStatus,
 };
-use server::identity::envelopes::MAX_BATCH;
-use server::signing::{KnownCredential, decode_b64url};
+use server::signed::application::MAX_BATCH;
+use server::signed::verify::{KnownCredential, decode_b64url};
 use tests::filing::set_vacancy;
 use tests::keys::{ApiClient, KeyHolder};
 use tests::server::TestServer;
@@ -147,7 +147,7 @@ fn main() {
             (id, known)
         })
         .collect();
-    let decoded: Vec<(server::signing::SignedSubmission, &KnownCredential)> = rounds
+    let decoded: Vec<(server::signed::verify::SignedSubmission, &KnownCredential)> = rounds
         .iter()
         .flatten()
         .map(|wire| {
@@ -183,8 +183,12 @@ fn main() {
             },
             &mut || {
                 for (submission, signer) in &decoded {
-                    let verified =
-                        server::signing::verify(black_box(submission), Some(signer), &policy, now);
+                    let verified = server::signed::verify::verify(
+                        black_box(submission),
+                        Some(signer),
+                        &policy,
+                        now,
+                    );
                     assert!(verified.is_ok(), "{verified:?}");
                 }
             },
@@ -201,7 +205,7 @@ fn main() {
         "signatures",
     );
     report.row(
-        "Envelope verification, one core: `server::signing::verify` (parse, checks, signature; no I/O)",
+        "Envelope verification, one core: `server::signed::verify::verify` (parse, checks, signature; no I/O)",
         &envelopes,
         "envelopes",
     );
@@ -397,8 +401,8 @@ async fn push(
     Stats::new(times, PUSH_ENVELOPES)
 }
 
-fn decode(wire: &SignedSubmission) -> server::signing::SignedSubmission {
-    server::signing::SignedSubmission {
+fn decode(wire: &SignedSubmission) -> server::signed::verify::SignedSubmission {
+    server::signed::verify::SignedSubmission {
         envelope: decode_b64url("envelope", &wire.envelope).unwrap(),
         credential_id: decode_b64url("credential_id", &wire.credential_id).unwrap(),
         client_data_json: decode_b64url("client_data_json", &wire.client_data_json).unwrap(),

@@ -1,6 +1,6 @@
 //! Applications as the server tracks them (`application` table): recorded when their signed
 //! envelope is accepted, with status `submitted`, and moved on only by accepted decisions
-//! (`identity::decisions`), whose steps the `domain` lifecycle decides; and read for sync, as
+//! (`signed::decision`), whose steps the `domain` lifecycle decides; and read for sync, as
 //! the changes a pull sends ([`changes_of_units`], [`changes_by_id`]).
 
 use std::collections::HashMap;

@@ -17,7 +17,7 @@ pub struct StoredCredential {
     pub passkey: Passkey,
     pub revoked: bool,
     /// The highest signature counter of the signed documents accepted from this key (sign-ins
-    /// do not count: see `signing::KnownCredential`).
+    /// do not count: see `signed::verify::KnownCredential`).
     pub highest_envelope_counter: i64,
 }
 

@@ -11,6 +11,7 @@ pub mod changes;
 pub mod credentials;
 pub mod holders;
 pub mod ledger;
+pub mod receipts;
 pub mod scope;
 pub mod sessions;
 pub mod units;

@@ -53,8 +53,10 @@ pub fn build(config: &Config) -> anyhow::Result<IdentityState> {
         AttestationMode::Demo => None,
         AttestationMode::Production => Some(ca_list(config)?),
     };
-    let mut policy =
-        crate::signing::VerifyPolicy::new(config.rp_id.clone(), vec![config.public_origin.clone()]);
+    let mut policy = crate::signed::verify::VerifyPolicy::new(
+        config.rp_id.clone(),
+        vec![config.public_origin.clone()],
+    );
     policy.offline_window = Duration::from_secs(u64::from(identity.offline_window_days) * 86_400);
     let mut decoy_secret = [0u8; 32];
     getrandom::fill(&mut decoy_secret)
@@ -560,7 +562,7 @@ pub async fn revoke(
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     holders::require_admin(&session)?;
-    let id = crate::signing::decode_b64url("credential_id", &request.credential_id)
+    let id = crate::signed::verify::decode_b64url("credential_id", &request.credential_id)
         .map_err(|r| refused(r.code(), r.message_zh()))?;
     let mut tx = db::write(&state.pool)
         .await

@@ -1,28 +1,20 @@
-//! Key holders and their security keys (使用人员备案), sign-in sessions, and the signed
-//! applications they submit.
+//! Key holders and their security keys (使用人员备案), sign-in sessions, and reading
+//! certificates within a holder's scope. What their keys sign is [`crate::signed`].
 //!
 //! - [`holders`]: creating key holders with a one-time enrolment code (stored hashed).
 //! - [`keys`]: the WebAuthn ceremonies — enrolling a key, signing in — and revoking a key.
 //! - [`session`]: the session cookie, the [`session::Session`] extractor that every protected
 //!   handler takes (denied by default), CSRF and origin checks.
-//! - [`envelopes`]: `POST /api/envelopes` — verification ([`crate::signing`]), scope, replay,
-//!   verdicts kept with the raw bytes.
-//! - [`decisions`]: `POST /api/decisions` — signed decisions (endorse, approve, return, reject)
-//!   verified the same way, applied through the domain lifecycle and ledger.
 //! - [`units`]: reading a certificate within the holder's scope.
 //! - [`rate_limit`]: per-address limits on enrolment and sign-in.
 //! - [`secrets`]: random tokens and the hashes secrets are stored by.
-//! - [`verdicts`]: what envelopes and decisions share once verified.
 
-pub mod decisions;
-pub mod envelopes;
 pub mod holders;
 pub mod keys;
 pub mod rate_limit;
 pub mod secrets;
 pub mod session;
 pub mod units;
-pub mod verdicts;
 
 use std::sync::Arc;
 
@@ -49,7 +41,5 @@ pub fn routes() -> Router<AppState> {
         .route("/holders", post(holders::create))
         .route("/holders/enrolment", post(holders::new_enrolment_code))
         .route("/credentials/revoke", post(keys::revoke))
-        .route("/envelopes", post(envelopes::submit))
-        .route("/decisions", post(decisions::decide))
         .route("/units/{id}/certificate", get(units::certificate))
 }

@@ -297,11 +297,11 @@ impl Fixture {
         &self,
         sub: &SignedSubmission,
         known: &KnownCredential,
-    ) -> Result<Verified, Rejection> {
+    ) -> Result<VerifiedDocument<SignedEnvelope>, Refusal> {
         verify(sub, Some(known), &policy(), ts(NOW))
     }
 
-    fn check(&self, sub: &SignedSubmission) -> Result<Verified, Rejection> {
+    fn check(&self, sub: &SignedSubmission) -> Result<VerifiedDocument<SignedEnvelope>, Refusal> {
         self.check_with(sub, &self.alice.known())
     }
 }
@@ -316,10 +316,10 @@ fn valid_envelope_is_accepted() {
     let sub = f.sign(&bytes);
     let v = f.check(&sub).unwrap();
     assert_eq!(
-        v.envelope,
+        v.document,
         SignedEnvelope::from_signed_bytes(&bytes).unwrap().0
     );
-    assert_eq!(v.envelope.signer.as_str(), "clerk-1");
+    assert_eq!(v.document.signer.as_str(), "clerk-1");
     assert_eq!(v.challenge, sha256(&bytes));
     assert!(v.counter > 0);
     // The soft token wrote exactly what a browser writes.
@@ -377,7 +377,7 @@ fn tampered_payload_byte_is_a_challenge_mismatch() {
     let text = String::from_utf8(sub.envelope.clone()).unwrap();
     sub.envelope = text.replace("\"count\":2", "\"count\":9").into_bytes();
     assert_ne!(sub.envelope, f.envelope());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::ChallengeMismatch);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::ChallengeMismatch);
 }
 
 #[test]
@@ -388,7 +388,7 @@ fn signature_over_other_bytes_is_a_challenge_mismatch() {
         .unwrap();
     let mut sub = f.sign(&other);
     sub.envelope = f.envelope();
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::ChallengeMismatch);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::ChallengeMismatch);
 }
 
 #[test]
@@ -398,7 +398,7 @@ fn reserialised_envelope_is_not_canonical() {
     // Other whitespace, signed as it is: the bytes carry the same envelope but are refused.
     let spaced = text.replacen(':', ": ", 1);
     let sub = f.sign(spaced.as_bytes());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::EnvelopeNotCanonical);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::EnvelopeNotCanonical);
     // Other key order.
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     let version = value["version"].clone();
@@ -413,7 +413,7 @@ fn reserialised_envelope_is_not_canonical() {
         value
     );
     let sub = f.sign(reordered.as_bytes());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::EnvelopeNotCanonical);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::EnvelopeNotCanonical);
 }
 
 #[test]
@@ -424,7 +424,7 @@ fn unknown_envelope_version_is_refused() {
     let sub = f.sign(v2.as_bytes());
     assert_eq!(
         f.check(&sub).unwrap_err(),
-        Rejection::EnvelopeVersionUnknown { version: 2 }
+        Refusal::EnvelopeVersionUnknown { version: 2 }
     );
 }
 
@@ -434,7 +434,7 @@ fn unknown_envelope_tag_is_refused() {
     let text = String::from_utf8(f.envelope()).unwrap();
     let other = text.replace(ENVELOPE_TAG, "dzbzglz.decision");
     let sub = f.sign(other.as_bytes());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::EnvelopeTagUnknown);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::EnvelopeTagUnknown);
 }
 
 #[test]
@@ -445,7 +445,7 @@ fn malformed_envelopes_are_refused() {
     for bytes in [b"{not json".to_vec(), Vec::new(), extra.into_bytes()] {
         let sub = f.sign(&bytes);
         assert!(
-            matches!(f.check(&sub), Err(Rejection::EnvelopeMalformed { .. })),
+            matches!(f.check(&sub), Err(Refusal::EnvelopeMalformed { .. })),
             "{:?}",
             f.check(&sub)
         );
@@ -461,7 +461,7 @@ fn oversized_envelope_is_refused() {
     let sub = f.sign(&big);
     assert_eq!(
         f.check(&sub).unwrap_err(),
-        Rejection::EnvelopeTooLarge {
+        Refusal::EnvelopeTooLarge {
             size: big.len(),
             max: MAX_ENVELOPE_BYTES
         }
@@ -475,7 +475,7 @@ fn envelope_from_the_future_is_refused() {
     let sub = f.sign(&bytes);
     assert_eq!(
         f.check(&sub).unwrap_err(),
-        Rejection::EnvelopeFromFuture {
+        Refusal::EnvelopeFromFuture {
             created_at: ts("2026-04-01T08:10:00Z"),
             latest: ts("2026-04-01T08:05:00Z"),
         }
@@ -489,7 +489,7 @@ fn envelope_older_than_the_window_is_refused() {
     let sub = f.sign(&bytes);
     assert_eq!(
         f.check(&sub).unwrap_err(),
-        Rejection::EnvelopeTooOld {
+        Refusal::EnvelopeTooOld {
             created_at: ts("2026-03-01T07:59:59Z"),
             oldest: ts("2026-03-02T08:00:00Z"),
         }
@@ -504,7 +504,7 @@ fn envelope_older_than_the_window_is_refused() {
     };
     assert!(matches!(
         verify(&sub, Some(&f.alice.known()), &short, ts(NOW)),
-        Err(Rejection::EnvelopeTooOld { .. })
+        Err(Refusal::EnvelopeTooOld { .. })
     ));
 }
 
@@ -517,13 +517,13 @@ fn unknown_credential_is_refused() {
     let sub = f.valid();
     assert_eq!(
         verify(&sub, None, &policy(), ts(NOW)).unwrap_err(),
-        Rejection::CredentialUnknown
+        Refusal::CredentialUnknown
     );
     // The caller handing in another credential than the one looked up is treated the same.
     let bob = register(&f.wa, "clerk-1");
     assert_eq!(
         f.check_with(&sub, &bob.known()).unwrap_err(),
-        Rejection::CredentialUnknown
+        Refusal::CredentialUnknown
     );
 }
 
@@ -537,7 +537,7 @@ fn revoked_credential_is_refused() {
     };
     assert_eq!(
         f.check_with(&sub, &known).unwrap_err(),
-        Rejection::CredentialRevoked
+        Refusal::CredentialRevoked
     );
 }
 
@@ -552,7 +552,7 @@ fn another_holders_key_is_refused() {
     let sub = bob.sign(&f.wa, &bytes);
     assert_eq!(
         f.check_with(&sub, &bob.known()).unwrap_err(),
-        Rejection::CredentialHolderMismatch
+        Refusal::CredentialHolderMismatch
     );
 }
 
@@ -564,7 +564,7 @@ fn envelope_naming_another_credential_is_refused() {
         .canonical_bytes()
         .unwrap();
     let sub = f.sign(&bytes);
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::CredentialIdMismatch);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::CredentialIdMismatch);
 }
 
 #[test]
@@ -575,7 +575,7 @@ fn wrong_key_is_an_invalid_signature() {
     let bytes = f.envelope();
     let mut sub = other.sign(&f.wa, &bytes);
     sub.credential_id = f.alice.id();
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::SignatureInvalid);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::SignatureInvalid);
 }
 
 #[test]
@@ -585,14 +585,14 @@ fn tampered_signature_is_invalid() {
     let mut sub = valid.clone();
     let n = sub.signature.len();
     sub.signature[n - 5] ^= 0x01;
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::SignatureInvalid);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::SignatureInvalid);
     // Not DER at all.
     let mut sub = valid.clone();
     sub.signature = vec![0x30, 0x02, 0x00];
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::SignatureInvalid);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::SignatureInvalid);
     let mut sub = valid;
     sub.signature.clear();
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::SignatureInvalid);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::SignatureInvalid);
 }
 
 #[test]
@@ -602,13 +602,13 @@ fn tampered_authenticator_data_or_client_data_is_an_invalid_signature() {
     // A higher counter written in by hand.
     let mut sub = valid.clone();
     sub.authenticator_data[33] ^= 0x10;
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::SignatureInvalid);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::SignatureInvalid);
     // An extra member in clientDataJSON, passing every other check.
     let mut sub = valid;
     let n = sub.client_data_json.len();
     sub.client_data_json
         .splice(n - 1..n - 1, b",\"other\":1".iter().copied());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::SignatureInvalid);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::SignatureInvalid);
 }
 
 #[test]
@@ -622,7 +622,7 @@ fn counter_regression_is_held_for_review() {
             ..f.alice.known()
         };
         let e = f.check_with(&sub, &known).unwrap_err();
-        assert_eq!(e, Rejection::CounterRegression { counter, highest });
+        assert_eq!(e, Refusal::CounterRegression { counter, highest });
         assert!(e.held_for_review());
     }
 }
@@ -651,7 +651,7 @@ fn counter_zero_after_a_counter_was_seen_is_held_for_review() {
     };
     assert_eq!(
         f.check_with(&sub, &known).unwrap_err(),
-        Rejection::CounterRegression {
+        Refusal::CounterRegression {
             counter: 0,
             highest: 7
         }
@@ -673,7 +673,7 @@ fn wrong_origin_is_refused() {
         let sub = f.sign_client_data(client_data("webauthn.get", &bytes, origin, false));
         assert_eq!(
             f.check(&sub).unwrap_err(),
-            Rejection::OriginNotAllowed,
+            Refusal::OriginNotAllowed,
             "{origin}"
         );
     }
@@ -684,7 +684,7 @@ fn create_type_is_refused() {
     let mut f = fixture();
     let bytes = f.envelope();
     let sub = f.sign_client_data(client_data("webauthn.create", &bytes, ORIGIN, false));
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::ClientDataWrongType);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::ClientDataWrongType);
 }
 
 #[test]
@@ -692,21 +692,21 @@ fn cross_origin_is_refused() {
     let mut f = fixture();
     let bytes = f.envelope();
     let sub = f.sign_client_data(client_data("webauthn.get", &bytes, ORIGIN, true));
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::CrossOrigin);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::CrossOrigin);
     // A topOrigin member only appears in cross-origin frames.
     let cd = format!(
         r#"{{"type":"webauthn.get","challenge":"{}","origin":"{ORIGIN}","topOrigin":"https://evil.example"}}"#,
         base64url(&sha256(&bytes))
     );
     let sub = f.sign_client_data(cd.into_bytes());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::CrossOrigin);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::CrossOrigin);
 }
 
 #[test]
 fn client_data_that_is_not_json_is_refused() {
     let mut f = fixture();
     let sub = f.sign_client_data(b"type=webauthn.get".to_vec());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::ClientDataNotJson);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::ClientDataNotJson);
 }
 
 #[test]
@@ -714,9 +714,9 @@ fn client_data_without_challenge_is_malformed() {
     let mut f = fixture();
     let cd = format!(r#"{{"type":"webauthn.get","origin":"{ORIGIN}"}}"#);
     let sub = f.sign_client_data(cd.into_bytes());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::ClientDataMalformed);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::ClientDataMalformed);
     let sub = f.sign_client_data(b"[1,2]".to_vec());
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::ClientDataMalformed);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::ClientDataMalformed);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -734,7 +734,7 @@ fn wrong_rp_id_is_refused() {
         "example.com",
         UserVerificationPolicy::Required,
     );
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::RpIdMismatch);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::RpIdMismatch);
 }
 
 #[test]
@@ -744,7 +744,7 @@ fn missing_user_presence_is_refused() {
     let cd = client_data("webauthn.get", &bytes, ORIGIN, false);
     let sub = f.alice.sign_raw(&bytes, cd, FLAG_UV, 9);
     assert_eq!(sub.authenticator_data[32] & FLAG_UP, 0);
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::UserNotPresent);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::UserNotPresent);
 }
 
 #[test]
@@ -761,10 +761,10 @@ fn missing_user_verification_is_refused() {
         UserVerificationPolicy::Discouraged_DO_NOT_USE,
     );
     assert_eq!(sub.authenticator_data[32], FLAG_UP);
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::UserNotVerified);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::UserNotVerified);
     // And through the crafted path.
     let sub = f.alice.sign_raw(&bytes, cd, FLAG_UP, 9);
-    assert_eq!(f.check(&sub).unwrap_err(), Rejection::UserNotVerified);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::UserNotVerified);
 }
 
 #[test]
@@ -776,7 +776,7 @@ fn truncated_authenticator_data_is_refused() {
         sub.authenticator_data.truncate(len);
         assert_eq!(
             f.check(&sub).unwrap_err(),
-            Rejection::AuthenticatorDataTruncated { len }
+            Refusal::AuthenticatorDataTruncated { len }
         );
     }
 }
@@ -790,21 +790,21 @@ fn malformed_authenticator_data_is_refused() {
     sub.authenticator_data.push(0);
     assert_eq!(
         f.check(&sub).unwrap_err(),
-        Rejection::AuthenticatorDataMalformed
+        Refusal::AuthenticatorDataMalformed
     );
     // Attested credential data in an assertion.
     let mut sub = valid.clone();
     sub.authenticator_data[32] |= FLAG_AT;
     assert_eq!(
         f.check(&sub).unwrap_err(),
-        Rejection::AuthenticatorDataMalformed
+        Refusal::AuthenticatorDataMalformed
     );
     // The extension flag without a CBOR map.
     let mut sub = valid;
     sub.authenticator_data[32] |= FLAG_ED;
     assert_eq!(
         f.check(&sub).unwrap_err(),
-        Rejection::AuthenticatorDataMalformed
+        Refusal::AuthenticatorDataMalformed
     );
 }
 
@@ -815,15 +815,15 @@ fn malformed_authenticator_data_is_refused() {
 fn malformed_base64_names_the_field() {
     assert_eq!(
         decode_b64url("signature", "abc$").unwrap_err(),
-        Rejection::MalformedBase64 { field: "signature" }
+        Refusal::MalformedBase64 { field: "signature" }
     );
     assert_eq!(
         decode_b64url("envelope", "A").unwrap_err(),
-        Rejection::MalformedBase64 { field: "envelope" }
+        Refusal::MalformedBase64 { field: "envelope" }
     );
     assert_eq!(
         decode_b64url("client_data_json", "ab+/").unwrap_err(),
-        Rejection::MalformedBase64 {
+        Refusal::MalformedBase64 {
             field: "client_data_json"
         }
     );
@@ -846,52 +846,41 @@ fn submission_and_verdict_debug_forms_hide_personal_data() {
 }
 
 #[test]
-fn codes_are_distinct_documented_and_translated() {
-    let doc = include_str!("../signing.rs");
-    let all = Rejection::all();
-    let codes: std::collections::BTreeSet<&str> = all.iter().map(Rejection::code).collect();
-    assert_eq!(codes.len(), all.len());
-    // The other way round: every code of the module's table is in `Rejection::all`, so that a
-    // new kind documented there cannot be missing from the list (and the API document).
-    for line in doc.lines() {
-        if let Some(code) = line
-            .strip_prefix("//! | `")
-            .and_then(|rest| rest.split_once('`'))
-            .map(|(code, _)| code)
-        {
-            assert!(
-                codes.contains(code),
-                "{code} is missing from Rejection::all"
-            );
-        }
-    }
-    for r in &all {
-        let code = r.code();
-        assert!(
-            code.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-            "{code}"
-        );
-        assert!(
-            doc.contains(&format!("//! | `{code}` |")),
-            "{code} undocumented"
-        );
-        assert!(!r.message_zh().is_empty() && !r.message_en().is_empty());
-        let display = r.to_string();
-        assert!(
-            display.starts_with(|c: char| c.is_ascii_lowercase()),
-            "{display}"
-        );
-        assert_eq!(r.held_for_review(), code == "counter_regression");
-        assert!(
-            API_DOC.contains(&format!("| `{code}` |")),
-            "{code} is missing from docs/API.md"
-        );
-    }
+fn a_refused_document_comes_back_as_read_for_the_record() {
+    let mut f = fixture();
+    let bytes = f.envelope();
+    let mut sub = f.sign(&bytes);
+    let n = sub.signature.len();
+    sub.signature[n - 5] ^= 0x01;
+    let checked = check::<SignedEnvelope>(&sub, Some(&f.alice.known()), &policy(), ts(NOW));
+    assert!(!checked.signature_verified());
+    assert_eq!(
+        checked.document(),
+        Some(&SignedEnvelope::from_signed_bytes(&bytes).unwrap().0)
+    );
+    assert_eq!(
+        checked.into_result().unwrap_err(),
+        Refusal::SignatureInvalid
+    );
+    // Bytes that are not an application come back as nothing.
+    sub.envelope = b"{}".to_vec();
+    let checked = check::<SignedEnvelope>(&sub, Some(&f.alice.known()), &policy(), ts(NOW));
+    assert!(checked.document().is_none());
+    // A verified one, and one held for review, verified their signature.
+    let sub = f.sign(&bytes);
+    let checked = check::<SignedEnvelope>(&sub, Some(&f.alice.known()), &policy(), ts(NOW));
+    assert!(checked.signature_verified() && checked.document().is_some());
+    let seen = KnownCredential {
+        highest_counter: u32::MAX,
+        ..f.alice.known()
+    };
+    let held = check::<SignedEnvelope>(&sub, Some(&seen), &policy(), ts(NOW));
+    assert!(held.signature_verified());
+    assert!(matches!(
+        held.into_result().unwrap_err(),
+        Refusal::CounterRegression { .. }
+    ));
 }
-
-/// The published API documentation, which lists every rejection code.
-const API_DOC: &str = include_str!("../../../docs/API.md");
 
 // ---------------------------------------------------------------------------------------------
 // Decisions: the same checks through `verify_document`
@@ -917,7 +906,7 @@ fn decision(f: &Fixture, action: domain::Action, note: &str) -> Vec<u8> {
 fn check_decision(
     f: &Fixture,
     sub: &SignedSubmission,
-) -> Result<VerifiedDocument<SignedDecision>, Rejection> {
+) -> Result<VerifiedDocument<SignedDecision>, Refusal> {
     verify_document::<SignedDecision>(sub, Some(&f.alice.known()), &policy(), ts(NOW))
 }
 
@@ -941,14 +930,11 @@ fn an_application_signature_is_not_a_decision_nor_the_reverse() {
     let application = f.valid();
     assert_eq!(
         check_decision(&f, &application).unwrap_err(),
-        Rejection::EnvelopeTagUnknown
+        Refusal::EnvelopeTagUnknown
     );
     let bytes = decision(&f, domain::Action::Approve, "");
     let decided = f.sign(&bytes);
-    assert_eq!(
-        f.check(&decided).unwrap_err(),
-        Rejection::EnvelopeTagUnknown
-    );
+    assert_eq!(f.check(&decided).unwrap_err(), Refusal::EnvelopeTagUnknown);
 }
 
 #[test]
@@ -960,7 +946,7 @@ fn tampered_decision_note_is_a_challenge_mismatch() {
     sub.envelope = text.replace("材料不全", "同意").into_bytes();
     assert_eq!(
         check_decision(&f, &sub).unwrap_err(),
-        Rejection::ChallengeMismatch
+        Refusal::ChallengeMismatch
     );
 }
 
@@ -975,17 +961,17 @@ fn decision_checks_share_the_credential_and_time_rules() {
     };
     assert_eq!(
         verify_document::<SignedDecision>(&sub, Some(&revoked), &policy(), ts(NOW)).unwrap_err(),
-        Rejection::CredentialRevoked
+        Refusal::CredentialRevoked
     );
     let bob = register(&f.wa, "bureau-2");
     assert_eq!(
         verify_document::<SignedDecision>(&sub, Some(&bob.known()), &policy(), ts(NOW))
             .unwrap_err(),
-        Rejection::CredentialUnknown
+        Refusal::CredentialUnknown
     );
     let later = ts("2026-06-01T08:00:00Z");
     assert!(matches!(
         verify_document::<SignedDecision>(&sub, Some(&f.alice.known()), &policy(), later),
-        Err(Rejection::EnvelopeTooOld { .. })
+        Err(Refusal::EnvelopeTooOld { .. })
     ));
 }

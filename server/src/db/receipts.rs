@@ -1,0 +1,203 @@
+//! Every signed document received (`envelope`: signed applications, `decision`: signed
+//! decisions; tables of one shape): the raw bytes exactly as signed with the assertion, whether
+//! the signature verified, the first verdict, which a repeat of the same bytes gets again, and
+//! the columns of the document's kind.
+//!
+//! Only a receipt whose signature verified answers a repeat (bytes sent first with a bad
+//! signature must not decide the fate of the genuine submission), and an id is used by at most
+//! one document of a table that was not rejected (the tables' unique indexes).
+
+use anyhow::Context;
+use domain::Timestamp;
+use protocol::identity::VerdictStatus;
+use sqlx::Row;
+
+use super::Conn;
+
+/// A table of receipts: its name, the column of the documents' hash, and its own columns.
+#[derive(Debug)]
+pub struct ReceiptTable {
+    pub name: &'static str,
+    pub hash_column: &'static str,
+    /// The columns of the kind of document: read back with a verdict, written by the kind.
+    pub columns: &'static [&'static str],
+}
+
+/// Signed applications.
+pub const ENVELOPES: ReceiptTable = ReceiptTable {
+    name: "envelope",
+    hash_column: "envelope_hash",
+    columns: &["application_id", "unit_id", "kind", "signer"],
+};
+
+/// Signed decisions.
+pub const DECISIONS: ReceiptTable = ReceiptTable {
+    name: "decision",
+    hash_column: "decision_hash",
+    columns: &[
+        "decision_id",
+        "application_id",
+        "action",
+        "decider",
+        "application_status",
+        "slip_number",
+    ],
+};
+
+/// A verdict as stored: status, code and Chinese message, and the kind's columns (by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVerdict {
+    pub status: VerdictStatus,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub columns: Vec<(&'static str, Option<String>)>,
+}
+
+impl StoredVerdict {
+    /// The value of the kind's column `name` (`None`: NULL, or not a column of the table).
+    pub fn column(&self, name: &str) -> Option<String> {
+        self.columns
+            .iter()
+            .find(|(column, _)| *column == name)
+            .and_then(|(_, value)| value.clone())
+    }
+}
+
+/// A signed document received, as stored (no `Debug`: the bytes carry personal data).
+pub struct Receipt<'a> {
+    /// Hex `SHA-256` of the document's bytes (the challenge the key signed).
+    pub hash: &'a str,
+    /// Whether the signature verified (accepted, or held for review).
+    pub verified: bool,
+    pub credential_id: &'a [u8],
+    /// The document's bytes exactly as signed.
+    pub bytes: &'a [u8],
+    pub client_data_json: &'a [u8],
+    pub authenticator_data: &'a [u8],
+    pub signature: &'a [u8],
+    pub verdict: &'a StoredVerdict,
+    pub received_at: Timestamp,
+}
+
+/// The status as stored.
+fn status_code(status: VerdictStatus) -> &'static str {
+    match status {
+        VerdictStatus::Accepted => "accepted",
+        VerdictStatus::Rejected => "rejected",
+        VerdictStatus::Held => "held",
+    }
+}
+
+/// A stored status read back.
+fn status_of(code: &str) -> VerdictStatus {
+    match code {
+        "accepted" => VerdictStatus::Accepted,
+        "held" => VerdictStatus::Held,
+        _ => VerdictStatus::Rejected,
+    }
+}
+
+/// The first verdict on the document with this hash whose signature verified, if any.
+pub async fn first_verdict(
+    conn: &mut Conn,
+    table: &ReceiptTable,
+    hash: &str,
+) -> anyhow::Result<Option<StoredVerdict>> {
+    let sql = format!(
+        "SELECT status, code, message, {} FROM {} WHERE {} = ? AND verified = 1",
+        table.columns.join(", "),
+        table.name,
+        table.hash_column
+    );
+    let Some(row) = sqlx::query(&sql)
+        .bind(hash)
+        .fetch_optional(&mut *conn)
+        .await
+        .context("looking for a repeat")?
+    else {
+        return Ok(None);
+    };
+    let status: String = row.try_get("status").context("status")?;
+    let mut columns = Vec::with_capacity(table.columns.len());
+    for column in table.columns {
+        columns.push((*column, row.try_get(*column).context(*column)?));
+    }
+    Ok(Some(StoredVerdict {
+        status: status_of(&status),
+        code: row.try_get("code").context("code")?,
+        message: row.try_get("message").context("message")?,
+        columns,
+    }))
+}
+
+/// Whether a document of the table that was not rejected has `value` in the column `column`
+/// (one of the table's own: an id that may be used once).
+pub async fn in_use(
+    conn: &mut Conn,
+    table: &ReceiptTable,
+    column: &'static str,
+    value: &str,
+) -> anyhow::Result<bool> {
+    anyhow::ensure!(
+        table.columns.contains(&column),
+        "{column} is not a column of {}",
+        table.name
+    );
+    let sql = format!(
+        "SELECT 1 FROM {} WHERE {column} = ? AND status <> 'rejected'",
+        table.name
+    );
+    let found: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(value)
+        .fetch_optional(&mut *conn)
+        .await
+        .with_context(|| format!("checking the {column}"))?;
+    Ok(found.is_some())
+}
+
+/// Stores a receipt.
+pub async fn insert(
+    conn: &mut Conn,
+    table: &ReceiptTable,
+    receipt: &Receipt<'_>,
+) -> anyhow::Result<()> {
+    let own = &receipt.verdict.columns;
+    for (column, _) in own {
+        anyhow::ensure!(
+            table.columns.contains(column),
+            "{column} is not a column of {}",
+            table.name
+        );
+    }
+    let names: Vec<&str> = own.iter().map(|(column, _)| *column).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}, verified, credential_id, bytes, client_data_json, \
+         authenticator_data, signature, status, code, message, received_at{}{}) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{})",
+        table.name,
+        table.hash_column,
+        if names.is_empty() { "" } else { ", " },
+        names.join(", "),
+        ", ?".repeat(names.len()),
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(receipt.hash)
+        .bind(receipt.verified)
+        .bind(receipt.credential_id)
+        .bind(receipt.bytes)
+        .bind(receipt.client_data_json)
+        .bind(receipt.authenticator_data)
+        .bind(receipt.signature)
+        .bind(status_code(receipt.verdict.status))
+        .bind(receipt.verdict.code.as_deref())
+        .bind(receipt.verdict.message.as_deref())
+        .bind(receipt.received_at.to_string());
+    for (_, value) in own {
+        query = query.bind(value.as_deref());
+    }
+    query
+        .execute(&mut *conn)
+        .await
+        .with_context(|| format!("recording the {}", table.name))?;
+    Ok(())
+}

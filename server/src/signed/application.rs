@@ -1,0 +1,176 @@
+//! A signed application (`domain::SignedEnvelope`, tag `dzbzglz.application`) and
+//! `POST /api/envelopes`: signed applications in, one verdict each out.
+//!
+//! After the signature verified ([`super::receiver`]), in this order: the application id not
+//! used by another envelope that was not rejected; the unit known; the signer's role and scope
+//! allowing this application for this unit (`Grant::may_file`); a payload that fits the kind
+//! and its own rules; and for a quota-use request a vacancy that covers it: the unit's vacant
+//! posts of the category, less what its other requests still awaiting a decision ask for
+//! (`domain::UnitLedger::check_request`; decided in the receiver's transaction, so two clerks
+//! pushing at once cannot both take the last post; the approval checks the ledger again).
+//! Accepted, the application is tracked as `submitted` for decisions and recorded in the
+//! change log for sync.
+//!
+//! A batch is received in the order of the keys' signature counters (see DESIGN-NOTES §1.7) and
+//! answered in the order sent.
+
+use axum::Json;
+use axum::extract::State;
+use domain::payload::QuotaUseRequest;
+use domain::{ApplicationPayload, LedgerError, SignedEnvelope, UnitId};
+use protocol::identity::{SubmitRequest, SubmitResponse, Verdict};
+use serde_json::{Value, json};
+
+use super::receiver::{self, Received, SignedKind};
+use super::refusal::Refusal;
+use super::verify;
+use crate::db::changes::{self, Entity};
+use crate::db::receipts::{self, ENVELOPES, ReceiptTable, StoredVerdict};
+use crate::db::{Conn, applications, certificates, holders, units};
+use crate::error::{ApiError, ApiJson};
+use crate::identity::session::Session;
+use crate::state::AppState;
+
+/// Most submissions in one request (shared with the client, which sends in batches).
+pub const MAX_BATCH: usize = protocol::identity::MAX_SUBMISSIONS;
+
+impl SignedKind for SignedEnvelope {
+    const NAME: &'static str = "envelope";
+    const TABLE: &'static ReceiptTable = &ENVELOPES;
+    type Plan = ();
+    type Verdict = Verdict;
+
+    async fn judge(&self, conn: &mut Conn, _: Received<'_>) -> anyhow::Result<Result<(), Refusal>> {
+        let id = self.application_id.as_str();
+        if receipts::in_use(conn, &ENVELOPES, "application_id", id).await? {
+            return Ok(Err(Refusal::ApplicationIdReused));
+        }
+        let Some(unit) = units::record(conn, &self.unit).await? else {
+            return Ok(Err(Refusal::UnitUnknown));
+        };
+        let signer = holders::load(conn, self.signer.as_str()).await?;
+        if !signer.is_some_and(|h| h.grant.may_file(&unit, self.kind)) {
+            return Ok(Err(Refusal::SignerOutOfScope));
+        }
+        let payload = match self.decode_payload() {
+            Err(error) => return Ok(Err(Refusal::PayloadUnreadable { error })),
+            Ok(payload) => payload,
+        };
+        // The payload's own rules (domain), whatever the client checked before signing.
+        if let Err(error) = payload.check() {
+            return Ok(Err(Refusal::PayloadInvalid { error }));
+        }
+        if let ApplicationPayload::QuotaUse(request) = &payload
+            && let Err(error) = check_vacancy(conn, &unit.id, request).await?
+        {
+            return Ok(Err(Refusal::NoVacancy { error }));
+        }
+        Ok(Ok(()))
+    }
+
+    async fn apply(&self, (): &(), conn: &mut Conn, received: Received<'_>) -> anyhow::Result<()> {
+        // From now on the application is tracked, `submitted`, for decisions.
+        applications::insert_submitted(conn, self, received.hash, received.now).await?;
+        // Sync: the new application reaches those whose scope covers its unit.
+        let (unit, id) = (self.unit.as_str(), self.application_id.as_str());
+        changes::record(conn, unit, Entity::Application, id).await
+    }
+
+    fn columns(document: Option<&Self>, _: Option<&()>) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            (
+                "application_id",
+                document.map(|e| e.application_id.to_string()),
+            ),
+            ("unit_id", document.map(|e| e.unit.to_string())),
+            ("kind", document.map(|e| e.kind.code().to_owned())),
+            ("signer", document.map(|e| e.signer.to_string())),
+        ]
+    }
+
+    fn audit(document: Option<&Self>, _: Option<&()>) -> (Option<String>, Value) {
+        let target = document.map(|e| format!("application:{}", e.application_id));
+        let detail = json!({
+            "unit": document.map(|e| e.unit.to_string()),
+            "kind": document.map(|e| e.kind.code()),
+            "signer": document.map(|e| e.signer.to_string()),
+        });
+        (target, detail)
+    }
+
+    fn verdict(stored: &StoredVerdict) -> Verdict {
+        Verdict {
+            application_id: stored.column("application_id"),
+            status: stored.status,
+            code: stored.code.clone(),
+            message: stored.message.clone(),
+        }
+    }
+}
+
+/// Whether `unit`'s vacancy covers a quota-use request: the figures gathered here, the rule
+/// is the domain's (`UnitLedger::check_request`). Inside the receiver's `BEGIN IMMEDIATE`
+/// transaction, so the requests counted are exactly those accepted before this one.
+async fn check_vacancy(
+    conn: &mut Conn,
+    unit: &UnitId,
+    request: &QuotaUseRequest,
+) -> anyhow::Result<Result<(), LedgerError>> {
+    let ledger = certificates::read_ledger(conn, unit).await?;
+    let claimed = applications::claimed_posts(conn, unit).await?;
+    let outstanding = domain::ledger::outstanding_posts(request.category, claimed);
+    Ok(ledger.check_request(request.category, request.count, outstanding))
+}
+
+/// The handler. Any signed-in holder may carry submissions (a clerk, or a supervising
+/// department relaying them); what each one may do is decided by its signer's grant.
+#[utoipa::path(
+    post,
+    path = protocol::identity::ENVELOPES_PATH,
+    tag = "signed",
+    summary = "Submit signed applications (提交签名申报)",
+    description = "One verdict per signed application, in order; a repeat gets the first \
+        verdict. Any signed-in holder may carry submissions (a clerk, or a department relaying \
+        them); each is judged by its signer's grant. A verdict's `code` is a `RejectionCode`.",
+    request_body = protocol::identity::SubmitRequest,
+    responses(
+        (status = 200, description = "one verdict per submission, in order", body = protocol::identity::SubmitResponse),
+        (status = 400, description = "`bad_request`: not the expected body, or more than 200 submissions", body = protocol::ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`csrf_invalid`, `origin_invalid`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [], "csrf" = [])),
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(request): ApiJson<SubmitRequest>,
+) -> Result<Json<SubmitResponse>, ApiError> {
+    if request.submissions.len() > MAX_BATCH {
+        return Err(ApiError::BadRequest(format!(
+            "一次最多提交{MAX_BATCH}份申报"
+        )));
+    }
+    let decoded: Vec<_> = request.submissions.iter().map(receiver::decode).collect();
+    let mut order: Vec<usize> = (0..decoded.len()).collect();
+    order.sort_by_key(|&i| {
+        decoded[i]
+            .as_ref()
+            .ok()
+            .and_then(|s| verify::assertion_counter(&s.authenticator_data))
+            .unwrap_or(0)
+    });
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; decoded.len()];
+    for i in order {
+        let verdict = match &decoded[i] {
+            Err(refusal) => receiver::refused::<SignedEnvelope>(refusal),
+            Ok(submission) => {
+                receiver::receive::<SignedEnvelope>(&state, &session, submission).await?
+            }
+        };
+        verdicts[i] = Some(verdict);
+    }
+    Ok(Json(SubmitResponse {
+        verdicts: verdicts.into_iter().flatten().collect(),
+    }))
+}

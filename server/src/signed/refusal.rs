@@ -1,0 +1,446 @@
+//! Why a signed document was not accepted: one [`Refusal`] per reason, each with its stable
+//! code, its Chinese message (the verdict's `message`, for the person who signed) and its
+//! English one, written once in the table below.
+//!
+//! The verifier's reasons come first, in the order of its checks ([`super::verify`]; for a
+//! decision `envelope_*` means "the signed document"), then those of each kind of document, in
+//! the order of its checks ([`super::application`], [`super::decision`]). Several reasons may
+//! share a code (`out_of_scope`, `no_vacancy`, `payload_invalid`, `envelope_malformed`);
+//! [`Refusal::codes`] lists each code once, in this order: the verdict codes of the OpenAPI
+//! document's `RejectionCode` (`crate::openapi`). What each code means is documented in
+//! `docs/API.md`, which a test checks against [`Refusal::codes`].
+
+use std::fmt;
+
+use domain::{
+    Action, ApprovalError, DecisionError, EnvelopeError, LedgerError, Timestamp, TransitionError,
+    ValidationError,
+};
+
+/// Declares [`Refusal`] from its table: each variant with its code, its Chinese and its English
+/// message (expressions that may use the variant's fields).
+macro_rules! refusals {
+    ($(
+        $(#[$meta:meta])*
+        $variant:ident $({ $($field:ident : $type:ty),* $(,)? })? => $code:literal,
+            $zh:expr,
+            $en:expr;
+    )+) => {
+        /// Why a signed document was refused; see the module documentation.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Refusal {
+            $( $(#[$meta])* $variant $({ $($field: $type),* })?, )+
+        }
+
+        impl Refusal {
+            /// Every code, each once, in the order of the table.
+            pub fn codes() -> Vec<&'static str> {
+                let mut codes: Vec<&'static str> = Vec::new();
+                for code in [$($code),+] {
+                    if !codes.contains(&code) {
+                        codes.push(code);
+                    }
+                }
+                codes
+            }
+
+            /// The stable snake_case code.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $( Self::$variant { .. } => $code, )+
+                }
+            }
+
+            /// The message in Chinese, for the person who signed.
+            #[allow(unused_variables)]
+            pub fn message_zh(&self) -> String {
+                match self {
+                    $( Self::$variant $({ $($field),* })? => String::from($zh), )+
+                }
+            }
+
+            /// The message in English.
+            #[allow(unused_variables)]
+            pub fn message_en(&self) -> String {
+                match self {
+                    $( Self::$variant $({ $($field),* })? => String::from($en), )+
+                }
+            }
+        }
+    };
+}
+
+refusals! {
+    // The verifier: a document signed by a holder's key, in the order of its checks.
+
+    /// A field of the request is not base64url.
+    MalformedBase64 { field: &'static str } => "malformed_base64",
+        format!("请求字段{field}不是有效的 base64url 编码"),
+        format!("the request field {field} is not valid base64url");
+    /// The document is larger than `verify::MAX_ENVELOPE_BYTES`.
+    EnvelopeTooLarge { size: usize, max: usize } => "envelope_too_large",
+        format!("申报数据过大（{size}字节，上限{max}字节）"),
+        format!("the application data is too large ({size} bytes, limit {max})");
+    /// Not JSON, or fields missing, unknown or invalid (the detail may quote the document).
+    EnvelopeMalformed { detail: String } => "envelope_malformed",
+        format!("申报数据格式错误：{detail}"),
+        format!("the application data is malformed: {detail}");
+    /// The tag is not the one of the kind of document expected.
+    EnvelopeTagUnknown => "envelope_tag_unknown",
+        "申报数据类型无法识别",
+        "the application data is of an unknown type";
+    /// A schema version this build does not know.
+    EnvelopeVersionUnknown { version: u32 } => "envelope_version_unknown",
+        format!("申报数据版本{version}无法识别，请更新客户端"),
+        format!("application data version {version} is unknown; update the client");
+    /// The bytes are not in canonical form.
+    EnvelopeNotCanonical => "envelope_not_canonical",
+        "申报数据不是规范格式，签名无法核验",
+        "the application data is not in canonical form, so its signature cannot be checked";
+    /// The document names another credential than the one that signed.
+    CredentialIdMismatch => "credential_id_mismatch",
+        "申报中的凭据与签名所用凭据不一致",
+        "the application names another key than the one that signed it";
+    /// No such credential.
+    CredentialUnknown => "credential_unknown",
+        "签名所用的安全密钥未备案",
+        "the signing security key is not registered";
+    /// The credential was revoked.
+    CredentialRevoked => "credential_revoked",
+        "签名所用的安全密钥已被吊销",
+        "the signing security key has been revoked";
+    /// The credential belongs to someone other than the document's signer.
+    CredentialHolderMismatch => "credential_holder_mismatch",
+        "签名所用的安全密钥不属于申报签名人",
+        "the signing security key belongs to someone other than the signer";
+    /// Created before the offline window began.
+    EnvelopeTooOld { created_at: Timestamp, oldest: Timestamp } => "envelope_too_old",
+        format!("申报创建于{created_at}，早于允许的离线期限（{oldest}）"),
+        format!("the application was created at {created_at}, before the offline window began ({oldest})");
+    /// Created after now plus the clock-skew allowance.
+    EnvelopeFromFuture { created_at: Timestamp, latest: Timestamp } => "envelope_from_future",
+        format!("申报创建时间{created_at}晚于当前时间（允许至{latest}），请核对电脑时钟"),
+        format!("the application was created at {created_at}, in the future (allowed up to {latest}); check the computer's clock");
+    /// clientDataJSON is not JSON.
+    ClientDataNotJson => "client_data_not_json",
+        "浏览器签名数据（clientDataJSON）不是 JSON",
+        "the browser's signed data (clientDataJSON) is not JSON";
+    /// clientDataJSON lacks or mistypes a required member.
+    ClientDataMalformed => "client_data_malformed",
+        "浏览器签名数据（clientDataJSON）格式错误",
+        "the browser's signed data (clientDataJSON) is malformed";
+    /// `type` is not `webauthn.get`.
+    ClientDataWrongType => "client_data_wrong_type",
+        "签名类型错误（不是 webauthn.get）",
+        "the signature is not an assertion (webauthn.get)";
+    /// The challenge is not the document's hash.
+    ChallengeMismatch => "challenge_mismatch",
+        "签名内容与申报数据不一致",
+        "the signature was made over other data than this application";
+    /// The origin is not configured.
+    OriginNotAllowed => "origin_not_allowed",
+        "签名来源网站不在允许范围内",
+        "the signature was made on a web site that is not allowed";
+    /// Signed in a cross-origin frame.
+    CrossOrigin => "cross_origin",
+        "不接受跨域框架中的签名",
+        "signatures made inside a cross-origin frame are refused";
+    /// authenticatorData shorter than 37 bytes.
+    AuthenticatorDataTruncated { len: usize } => "authenticator_data_truncated",
+        "安全密钥数据（authenticatorData）不完整",
+        "the security key's data (authenticatorData) is incomplete";
+    /// authenticatorData cannot be parsed.
+    AuthenticatorDataMalformed => "authenticator_data_malformed",
+        "安全密钥数据（authenticatorData）格式错误",
+        "the security key's data (authenticatorData) is malformed";
+    /// rpIdHash is not `SHA-256(rp id)`.
+    RpIdMismatch => "rp_id_mismatch",
+        "签名所属站点（RP ID）不符",
+        "the signature belongs to another site (RP ID)";
+    /// The user-present flag is missing.
+    UserNotPresent => "user_not_present",
+        "签名时未确认用户在场（未触摸安全密钥）",
+        "the security key did not confirm the user's presence (no touch)";
+    /// The user-verified flag is missing.
+    UserNotVerified => "user_not_verified",
+        "签名时未验证用户身份（未输入 PIN）",
+        "the security key did not verify the user (no PIN)";
+    /// The stored public key cannot verify signatures.
+    CredentialKeyUnsupported => "credential_key_unsupported",
+        "该安全密钥的公钥算法不受支持",
+        "the security key's public key algorithm is not supported";
+    /// The signature does not verify.
+    SignatureInvalid => "signature_invalid",
+        "签名无效",
+        "the signature is invalid";
+    /// The counter is not above the highest seen: held for review, neither accepted nor lost.
+    CounterRegression { counter: u32, highest: u32 } => "counter_regression",
+        "安全密钥计数器未递增，申报转人工复核",
+        "the security key's counter did not increase; the application is held for review";
+
+    // A signed application (`POST /api/envelopes`), in the order of its checks.
+
+    /// Another envelope that was not rejected has this application id.
+    ApplicationIdReused => "application_id_reused",
+        "该申报编号已被另一份申报使用",
+        "another application that was not rejected has this application id";
+    /// The envelope's unit does not exist.
+    UnitUnknown => "unit_unknown",
+        "申报单位不存在",
+        "the unit of the application does not exist";
+    /// The signer's role and scope do not allow this application for this unit.
+    SignerOutOfScope => "out_of_scope",
+        "签名人无权为该单位办理此项申报",
+        "the signer may not file this application for this unit";
+    /// The payload is not of the application's kind.
+    PayloadUnreadable { error: EnvelopeError } => "payload_invalid",
+        error.message_zh(),
+        error.message_en();
+    /// The payload breaks its own rules.
+    PayloadInvalid { error: ValidationError } => "payload_invalid",
+        error.message_zh(),
+        error.message_en();
+    /// Not enough vacant posts (for a request, less those its unit's other requests awaiting a
+    /// decision claim; for an approval, in the ledger).
+    NoVacancy { error: LedgerError } => "no_vacancy",
+        error.message_zh(),
+        error.message_en();
+
+    // A signed decision (`POST /api/decisions`), in the order of its checks.
+
+    /// The action is not a reviewer's decision.
+    ActionNotADecision { error: DecisionError } => "action_not_a_decision",
+        error.message_zh(),
+        error.message_en();
+    /// A return or rejection without a note.
+    NoteRequired { error: DecisionError } => "note_required",
+        error.message_zh(),
+        error.message_en();
+    /// The note is too long.
+    NoteTooLong { error: DecisionError } => "note_too_long",
+        error.message_zh(),
+        error.message_en();
+    /// Any other rule of the decision document itself.
+    DecisionMalformed { error: DecisionError } => "envelope_malformed",
+        error.message_zh(),
+        error.message_en();
+    /// Another decision that was not rejected has this decision id.
+    DecisionIdReused => "decision_id_reused",
+        "该审批决定编号已被另一份审批决定使用",
+        "another decision that was not rejected has this decision id";
+    /// No accepted application has this id.
+    ApplicationUnknown => "application_unknown",
+        "审批的申报不存在或尚未提交",
+        "the application does not exist or was not submitted";
+    /// The decider's scope does not cover the unit for this step.
+    DeciderOutOfScope { action: Action } => "out_of_scope",
+        format!("审批人无权对该单位的申报执行“{}”", action.label_zh()),
+        format!("the decider may not {} this unit's applications", action.label_en());
+    /// The decider's role does not take this step.
+    WrongRole { error: TransitionError } => "out_of_scope",
+        error.message_zh(),
+        error.message_en();
+    /// The application's status does not allow this step.
+    TransitionNotAllowed { error: TransitionError } => "transition_not_allowed",
+        error.message_zh(),
+        error.message_en();
+    /// The domain refused the approval's effect for another reason than the vacancy.
+    ApprovalRefused { error: ApprovalError } => "approval_refused",
+        error.message_zh(),
+        error.message_en();
+}
+
+impl Refusal {
+    /// Whether the document is held for review rather than rejected: it verified, but its
+    /// key's counter went backwards.
+    pub fn held_for_review(&self) -> bool {
+        matches!(self, Self::CounterRegression { .. })
+    }
+
+    /// The refusal of a decision that breaks the document's own rules.
+    pub fn of_decision(error: DecisionError) -> Refusal {
+        match error {
+            DecisionError::NotADecision { .. } => Refusal::ActionNotADecision { error },
+            DecisionError::NoteRequired { .. } => Refusal::NoteRequired { error },
+            DecisionError::NoteTooLong { .. } => Refusal::NoteTooLong { error },
+            _ => Refusal::DecisionMalformed { error },
+        }
+    }
+
+    /// The refusal of a step the domain lifecycle does not allow.
+    pub fn of_transition(error: TransitionError) -> Refusal {
+        match error {
+            TransitionError::NotAllowed { .. } => Refusal::TransitionNotAllowed { error },
+            TransitionError::WrongRole { .. } => Refusal::WrongRole { error },
+        }
+    }
+
+    /// The refusal of an approval's effect.
+    pub fn of_approval(error: ApprovalError) -> Refusal {
+        match error {
+            ApprovalError::Ledger(error @ LedgerError::InsufficientVacancy { .. }) => {
+                Refusal::NoVacancy { error }
+            }
+            error => Refusal::ApprovalRefused { error },
+        }
+    }
+}
+
+/// The code: what the logs show (the messages may quote the document).
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+#[cfg(test)]
+mod tests {
+    use domain::{ApplicationKind, ApplicationStatus, EstablishmentCategory, Headcount};
+
+    use super::*;
+
+    /// One refusal of each variant; the test below checks that they give every code.
+    fn examples() -> Vec<Refusal> {
+        let t = Timestamp::from_unix_seconds(0).unwrap();
+        let transition = |action| TransitionError::NotAllowed {
+            kind: ApplicationKind::QuotaUse,
+            from: ApplicationStatus::Approved,
+            action,
+        };
+        let vacancy = LedgerError::InsufficientVacancy {
+            category: EstablishmentCategory::Administrative,
+            requested: Headcount::new(2),
+            vacant: Headcount::new(1),
+        };
+        vec![
+            Refusal::MalformedBase64 { field: "envelope" },
+            Refusal::EnvelopeTooLarge { size: 2, max: 1 },
+            Refusal::EnvelopeMalformed {
+                detail: "…".into()
+            },
+            Refusal::EnvelopeTagUnknown,
+            Refusal::EnvelopeVersionUnknown { version: 2 },
+            Refusal::EnvelopeNotCanonical,
+            Refusal::CredentialIdMismatch,
+            Refusal::CredentialUnknown,
+            Refusal::CredentialRevoked,
+            Refusal::CredentialHolderMismatch,
+            Refusal::EnvelopeTooOld {
+                created_at: t,
+                oldest: t,
+            },
+            Refusal::EnvelopeFromFuture {
+                created_at: t,
+                latest: t,
+            },
+            Refusal::ClientDataNotJson,
+            Refusal::ClientDataMalformed,
+            Refusal::ClientDataWrongType,
+            Refusal::ChallengeMismatch,
+            Refusal::OriginNotAllowed,
+            Refusal::CrossOrigin,
+            Refusal::AuthenticatorDataTruncated { len: 36 },
+            Refusal::AuthenticatorDataMalformed,
+            Refusal::RpIdMismatch,
+            Refusal::UserNotPresent,
+            Refusal::UserNotVerified,
+            Refusal::CredentialKeyUnsupported,
+            Refusal::SignatureInvalid,
+            Refusal::CounterRegression {
+                counter: 1,
+                highest: 2,
+            },
+            Refusal::ApplicationIdReused,
+            Refusal::UnitUnknown,
+            Refusal::SignerOutOfScope,
+            Refusal::PayloadUnreadable {
+                error: EnvelopeError::Malformed("…".into()),
+            },
+            Refusal::PayloadInvalid {
+                error: ValidationError::Empty {
+                    field: domain::Field::Reason,
+                },
+            },
+            Refusal::NoVacancy {
+                error: vacancy.clone(),
+            },
+            Refusal::of_decision(DecisionError::NotADecision {
+                action: Action::Sign,
+            }),
+            Refusal::of_decision(DecisionError::NoteRequired {
+                action: Action::Return,
+            }),
+            Refusal::of_decision(DecisionError::NoteTooLong { max: 1, actual: 2 }),
+            Refusal::of_decision(DecisionError::NotCanonical),
+            Refusal::DecisionIdReused,
+            Refusal::ApplicationUnknown,
+            Refusal::DeciderOutOfScope {
+                action: Action::Approve,
+            },
+            Refusal::of_transition(TransitionError::WrongRole {
+                kind: ApplicationKind::QuotaUse,
+                from: ApplicationStatus::Submitted,
+                action: Action::Approve,
+                role: domain::Role::Supervisor,
+            }),
+            Refusal::of_transition(transition(Action::Approve)),
+            Refusal::of_approval(ApprovalError::Ledger(vacancy)),
+            Refusal::of_approval(ApprovalError::ZeroCount),
+        ]
+    }
+
+    #[test]
+    fn every_code_is_snake_case_translated_and_documented() {
+        let doc = include_str!("../../../docs/API.md");
+        let examples = examples();
+        let codes = Refusal::codes();
+        let given: Vec<&str> = examples.iter().map(Refusal::code).collect();
+        for code in &codes {
+            assert!(given.contains(code), "no example gives {code}");
+            assert!(
+                code.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{code}"
+            );
+            assert!(
+                doc.contains(&format!("| `{code}` |")),
+                "{code} is missing from docs/API.md"
+            );
+        }
+        // The verifier's 26, then those an application and a decision add.
+        assert_eq!(codes.len(), 26 + 5 + 7, "{codes:?}");
+        for refusal in &examples {
+            assert!(!refusal.message_zh().is_empty() && !refusal.message_en().is_empty());
+            assert_eq!(refusal.to_string(), refusal.code());
+            assert_eq!(
+                refusal.held_for_review(),
+                refusal.code() == "counter_regression"
+            );
+        }
+    }
+
+    #[test]
+    fn refusals_that_carry_a_domain_error_speak_with_its_words() {
+        let error = TransitionError::NotAllowed {
+            kind: ApplicationKind::QuotaUse,
+            from: ApplicationStatus::Approved,
+            action: Action::Approve,
+        };
+        let refusal = Refusal::of_transition(error.clone());
+        assert_eq!(refusal.code(), "transition_not_allowed");
+        assert_eq!(refusal.message_zh(), error.message_zh());
+        assert_eq!(
+            Refusal::DeciderOutOfScope {
+                action: Action::Endorse
+            }
+            .message_zh(),
+            "审批人无权对该单位的申报执行“主管部门审核同意”"
+        );
+        assert_eq!(
+            Refusal::MalformedBase64 { field: "signature" }.message_zh(),
+            "请求字段signature不是有效的 base64url 编码"
+        );
+    }
+}

@@ -1,0 +1,556 @@
+//! Verification of documents signed offline by a holder's security key (签名核验).
+//!
+//! A clerk's client builds a [`SignedEnvelope`], takes its canonical bytes, and asks the security
+//! key for a WebAuthn assertion whose challenge is `SHA-256(envelope bytes)` (see
+//! `../shared/DESIGN-NOTES.md` §1). Days later the server receives the envelope bytes together with
+//! the assertion and calls [`check`]: a pure function (no database, no I/O, nothing async) that
+//! parses the bytes once and returns the document either verified or with one [`Refusal`] — and
+//! then still with the document as read, if its bytes are one, for the record.
+//! [`verify_document`] is the same as a `Result` (and [`verify`], for applications).
+//!
+//! Bureau decisions (approve, return, reject, and a department's endorsement) are signed by the
+//! reviewer's key the same way: the same checks run on any [`SignedDocument`] — the
+//! application envelope ([`SignedEnvelope`]) and the decision ([`SignedDecision`], tag
+//! `dzbzglz.decision`). Each type reads only its own tag, so an application's bytes and signature
+//! never count as a decision, nor the reverse; the codes are the same for both (`envelope_*`
+//! then means "the signed document").
+//!
+//! What [`check`] does **not** do, because it needs state: role and scope of the signer for the
+//! unit, replay (envelope id and `(credential, challenge)` already seen), processing a batch in
+//! counter order, raising the stored counter, and keeping the raw bytes and the verdict for the
+//! audit trail. [`super::receiver`] does those around it.
+//!
+//! # Order of the checks
+//!
+//! Cheap, structural checks come first; nothing a client sent is trusted for a decision that
+//! matters until the signature has verified:
+//!
+//! 1. size: envelope at most [`MAX_ENVELOPE_BYTES`];
+//! 2. envelope: parsed from the bytes as received ([`SignedEnvelope::from_signed_bytes`]): JSON,
+//!    known tag, known version, canonical, fields valid; the challenge is `SHA-256` of exactly
+//!    these bytes, never of a re-serialisation;
+//! 3. binding: the envelope names the credential that signed (`credential_id`);
+//! 4. credential (server state): known, not revoked, held by the envelope's signer;
+//! 5. time: `created_at` inside the offline window and not in the future beyond the skew;
+//! 6. clientDataJSON: JSON, well-formed, `type == "webauthn.get"`, challenge equals the envelope
+//!    hash, origin configured, not cross-origin;
+//! 7. authenticatorData: at least 37 bytes and well-formed, rpIdHash equals `SHA-256(rp id)`,
+//!    user present, user verified;
+//! 8. signature over `authenticatorData ‖ SHA-256(clientDataJSON)` with the stored public key;
+//! 9. signature counter, last: `counter_regression` is the only verdict that is not final (the
+//!    caller holds the application for review and a reviewer may still accept it), so it is only
+//!    given to a submission that passed every other check, signature included.
+//!
+//! Every rejection before step 8 is final and grants nothing, so reporting it before the
+//! signature is checked cannot be abused: a forger learns only which of their own fields is wrong.
+//!
+//! The codes, with their messages, are the verifier's part of [`Refusal`] (in the order above);
+//! `docs/API.md` explains each.
+
+use std::fmt;
+use std::time::Duration;
+
+use domain::canonical::{base64url, base64url_decode, sha256};
+use domain::decision::{DECISION_TAG, DecisionError, SignedDecision};
+use domain::envelope::{ENVELOPE_TAG, EnvelopeError, SignedEnvelope, TimeWindow};
+use domain::{CredentialId, Timestamp, UserId};
+use webauthn_rs::prelude::Url;
+use webauthn_rs_core::error::WebauthnError;
+use webauthn_rs_core::internals::AuthenticatorData;
+use webauthn_rs_core::proto::{Authentication, CollectedClientData, Credential};
+
+use super::refusal::Refusal;
+
+/// The largest envelope [`verify`] reads, in bytes.
+pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
+
+/// The default offline window: thirty days.
+pub const DEFAULT_OFFLINE_WINDOW: Duration = Duration::from_secs(30 * 86_400);
+
+/// The default clock-skew allowance into the future: five minutes.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
+
+/// The only clientData type an assertion may carry.
+const WEBAUTHN_GET: &str = "webauthn.get";
+
+/// Length of authenticatorData without attested credential data or extensions.
+const AUTH_DATA_MIN_LEN: usize = 37;
+const FLAG_UP: u8 = 0x01;
+const FLAG_UV: u8 = 0x04;
+const FLAG_AT: u8 = 0x40;
+const FLAG_ED: u8 = 0x80;
+
+/// The deployment's WebAuthn settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyPolicy {
+    /// The relying-party id, e.g. `bzw.example.gov.cn` (`localhost` in development).
+    pub rp_id: String,
+    /// The web origins the client is served from, e.g. `https://bzw.example.gov.cn`.
+    pub origins: Vec<String>,
+    /// How long an application may wait offline before it reaches the server.
+    pub offline_window: Duration,
+    /// How far `created_at` may lie in the future of the server's clock.
+    pub clock_skew: Duration,
+}
+
+impl VerifyPolicy {
+    /// A policy with the default offline window and clock skew.
+    pub fn new(rp_id: impl Into<String>, origins: Vec<String>) -> VerifyPolicy {
+        VerifyPolicy {
+            rp_id: rp_id.into(),
+            origins,
+            offline_window: DEFAULT_OFFLINE_WINDOW,
+            clock_skew: DEFAULT_CLOCK_SKEW,
+        }
+    }
+
+    fn time_window(&self) -> TimeWindow {
+        let secs = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+        TimeWindow {
+            max_age_seconds: secs(self.offline_window),
+            max_skew_seconds: secs(self.clock_skew),
+        }
+    }
+
+    fn allows_origin(&self, origin: &Url) -> bool {
+        let seen = origin.origin().ascii_serialization();
+        self.origins.iter().any(|allowed| {
+            let allowed = allowed.trim().trim_end_matches('/');
+            let normalised = Url::parse(allowed)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_else(|_| allowed.to_owned());
+            normalised == seen
+        })
+    }
+}
+
+/// What the server knows about a credential.
+#[derive(Debug, Clone)]
+pub struct KnownCredential {
+    /// The raw credential id.
+    pub credential_id: Vec<u8>,
+    /// The key holder it was issued to.
+    pub holder: UserId,
+    /// The credential from the registration, with its public key.
+    pub credential: Credential,
+    /// Whether an administrator revoked it.
+    pub revoked: bool,
+    /// The highest signature counter among the *envelopes* accepted so far from this credential.
+    /// Do not fold sign-in counters into it: a clerk who signs offline and then signs in before
+    /// syncing would otherwise see every queued envelope held as a regression.
+    pub highest_counter: u32,
+}
+
+/// A signed application as received: raw bytes (the HTTP layer decodes base64url).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedSubmission {
+    /// The envelope bytes exactly as signed.
+    pub envelope: Vec<u8>,
+    /// The raw credential id of the key that signed.
+    pub credential_id: Vec<u8>,
+    /// `response.clientDataJSON`.
+    pub client_data_json: Vec<u8>,
+    /// `response.authenticatorData`.
+    pub authenticator_data: Vec<u8>,
+    /// `response.signature` (DER for ES256).
+    pub signature: Vec<u8>,
+}
+
+impl fmt::Debug for SignedSubmission {
+    /// Lengths only: the envelope carries personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedSubmission")
+            .field("envelope_len", &self.envelope.len())
+            .field("credential_id", &base64url(&self.credential_id))
+            .field("client_data_json_len", &self.client_data_json.len())
+            .field("authenticator_data_len", &self.authenticator_data.len())
+            .field("signature_len", &self.signature.len())
+            .finish()
+    }
+}
+
+/// A document signed by a holder's key and checked by [`verify_document`]: it is read from the
+/// bytes as received and names its signer, the credential that signs, and its creation time.
+pub trait SignedDocument: Sized {
+    /// The tag that this type, and only this type, carries.
+    const TAG: &'static str;
+
+    /// Parses the bytes as received (canonical, known tag and version); returns the document and
+    /// `SHA-256(bytes)`.
+    fn parse_signed(bytes: &[u8]) -> Result<(Self, [u8; 32]), Refusal>;
+
+    /// Its own id (application id, decision id): what its debug form shows of it.
+    fn document_id(&self) -> &str;
+
+    /// Who signed it.
+    fn signer(&self) -> &UserId;
+
+    /// The credential it names.
+    fn credential_id(&self) -> &CredentialId;
+
+    /// Checks the creation time against the offline window and the clock skew.
+    fn check_time(&self, now: Timestamp, window: TimeWindow) -> Result<(), Refusal>;
+}
+
+impl SignedDocument for SignedEnvelope {
+    const TAG: &'static str = ENVELOPE_TAG;
+
+    fn parse_signed(bytes: &[u8]) -> Result<(Self, [u8; 32]), Refusal> {
+        SignedEnvelope::from_signed_bytes(bytes)
+            .map_err(|e| envelope_rejection(e, bytes, Self::TAG))
+    }
+
+    fn document_id(&self) -> &str {
+        self.application_id.as_str()
+    }
+
+    fn signer(&self) -> &UserId {
+        &self.signer
+    }
+
+    fn credential_id(&self) -> &CredentialId {
+        &self.credential_id
+    }
+
+    fn check_time(&self, now: Timestamp, window: TimeWindow) -> Result<(), Refusal> {
+        self.check_created_at(now, window).map_err(|e| match e {
+            EnvelopeError::TooOld { created_at, oldest } => {
+                Refusal::EnvelopeTooOld { created_at, oldest }
+            }
+            EnvelopeError::FromTheFuture { created_at, latest } => {
+                Refusal::EnvelopeFromFuture { created_at, latest }
+            }
+            other => Refusal::EnvelopeMalformed {
+                detail: other.message_en(),
+            },
+        })
+    }
+}
+
+impl SignedDocument for SignedDecision {
+    const TAG: &'static str = DECISION_TAG;
+
+    fn parse_signed(bytes: &[u8]) -> Result<(Self, [u8; 32]), Refusal> {
+        SignedDecision::from_signed_bytes(bytes).map_err(|e| match e {
+            DecisionError::UnknownVersion(version) => Refusal::EnvelopeVersionUnknown { version },
+            DecisionError::NotCanonical => Refusal::EnvelopeNotCanonical,
+            DecisionError::Malformed(detail) => malformed_or_tag(detail, bytes, Self::TAG),
+            other => Refusal::EnvelopeMalformed {
+                detail: other.message_en(),
+            },
+        })
+    }
+
+    fn document_id(&self) -> &str {
+        self.decision_id.as_str()
+    }
+
+    fn signer(&self) -> &UserId {
+        &self.decider
+    }
+
+    fn credential_id(&self) -> &CredentialId {
+        &self.credential_id
+    }
+
+    fn check_time(&self, now: Timestamp, window: TimeWindow) -> Result<(), Refusal> {
+        self.check_created_at(now, window).map_err(|e| match e {
+            DecisionError::TooOld { created_at, oldest } => {
+                Refusal::EnvelopeTooOld { created_at, oldest }
+            }
+            DecisionError::FromTheFuture { created_at, latest } => {
+                Refusal::EnvelopeFromFuture { created_at, latest }
+            }
+            other => Refusal::EnvelopeMalformed {
+                detail: other.message_en(),
+            },
+        })
+    }
+}
+
+/// A signed document that passed every check.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifiedDocument<T> {
+    /// The document, parsed from the bytes as received.
+    pub document: T,
+    /// `SHA-256(document bytes)`, the challenge the key signed.
+    pub challenge: [u8; 32],
+    /// The authenticator's signature counter; the caller raises the stored highest counter to it.
+    pub counter: u32,
+}
+
+impl<T: SignedDocument> fmt::Debug for VerifiedDocument<T> {
+    /// Its id, challenge and counter only: documents carry personal data (payloads, notes).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedDocument")
+            .field("document_id", &self.document.document_id())
+            .field("challenge", &base64url(&self.challenge))
+            .field("counter", &self.counter)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`check`] made of a submission (no `Debug`: a refused document is not checked for
+/// what it shows).
+pub enum Checked<T: SignedDocument> {
+    /// The signature and everything around it verified.
+    Verified(VerifiedDocument<T>),
+    /// Refused, with the document as read from its bytes (`None`: they are not such a
+    /// document), for the record.
+    Refused {
+        refusal: Refusal,
+        document: Option<T>,
+    },
+}
+
+impl<T: SignedDocument> Checked<T> {
+    /// The document as read, verified or not.
+    pub fn document(&self) -> Option<&T> {
+        match self {
+            Checked::Verified(verified) => Some(&verified.document),
+            Checked::Refused { document, .. } => document.as_ref(),
+        }
+    }
+
+    /// Whether the signature verified: accepted, or held for review (a counter that went
+    /// backwards). Only such a document may answer a later repeat of its bytes.
+    pub fn signature_verified(&self) -> bool {
+        match self {
+            Checked::Verified(_) => true,
+            Checked::Refused { refusal, .. } => refusal.held_for_review(),
+        }
+    }
+
+    /// The verified document, or the refusal.
+    pub fn into_result(self) -> Result<VerifiedDocument<T>, Refusal> {
+        match self {
+            Checked::Verified(verified) => Ok(verified),
+            Checked::Refused { refusal, .. } => Err(refusal),
+        }
+    }
+}
+
+/// Decodes a base64url request field (unpadded, as WebAuthn's JSON form writes it; trailing `=`
+/// padding is tolerated).
+pub fn decode_b64url(field: &'static str, s: &str) -> Result<Vec<u8>, Refusal> {
+    let unpadded = if s.len().is_multiple_of(4) {
+        s.strip_suffix("==")
+            .or_else(|| s.strip_suffix('='))
+            .unwrap_or(s)
+    } else {
+        s
+    };
+    base64url_decode(unpadded).ok_or(Refusal::MalformedBase64 { field })
+}
+
+/// The signature counter of an assertion's authenticatorData, unverified: only for putting a
+/// batch in counter order before verifying it (DESIGN-NOTES §1 item 7). `None` if truncated.
+pub fn assertion_counter(authenticator_data: &[u8]) -> Option<u32> {
+    let bytes = authenticator_data.get(33..AUTH_DATA_MIN_LEN)?;
+    Some(u32::from_be_bytes(bytes.try_into().ok()?))
+}
+
+/// Verifies one signed application against what the server knows about its credential: see
+/// [`verify_document`].
+pub fn verify(
+    sub: &SignedSubmission,
+    known: Option<&KnownCredential>,
+    policy: &VerifyPolicy,
+    now: Timestamp,
+) -> Result<VerifiedDocument<SignedEnvelope>, Refusal> {
+    verify_document::<SignedEnvelope>(sub, known, policy, now)
+}
+
+/// Verifies one signed document of type `T` (its bytes in `sub.envelope`): [`check`] as a
+/// `Result`.
+pub fn verify_document<T: SignedDocument>(
+    sub: &SignedSubmission,
+    known: Option<&KnownCredential>,
+    policy: &VerifyPolicy,
+    now: Timestamp,
+) -> Result<VerifiedDocument<T>, Refusal> {
+    check(sub, known, policy, now).into_result()
+}
+
+/// Checks one signed document of type `T` (its bytes in `sub.envelope`) against what the server
+/// knows about its credential.
+///
+/// `known` is the stored credential looked up by `sub.credential_id` (`None` if there is none);
+/// `now` is the server's clock. See the module documentation for the order of the checks; the
+/// bytes are parsed once, and the document comes back with a refusal too when they are one.
+pub fn check<T: SignedDocument>(
+    sub: &SignedSubmission,
+    known: Option<&KnownCredential>,
+    policy: &VerifyPolicy,
+    now: Timestamp,
+) -> Checked<T> {
+    // 2. The document, from the bytes as received (read even when too large, for the record).
+    let parsed = T::parse_signed(&sub.envelope);
+    // 1. Size.
+    if sub.envelope.len() > MAX_ENVELOPE_BYTES {
+        return Checked::Refused {
+            refusal: Refusal::EnvelopeTooLarge {
+                size: sub.envelope.len(),
+                max: MAX_ENVELOPE_BYTES,
+            },
+            document: parsed.ok().map(|(document, _)| document),
+        };
+    }
+    let (document, challenge) = match parsed {
+        Ok(parsed) => parsed,
+        Err(refusal) => {
+            return Checked::Refused {
+                refusal,
+                document: None,
+            };
+        }
+    };
+    match check_signature(&document, &challenge, sub, known, policy, now) {
+        Ok(counter) => Checked::Verified(VerifiedDocument {
+            document,
+            challenge,
+            counter,
+        }),
+        Err(refusal) => Checked::Refused {
+            refusal,
+            document: Some(document),
+        },
+    }
+}
+
+/// Steps 3 to 9 on a document read from `sub.envelope`: the signature counter, or why not.
+fn check_signature<T: SignedDocument>(
+    document: &T,
+    challenge: &[u8; 32],
+    sub: &SignedSubmission,
+    known: Option<&KnownCredential>,
+    policy: &VerifyPolicy,
+    now: Timestamp,
+) -> Result<u32, Refusal> {
+    // 3. The document is bound to the credential that signed it.
+    if document.credential_id().as_str() != base64url(&sub.credential_id) {
+        return Err(Refusal::CredentialIdMismatch);
+    }
+
+    // 4. The credential.
+    let known = known.ok_or(Refusal::CredentialUnknown)?;
+    if known.credential_id != sub.credential_id || known.credential.cred_id != sub.credential_id {
+        // The caller looked up another credential than the one that signed.
+        return Err(Refusal::CredentialUnknown);
+    }
+    if known.revoked {
+        return Err(Refusal::CredentialRevoked);
+    }
+    if known.holder != *document.signer() {
+        return Err(Refusal::CredentialHolderMismatch);
+    }
+
+    // 5. Time.
+    document.check_time(now, policy.time_window())?;
+
+    // 6. clientDataJSON.
+    check_client_data(&sub.client_data_json, challenge, policy)?;
+
+    // 7. authenticatorData.
+    let counter = check_authenticator_data(&sub.authenticator_data, &policy.rp_id)?;
+
+    // 8. The signature.
+    let mut signed = Vec::with_capacity(sub.authenticator_data.len() + 32);
+    signed.extend_from_slice(&sub.authenticator_data);
+    signed.extend_from_slice(&sha256(&sub.client_data_json));
+    match known
+        .credential
+        .cred
+        .verify_signature(&sub.signature, &signed)
+    {
+        Ok(true) => {}
+        Ok(false) | Err(WebauthnError::SignatureInvalid) => {
+            return Err(Refusal::SignatureInvalid);
+        }
+        Err(_) => return Err(Refusal::CredentialKeyUnsupported),
+    }
+
+    // 9. The counter (WebAuthn §7.2 step 21: either counter non-zero and the new one not greater).
+    let highest = known.highest_counter;
+    if (counter != 0 || highest != 0) && counter <= highest {
+        return Err(Refusal::CounterRegression { counter, highest });
+    }
+    Ok(counter)
+}
+
+fn envelope_rejection(e: EnvelopeError, bytes: &[u8], tag: &str) -> Refusal {
+    match e {
+        EnvelopeError::UnknownVersion(version) => Refusal::EnvelopeVersionUnknown { version },
+        EnvelopeError::NotCanonical => Refusal::EnvelopeNotCanonical,
+        EnvelopeError::Malformed(detail) => malformed_or_tag(detail, bytes, tag),
+        other => Refusal::EnvelopeMalformed {
+            detail: other.message_en(),
+        },
+    }
+}
+
+/// The domain reports a wrong tag as malformed; tell it apart for the code.
+fn malformed_or_tag(detail: String, bytes: &[u8], expected_tag: &str) -> Refusal {
+    let tag = serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| v.get("tag").map(|t| t.as_str() == Some(expected_tag)));
+    if tag == Some(false) {
+        Refusal::EnvelopeTagUnknown
+    } else {
+        Refusal::EnvelopeMalformed { detail }
+    }
+}
+
+fn check_client_data(
+    client_data_json: &[u8],
+    challenge: &[u8; 32],
+    policy: &VerifyPolicy,
+) -> Result<(), Refusal> {
+    let value: serde_json::Value =
+        serde_json::from_slice(client_data_json).map_err(|_| Refusal::ClientDataNotJson)?;
+    let client: CollectedClientData =
+        serde_json::from_value(value).map_err(|_| Refusal::ClientDataMalformed)?;
+    if client.type_ != WEBAUTHN_GET {
+        return Err(Refusal::ClientDataWrongType);
+    }
+    if client.challenge.as_slice() != challenge.as_slice() {
+        return Err(Refusal::ChallengeMismatch);
+    }
+    if !policy.allows_origin(&client.origin) {
+        return Err(Refusal::OriginNotAllowed);
+    }
+    // `topOrigin` is only present when signing inside a cross-origin frame.
+    if client.cross_origin == Some(true) || client.unknown_keys.contains_key("topOrigin") {
+        return Err(Refusal::CrossOrigin);
+    }
+    Ok(())
+}
+
+/// Checks authenticatorData and returns its signature counter.
+fn check_authenticator_data(auth_data: &[u8], rp_id: &str) -> Result<u32, Refusal> {
+    if auth_data.len() < AUTH_DATA_MIN_LEN {
+        return Err(Refusal::AuthenticatorDataTruncated {
+            len: auth_data.len(),
+        });
+    }
+    let (rp_id_hash, flags) = (&auth_data[..32], auth_data[32]);
+    // An assertion carries no attested credential data; without extensions it is exactly 37 bytes.
+    if flags & FLAG_AT != 0 || (flags & FLAG_ED == 0 && auth_data.len() != AUTH_DATA_MIN_LEN) {
+        return Err(Refusal::AuthenticatorDataMalformed);
+    }
+    let parsed = AuthenticatorData::<Authentication>::try_from(auth_data)
+        .map_err(|_| Refusal::AuthenticatorDataMalformed)?;
+    if rp_id_hash != sha256(rp_id.as_bytes()) {
+        return Err(Refusal::RpIdMismatch);
+    }
+    if !parsed.user_present || flags & FLAG_UP == 0 {
+        return Err(Refusal::UserNotPresent);
+    }
+    if !parsed.user_verified || flags & FLAG_UV == 0 {
+        return Err(Refusal::UserNotVerified);
+    }
+    Ok(parsed.counter)
+}
+
+#[cfg(test)]
+mod tests;
