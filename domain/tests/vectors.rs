@@ -1,11 +1,23 @@
-//! Reproduces the canonical-form test vectors in `tests/vectors/`, so any other implementation
-//! of the envelope's canonical bytes can be checked against the same files.
+//! The wire and storage formats, pinned by files: the canonical-form test vectors in
+//! `tests/vectors/` (so any other implementation of the envelope's canonical bytes can be checked
+//! against the same files) and the golden JSON of `tests/golden/` — the serde form of the
+//! certificate, its people, the slip and the application payloads, which SQLite, IndexedDB and
+//! the HTTP API keep and carry. A renamed or retyped field fails here instead of silently
+//! breaking the records browsers and databases already hold. `UPDATE_GOLDEN=1` rewrites the
+//! golden files after a deliberate format change (which then needs a migration of stored data).
 
 use std::fs;
 use std::path::PathBuf;
 
 use domain::canonical::{base64url, canonicalize_json, hex, sha256};
-use domain::{Action, ApplicationKind, ApplicationPayload, SignedDecision, SignedEnvelope};
+use domain::payload::{OffboardingRequest, OnboardingRequest, RecordChangeRequest};
+use domain::slip::QuotaUseSlip;
+use domain::{
+    Action, ApplicationKind, ApplicationPayload, Certificate, SignedDecision, SignedEnvelope,
+    UnitBook,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -91,4 +103,86 @@ fn decision_vector_verifies_as_signed_bytes() {
     let input = fs::read(vectors_dir().join("decision-approve.input.json")).unwrap();
     assert!(SignedDecision::from_signed_bytes(&input).is_err());
     assert!(SignedEnvelope::from_signed_bytes(&bytes).is_err());
+}
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("golden")
+}
+
+/// Reads `name` as a `T` (the validating serde form) and writes it back: the bytes must be the
+/// file's. With `UPDATE_GOLDEN` set, rewrites the file instead.
+fn golden<T: Serialize + DeserializeOwned>(name: &str) -> T {
+    let path = golden_dir().join(name);
+    let text = fs::read_to_string(&path).unwrap();
+    let value: T = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{name} no longer reads as its type: {e}"));
+    let written = serde_json::to_string_pretty(&value).unwrap();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::write(&path, format!("{written}\n")).unwrap();
+    } else {
+        assert_eq!(
+            written,
+            text.trim_end(),
+            "{name}: the serde form changed; stored records would no longer read the same"
+        );
+    }
+    value
+}
+
+#[test]
+fn golden_files_are_each_checked() {
+    let mut found: Vec<String> = fs::read_dir(golden_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "certificate.json",
+            "payload-offboarding.json",
+            "payload-onboarding.json",
+            "payload-record-change-unit.json",
+            "payload-record-change.json",
+            "slip.json",
+        ]
+    );
+}
+
+#[test]
+fn golden_certificate_reads_back_and_keeps_the_rules() {
+    let certificate: Certificate = golden("certificate.json");
+    assert_eq!(certificate.unit.id.as_str(), "620500-0002");
+    assert!(!certificate.staff.is_empty() && !certificate.departed.is_empty());
+    for person in &certificate.staff {
+        person.check().unwrap();
+    }
+    // The ledger and the staff agree, as every stored certificate must.
+    UnitBook::from_parts(
+        certificate.unit.id.clone(),
+        certificate.ledger.clone(),
+        certificate.staff.clone(),
+        certificate.departed.clone(),
+        Vec::new(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn golden_slip_and_payloads_read_back() {
+    let slip: QuotaUseSlip = golden("slip.json");
+    assert_eq!(slip.remaining().get(), 2);
+    let onboarding: OnboardingRequest = golden("payload-onboarding.json");
+    ApplicationPayload::Onboarding(Box::new(onboarding))
+        .check()
+        .unwrap();
+    let offboarding: OffboardingRequest = golden("payload-offboarding.json");
+    assert_eq!(offboarding.id_number.as_str(), "11010519491231002X");
+    let change: RecordChangeRequest = golden("payload-record-change.json");
+    assert_eq!(change.changes.len(), 2);
+    let unit_change: RecordChangeRequest = golden("payload-record-change-unit.json");
+    assert!(unit_change.document.is_some());
 }
