@@ -11,7 +11,7 @@
 //! Accepted, the application is tracked as `submitted` for decisions and recorded in the
 //! change log for sync.
 //!
-//! A batch is received in the order of the keys' signature counters (see DESIGN-NOTES §1.7) and
+//! A batch is received in the order of the keys' signature counters (see `docs/DESIGN.md` §1, item 7) and
 //! answered in the order sent.
 
 use axum::Json;

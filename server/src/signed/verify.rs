@@ -2,7 +2,7 @@
 //!
 //! A clerk's client builds a [`SignedEnvelope`], takes its canonical bytes, and asks the security
 //! key for a WebAuthn assertion whose challenge is `SHA-256(envelope bytes)` (see
-//! `../shared/DESIGN-NOTES.md` §1). Days later the server receives the envelope bytes together with
+//! `docs/DESIGN.md` §1). Days later the server receives the envelope bytes together with
 //! the assertion and calls [`check`]: a pure function (no database, no I/O, nothing async) that
 //! parses the bytes once and returns the document either verified or with one [`Refusal`] — and
 //! then still with the document as read, if its bytes are one, for the record.
@@ -344,7 +344,7 @@ pub fn decode_b64url(field: &'static str, s: &str) -> Result<Vec<u8>, Refusal> {
 }
 
 /// The signature counter of an assertion's authenticatorData, unverified: only for putting a
-/// batch in counter order before verifying it (DESIGN-NOTES §1 item 7). `None` if truncated.
+/// batch in counter order before verifying it (`docs/DESIGN.md` §1, item 7). `None` if truncated.
 pub fn assertion_counter(authenticator_data: &[u8]) -> Option<u32> {
     let bytes = authenticator_data.get(33..AUTH_DATA_MIN_LEN)?;
     Some(u32::from_be_bytes(bytes.try_into().ok()?))

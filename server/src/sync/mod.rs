@@ -1,5 +1,5 @@
 //! Sync, server side: the client pulls the confirmed state of its holder's scope, page by page,
-//! with an opaque cursor (DESIGN-NOTES §3: by server version, never by client clock).
+//! with an opaque cursor (`docs/DESIGN.md` §3: by server version, never by client clock).
 //!
 //! - [`pull`]: `GET /api/sync/pull` — a snapshot of the scope on a first sync or after a reset,
 //!   then the changes recorded in the change log ([`crate::db::changes`]).
