@@ -5,15 +5,15 @@
 
 use leptos::prelude::*;
 
+use crate::applications::outbox::ItemStatus;
 use crate::i18n::{Msg, t};
-use crate::outbox::ItemStatus;
-use crate::storage::human_bytes;
-use crate::sync::SyncProblem;
+use crate::persistence::human_bytes;
+use crate::state::{SyncProblem, use_app_context};
 
 /// The panel (nothing while no one is signed in).
 #[component]
 pub fn SyncStatus() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let lang = context.lang;
     let waiting = move || {
         context.outbox.with(|items| {
@@ -24,9 +24,14 @@ pub fn SyncStatus() -> impl IntoView {
         })
     };
     let rejected = move || {
-        context
-            .outbox
-            .with(|items| items.iter().filter(|i| i.needs_revision()).count())
+        context.outbox.with(|items| {
+            items
+                .iter()
+                .filter(|i| {
+                    matches!(i.status, ItemStatus::Rejected { .. }) && i.revised_by.is_none()
+                })
+                .count()
+        })
     };
     let last_sync = move || context.sync.with(|s| s.last_sync.clone());
     let leader = move || context.sync.with(|s| s.leader);
@@ -129,7 +134,7 @@ pub fn local_time(rfc3339: &str) -> String {
 /// Why syncing stopped, when it did (e.g. 请重新登录, or a write to the store that failed).
 #[component]
 fn SyncNotice() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let lang = context.lang;
     move || {
         context.sync_problem.get().map(|problem| {

@@ -1,12 +1,18 @@
-//! The outbox: applications signed on this computer and what became of them.
+//! The outbox: applications signed on this computer and what became of them — the server's
+//! verdict on the envelope, and, once accepted, the status it tracks for the application
+//! ([`TrackedApplication`]) — and which of them the clerk may revise
+//! ([`OutboxItem::needs_clerk_action`]).
 //!
-//! The items are kept in the holder's IndexedDB store ([`crate::store`]), apart from the
+//! The items are kept in the holder's IndexedDB store (`store`), apart from the
 //! confirmed state; this module is what an item is and how the queue is read.
 
+use std::collections::BTreeMap;
+
+use domain::{ApplicationKind, ApplicationStatus};
 use protocol::identity::{SignedSubmission, Verdict, VerdictStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::local::StorageError;
+use crate::applications::tracked::TrackedApplication;
 
 /// Where a signed application stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,9 +81,40 @@ pub struct OutboxItem {
 }
 
 impl OutboxItem {
-    /// Not accepted, and not yet revised: the clerk has something to do.
-    pub fn needs_revision(&self) -> bool {
-        matches!(self.status, ItemStatus::Rejected { .. }) && self.revised_by.is_none()
+    /// The kind of application, if this build knows its code.
+    pub fn application_kind(&self) -> Option<ApplicationKind> {
+        ApplicationKind::from_code(&self.kind)
+    }
+
+    /// The status the server tracks for this application, with its slip number, once the
+    /// confirmed state (`tracked`, by application id) holds it.
+    pub fn review<'a>(
+        &self,
+        tracked: &'a BTreeMap<String, TrackedApplication>,
+    ) -> Option<&'a TrackedApplication> {
+        tracked.get(&self.application_id)
+    }
+
+    /// Whether the server has decided this application (approved, rejected, returned,
+    /// withdrawn), by the confirmed state.
+    pub fn decided(&self, tracked: &BTreeMap<String, TrackedApplication>) -> bool {
+        self.review(tracked)
+            .is_some_and(|t| !t.status.awaits_decision())
+    }
+
+    /// Whether the clerk has something to do with this application: it did not go through —
+    /// the server refused its envelope (未受理), or the reviewers returned it for revision
+    /// (已退回修改) or refused it (不予核准) — and it has not been revised and signed again yet.
+    /// Each of them offers 修改后重新签名.
+    pub fn needs_clerk_action(&self, tracked: &BTreeMap<String, TrackedApplication>) -> bool {
+        let refused = matches!(self.status, ItemStatus::Rejected { .. });
+        let sent_back = self.review(tracked).is_some_and(|t| {
+            matches!(
+                t.status,
+                ApplicationStatus::Returned | ApplicationStatus::Rejected
+            )
+        });
+        self.revised_by.is_none() && (refused || sent_back)
     }
 }
 
@@ -90,12 +127,4 @@ pub fn pending_of(items: &[OutboxItem], signer: &str) -> Vec<OutboxItem> {
         .collect();
     pending.sort_by_key(|i| i.sequence);
     pending
-}
-
-/// A random UUID from the browser's cryptographic generator.
-pub fn random_uuid() -> Result<String, StorageError> {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .ok_or(StorageError::Unavailable)
 }
