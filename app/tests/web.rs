@@ -727,3 +727,66 @@ async fn an_expired_session_asks_to_sign_in_again_and_keeps_the_items() {
     host.remove();
     clear_storage().await;
 }
+
+#[wasm_bindgen_test]
+async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_button() {
+    use app::applications::tracked::TrackedApplication;
+    use domain::{ApplicationKind, ApplicationStatus};
+    clear_storage().await;
+    app::kept_session::remember(&clerk_session()).unwrap();
+    let (host, context, _mounted) = mount(Page::Apply);
+    let tracked = |id: &str, status| TrackedApplication {
+        application_id: id.into(),
+        unit_id: "620502-0012".into(),
+        kind: ApplicationKind::QuotaUse,
+        status,
+        updated_at: "2026-11-28T08:00:00Z".into(),
+        slip_number: None,
+    };
+    // Accepted by the server, then sent back by the reviewers (a-1) or still with them (a-2).
+    context.applications.set(
+        [
+            (
+                "a-1".to_owned(),
+                tracked("a-1", ApplicationStatus::Returned),
+            ),
+            (
+                "a-2".to_owned(),
+                tracked("a-2", ApplicationStatus::Submitted),
+            ),
+        ]
+        .into(),
+    );
+    let mut returned = item("a-1", 1, "holder-7");
+    returned.status = ItemStatus::Accepted;
+    let mut waiting = item("a-2", 2, "holder-7");
+    waiting.status = ItemStatus::Accepted;
+    context.outbox.set(vec![returned, waiting]);
+    settle().await;
+    let row = |id: &str| format!("[data-application-id='{id}']");
+    assert_eq!(
+        element(&host, &row("a-1"))
+            .get_attribute("data-review")
+            .as_deref(),
+        Some("returned")
+    );
+    // The button and the panel answer alike: one application needs the clerk.
+    assert!(
+        host.query_selector(&format!("{} .outbox-revise", row("a-1")))
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        host.query_selector(&format!("{} .outbox-revise", row("a-2")))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        element(&host, "#sync-status")
+            .get_attribute("data-rejected")
+            .as_deref(),
+        Some("1")
+    );
+    host.remove();
+    clear_storage().await;
+}

@@ -1,6 +1,6 @@
 //! The outbox: applications signed on this computer and what became of them — the server's
 //! verdict on the envelope, and, once accepted, the status it tracks for the application
-//! ([`TrackedApplication`]) — and which of them the clerk may revise
+//! ([`TrackedApplication`]) — and the one rule of which of them need the clerk
 //! ([`OutboxItem::needs_clerk_action`]).
 //!
 //! The items are kept in the holder's IndexedDB store (`store`), apart from the
@@ -105,7 +105,7 @@ impl OutboxItem {
     /// Whether the clerk has something to do with this application: it did not go through —
     /// the server refused its envelope (未受理), or the reviewers returned it for revision
     /// (已退回修改) or refused it (不予核准) — and it has not been revised and signed again yet.
-    /// Each of them offers 修改后重新签名.
+    /// The one rule: the sync panel counts these, and each of them offers 修改后重新签名.
     pub fn needs_clerk_action(&self, tracked: &BTreeMap<String, TrackedApplication>) -> bool {
         let refused = matches!(self.status, ItemStatus::Rejected { .. });
         let sent_back = self.review(tracked).is_some_and(|t| {
@@ -127,4 +127,89 @@ pub fn pending_of(items: &[OutboxItem], signer: &str) -> Vec<OutboxItem> {
         .collect();
     pending.sort_by_key(|i| i.sequence);
     pending
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn item(status: ItemStatus) -> OutboxItem {
+        OutboxItem {
+            application_id: "a-1".into(),
+            kind: "quota_use".into(),
+            summary: "理由".into(),
+            sequence: 1,
+            signer: "h1".into(),
+            signed_at: "2026-11-27T08:00:00Z".into(),
+            submission: SignedSubmission {
+                envelope: "ZQ".into(),
+                credential_id: "Yw".into(),
+                client_data_json: "ZA".into(),
+                authenticator_data: "YQ".into(),
+                signature: "cw".into(),
+            },
+            status,
+            revised_by: None,
+        }
+    }
+
+    fn tracked(status: ApplicationStatus) -> BTreeMap<String, TrackedApplication> {
+        let application = TrackedApplication {
+            application_id: "a-1".into(),
+            unit_id: "620502-0012".into(),
+            kind: ApplicationKind::QuotaUse,
+            status,
+            updated_at: "2026-11-28T08:00:00Z".into(),
+            slip_number: None,
+        };
+        BTreeMap::from([("a-1".to_owned(), application)])
+    }
+
+    fn refused() -> ItemStatus {
+        ItemStatus::Rejected {
+            code: Some("no_vacancy".into()),
+            message: None,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn an_application_the_bureau_returned_needs_the_clerk() {
+        // The bug: the panel counted only envelopes the server refused, while the revise
+        // button also appeared for an accepted application the reviewers sent back.
+        let accepted = item(ItemStatus::Accepted);
+        assert!(accepted.needs_clerk_action(&tracked(ApplicationStatus::Returned)));
+        assert!(accepted.needs_clerk_action(&tracked(ApplicationStatus::Rejected)));
+        assert!(accepted.decided(&tracked(ApplicationStatus::Returned)));
+    }
+
+    #[wasm_bindgen_test]
+    fn only_what_did_not_go_through_and_is_not_revised_needs_the_clerk() {
+        let none = BTreeMap::new();
+        assert!(item(refused()).needs_clerk_action(&none));
+        for status in [
+            ItemStatus::Pending,
+            ItemStatus::Accepted,
+            ItemStatus::Held { message: None },
+        ] {
+            assert!(!item(status).needs_clerk_action(&none));
+        }
+        for status in [
+            ApplicationStatus::Submitted,
+            ApplicationStatus::Endorsed,
+            ApplicationStatus::Approved,
+            ApplicationStatus::Withdrawn,
+        ] {
+            assert!(
+                !item(ItemStatus::Accepted).needs_clerk_action(&tracked(status)),
+                "{status:?}"
+            );
+        }
+        let mut revised = item(ItemStatus::Accepted);
+        revised.revised_by = Some("a-2".into());
+        assert!(!revised.needs_clerk_action(&tracked(ApplicationStatus::Returned)));
+        let mut revised = item(refused());
+        revised.revised_by = Some("a-2".into());
+        assert!(!revised.needs_clerk_action(&none));
+    }
 }

@@ -1,7 +1,8 @@
 //! The sync-status panel, under the header on every page once a holder is signed in: last
-//! successful sync, items waiting, items returned, a snapshot's progress, which tab syncs,
-//! what the browser's storage holds, and why syncing stopped if it did (a failed write to the
-//! store, an expired session). Online/offline is the badge beside it.
+//! successful sync, items waiting, items that did not go through and wait for the clerk
+//! ([`crate::applications::outbox::OutboxItem::needs_clerk_action`]), a snapshot's progress,
+//! which tab syncs, what the browser's storage holds, and why syncing stopped if it did (a
+//! failed write to the store, an expired session). Online/offline is the badge beside it.
 
 use leptos::prelude::*;
 
@@ -23,14 +24,15 @@ pub fn SyncStatus() -> impl IntoView {
                 .count()
         })
     };
+    // Those that did not go through and wait for the clerk: the rule the revise button uses.
     let rejected = move || {
-        context.outbox.with(|items| {
-            items
-                .iter()
-                .filter(|i| {
-                    matches!(i.status, ItemStatus::Rejected { .. }) && i.revised_by.is_none()
-                })
-                .count()
+        context.applications.with(|tracked| {
+            context.outbox.with(|items| {
+                items
+                    .iter()
+                    .filter(|i| i.needs_clerk_action(tracked))
+                    .count()
+            })
         })
     };
     let last_sync = move || context.sync.with(|s| s.last_sync.clone());
