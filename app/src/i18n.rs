@@ -33,6 +33,15 @@ impl Lang {
         }
     }
 
+    /// Of a label written in both languages (a domain value's `label_zh` and `label_en`), the
+    /// one in this language.
+    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// The other language (the switch toggles between the two).
     pub fn other(self) -> Self {
         match self {

@@ -1,52 +1,31 @@
-//! Who is signed in: the server's `SessionInfo`, kept in a signal and in `localStorage` so
-//! that after a reload, even offline, the app knows the holder, their unit, the RP id and the
-//! credential ids it needs to sign.
-
-use std::str::FromStr;
+//! Signing in and out: the signed-in holder in the context's signal and on this computer
+//! ([`crate::kept_session`]), checked with the server, followed across tabs, and forgotten at
+//! sign-out — on a shared computer together with the data kept for the holder.
 
 use leptos::prelude::*;
-use protocol::identity::{HolderInfo, SessionInfo};
+use protocol::identity::SessionInfo;
 
-use crate::local::{self, StorageError};
-
-/// Key of the session in `localStorage`.
-pub const STORAGE_KEY: &str = "staffing.session";
-
-/// The session kept on this computer, if any (an unreadable one counts as none).
-pub fn stored() -> Option<SessionInfo> {
-    local::get_json(STORAGE_KEY).ok().flatten()
-}
-
-/// Keeps `info` on this computer.
-pub fn remember(info: &SessionInfo) -> Result<(), StorageError> {
-    local::set_json(STORAGE_KEY, info)
-}
-
-/// Forgets the session kept on this computer.
-pub fn forget() -> Result<(), StorageError> {
-    local::remove(STORAGE_KEY)
-}
+use crate::kept_session;
+use crate::state::{AppContext, Session};
+use crate::storage_error::StorageError;
 
 /// Sets the signal and storage after a sign-in.
-pub fn signed_in(
-    state: RwSignal<Option<SessionInfo>>,
-    info: SessionInfo,
-) -> Result<(), StorageError> {
-    let kept = remember(&info);
-    state.set(Some(info));
+pub fn signed_in(state: RwSignal<Option<Session>>, info: SessionInfo) -> Result<(), StorageError> {
+    let kept = kept_session::remember(&info);
+    state.set(Some(Session::from(info)));
     kept
 }
 
 /// Clears the signal and storage.
-pub fn signed_out(state: RwSignal<Option<SessionInfo>>) {
+pub fn signed_out(state: RwSignal<Option<Session>>) {
     state.set(None);
     // Nothing more can be done if removal fails; the server session is gone either way.
-    let _ = forget();
+    let _ = kept_session::forget();
 }
 
 /// Asks the server who is signed in: an answer refreshes the kept session, a 401 clears it,
 /// no answer (offline) keeps what is stored.
-pub async fn refresh(state: RwSignal<Option<SessionInfo>>) {
+pub async fn refresh(state: RwSignal<Option<Session>>) {
     match crate::api::session().await {
         Ok(info) => {
             let _ = signed_in(state, info);
@@ -57,13 +36,31 @@ pub async fn refresh(state: RwSignal<Option<SessionInfo>>) {
 }
 
 /// [`refresh`] in the background.
-pub fn refresh_in_background(state: RwSignal<Option<SessionInfo>>) {
+pub fn refresh_in_background(state: RwSignal<Option<Session>>) {
     leptos::task::spawn_local(refresh(state));
+}
+
+/// Signs out: with `clear_data` (a shared computer), first removes this holder's data from
+/// this computer except the signed applications still waiting to be sent; then ends the
+/// server session and forgets the kept one. When the data could not be removed, nothing else
+/// happens (the holder stays signed in, to try again) and the error says why.
+pub async fn sign_out(context: AppContext, clear_data: bool) -> Result<(), StorageError> {
+    let Some(session) = context.session.get_untracked() else {
+        return Ok(());
+    };
+    if clear_data {
+        crate::store::clear_all_but_waiting(&session.holder.id).await?;
+    }
+    // Offline the server session simply times out; this computer forgets it at once.
+    let _ = crate::api::sign_out(&session.csrf_token).await;
+    signed_out(context.session);
+    context.sync_problem.set(None);
+    Ok(())
 }
 
 /// Follows sign-ins and sign-outs made in other tabs (the `storage` event of the kept
 /// session), so that every tab knows whose store it shows and syncs. Call once.
-pub fn watch_other_tabs(state: RwSignal<Option<SessionInfo>>) {
+pub fn watch_other_tabs(state: RwSignal<Option<Session>>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::Closure;
     let Some(window) = web_sys::window() else {
@@ -71,8 +68,8 @@ pub fn watch_other_tabs(state: RwSignal<Option<SessionInfo>>) {
     };
     let listener =
         Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
-            if event.key().as_deref() == Some(STORAGE_KEY) {
-                let kept = stored();
+            if event.key().as_deref() == Some(kept_session::STORAGE_KEY) {
+                let kept = kept_session::stored().map(Session::from);
                 if state.with_untracked(|s| s != &kept) {
                     state.set(kept);
                 }
@@ -81,18 +78,4 @@ pub fn watch_other_tabs(state: RwSignal<Option<SessionInfo>>) {
     let _ = window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
     // For the life of the page.
     listener.forget();
-}
-
-/// The unit a holder's scope names (`unit:<id>`), for unit clerks.
-pub fn unit_of(holder: &HolderInfo) -> Option<domain::UnitId> {
-    match domain::Scope::from_str(&holder.scope) {
-        Ok(domain::Scope::Unit(id)) => Some(id),
-        _ => None,
-    }
-}
-
-/// Whether the holder may file applications (a unit clerk with a unit scope).
-pub fn files_applications(holder: &HolderInfo) -> bool {
-    domain::Role::from_code(&holder.role).is_some_and(domain::Role::files_applications)
-        && unit_of(holder).is_some()
 }

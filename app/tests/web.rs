@@ -7,10 +7,10 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use app::AppContext;
+use app::applications::outbox::{self, ItemStatus, OutboxItem};
 use app::components::layout::Layout;
 use app::connectivity::Connectivity;
 use app::i18n::{Lang, STORAGE_KEY};
-use app::outbox::{self, ItemStatus, OutboxItem};
 use app::pages::apply::Apply;
 use app::pages::sign_in::SignIn;
 use app::store;
@@ -32,7 +32,7 @@ const HOLDERS: [&str; 4] = ["holder-7", "h1", "h2", "h-upgrade"];
 fn clear_local_storage() {
     for key in [
         STORAGE_KEY,
-        app::session::STORAGE_KEY,
+        app::kept_session::STORAGE_KEY,
         store::LEGACY_OUTBOX,
         store::LEGACY_CLIENT_ID,
         store::LEGACY_SEQUENCE,
@@ -241,7 +241,7 @@ async fn a_kept_session_shows_who_is_signed_in_and_the_apply_page_needs_one() {
     assert!(text(&host, "#apply-needs-sign-in").contains("请先"));
     host.remove();
 
-    app::session::remember(&clerk_session()).unwrap();
+    app::kept_session::remember(&clerk_session()).unwrap();
     let (host, _context, _mounted) = mount(Page::Apply);
     settle().await;
     assert!(text(&host, "#session-holder").contains("王敏"));
@@ -254,7 +254,7 @@ async fn a_kept_session_shows_who_is_signed_in_and_the_apply_page_needs_one() {
 #[wasm_bindgen_test]
 async fn the_form_names_every_bad_field_and_keeps_what_was_typed() {
     clear_storage().await;
-    app::session::remember(&clerk_session()).unwrap();
+    app::kept_session::remember(&clerk_session()).unwrap();
     let (host, _context, _mounted) = mount(Page::Apply);
     settle().await;
 
@@ -294,7 +294,7 @@ async fn the_form_names_every_bad_field_and_keeps_what_was_typed() {
 #[wasm_bindgen_test]
 async fn the_confirmation_shows_exactly_what_will_be_signed() {
     clear_storage().await;
-    app::session::remember(&clerk_session()).unwrap();
+    app::kept_session::remember(&clerk_session()).unwrap();
     let (host, _context, _mounted) = mount(Page::Apply);
     settle().await;
 
@@ -462,7 +462,7 @@ async fn a_write_that_fails_is_an_error_never_a_success() {
     db.close();
     let outcome = store::add_to_outbox("h1", &item("a-1", 1, "h1")).await;
     assert!(
-        matches!(outcome, Err(app::local::StorageError::Write(_))),
+        matches!(outcome, Err(app::storage_error::StorageError::Write(_))),
         "{outcome:?}"
     );
     store::close("h1");
@@ -509,7 +509,7 @@ async fn a_newer_build_upgrading_the_store_is_not_blocked_and_this_page_is_told_
         .close();
     assert_eq!(
         store::outbox("h-upgrade").await,
-        Err(app::local::StorageError::Outdated),
+        Err(app::storage_error::StorageError::Outdated),
         "this page's code is out of date for that database: it says so"
     );
 }
@@ -641,7 +641,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
     };
     assert!(matches!(
         store::apply_page("h1", &page(&[bad], false, "c3", true), "now").await,
-        Err(app::local::StorageError::Undecodable(unit)) if unit.starts_with("x: ")
+        Err(app::storage_error::StorageError::Undecodable(unit)) if unit.starts_with("x: ")
     ));
     assert_eq!(store::cursor("h1").await.unwrap().as_deref(), Some("c2"));
 
@@ -662,7 +662,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
 #[wasm_bindgen_test]
 async fn a_stored_outbox_is_listed_with_each_status() {
     clear_storage().await;
-    app::session::remember(&clerk_session()).unwrap();
+    app::kept_session::remember(&clerk_session()).unwrap();
     let mut rejected = item("a-2", 2, "holder-7");
     rejected.status = ItemStatus::Rejected {
         code: Some("out_of_scope".into()),
@@ -705,14 +705,14 @@ async fn a_stored_outbox_is_listed_with_each_status() {
 #[wasm_bindgen_test]
 async fn an_expired_session_asks_to_sign_in_again_and_keeps_the_items() {
     clear_storage().await;
-    app::session::remember(&clerk_session()).unwrap();
+    app::kept_session::remember(&clerk_session()).unwrap();
     let (host, context, _mounted) = mount(Page::Apply);
     context.outbox.set(vec![item("a-1", 1, "holder-7")]);
     settle().await;
     assert!(host.query_selector("#sync-problem").unwrap().is_none());
     context
         .sync_problem
-        .set(Some(app::sync::SyncProblem::SessionExpired));
+        .set(Some(app::state::SyncProblem::SessionExpired));
     settle().await;
     assert!(text(&host, "#sync-problem").contains("请重新登录"));
     let link = element(&host, "#sync-sign-in-again");
@@ -723,6 +723,69 @@ async fn an_expired_session_asks_to_sign_in_again_and_keeps_the_items() {
     assert_eq!(
         text(&host, "[data-application-id='a-1'] .outbox-status"),
         "待同步"
+    );
+    host.remove();
+    clear_storage().await;
+}
+
+#[wasm_bindgen_test]
+async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_button() {
+    use app::applications::tracked::TrackedApplication;
+    use domain::{ApplicationKind, ApplicationStatus};
+    clear_storage().await;
+    app::kept_session::remember(&clerk_session()).unwrap();
+    let (host, context, _mounted) = mount(Page::Apply);
+    let tracked = |id: &str, status| TrackedApplication {
+        application_id: id.into(),
+        unit_id: "620502-0012".into(),
+        kind: ApplicationKind::QuotaUse,
+        status,
+        updated_at: "2026-11-28T08:00:00Z".into(),
+        slip_number: None,
+    };
+    // Accepted by the server, then sent back by the reviewers (a-1) or still with them (a-2).
+    context.applications.set(
+        [
+            (
+                "a-1".to_owned(),
+                tracked("a-1", ApplicationStatus::Returned),
+            ),
+            (
+                "a-2".to_owned(),
+                tracked("a-2", ApplicationStatus::Submitted),
+            ),
+        ]
+        .into(),
+    );
+    let mut returned = item("a-1", 1, "holder-7");
+    returned.status = ItemStatus::Accepted;
+    let mut waiting = item("a-2", 2, "holder-7");
+    waiting.status = ItemStatus::Accepted;
+    context.outbox.set(vec![returned, waiting]);
+    settle().await;
+    let row = |id: &str| format!("[data-application-id='{id}']");
+    assert_eq!(
+        element(&host, &row("a-1"))
+            .get_attribute("data-review")
+            .as_deref(),
+        Some("returned")
+    );
+    // The button and the panel answer alike: one application needs the clerk.
+    assert!(
+        host.query_selector(&format!("{} .outbox-revise", row("a-1")))
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        host.query_selector(&format!("{} .outbox-revise", row("a-2")))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        element(&host, "#sync-status")
+            .get_attribute("data-rejected")
+            .as_deref(),
+        Some("1")
     );
     host.remove();
     clear_storage().await;

@@ -10,12 +10,14 @@ use crate::components::connectivity_badge::ConnectivityBadge;
 use crate::components::sync_status::SyncStatus;
 use crate::connectivity::Connectivity;
 use crate::i18n::{Msg, t, use_lang};
+use crate::session;
+use crate::state::{SyncProblem, use_app_context};
 
 /// Header, main area with `children`, footer. Must be inside a `<Router>`.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let connectivity = context.connectivity;
     let offline = move || connectivity.get() == Connectivity::Offline;
     view! {
@@ -53,31 +55,18 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// one is signed in).
 #[component]
 fn SessionTools() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let navigate = use_navigate();
     // `clear`: also remove this holder's data from this computer (a shared computer), except
-    // signed applications still waiting to be sent.
+    // signed applications still waiting to be sent (the button's hint says so).
     let sign_out = move |clear: bool| {
-        let Some(session) = context.session.get_untracked() else {
-            return;
-        };
         let navigate = navigate.clone();
         spawn_local(async move {
-            if clear {
-                // Signed applications still waiting are kept (the button's hint says so).
-                if let Err(e) = crate::store::clear_all_but_waiting(&session.holder.id).await {
-                    // Not cleared: say so, and stay signed in so that it can be tried again.
-                    context
-                        .sync_problem
-                        .set(Some(crate::sync::SyncProblem::Storage(e)));
-                    return;
-                }
+            match session::sign_out(context, clear).await {
+                Ok(()) => navigate("/sign-in", NavigateOptions::default()),
+                // Not cleared: say so, and stay signed in so that it can be tried again.
+                Err(e) => context.sync_problem.set(Some(SyncProblem::Storage(e))),
             }
-            // Offline the server session simply times out; this computer forgets it at once.
-            let _ = crate::api::sign_out(&session.csrf_token).await;
-            crate::session::signed_out(context.session);
-            context.sync_problem.set(None);
-            navigate("/sign-in", NavigateOptions::default());
         });
     };
     move || {

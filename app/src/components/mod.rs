@@ -2,4 +2,5 @@
 
 pub mod connectivity_badge;
 pub mod layout;
+pub mod outbox_item;
 pub mod sync_status;

@@ -1,19 +1,20 @@
 //! The sync-status panel, under the header on every page once a holder is signed in: last
-//! successful sync, items waiting, items returned, a snapshot's progress, which tab syncs,
-//! what the browser's storage holds, and why syncing stopped if it did (a failed write to the
-//! store, an expired session). Online/offline is the badge beside it.
+//! successful sync, items waiting, items that did not go through and wait for the clerk
+//! ([`crate::applications::outbox::OutboxItem::needs_clerk_action`]), a snapshot's progress,
+//! which tab syncs, what the browser's storage holds, and why syncing stopped if it did (a
+//! failed write to the store, an expired session). Online/offline is the badge beside it.
 
 use leptos::prelude::*;
 
+use crate::applications::outbox::ItemStatus;
 use crate::i18n::{Msg, t};
-use crate::outbox::ItemStatus;
-use crate::storage::human_bytes;
-use crate::sync::SyncProblem;
+use crate::persistence::human_bytes;
+use crate::state::{SyncProblem, use_app_context};
 
 /// The panel (nothing while no one is signed in).
 #[component]
 pub fn SyncStatus() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let lang = context.lang;
     let waiting = move || {
         context.outbox.with(|items| {
@@ -23,10 +24,16 @@ pub fn SyncStatus() -> impl IntoView {
                 .count()
         })
     };
+    // Those that did not go through and wait for the clerk: the rule the revise button uses.
     let rejected = move || {
-        context
-            .outbox
-            .with(|items| items.iter().filter(|i| i.needs_revision()).count())
+        context.applications.with(|tracked| {
+            context.outbox.with(|items| {
+                items
+                    .iter()
+                    .filter(|i| i.needs_clerk_action(tracked))
+                    .count()
+            })
+        })
     };
     let last_sync = move || context.sync.with(|s| s.last_sync.clone());
     let leader = move || context.sync.with(|s| s.leader);
@@ -129,7 +136,7 @@ pub fn local_time(rfc3339: &str) -> String {
 /// Why syncing stopped, when it did (e.g. 请重新登录, or a write to the store that failed).
 #[component]
 fn SyncNotice() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let lang = context.lang;
     move || {
         context.sync_problem.get().map(|problem| {

@@ -7,24 +7,19 @@ use domain::EstablishmentCategory;
 use domain::certificate::Certificate;
 use leptos::prelude::*;
 
-use crate::i18n::{Lang, Msg, t};
-use crate::outbox::{ItemStatus, OutboxItem};
+use crate::applications::outbox::{ItemStatus, OutboxItem};
+use crate::components::outbox_item::outbox_row;
+use crate::i18n::{Msg, t};
+use crate::state::use_app_context;
 use crate::store::{self, UnitSummary};
 
 /// At most this many roster rows are drawn at once (a unit rarely has more).
 pub const ROSTER_ROWS: usize = 500;
 
-fn label(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
-
 /// 编制证.
 #[component]
 pub fn CertificatePage() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let lang = context.lang;
     let holder = move || {
         context
@@ -34,8 +29,8 @@ pub fn CertificatePage() -> impl IntoView {
     let own_unit = move || {
         context.session.with(|s| {
             s.as_ref()
-                .and_then(|s| crate::session::unit_of(&s.holder))
-                .map(|u| u.to_string())
+                .and_then(|s| s.holder.unit())
+                .map(ToString::to_string)
         })
     };
     let revision = move || context.sync.with(|s| s.revision);
@@ -108,7 +103,7 @@ pub fn CertificatePage() -> impl IntoView {
                     .map(|e| {
                         view! {
                             <p class="error" role="alert" id="certificate-error">
-                                {move || crate::local::storage_text(&e, lang.get())}
+                                {move || e.text(lang.get())}
                             </p>
                         }
                     })
@@ -166,7 +161,7 @@ pub fn CertificatePage() -> impl IntoView {
 /// One unit: its confirmed figures and its roster.
 #[component]
 fn UnitView(certificate: Certificate) -> impl IntoView {
-    let lang = crate::use_app_context().lang;
+    let lang = use_app_context().lang;
     let unit_id = certificate.unit.id.to_string();
     let figures: Vec<(EstablishmentCategory, domain::ledger::Figures)> =
         certificate.ledger.all_figures();
@@ -199,7 +194,7 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
                             view! {
                                 <tr data-category=category.code()>
                                     <td>
-                                        {move || label(lang.get(), category.label_zh(), category.label_en())}
+                                        {move || lang.get().pick(category.label_zh(), category.label_en())}
                                     </td>
                                     <td class="num approved">{f.approved.get()}</td>
                                     <td class="num filled">{f.filled.get()}</td>
@@ -237,9 +232,9 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
                             view! {
                                 <tr class="person">
                                     <td class="person-name">{p.name.to_string()}</td>
-                                    <td>{move || label(lang.get(), sex.label_zh(), sex.label_en())}</td>
+                                    <td>{move || lang.get().pick(sex.label_zh(), sex.label_en())}</td>
                                     <td>
-                                        {move || label(lang.get(), category.label_zh(), category.label_en())}
+                                        {move || lang.get().pick(category.label_zh(), category.label_en())}
                                     </td>
                                     <td>{p.division.map(|d| d.to_string()).unwrap_or_default()}</td>
                                     <td>{p.position.unwrap_or_default()}</td>
@@ -258,19 +253,20 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
 /// accepted are on the application page, where they can be revised.)
 #[component]
 fn Unconfirmed() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let items = move || {
-        let applications = context.applications.get();
-        context.outbox.with(|items| {
-            items
-                .iter()
-                .filter(|i| match &i.status {
-                    ItemStatus::Pending | ItemStatus::Held { .. } => true,
-                    ItemStatus::Accepted => !crate::pages::apply::decided(&applications, i),
-                    ItemStatus::Rejected { .. } => false,
-                })
-                .cloned()
-                .collect::<Vec<OutboxItem>>()
+        context.applications.with(|tracked| {
+            context.outbox.with(|items| {
+                items
+                    .iter()
+                    .filter(|i| match &i.status {
+                        ItemStatus::Pending | ItemStatus::Held { .. } => true,
+                        ItemStatus::Accepted => !i.decided(tracked),
+                        ItemStatus::Rejected { .. } => false,
+                    })
+                    .cloned()
+                    .collect::<Vec<OutboxItem>>()
+            })
         })
     };
     view! {
@@ -285,7 +281,7 @@ fn Unconfirmed() -> impl IntoView {
                     <ul class="outbox-list">
                         {items
                             .into_iter()
-                            .map(|item| crate::pages::apply::outbox_row(item, context))
+                            .map(|item| outbox_row(item, context, None))
                             .collect_view()}
                     </ul>
                 }

@@ -5,15 +5,16 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::identity::{CeremonyFinish, Enrolled};
+use protocol::identity::Enrolled;
 
+use crate::ceremony;
 use crate::i18n::{Msg, t};
-use crate::pages::sign_in::Failure;
+use crate::state::use_app_context;
 
 /// 注册安全密钥.
 #[component]
 pub fn Enrol() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let lang = context.lang;
     let code = RwSignal::new(take_code_from_fragment());
     let progress = RwSignal::new(None::<Msg>);
@@ -33,7 +34,7 @@ pub fn Enrol() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let outcome = enrol(&value, progress).await;
+            let outcome = ceremony::enrol(&value, progress).await;
             progress.set(None);
             match outcome {
                 Ok(enrolled) => done.set(Some(enrolled)),
@@ -117,23 +118,6 @@ pub fn Enrol() -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// Begin → create → finish.
-async fn enrol(code: &str, progress: RwSignal<Option<Msg>>) -> Result<Enrolled, Failure> {
-    progress.set(Some(Msg::ProgressContacting));
-    let begun = crate::api::enrol_begin(code).await.map_err(Failure::Api)?;
-    progress.set(Some(Msg::ProgressTouchKey));
-    let credential = crate::webauthn::create(&begun.options)
-        .await
-        .map_err(Failure::Key)?;
-    progress.set(Some(Msg::ProgressVerifying));
-    crate::api::enrol_finish(&CeremonyFinish {
-        ceremony: begun.ceremony,
-        credential,
-    })
-    .await
-    .map_err(Failure::Api)
 }
 
 /// Reads `code=…` from the URL's fragment and removes the fragment from the address bar.

@@ -8,14 +8,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use protocol::identity::CeremonyFinish;
 
+use crate::ceremony::{self, CeremonyError};
 use crate::i18n::{Msg, t};
+use crate::state::use_app_context;
 
 /// 使用安全密钥登录. `?login=` fills in the login name.
 #[component]
 pub fn SignIn() -> impl IntoView {
-    let context = crate::use_app_context();
+    let context = use_app_context();
     let lang = context.lang;
     let query = use_query_map();
     let login = RwSignal::new(query.get_untracked().get("login").unwrap_or_default());
@@ -37,7 +38,7 @@ pub fn SignIn() -> impl IntoView {
         }
         let navigate = navigate.clone();
         spawn_local(async move {
-            let outcome = sign_in(&name, progress).await;
+            let outcome = ceremony::sign_in(&name, progress).await;
             progress.set(None);
             match outcome {
                 Ok(info) => match crate::session::signed_in(context.session, info) {
@@ -46,10 +47,10 @@ pub fn SignIn() -> impl IntoView {
                         crate::sync::kick(context);
                         navigate("/apply", NavigateOptions::default());
                     }
-                    Err(e) => error.set(Some(crate::local::storage_text(&e, lang.get_untracked()))),
+                    Err(e) => error.set(Some(e.text(lang.get_untracked()))),
                 },
                 // Without the server: say that signing in needs it, and that signing does not.
-                Err(Failure::Api(e)) if e.is_network() => error.set(Some(
+                Err(CeremonyError::Api(e)) if e.is_network() => error.set(Some(
                     Msg::SignInNeedsServer.text(lang.get_untracked()).to_owned(),
                 )),
                 Err(failure) => error.set(Some(failure.text(lang.get_untracked()))),
@@ -121,41 +122,4 @@ pub fn SignIn() -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// Why a ceremony with the server and the key (enrolment, sign-in) failed.
-pub(crate) enum Failure {
-    Api(crate::api::ApiError),
-    Key(crate::webauthn::WebAuthnError),
-}
-
-impl Failure {
-    /// The message in `lang`.
-    pub(crate) fn text(&self, lang: crate::i18n::Lang) -> String {
-        match self {
-            Failure::Api(e) => e.text(lang),
-            Failure::Key(e) => e.msg().text(lang).to_owned(),
-        }
-    }
-}
-
-async fn sign_in(
-    login: &str,
-    progress: RwSignal<Option<Msg>>,
-) -> Result<protocol::identity::SessionInfo, Failure> {
-    progress.set(Some(Msg::ProgressContacting));
-    let begun = crate::api::sign_in_begin(login)
-        .await
-        .map_err(Failure::Api)?;
-    progress.set(Some(Msg::ProgressTouchKey));
-    let credential = crate::webauthn::get(&begun.options)
-        .await
-        .map_err(Failure::Key)?;
-    progress.set(Some(Msg::ProgressVerifying));
-    crate::api::sign_in_finish(&CeremonyFinish {
-        ceremony: begun.ceremony,
-        credential,
-    })
-    .await
-    .map_err(Failure::Api)
 }

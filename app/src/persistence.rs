@@ -1,13 +1,11 @@
-//! The browser's storage for this site: asking that it be kept (`navigator.storage.persist()`,
-//! so the browser does not evict signed applications under storage pressure) and how much is
-//! used, for the sync-status panel.
+//! Persistent storage for this site: asking the browser to keep it
+//! (`navigator.storage.persist()`, so that signed applications are not evicted under storage
+//! pressure) and how much of its quota is used, for the sync-status panel.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-
-use crate::AppContext;
 
 /// What the panel shows about storage.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -67,11 +65,10 @@ async fn read() -> StorageInfo {
     }
 }
 
-/// Asks for persistence and re-reads the usage into the context, in the background.
-pub fn refresh(context: AppContext) {
+/// Asks for persistence and re-reads the usage into `info`, in the background.
+pub fn refresh(info: RwSignal<StorageInfo>) {
     spawn_local(async move {
-        let info = read().await;
-        context.storage.set(info);
+        info.set(read().await);
     });
 }
 

@@ -1,21 +1,8 @@
-//! The browser's `localStorage`, with failures as values: a write that did not happen is an
-//! error the caller must show, never a silent success.
+//! The browser's `localStorage` — small values kept across reloads (the kept session, what the
+//! first version kept before IndexedDB) — with failures as values: a write that did not happen
+//! is an error the caller must show, never a silent success.
 
-/// Why reading or writing local storage failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StorageError {
-    /// No `localStorage` (private mode, disabled, not a browser).
-    Unavailable,
-    /// The browser refused the write (quota exceeded, storage blocked).
-    Write(String),
-    /// What is stored cannot be read back (written by another version, or damaged).
-    Corrupt(String),
-    /// A newer version of the app, open in another tab, upgraded the store: reload this page.
-    Outdated,
-    /// What the server sent does not decode with this version's rules (the record named):
-    /// nothing of it was stored.
-    Undecodable(String),
-}
+use crate::storage_error::StorageError;
 
 fn storage() -> Result<web_sys::Storage, StorageError> {
     web_sys::window()
@@ -65,18 +52,4 @@ pub fn get_json<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, 
 pub fn set_json<T: serde::Serialize>(key: &str, value: &T) -> Result<(), StorageError> {
     let text = serde_json::to_string(value).map_err(|e| StorageError::Write(e.to_string()))?;
     set(key, &text)
-}
-
-/// The message the interface shows for `error`.
-pub fn storage_text(error: &StorageError, lang: crate::i18n::Lang) -> String {
-    use crate::i18n::Msg;
-    match error {
-        StorageError::Unavailable => Msg::StorageUnavailable.text(lang).to_owned(),
-        StorageError::Write(_) => Msg::StorageWriteFailed.text(lang).to_owned(),
-        StorageError::Corrupt(_) => Msg::StorageCorrupt.text(lang).to_owned(),
-        StorageError::Outdated => Msg::StorageOutdated.text(lang).to_owned(),
-        StorageError::Undecodable(record) => {
-            format!("{}{record}", Msg::StorageUndecodable.text(lang))
-        }
-    }
 }

@@ -8,6 +8,9 @@
 //! first, so that a frozen leader is replaced too, and asks again on `resume`. Without Web
 //! Locks (an old browser) every tab syncs; the server's replay of recorded verdicts keeps that
 //! safe, only less economical.
+//!
+//! This module only elects and carries messages; what a tab does with them is the sync
+//! engine's, which it is told as [`TabEvent`]s.
 
 use std::cell::RefCell;
 
@@ -16,7 +19,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::AppContext;
+use crate::state::AppContext;
 
 /// What tabs tell each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +51,20 @@ impl Notice {
     }
 }
 
+/// What the election and the channel report to the sync engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabEvent {
+    /// Another tab of this holder said something.
+    Notice(Notice),
+    /// This tab now syncs.
+    Elected,
+    /// This tab was frozen and runs again.
+    Resumed,
+}
+
+/// Who is told of [`TabEvent`]s (the sync engine).
+pub type OnEvent = fn(AppContext, TabEvent);
+
 /// The election and channel of the current holder.
 struct Tab {
     holder: String,
@@ -74,8 +91,8 @@ fn channel_name(holder: &str) -> String {
 }
 
 /// Follows the signed-in holder: joins the election and channel of each new holder, leaves
-/// them on sign-out. Call once.
-pub fn watch(context: AppContext) {
+/// them on sign-out; tells `on_event` what happens. Call once.
+pub fn watch(context: AppContext, on_event: OnEvent) {
     Effect::new(move |previous: Option<Option<String>>| {
         let holder = context
             .session
@@ -83,12 +100,12 @@ pub fn watch(context: AppContext) {
         if previous.as_ref() != Some(&holder) {
             leave(context);
             if let Some(holder) = &holder {
-                join(context, holder);
+                join(context, holder, on_event);
             }
         }
         holder
     });
-    watch_lifecycle(context);
+    watch_lifecycle(context, on_event);
 }
 
 /// Tells the other tabs of this holder.
@@ -100,24 +117,13 @@ pub fn announce(notice: Notice) {
     });
 }
 
-fn join(context: AppContext, holder: &str) {
+fn join(context: AppContext, holder: &str, on_event: OnEvent) {
     let channel = web_sys::BroadcastChannel::new(&channel_name(holder)).ok();
     let on_message = channel.as_ref().map(|channel| {
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
-                let Some(notice) = event.data().as_string().and_then(|c| Notice::from_code(&c))
-                else {
-                    return;
-                };
-                match notice {
-                    Notice::Changed => crate::sync::reload(context),
-                    Notice::Synced => crate::sync::reload_last_sync(context),
-                    Notice::Queued => {
-                        crate::sync::reload(context);
-                        if context.sync.with_untracked(|s| s.leader) {
-                            crate::sync::kick(context);
-                        }
-                    }
+                if let Some(notice) = event.data().as_string().and_then(|c| Notice::from_code(&c)) {
+                    on_event(context, TabEvent::Notice(notice));
                 }
             },
         );
@@ -134,7 +140,7 @@ fn join(context: AppContext, holder: &str) {
             _on_message: on_message,
         });
     });
-    request(context);
+    request(context, on_event);
 }
 
 /// Leaves the election and channel (sign-out, another holder).
@@ -165,7 +171,7 @@ fn step_down(context: AppContext) {
 }
 
 /// Asks for the lock; when it is granted this tab leads until [`step_down`].
-fn request(context: AppContext) {
+fn request(context: AppContext, on_event: OnEvent) {
     let Some((holder, generation)) = TAB.with(|t| {
         t.borrow_mut().as_mut().map(|t| {
             t.generation += 1;
@@ -187,7 +193,7 @@ fn request(context: AppContext) {
     });
     let (Some(locks), Some(request_fn)) = (locks, request_fn) else {
         // No Web Locks: this tab syncs on its own.
-        become_leader(context);
+        become_leader(context, on_event);
         return;
     };
     let abort = web_sys::AbortController::new().ok();
@@ -208,7 +214,7 @@ fn request(context: AppContext) {
             _ => false,
         });
         if still_wanted {
-            become_leader(context);
+            become_leader(context, on_event);
         } else if let Some(release) = release {
             let _ = release.call0(&JsValue::NULL);
         }
@@ -228,24 +234,24 @@ fn request(context: AppContext) {
                 }
             });
         }
-        Err(_) => become_leader(context),
+        Err(_) => become_leader(context, on_event),
     }
 }
 
-fn become_leader(context: AppContext) {
+fn become_leader(context: AppContext, on_event: OnEvent) {
     context.sync.update(|s| s.leader = true);
-    crate::sync::kick(context);
+    on_event(context, TabEvent::Elected);
 }
 
 /// A frozen tab lets go of the lock, and asks again when it resumes.
-fn watch_lifecycle(context: AppContext) {
+fn watch_lifecycle(context: AppContext, on_event: OnEvent) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     let on_freeze = Closure::<dyn FnMut()>::new(move || step_down(context));
     let on_resume = Closure::<dyn FnMut()>::new(move || {
-        crate::sync::reload(context);
-        request(context);
+        on_event(context, TabEvent::Resumed);
+        request(context, on_event);
     });
     let _ = document.add_event_listener_with_callback("freeze", on_freeze.as_ref().unchecked_ref());
     let _ = document.add_event_listener_with_callback("resume", on_resume.as_ref().unchecked_ref());

@@ -5,15 +5,18 @@
 
 use domain::payload::{ApplicationPayload, QuotaUseRequest};
 use domain::{
-    ApplicationId, ClientId, CredentialId, EnvelopeError, EnvelopeHeader, SignedEnvelope,
-    Timestamp, UserId, ValidationError,
+    ApplicationId, ClientId, CredentialId, EnvelopeError, EnvelopeHeader, SignedEnvelope, UserId,
+    ValidationError,
 };
-use protocol::identity::{SessionInfo, SignedSubmission};
+use protocol::identity::SignedSubmission;
 
+use crate::applications::outbox::{ItemStatus, OutboxItem};
+use crate::clock::{self, ClockError};
 use crate::i18n::{Lang, Msg};
-use crate::local::StorageError;
-use crate::outbox::{self, ItemStatus, OutboxItem};
+use crate::state::Session;
+use crate::storage_error::StorageError;
 use crate::store;
+use crate::sync::tabs::{self, Notice};
 use crate::webauthn::{self, WebAuthnError};
 
 /// An envelope ready to sign, with its canonical bytes (what the confirmation screen shows).
@@ -67,42 +70,38 @@ impl SigningError {
                 Lang::Zh => e.message_zh(),
                 Lang::En => e.message_en(),
             },
-            SigningError::Storage(e) => crate::local::storage_text(e, lang),
+            SigningError::Storage(e) => e.text(lang),
             SigningError::WebAuthn(e) => e.msg().text(lang).to_owned(),
             SigningError::CredentialMismatch => Msg::CredentialMismatch.text(lang).to_owned(),
         }
     }
 }
 
-/// Now, from the browser's clock.
-pub fn now() -> Result<Timestamp, SigningError> {
-    let ms = js_sys::Date::now();
-    if !ms.is_finite() {
-        return Err(SigningError::Clock);
+impl From<ClockError> for SigningError {
+    fn from(_: ClockError) -> Self {
+        SigningError::Clock
     }
-    // Milliseconds since 1970 as a double; seconds fit an i64 by far.
-    Timestamp::from_unix_seconds((ms / 1000.0).floor() as i64).ok_or(SigningError::Clock)
 }
 
 /// Builds the envelope for `request` as the signed-in holder: a new application id, this
 /// installation's client id, the next sequence number, the first kept credential, the
 /// holder's unit, now.
 pub async fn prepare(
-    session: &SessionInfo,
+    session: &Session,
     request: QuotaUseRequest,
 ) -> Result<Prepared, SigningError> {
     let holder = &session.holder;
-    if !crate::session::files_applications(holder) {
+    if !holder.files_applications() {
         return Err(SigningError::NotClerk);
     }
-    let unit = crate::session::unit_of(holder).ok_or(SigningError::NotClerk)?;
+    let unit = holder.unit().cloned().ok_or(SigningError::NotClerk)?;
     let credential = session
         .credential_ids
         .first()
         .ok_or(SigningError::NoCredential)?;
     let header = EnvelopeHeader {
         application_id: ApplicationId::parse(
-            &outbox::random_uuid().map_err(SigningError::Storage)?,
+            &crate::ids::random_uuid().map_err(SigningError::Storage)?,
         )
         .map_err(SigningError::Id)?,
         client_id: ClientId::parse(
@@ -117,7 +116,7 @@ pub async fn prepare(
         signer: UserId::parse(&holder.id).map_err(SigningError::Id)?,
         credential_id: CredentialId::parse(credential).map_err(SigningError::Id)?,
         unit,
-        created_at: now()?,
+        created_at: clock::now()?,
     };
     let envelope = SignedEnvelope::new(header, &ApplicationPayload::QuotaUse(request.clone()))
         .map_err(SigningError::Envelope)?;
@@ -134,7 +133,7 @@ pub async fn prepare(
 /// Returns the holder's outbox; on any error nothing was stored.
 pub async fn sign_and_store(
     prepared: &Prepared,
-    session: &SessionInfo,
+    session: &Session,
     revises: Option<&str>,
 ) -> Result<Vec<OutboxItem>, SigningError> {
     let challenge = domain::canonical::sha256(&prepared.bytes);
@@ -156,7 +155,7 @@ pub async fn sign_and_store(
         summary: prepared.request.reason.clone(),
         sequence: prepared.envelope.sequence,
         signer: prepared.envelope.signer.as_str().to_owned(),
-        signed_at: now()?.to_string(),
+        signed_at: clock::now()?.to_string(),
         submission: SignedSubmission {
             envelope: domain::canonical::base64url(&prepared.bytes),
             credential_id: assertion.credential_id,
@@ -173,6 +172,6 @@ pub async fn sign_and_store(
         Some(original) => store::add_revision(holder, &item, original).await,
     }
     .map_err(SigningError::Storage)?;
-    crate::tabs::announce(crate::tabs::Notice::Queued);
+    tabs::announce(Notice::Queued);
     store::outbox(holder).await.map_err(SigningError::Storage)
 }

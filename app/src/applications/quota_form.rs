@@ -1,10 +1,11 @@
 //! The 编制使用申请 form as typed, and its conversion to a `domain::payload::QuotaUseRequest`
-//! with an error per field that names it.
+//! with an error per field that names it; back again, from a signed application, to revise it.
 
-use domain::payload::QuotaUseRequest;
+use domain::payload::{ApplicationPayload, QuotaUseRequest};
 use domain::person::EntryForm;
 use domain::{DocumentNumber, EstablishmentCategory, FundingForm, Headcount, ValidationError};
 
+use crate::applications::outbox::OutboxItem;
 use crate::i18n::{Lang, Msg};
 
 /// A field of the form.
@@ -97,6 +98,30 @@ impl QuotaForm {
     pub fn needs_funding(&self) -> bool {
         self.category()
             .is_some_and(EstablishmentCategory::has_funding_form)
+    }
+
+    /// The form filled from the request `item` signed (to revise one that did not go
+    /// through); `None` when its envelope does not hold a quota-use request.
+    pub fn from_signed(item: &OutboxItem) -> Option<QuotaForm> {
+        let bytes = domain::canonical::base64url_decode(&item.submission.envelope)?;
+        let envelope: domain::SignedEnvelope = serde_json::from_slice(&bytes).ok()?;
+        match envelope.decode_payload().ok()? {
+            ApplicationPayload::QuotaUse(request) => Some(QuotaForm {
+                category: request.category.code().to_owned(),
+                funding: request
+                    .funding_form
+                    .map(|f| f.code().to_owned())
+                    .unwrap_or_default(),
+                count: request.count.get().to_string(),
+                recruitment: request.recruitment.code().to_owned(),
+                reason: request.reason,
+                document: request
+                    .request_document
+                    .map(|d| d.as_str().to_owned())
+                    .unwrap_or_default(),
+            }),
+            _ => None,
+        }
     }
 
     /// The request, or every error at once (in the order of the form).

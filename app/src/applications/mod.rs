@@ -1,0 +1,8 @@
+//! Applications as the client knows them: the ones signed here (the outbox) and their fate,
+//! the ones the server tracks (converted from the pull at the edge), the quota-use form, and
+//! signing an application into the outbox.
+
+pub mod outbox;
+pub mod quota_form;
+pub mod signing;
+pub mod tracked;

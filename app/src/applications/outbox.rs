@@ -1,0 +1,215 @@
+//! The outbox: applications signed on this computer and what became of them — the server's
+//! verdict on the envelope, and, once accepted, the status it tracks for the application
+//! ([`TrackedApplication`]) — and the one rule of which of them need the clerk
+//! ([`OutboxItem::needs_clerk_action`]).
+//!
+//! The items are kept in the holder's IndexedDB store (`store`), apart from the
+//! confirmed state; this module is what an item is and how the queue is read.
+
+use std::collections::BTreeMap;
+
+use domain::{ApplicationKind, ApplicationStatus};
+use protocol::identity::{SignedSubmission, Verdict, VerdictStatus};
+use serde::{Deserialize, Serialize};
+
+use crate::applications::tracked::TrackedApplication;
+
+/// Where a signed application stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// Signed here, not yet answered by the server (待同步).
+    Pending,
+    /// Verified and recorded by the server (已提交待审核).
+    Accepted,
+    /// Refused for good (未受理), with the server's code and reason.
+    Rejected {
+        code: Option<String>,
+        message: Option<String>,
+    },
+    /// Recorded but held for review (待复核).
+    Held { message: Option<String> },
+}
+
+impl ItemStatus {
+    /// Stable name for `data-status` and CSS.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemStatus::Pending => "pending",
+            ItemStatus::Accepted => "accepted",
+            ItemStatus::Rejected { .. } => "rejected",
+            ItemStatus::Held { .. } => "held",
+        }
+    }
+
+    /// The status a server verdict gives.
+    pub fn from_verdict(verdict: &Verdict) -> Self {
+        match verdict.status {
+            VerdictStatus::Accepted => ItemStatus::Accepted,
+            VerdictStatus::Rejected => ItemStatus::Rejected {
+                code: verdict.code.clone(),
+                message: verdict.message.clone(),
+            },
+            VerdictStatus::Held => ItemStatus::Held {
+                message: verdict.message.clone(),
+            },
+        }
+    }
+}
+
+/// One signed application in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    /// 申报标识.
+    pub application_id: String,
+    /// `domain::ApplicationKind` code.
+    pub kind: String,
+    /// A short description for the list (the 申请理由 as typed).
+    pub summary: String,
+    /// The envelope's sequence number (sending order).
+    pub sequence: u64,
+    /// The key holder who signed (only their session sends it).
+    pub signer: String,
+    /// When it was signed (RFC 3339, UTC).
+    pub signed_at: String,
+    /// Envelope bytes and assertion, base64url, exactly as they will be sent.
+    pub submission: SignedSubmission,
+    pub status: ItemStatus,
+    /// The application that revised this one (after it was not accepted), once signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revised_by: Option<String>,
+}
+
+impl OutboxItem {
+    /// The kind of application, if this build knows its code.
+    pub fn application_kind(&self) -> Option<ApplicationKind> {
+        ApplicationKind::from_code(&self.kind)
+    }
+
+    /// The status the server tracks for this application, with its slip number, once the
+    /// confirmed state (`tracked`, by application id) holds it.
+    pub fn review<'a>(
+        &self,
+        tracked: &'a BTreeMap<String, TrackedApplication>,
+    ) -> Option<&'a TrackedApplication> {
+        tracked.get(&self.application_id)
+    }
+
+    /// Whether the server has decided this application (approved, rejected, returned,
+    /// withdrawn), by the confirmed state.
+    pub fn decided(&self, tracked: &BTreeMap<String, TrackedApplication>) -> bool {
+        self.review(tracked)
+            .is_some_and(|t| !t.status.awaits_decision())
+    }
+
+    /// Whether the clerk has something to do with this application: it did not go through —
+    /// the server refused its envelope (未受理), or the reviewers returned it for revision
+    /// (已退回修改) or refused it (不予核准) — and it has not been revised and signed again yet.
+    /// The one rule: the sync panel counts these, and each of them offers 修改后重新签名.
+    pub fn needs_clerk_action(&self, tracked: &BTreeMap<String, TrackedApplication>) -> bool {
+        let refused = matches!(self.status, ItemStatus::Rejected { .. });
+        let sent_back = self.review(tracked).is_some_and(|t| {
+            matches!(
+                t.status,
+                ApplicationStatus::Returned | ApplicationStatus::Rejected
+            )
+        });
+        self.revised_by.is_none() && (refused || sent_back)
+    }
+}
+
+/// The pending items of `signer`, in sequence order (the order they are sent in).
+pub fn pending_of(items: &[OutboxItem], signer: &str) -> Vec<OutboxItem> {
+    let mut pending: Vec<OutboxItem> = items
+        .iter()
+        .filter(|i| i.status == ItemStatus::Pending && i.signer == signer)
+        .cloned()
+        .collect();
+    pending.sort_by_key(|i| i.sequence);
+    pending
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn item(status: ItemStatus) -> OutboxItem {
+        OutboxItem {
+            application_id: "a-1".into(),
+            kind: "quota_use".into(),
+            summary: "理由".into(),
+            sequence: 1,
+            signer: "h1".into(),
+            signed_at: "2026-11-27T08:00:00Z".into(),
+            submission: SignedSubmission {
+                envelope: "ZQ".into(),
+                credential_id: "Yw".into(),
+                client_data_json: "ZA".into(),
+                authenticator_data: "YQ".into(),
+                signature: "cw".into(),
+            },
+            status,
+            revised_by: None,
+        }
+    }
+
+    fn tracked(status: ApplicationStatus) -> BTreeMap<String, TrackedApplication> {
+        let application = TrackedApplication {
+            application_id: "a-1".into(),
+            unit_id: "620502-0012".into(),
+            kind: ApplicationKind::QuotaUse,
+            status,
+            updated_at: "2026-11-28T08:00:00Z".into(),
+            slip_number: None,
+        };
+        BTreeMap::from([("a-1".to_owned(), application)])
+    }
+
+    fn refused() -> ItemStatus {
+        ItemStatus::Rejected {
+            code: Some("no_vacancy".into()),
+            message: None,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn an_application_the_bureau_returned_needs_the_clerk() {
+        // The bug: the panel counted only envelopes the server refused, while the revise
+        // button also appeared for an accepted application the reviewers sent back.
+        let accepted = item(ItemStatus::Accepted);
+        assert!(accepted.needs_clerk_action(&tracked(ApplicationStatus::Returned)));
+        assert!(accepted.needs_clerk_action(&tracked(ApplicationStatus::Rejected)));
+        assert!(accepted.decided(&tracked(ApplicationStatus::Returned)));
+    }
+
+    #[wasm_bindgen_test]
+    fn only_what_did_not_go_through_and_is_not_revised_needs_the_clerk() {
+        let none = BTreeMap::new();
+        assert!(item(refused()).needs_clerk_action(&none));
+        for status in [
+            ItemStatus::Pending,
+            ItemStatus::Accepted,
+            ItemStatus::Held { message: None },
+        ] {
+            assert!(!item(status).needs_clerk_action(&none));
+        }
+        for status in [
+            ApplicationStatus::Submitted,
+            ApplicationStatus::Endorsed,
+            ApplicationStatus::Approved,
+            ApplicationStatus::Withdrawn,
+        ] {
+            assert!(
+                !item(ItemStatus::Accepted).needs_clerk_action(&tracked(status)),
+                "{status:?}"
+            );
+        }
+        let mut revised = item(ItemStatus::Accepted);
+        revised.revised_by = Some("a-2".into());
+        assert!(!revised.needs_clerk_action(&tracked(ApplicationStatus::Returned)));
+        let mut revised = item(refused());
+        revised.revised_by = Some("a-2".into());
+        assert!(!revised.needs_clerk_action(&none));
+    }
+}

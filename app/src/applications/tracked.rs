@@ -1,0 +1,123 @@
+//! An application as the server tracks it, in the holder's scope: the pull's
+//! [`Change::Application`] converted at the edge, so that its kind and status are domain values
+//! from then on (the store keeps it, the signals hold it, the views read it).
+
+use domain::{ApplicationKind, ApplicationStatus};
+use protocol::sync::Change;
+use serde::{Deserialize, Serialize};
+
+/// One application of the confirmed state.
+///
+/// Its JSON is that of the pull's `Change::Application` (`"type": "application"` included),
+/// which is how the store has always kept it: records written by earlier builds still read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "application")]
+pub struct TrackedApplication {
+    pub application_id: String,
+    pub unit_id: String,
+    pub kind: ApplicationKind,
+    pub status: ApplicationStatus,
+    /// RFC 3339, UTC: when the status last changed.
+    pub updated_at: String,
+    /// The quota-use slip (编制使用单) issued when it was approved.
+    pub slip_number: Option<String>,
+}
+
+/// A pull record whose kind or status this build does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCode {
+    pub application_id: String,
+    pub code: String,
+}
+
+impl std::fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: unknown code {}", self.application_id, self.code)
+    }
+}
+
+impl TrackedApplication {
+    /// The application a pull record carries (`None` for a certificate); an unknown kind or
+    /// status code is refused here, where the record arrives.
+    pub fn from_change(change: &Change) -> Result<Option<Self>, UnknownCode> {
+        let Change::Application {
+            application_id,
+            unit_id,
+            kind,
+            status,
+            updated_at,
+            slip_number,
+        } = change
+        else {
+            return Ok(None);
+        };
+        let unknown = |code: &String| UnknownCode {
+            application_id: application_id.clone(),
+            code: code.clone(),
+        };
+        Ok(Some(TrackedApplication {
+            application_id: application_id.clone(),
+            unit_id: unit_id.clone(),
+            kind: ApplicationKind::from_code(kind).ok_or_else(|| unknown(kind))?,
+            status: ApplicationStatus::from_code(status).ok_or_else(|| unknown(status))?,
+            updated_at: updated_at.clone(),
+            slip_number: slip_number.clone(),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn change(kind: &str, status: &str) -> Change {
+        Change::Application {
+            application_id: "a-1".into(),
+            unit_id: "620502-0001".into(),
+            kind: kind.into(),
+            status: status.into(),
+            updated_at: "2026-05-01T08:00:00Z".into(),
+            slip_number: Some("天编用〔2026〕0001号".into()),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_pull_record_becomes_domain_values_and_keeps_its_stored_json() {
+        let wire = change("quota_use", "approved");
+        let tracked = TrackedApplication::from_change(&wire)
+            .expect("known codes")
+            .expect("an application");
+        assert_eq!(tracked.kind, ApplicationKind::QuotaUse);
+        assert_eq!(tracked.status, ApplicationStatus::Approved);
+        // The stored form is the wire form: records kept by earlier builds read back.
+        let stored = serde_json::to_value(&tracked).unwrap();
+        assert_eq!(stored, serde_json::to_value(&wire).unwrap());
+        let earlier = serde_json::to_string(&wire).unwrap();
+        assert_eq!(
+            serde_json::from_str::<TrackedApplication>(&earlier).unwrap(),
+            tracked
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn unknown_codes_are_refused_where_they_arrive() {
+        let unknown = |code: &str| UnknownCode {
+            application_id: "a-1".into(),
+            code: code.into(),
+        };
+        assert_eq!(
+            TrackedApplication::from_change(&change("quota_use", "lost")),
+            Err(unknown("lost"))
+        );
+        assert_eq!(
+            TrackedApplication::from_change(&change("adoption", "approved")),
+            Err(unknown("adoption"))
+        );
+        let certificate = Change::Certificate {
+            unit_id: "620502-0001".into(),
+            certificate: serde_json::json!({}),
+        };
+        assert_eq!(TrackedApplication::from_change(&certificate), Ok(None));
+    }
+}

@@ -1,0 +1,49 @@
+//! The local store: one IndexedDB database per key holder on this computer.
+//!
+//! Two halves that never mix:
+//! - **confirmed state** ([`confirmed`]) — what the server last said: the certificate of every
+//!   unit in the holder's scope ([`UNITS`], [`PEOPLE`]), the applications it tracks
+//!   ([`APPLICATIONS`]), and the pull cursor with the time of the last complete sync
+//!   ([`META`], [`meta`]). A pull page and its cursor are written in one transaction
+//!   ([`apply_page`]), so the cursor never runs ahead of the data.
+//! - **the queue** ([`outbox`]) — applications signed here ([`OUTBOX`]), with what the server
+//!   answered. A pull never touches it; a reset drops the confirmed state only.
+//!
+//! Every record is `{ …fields the store must look at…, body }`: the keys and the few fields
+//! shown in lists stay readable, and everything personal is in `body` (a JSON string), so that
+//! `body` alone can later be encrypted at rest with a key derived from the security key
+//! (DESIGN-NOTES §2) without changing the schema's keys. People are keyed by unit and position,
+//! never by 身份证号.
+//!
+//! Every write is awaited to its transaction's commit: a failure (quota exceeded, storage
+//! lost) comes back as a [`StorageError`] for the interface to show, never as success.
+//!
+//! Schema versions: [`DB_VERSION`]; `db::upgrade` runs every step from the stored version up
+//! ([`db`]). Connections, and a newer build's upgrade in another tab: [`connection`]. Before
+//! IndexedDB the outbox lived in `localStorage`, and [`migrate_local_storage`] ([`legacy`])
+//! moves it (with the client id and sequence) into the store the first time a holder's
+//! database is opened. At sign-out on a shared computer: [`clear_all_but_waiting`] ([`clear`]).
+//!
+//! Callers use the functions re-exported here, named for what they do; the modules below
+//! share the plumbing of [`db`].
+
+pub mod clear;
+pub mod confirmed;
+pub mod connection;
+pub mod db;
+pub mod legacy;
+pub mod meta;
+pub mod outbox;
+mod records;
+
+pub use crate::storage_error::StorageError;
+pub use clear::clear_all_but_waiting;
+pub use confirmed::{
+    UnitSummary, applications, apply_page, certificate, certificate_without_people, staff_count,
+    units,
+};
+pub use connection::{close, db_name, open};
+pub use db::{APPLICATIONS, DB_VERSION, META, OUTBOX, PEOPLE, UNITS};
+pub use legacy::{LEGACY_CLIENT_ID, LEGACY_OUTBOX, LEGACY_SEQUENCE, migrate_local_storage};
+pub use meta::{client_id, cursor, last_sync, next_sequence};
+pub use outbox::{add_revision, add_to_outbox, outbox, record_verdicts};

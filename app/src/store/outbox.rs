@@ -1,0 +1,67 @@
+//! The queue: applications signed on this computer, kept apart from the confirmed state (a
+//! pull never touches them), and the server's verdicts on them.
+
+use super::connection::open;
+use super::db::{OUTBOX, all, from_json, one, read_error, reading, write_error, writing};
+use super::records::{OutboxRecord, put_item};
+use crate::applications::outbox::{ItemStatus, OutboxItem};
+use crate::storage_error::StorageError;
+
+/// Every outbox item of `holder`, in sequence order.
+pub async fn outbox(holder: &str) -> Result<Vec<OutboxItem>, StorageError> {
+    let db = open(holder).await?;
+    let tx = reading(&db, OUTBOX)?;
+    let store = tx.object_store(OUTBOX).map_err(read_error)?;
+    let records: Vec<OutboxRecord> = all(&store, None).await?;
+    let mut items = records
+        .into_iter()
+        .map(|r| from_json::<OutboxItem>(&r.body))
+        .collect::<Result<Vec<_>, _>>()?;
+    items.sort_by_key(|i| i.sequence);
+    Ok(items)
+}
+
+/// Stores `item` (replacing one with the same application id), committed.
+pub async fn add_to_outbox(holder: &str, item: &OutboxItem) -> Result<(), StorageError> {
+    let db = open(holder).await?;
+    let tx = writing(&db, OUTBOX)?;
+    put_item(&tx.object_store(OUTBOX).map_err(write_error)?, item)?;
+    tx.commit().await.map_err(write_error)
+}
+
+/// Stores `item`, which revises `original`, and marks `original` as revised by it, in one
+/// transaction.
+pub async fn add_revision(
+    holder: &str,
+    item: &OutboxItem,
+    original: &str,
+) -> Result<(), StorageError> {
+    let db = open(holder).await?;
+    let tx = writing(&db, OUTBOX)?;
+    let store = tx.object_store(OUTBOX).map_err(write_error)?;
+    put_item(&store, item)?;
+    if let Some(record) = one::<OutboxRecord>(&store, original).await? {
+        let mut old: OutboxItem = from_json(&record.body)?;
+        old.revised_by = Some(item.application_id.clone());
+        put_item(&store, &old)?;
+    }
+    tx.commit().await.map_err(write_error)
+}
+
+/// Sets the status of the items named in `changes`, in one transaction.
+pub async fn record_verdicts(
+    holder: &str,
+    changes: &[(String, ItemStatus)],
+) -> Result<(), StorageError> {
+    let db = open(holder).await?;
+    let tx = writing(&db, OUTBOX)?;
+    let store = tx.object_store(OUTBOX).map_err(write_error)?;
+    for (id, status) in changes {
+        let record: Option<OutboxRecord> = one(&store, id).await?;
+        let Some(record) = record else { continue };
+        let mut item: OutboxItem = from_json(&record.body)?;
+        item.status = status.clone();
+        put_item(&store, &item)?;
+    }
+    tx.commit().await.map_err(write_error)
+}
