@@ -12,7 +12,7 @@
 //! Every record is `{ …fields the store must look at…, body }`: the keys and the few fields
 //! shown in lists stay readable, and everything personal is in `body` (a JSON string), so that
 //! `body` alone can later be encrypted at rest with a key derived from the security key
-//! (DESIGN-NOTES §2) without changing the schema's keys. People are keyed by unit and position,
+//! (`docs/DESIGN.md` §2) without changing the schema's keys. People are keyed by unit and position,
 //! never by 身份证号.
 //!
 //! Every write is awaited to its transaction's commit: a failure (quota exceeded, storage
