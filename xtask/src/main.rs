@@ -4,6 +4,7 @@
 //! registries here (rustup target, `cargo install`, `apt-get`); nothing else is downloaded.
 
 mod bench;
+mod budget;
 mod dist;
 mod tidy;
 mod tools;
@@ -274,9 +275,10 @@ fn test(root: &Path) -> anyhow::Result<()> {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
         &mut tally,
     )?;
-    // The end-to-end suite drives the built client, and runs the server binary where a test
-    // kills the server process.
-    build_client(root, false)?;
+    // The end-to-end suite drives the release client — the build users get, which must stay
+    // within its size budget — and runs the server binary where a test kills the server process.
+    build_client(root, true)?;
+    budget::check(&root.join("dist"))?;
     run_cmd(cargo().args(["build", "--package", "server", "--bin", "server"]))?;
     run_tests(
         cargo()

@@ -20,7 +20,11 @@ pub const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
 /// Puts `$CARGO_HOME/bin` first on `PATH`, so freshly installed tools are found.
 pub fn prepend_cargo_bin_to_path() {
-    let bin = cargo_home().join("bin");
+    prepend_to_path(cargo_home().join("bin"));
+}
+
+/// Puts `bin` first on `PATH`.
+fn prepend_to_path(bin: PathBuf) {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs: Vec<PathBuf> = vec![bin];
     dirs.extend(std::env::split_paths(&path));
@@ -37,9 +41,11 @@ fn cargo_home() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".cargo"))
 }
 
-/// The wasm32 target, Trunk, and a wasm-bindgen-cli equal to Cargo.lock's wasm-bindgen.
+/// The wasm32 target, wasm-opt, Trunk, and a wasm-bindgen-cli equal to Cargo.lock's
+/// wasm-bindgen.
 pub fn ensure_client_tools(root: &Path) -> anyhow::Result<()> {
     ensure_wasm_target()?;
+    ensure_wasm_opt()?;
     let bindgen = locked_version(&root.join("Cargo.lock"), "wasm-bindgen")?;
     let trunk_toml =
         std::fs::read_to_string(root.join("Trunk.toml")).context("reading Trunk.toml")?;
@@ -90,6 +96,52 @@ fn ensure_wasm_target() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The binaryen release whose `wasm-opt` optimises the release client (Debian's 108 is too old
+/// for wasm-bindgen's output: it breaks the externref table).
+pub const BINARYEN_VERSION: &str = "132";
+
+/// Where npm installs binaryen: outside the checkout, so every clone on the machine reuses it.
+fn node_tools_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"))
+        .join("staffing-certificate")
+        .join("node-tools")
+}
+
+/// `wasm-opt` from the npm package `binaryen` (Node and npm from Debian when missing), put first
+/// on `PATH` so that Trunk finds it (Trunk.toml pins its version, so it never downloads one).
+pub fn ensure_wasm_opt() -> anyhow::Result<()> {
+    let dir = node_tools_dir();
+    let bin = dir.join("node_modules").join(".bin");
+    let wasm_opt = bin.join("wasm-opt");
+    let version = Command::new(&wasm_opt)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    if version.is_none_or(|v| v.split_whitespace().nth(2) != Some(BINARYEN_VERSION)) {
+        if Command::new("npm").arg("--version").output().is_err() {
+            eprintln!("xtask> installing Debian's nodejs and npm (for binaryen's wasm-opt)");
+            apt_install(&["nodejs", "npm"])?;
+        }
+        eprintln!("xtask> installing wasm-opt (npm package binaryen@{BINARYEN_VERSION})");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        run_cmd(Command::new("npm").args([
+            "install",
+            "--prefix",
+            &dir.to_string_lossy(),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            &format!("binaryen@{BINARYEN_VERSION}"),
+        ]))?;
+    }
+    prepend_to_path(bin);
+    Ok(())
+}
+
 /// Chromium and ChromeDriver from Debian's packages.
 pub fn ensure_browser() -> anyhow::Result<()> {
     if [CHROMIUM, CHROMEDRIVER, CJK_FONT]
@@ -99,6 +151,12 @@ pub fn ensure_browser() -> anyhow::Result<()> {
         return Ok(());
     }
     eprintln!("xtask> installing Debian's chromium, chromium-driver and fonts-wqy-microhei");
+    // A CJK font, so that screenshots of the Chinese interface are readable.
+    apt_install(&["chromium", "chromium-driver", "fonts-wqy-microhei"])
+}
+
+/// `apt-get update`, then installs `packages` (as root, else through sudo).
+fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = sudo.to_vec();
@@ -109,16 +167,9 @@ pub fn ensure_browser() -> anyhow::Result<()> {
         run_cmd(&mut cmd)
     };
     apt(&["update"])?;
-    // A CJK font, so that screenshots of the Chinese interface are readable.
-    apt(&[
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-        "fonts-wqy-microhei",
-    ])?;
-    Ok(())
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    apt(&args)
 }
 
 fn is_root() -> bool {

@@ -1,0 +1,104 @@
+//! The client's size budget: what a clerk's browser downloads on a first visit over a slow
+//! government network — the release build's wasm, JavaScript and CSS, gzipped as the server sends
+//! them — must stay within [`BUDGET_BYTES`]. `cargo xtask test` fails when it is exceeded.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+/// 350 KB (decimal) of gzipped wasm + JS + CSS.
+pub const BUDGET_BYTES: u64 = 350_000;
+
+/// One file of the build and its sizes.
+#[derive(Debug)]
+pub struct Sized {
+    /// File name in `dist/`.
+    pub name: String,
+    /// Bytes on disk.
+    pub raw: u64,
+    /// Bytes gzipped at the server's level (flate2's default, as tower-http's compression).
+    pub gzipped: u64,
+}
+
+/// The wasm, JS and CSS files of `dist` with their sizes, largest first.
+pub fn measure(dist: &Path) -> anyhow::Result<Vec<Sized>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dist).context("listing dist/")? {
+        let path = entry?.path();
+        let counted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "wasm" | "js" | "css"));
+        if !counted {
+            continue;
+        }
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+        gz.write_all(&bytes)?;
+        out.push(Sized {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            raw: bytes.len() as u64,
+            gzipped: gz.finish()?.len() as u64,
+        });
+    }
+    out.sort_by_key(|f| std::cmp::Reverse(f.gzipped));
+    Ok(out)
+}
+
+/// Fails when the release build in `dist` exceeds the budget; prints the figures either way.
+pub fn check(dist: &Path) -> anyhow::Result<u64> {
+    let files = measure(dist)?;
+    if !files.iter().any(|f| f.name.ends_with(".wasm")) {
+        bail!("no .wasm in {}: build the client first", dist.display());
+    }
+    let total: u64 = files.iter().map(|f| f.gzipped).sum();
+    for f in &files {
+        eprintln!(
+            "xtask> size: {:>9} B raw, {:>8} B gzipped  {}",
+            f.raw, f.gzipped, f.name
+        );
+    }
+    if total > BUDGET_BYTES {
+        bail!(
+            "the client is {total} bytes gzipped (wasm + JS + CSS), over its budget of \
+             {BUDGET_BYTES}: find what grew (twiggy top dist/*.wasm) before adding more"
+        );
+    }
+    eprintln!("xtask> size budget: {total} of {BUDGET_BYTES} bytes gzipped");
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_counts_wasm_js_and_css_only_and_fails_when_exceeded() {
+        let dir = std::env::temp_dir().join(format!("budget-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.wasm"), vec![0u8; 1000]).unwrap();
+        std::fs::write(dir.join("b.js"), "x".repeat(100)).unwrap();
+        std::fs::write(dir.join("icon.svg"), "y".repeat(100)).unwrap();
+        let files = measure(&dir).unwrap();
+        assert_eq!(files.len(), 2);
+        assert!(check(&dir).is_ok());
+        // Incompressible bytes over the budget fail the check.
+        let mut noise = Vec::with_capacity(400_000);
+        let mut x: u32 = 1;
+        for _ in 0..400_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            noise.push(x.to_le_bytes()[0]);
+        }
+        std::fs::write(dir.join("a.wasm"), noise).unwrap();
+        assert!(check(&dir).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
