@@ -12,8 +12,9 @@
 
 use std::time::{Duration, Instant};
 
-use tests::browser::{TestBrowser, TestPage};
-use tests::clerk::signed_in_tab;
+use tests::browser::TestPage;
+use tests::scenario::SignedInBrowser;
+use tests::schema;
 use tests::server::TestServer;
 
 /// The smaller scope aimed at, in people.
@@ -44,13 +45,7 @@ async fn run() -> anyhow::Result<()> {
     let pool = server.database().await?;
     // Departments by the number of people in their scope (the department, its supervised
     // units and its internal bodies, as `sync::scope` counts them).
-    let departments: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT d.id, (SELECT COUNT(*) FROM staff s JOIN unit u ON u.id = s.unit_id \
-           WHERE u.id = d.id OR u.supervising_department = d.id OR u.parent = d.id) \
-         FROM unit d WHERE EXISTS (SELECT 1 FROM unit x WHERE x.supervising_department = d.id)",
-    )
-    .fetch_all(&pool)
-    .await?;
+    let departments = schema::departments_by_people(&pool).await;
     let (department, _) = departments
         .iter()
         .min_by_key(|(_, people)| (people - SMALL_SCOPE).abs())
@@ -121,32 +116,26 @@ async fn first_pull(
     scope: &str,
     round: usize,
 ) -> anyhow::Result<(f64, u64, u64)> {
-    let browser = TestBrowser::launch().await?;
-    let result = async {
-        let (page, _) =
-            signed_in_tab(&browser, server, &format!("bench-{round}"), role, scope).await?;
-        let seconds = pull_seconds(&page).await?;
-        page.click("#nav-certificate").await?;
-        page.wait_until(
-            "document.querySelector('#certificate-scope')",
-            "the scope is shown",
-        )
-        .await?;
-        let people: u64 = page
-            .attribute("#certificate-scope", "data-staff")
-            .await?
-            .unwrap_or_default()
-            .parse()?;
-        let units: u64 = page
-            .attribute("#certificate-scope", "data-units")
-            .await?
-            .unwrap_or_default()
-            .parse()?;
-        Ok((seconds, people, units))
-    }
-    .await;
-    browser.close().await;
-    result
+    let holder = SignedInBrowser::start(server, &format!("bench-{round}"), role, scope).await?;
+    let page = &holder.page;
+    let seconds = pull_seconds(page).await?;
+    page.click("#nav-certificate").await?;
+    page.wait_until(
+        "document.querySelector('#certificate-scope')",
+        "the scope is shown",
+    )
+    .await?;
+    let people: u64 = page
+        .attribute("#certificate-scope", "data-staff")
+        .await?
+        .unwrap_or_default()
+        .parse()?;
+    let units: u64 = page
+        .attribute("#certificate-scope", "data-units")
+        .await?
+        .unwrap_or_default()
+        .parse()?;
+    Ok((seconds, people, units))
 }
 
 /// Waits (up to 10 minutes) for the end mark of the first pull; its duration in seconds.

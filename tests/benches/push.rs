@@ -48,6 +48,7 @@ use server::signed::application::MAX_BATCH;
 use server::signed::verify::{KnownCredential, decode_b64url};
 use tests::filing::set_vacancy;
 use tests::keys::{ApiClient, KeyHolder};
+use tests::schema;
 use tests::server::TestServer;
 use webauthn_rs::prelude::{COSEKeyType, Credential, Passkey};
 
@@ -265,10 +266,7 @@ async fn set_up() -> Setup {
     .await
     .unwrap();
     let pool = server.database().await.unwrap();
-    let all: Vec<String> = sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let all = schema::unit_ids(&pool).await;
     assert!(
         all.len() >= 2 * UNITS,
         "the {DEMO_SIZE} demo city has {} units, fewer than {}",
@@ -283,12 +281,10 @@ async fn set_up() -> Setup {
         Timestamp::from_unix_seconds(server::clock::now().unix_seconds() - 3600).unwrap();
     let mut clerks = Vec::with_capacity(UNITS);
     for (n, unit) in all.iter().step_by(2).take(UNITS).enumerate() {
-        let unit = UnitId::parse(unit).unwrap();
+        let unit = unit.clone();
         // The unit's own main category: the one with the most approved posts.
-        let category = server::db::certificates::read(&pool, &unit)
+        let category = schema::certificate(&pool, &unit)
             .await
-            .unwrap()
-            .unwrap()
             .ledger
             .all_figures()
             .into_iter()
@@ -308,12 +304,7 @@ async fn set_up() -> Setup {
         .unwrap();
         let holder = KeyHolder::enrolled(&server, created).await;
         // The credential as the server stored it, read the way the server reads it.
-        let passkey: String =
-            sqlx::query_scalar("SELECT passkey FROM credential WHERE holder_id = ?")
-                .bind(&holder.id)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
+        let passkey = schema::stored_passkey(&pool, &holder.id).await;
         let passkey: Passkey = serde_json::from_str(&passkey).unwrap();
         clerks.push(Clerk {
             holder,

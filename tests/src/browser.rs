@@ -23,10 +23,18 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const WAIT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 
+/// How long dropping a [`TestBrowser`] waits for the killed Chromium to exit.
+const EXIT_WAIT: Duration = Duration::from_secs(10);
+
 /// A headless Chromium process with its own throw-away profile.
+///
+/// A guard: however the test ends — its last line, `?`, a failed assertion — dropping it
+/// kills Chromium, waits for it to exit and then removes the profile, so no browser outlives
+/// its test. There is no `close` to forget.
 pub struct TestBrowser {
     browser: Browser,
     handler: JoinHandle<()>,
+    /// Dropped after `Drop::drop` has reaped Chromium (fields drop after it).
     _profile: tempfile::TempDir,
 }
 
@@ -82,13 +90,69 @@ impl TestBrowser {
             .with_context(|| format!("loading {url}"))?;
         Ok(TestPage { page })
     }
+}
 
-    /// Closes Chromium and waits for it to exit.
-    pub async fn close(mut self) {
-        let _ = self.browser.close().await;
-        let _ = self.browser.wait().await;
+impl Drop for TestBrowser {
+    /// Kills Chromium with every process it started (SIGKILL: renderers, GPU and utility
+    /// processes, the zygote) and reaps it, before the profile directory is removed.
+    /// Synchronous, as a drop during a panic must be: a few milliseconds at the end of a test.
+    fn drop(&mut self) {
         self.handler.abort();
+        let Some(child) = self.browser.get_mut_child() else {
+            return;
+        };
+        let child = child.as_mut_inner();
+        if let Some(pid) = child.id() {
+            // Its helpers would outlive it by a second or so; take them down with it.
+            let mut pids = descendants(pid);
+            pids.push(pid);
+            let _ = std::process::Command::new("kill")
+                .arg("-KILL")
+                .args(pids.iter().map(u32::to_string))
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+        let _ = child.start_kill();
+        let deadline = std::time::Instant::now() + EXIT_WAIT;
+        while std::time::Instant::now() < deadline {
+            match child.try_wait() {
+                Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+                Ok(Some(_)) | Err(_) => return,
+            }
+        }
+        eprintln!("Chromium did not exit within {EXIT_WAIT:?} of being killed");
     }
+}
+
+/// The ids of the processes below `root` (its children, theirs, …), read from `/proc`.
+fn descendants(root: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    // (pid, parent pid) of every process; `stat` is `pid (name) state ppid …`, and the name
+    // may hold spaces or parentheses, so the fields are read after its last `)`.
+    let parents: Vec<(u32, u32)> = entries
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let (_, fields) = stat.rsplit_once(')')?;
+            let ppid = fields.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut found = vec![root];
+    let mut next = 0;
+    while next < found.len() {
+        let parent = found[next];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, ppid)| *ppid == parent)
+                .map(|(pid, _)| *pid),
+        );
+        next += 1;
+    }
+    found.split_off(1)
 }
 
 /// One tab, with the helpers tests use.

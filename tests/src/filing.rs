@@ -20,6 +20,7 @@ use protocol::identity::{
 };
 
 use crate::keys::KeyHolder;
+use crate::schema::{self, Pool};
 
 /// An hour before now: inside the offline window, not in the future.
 pub fn an_hour_ago() -> Timestamp {
@@ -148,19 +149,15 @@ impl KeyHolder {
 /// A unit with a supervising department and a category with vacant posts, in the demo city,
 /// not one of `except`: (unit, department, category, vacant posts).
 pub async fn unit_with_vacancy(
-    pool: &sqlx::SqlitePool,
+    pool: &Pool,
     except: &BTreeSet<String>,
 ) -> (UnitId, UnitId, EstablishmentCategory, u32) {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
-        .fetch_all(pool)
+    for unit in schema::unit_ids(pool)
         .await
-        .expect("unit ids");
-    for id in ids.into_iter().filter(|id| !except.contains(id)) {
-        let unit = UnitId::parse(&id).expect("a unit id");
-        let certificate = server::db::certificates::read(pool, &unit)
-            .await
-            .expect("a certificate")
-            .expect("the unit exists");
+        .into_iter()
+        .filter(|unit| !except.contains(unit.as_str()))
+    {
+        let certificate = schema::certificate(pool, &unit).await;
         let Some(department) = certificate.unit.supervising_department.clone() else {
             continue;
         };
@@ -177,30 +174,17 @@ pub async fn unit_with_vacancy(
 }
 
 /// The figures of `category` in `unit`'s ledger, as the server reads them.
-pub async fn figures(
-    pool: &sqlx::SqlitePool,
-    unit: &UnitId,
-    category: EstablishmentCategory,
-) -> Figures {
-    server::db::certificates::read(pool, unit)
+pub async fn figures(pool: &Pool, unit: &UnitId, category: EstablishmentCategory) -> Figures {
+    schema::certificate(pool, unit)
         .await
-        .expect("a certificate")
-        .expect("the unit exists")
         .ledger
         .figures(category)
 }
 
 /// A category of `unit` with at least `posts` vacant posts (the demo city's own figures).
-pub async fn vacant_category(
-    pool: &sqlx::SqlitePool,
-    unit: &UnitId,
-    posts: u32,
-) -> EstablishmentCategory {
-    let certificate = server::db::certificates::read(pool, unit)
+pub async fn vacant_category(pool: &Pool, unit: &UnitId, posts: u32) -> EstablishmentCategory {
+    schema::certificate(pool, unit)
         .await
-        .expect("a certificate")
-        .expect("the unit exists");
-    certificate
         .ledger
         .all_figures()
         .into_iter()
@@ -212,25 +196,14 @@ pub async fn vacant_category(
 /// Simulates an establishment decision (核增 or 核减) so that `category` of `unit` has exactly
 /// `vacant` vacant posts: a ledger row is appended straight to the database (there is no
 /// endpoint for establishment changes yet), as the bureau's adjustment would.
-pub async fn set_vacancy(
-    pool: &sqlx::SqlitePool,
-    unit: &UnitId,
-    category: EstablishmentCategory,
-    vacant: u32,
-) {
+pub async fn set_vacancy(pool: &Pool, unit: &UnitId, category: EstablishmentCategory, vacant: u32) {
     let f = figures(pool, unit, category).await;
     let wanted = i64::from(f.filled.get()) + i64::from(f.reserved.get()) + i64::from(vacant);
     let delta = wanted - i64::from(f.approved.get());
     if delta == 0 {
         return;
     }
-    let position: i64 = sqlx::query_scalar(
-        "SELECT coalesce(max(position) + 1, 0) FROM ledger_row WHERE unit_id = ?",
-    )
-    .bind(unit.as_str())
-    .fetch_one(pool)
-    .await
-    .expect("the ledger's length");
+    let position = schema::next_ledger_position(pool, unit).await;
     let row = LedgerRow {
         document: DocumentNumber::parse(&format!("天机编发〔2026〕{}号", 100 + position))
             .expect("a document number"),
@@ -248,13 +221,6 @@ pub async fn set_vacancy(
         .into(),
         note: Some("测试：编制调整".into()),
     };
-    sqlx::query("INSERT INTO ledger_row (unit_id, position, document, row) VALUES (?, ?, ?, ?)")
-        .bind(unit.as_str())
-        .bind(position)
-        .bind(row.document.as_str())
-        .bind(serde_json::to_string(&row).expect("JSON"))
-        .execute(pool)
-        .await
-        .expect("the ledger row is written");
+    schema::insert_ledger_row(pool, unit, position, &row).await;
     assert_eq!(figures(pool, unit, category).await.vacant().get(), vacant);
 }

@@ -82,21 +82,30 @@ pub async fn error_code(response: reqwest::Response) -> (u16, String) {
     (status, body.code)
 }
 
-/// Creates a key holder through the server library (as `server create-holder` does).
+/// Creates a key holder named 测试人员 through the server library (as `server create-holder`
+/// does).
 pub async fn create_holder(
     server: &TestServer,
     login: &str,
     role: &str,
     scope: &str,
 ) -> HolderCreated {
+    create_named_holder(
+        server,
+        &NewHolder {
+            login: login.into(),
+            name: "测试人员".into(),
+            role: role.into(),
+            scope: scope.into(),
+        },
+    )
+    .await
+}
+
+/// Creates the key holder `new` through the server library.
+pub async fn create_named_holder(server: &TestServer, new: &NewHolder) -> HolderCreated {
     let pool = server.database().await.expect("the test database opens");
-    let new = NewHolder {
-        login: login.into(),
-        name: "测试人员".into(),
-        role: role.into(),
-        scope: scope.into(),
-    };
-    let created = server::identity::create_holder(&pool, &new, server.config())
+    let created = server::identity::create_holder(&pool, new, server.config())
         .await
         .expect("the holder is created");
     pool.close().await;

@@ -1,10 +1,14 @@
 //! The cross-process test harness: a real server on a loopback port with a fresh database,
-//! and headless Chromium with a fresh profile and, where asked, a virtual security key.
+//! and headless Chromium with a fresh profile and, where asked, a virtual security key;
+//! the named scenarios tests start from (`scenario`), and every read of the server's schema
+//! (`schema`).
 
 pub mod browser;
 pub mod clerk;
 pub mod filing;
 pub mod keys;
+pub mod scenario;
+pub mod schema;
 pub mod server;
 
 use std::path::PathBuf;

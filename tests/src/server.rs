@@ -92,7 +92,7 @@ impl TestServer {
 
     /// Opens a second connection pool on the server's database (SQLite in WAL mode allows it),
     /// for a test to arrange or inspect records directly.
-    pub async fn database(&self) -> anyhow::Result<sqlx::SqlitePool> {
+    pub async fn database(&self) -> anyhow::Result<crate::schema::Pool> {
         server::db::open(&self.config.database_path()).await
     }
 

@@ -6,40 +6,21 @@
 //! vacancy, less what its requests awaiting a decision ask for, cannot cover it — also when two
 //! clerks push for the last vacant post at the same moment.
 //!
-//! Key holders and their HTTP client come from the shared harness (`tests::keys`).
-
-use std::collections::BTreeSet;
+//! The scenarios come from the shared harness (`tests::scenario`), schema reads from
+//! `tests::schema`.
 
 use domain::{Action, DocumentNumber, EstablishmentCategory, UnitId};
 use protocol::identity::{DecisionVerdict, SignedSubmission, VerdictStatus};
-use tests::filing::{figures, set_vacancy, unit_with_vacancy};
+use tests::filing::{figures, set_vacancy};
 use tests::keys::KeyHolder;
-use tests::server::TestServer;
+use tests::scenario::{City, ClerkWithVacancy, Review};
+use tests::schema::{
+    self, Pool, application_status, applications, audit_actions, audit_count, decision_count,
+    slip_count,
+};
 
-type Holder = KeyHolder;
-
-async fn holder(server: &TestServer, login: &str, role: &str, scope: &str) -> Holder {
-    KeyHolder::signed_in(server, login, role, scope).await
-}
-
-async fn reserved(pool: &sqlx::SqlitePool, unit: &UnitId, category: EstablishmentCategory) -> u32 {
-    let certificate = server::db::certificates::read(pool, unit)
-        .await
-        .unwrap()
-        .unwrap();
-    certificate.ledger.figures(category).reserved.get()
-}
-
-async fn application_status(pool: &sqlx::SqlitePool, id: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM application WHERE application_id = ?")
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
-
-async fn count(pool: &sqlx::SqlitePool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+async fn reserved(pool: &Pool, unit: &UnitId, category: EstablishmentCategory) -> u32 {
+    figures(pool, unit, category).await.reserved.get()
 }
 
 fn code(verdict: &DecisionVerdict) -> Option<&str> {
@@ -48,25 +29,24 @@ fn code(verdict: &DecisionVerdict) -> Option<&str> {
 
 #[tokio::test]
 async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let (unit, department, category, vacant) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
-    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
-    let mut supervisor = holder(
-        &server,
-        "supervisor",
-        "supervisor",
-        &format!("department:{department}"),
-    )
-    .await;
-    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
-    let reserved_before = reserved(&pool, &unit, category).await;
+    let city = City::start().await;
+    let pool = &city.pool;
+    let Review {
+        unit,
+        category,
+        vacant,
+        mut clerk,
+        mut supervisor,
+        mut reviewer,
+        ..
+    } = city.review().await;
+    let reserved_before = reserved(pool, &unit, category).await;
 
     // The clerk asks for every vacant post; the application is tracked as submitted.
     clerk
         .file_quota_use("app-all", &unit, category, vacant)
         .await;
-    assert_eq!(application_status(&pool, "app-all").await, "submitted");
+    assert_eq!(application_status(pool, "app-all").await, "submitted");
 
     // The domain's lifecycle: a quota-use request reaches the bureau only once endorsed.
     let early = reviewer
@@ -109,8 +89,8 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     forged.credential_id = reviewer.credential_id.clone();
     let forged = reviewer.send_decision(forged).await;
     assert_eq!(code(&forged), Some("signature_invalid"), "{forged:?}");
-    assert_eq!(application_status(&pool, "app-all").await, "endorsed");
-    assert_eq!(reserved(&pool, &unit, category).await, reserved_before);
+    assert_eq!(application_status(pool, "app-all").await, "endorsed");
+    assert_eq!(reserved(pool, &unit, category).await, reserved_before);
 
     // The bureau approves: the posts are reserved and a numbered slip is issued.
     let bytes = reviewer.decision_bytes("d-approve", "app-all", Action::Approve, "同意");
@@ -125,19 +105,14 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
         number.starts_with("天编用〔") && number.ends_with("号"),
         "{number}"
     );
-    assert_eq!(application_status(&pool, "app-all").await, "approved");
+    assert_eq!(application_status(pool, "app-all").await, "approved");
     assert_eq!(
-        reserved(&pool, &unit, category).await,
+        reserved(pool, &unit, category).await,
         reserved_before + vacant
     );
-    let (slip_unit, slip_count, remaining): (String, i64, i64) =
-        sqlx::query_as("SELECT unit_id, count, remaining FROM slip WHERE number = ?")
-            .bind(&number)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let slip = schema::slip(pool, &number).await;
     assert_eq!(
-        (slip_unit.as_str(), slip_count, remaining),
+        (slip.unit_id.as_str(), slip.count, slip.remaining),
         (unit.as_str(), i64::from(vacant), i64::from(vacant))
     );
 
@@ -145,10 +120,10 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     let again = reviewer.send_decision(approval).await;
     assert_eq!(again, approved);
     assert_eq!(
-        reserved(&pool, &unit, category).await,
+        reserved(pool, &unit, category).await,
         reserved_before + vacant
     );
-    assert_eq!(count(&pool, "SELECT count(*) FROM slip").await, 1);
+    assert_eq!(slip_count(pool).await, 1);
 
     // A new decision on an approved application: the lifecycle refuses it.
     let twice = reviewer
@@ -167,11 +142,11 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     // the establishment), whose post an adjustment took away again before the bureau decided,
     // is endorsed, but the approval is refused and changes nothing; the bureau can still
     // return it with a reason.
-    set_vacancy(&pool, &unit, category, 1).await;
+    set_vacancy(pool, &unit, category, 1).await;
     clerk
         .file_quota_use("app-one-more", &unit, category, 1)
         .await;
-    set_vacancy(&pool, &unit, category, 0).await;
+    set_vacancy(pool, &unit, category, 0).await;
     let endorsed = supervisor
         .decide("d-endorse-2", "app-one-more", Action::Endorse, "")
         .await;
@@ -181,12 +156,12 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
         .await;
     assert_eq!(code(&full), Some("no_vacancy"), "{full:?}");
     assert!(full.message.as_deref().unwrap().contains("空编不足"));
-    assert_eq!(application_status(&pool, "app-one-more").await, "endorsed");
+    assert_eq!(application_status(pool, "app-one-more").await, "endorsed");
     assert_eq!(
-        reserved(&pool, &unit, category).await,
+        reserved(pool, &unit, category).await,
         reserved_before + vacant
     );
-    assert_eq!(count(&pool, "SELECT count(*) FROM slip").await, 1);
+    assert_eq!(slip_count(pool).await, 1);
     let returned = reviewer
         .decide(
             "d-return-2",
@@ -198,35 +173,32 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     assert_eq!(returned.application_status.as_deref(), Some("returned"));
 
     // Every verdict is kept with its bytes and audited in an intact chain.
-    assert_eq!(count(&pool, "SELECT count(*) FROM decision").await, 10);
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    assert_eq!(decision_count(pool).await, 10);
+    let actions = audit_actions(pool).await;
     let accepted = actions.iter().filter(|a| *a == "decision.accept").count();
     let rejected = actions.iter().filter(|a| *a == "decision.reject").count();
     assert_eq!((accepted, rejected), (4, 6), "{actions:?}");
     assert!(matches!(
-        server::db::audit::verify(&pool).await.unwrap(),
+        server::db::audit::verify(pool).await.unwrap(),
         server::db::audit::ChainReport::Intact { .. }
     ));
 }
 
 #[tokio::test]
 async fn a_signed_application_is_not_a_decision_and_unknown_applications_are_refused() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let (unit, _department, category, _vacant) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
-    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
-    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
+    let city = City::start().await;
+    let pool = &city.pool;
+    let ClerkWithVacancy {
+        unit,
+        category,
+        mut clerk,
+        ..
+    } = city.clerk_with_vacancy().await;
+    let mut reviewer = city.reviewer("reviewer").await;
 
     // The clerk's signed application, sent as a decision: refused by its tag.
     clerk.file_quota_use("app-x", &unit, category, 1).await;
-    let envelope: Vec<u8> =
-        sqlx::query_scalar("SELECT bytes FROM envelope WHERE application_id = 'app-x'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let envelope = schema::envelope_bytes(pool, "app-x").await;
     let signed = clerk.sign(&envelope);
     let verdict = clerk.send_decision(signed).await;
     assert_eq!(code(&verdict), Some("envelope_tag_unknown"), "{verdict:?}");
@@ -235,7 +207,7 @@ async fn a_signed_application_is_not_a_decision_and_unknown_applications_are_ref
         .decide("d-1", "no-such-application", Action::Reject, "不予核准")
         .await;
     assert_eq!(code(&unknown), Some("application_unknown"), "{unknown:?}");
-    assert_eq!(application_status(&pool, "app-x").await, "submitted");
+    assert_eq!(application_status(pool, "app-x").await, "submitted");
 }
 
 /// Server authority under concurrency: several reviewers approve, at the same moment, several
@@ -248,33 +220,25 @@ async fn a_signed_application_is_not_a_decision_and_unknown_applications_are_ref
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
     const RACERS: usize = 4;
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let (unit, department, category, vacant) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
-    let reserved_before = reserved(&pool, &unit, category).await;
-    let slips_before = count(&pool, "SELECT count(*) FROM slip").await;
-    let mut clerk = holder(&server, "race-clerk", "unit_clerk", &format!("unit:{unit}")).await;
-    let mut supervisor = holder(
-        &server,
-        "race-supervisor",
-        "supervisor",
-        &format!("department:{department}"),
-    )
-    .await;
-    let mut reviewers = Vec::new();
-    for i in 0..RACERS {
-        reviewers.push(
-            holder(
-                &server,
-                &format!("race-reviewer-{i}"),
-                "bureau_reviewer",
-                "region:620500",
-            )
-            .await,
-        );
+    let city = City::start().await;
+    let pool = &city.pool;
+    let Review {
+        unit,
+        category,
+        vacant,
+        mut clerk,
+        mut supervisor,
+        reviewer,
+        ..
+    } = city.review().await;
+    let reserved_before = reserved(pool, &unit, category).await;
+    let slips_before = slip_count(pool).await;
+    let mut reviewers = vec![reviewer];
+    for i in 1..RACERS {
+        reviewers.push(city.reviewer(&format!("race-reviewer-{i}")).await);
     }
-    let approved_before = figures(&pool, &unit, category).await.approved.get();
-    set_vacancy(&pool, &unit, category, vacant * RACERS as u32).await;
+    let approved_before = figures(pool, &unit, category).await.approved.get();
+    set_vacancy(pool, &unit, category, vacant * RACERS as u32).await;
     for i in 0..RACERS {
         let application = format!("race-{i}");
         clerk
@@ -290,9 +254,9 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
             .await;
         assert_eq!(endorsed.status, VerdictStatus::Accepted, "{endorsed:?}");
     }
-    set_vacancy(&pool, &unit, category, vacant).await;
+    set_vacancy(pool, &unit, category, vacant).await;
     assert_eq!(
-        figures(&pool, &unit, category).await.approved.get(),
+        figures(pool, &unit, category).await.approved.get(),
         approved_before
     );
 
@@ -330,26 +294,20 @@ async fn concurrent_approvals_for_the_last_vacancy_approve_exactly_one() {
         assert_eq!(code(lost), Some("no_vacancy"), "{lost:?}");
     }
     assert_eq!(
-        reserved(&pool, &unit, category).await,
+        reserved(pool, &unit, category).await,
         reserved_before + vacant
     );
-    assert_eq!(
-        count(&pool, "SELECT count(*) FROM slip").await,
-        slips_before + 1
-    );
-    let certificate = server::db::certificates::read(&pool, &unit)
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(slip_count(pool).await, slips_before + 1);
+    let certificate = schema::certificate(pool, &unit).await;
     for (category, figures) in certificate.ledger.all_figures() {
         assert!(figures.holds_invariant(), "{category:?}: {figures:?}");
     }
-    let statuses: Vec<String> = sqlx::query_scalar(
-        "SELECT status FROM application WHERE application_id LIKE 'race-%' ORDER BY application_id",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let statuses: Vec<String> = applications(pool)
+        .await
+        .into_iter()
+        .filter(|a| a.application_id.starts_with("race-"))
+        .map(|a| a.status)
+        .collect();
     assert_eq!(
         statuses.iter().filter(|s| *s == "approved").count(),
         1,
@@ -368,10 +326,15 @@ fn refused(verdict: &protocol::identity::Verdict) -> (&str, &str) {
 
 #[tokio::test]
 async fn a_quota_use_request_beyond_the_vacancy_is_refused_at_push() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let (unit, _department, category, vacant) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
-    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let city = City::start().await;
+    let pool = &city.pool;
+    let ClerkWithVacancy {
+        unit,
+        category,
+        vacant,
+        mut clerk,
+        ..
+    } = city.clerk_with_vacancy().await;
     let label = category.label_zh();
 
     // One post more than the vacancy.
@@ -393,7 +356,7 @@ async fn a_quota_use_request_beyond_the_vacancy_is_refused_at_push() {
     // A category in which the unit has no posts at all.
     let mut empty = None;
     for other in EstablishmentCategory::ALL {
-        if figures(&pool, &unit, *other).await.approved.get() == 0 {
+        if figures(pool, &unit, *other).await.approved.get() == 0 {
             empty = Some(*other);
             break;
         }
@@ -409,7 +372,7 @@ async fn a_quota_use_request_beyond_the_vacancy_is_refused_at_push() {
     );
 
     // An adjustment (核减) leaves the unit without a vacant post: even one is refused.
-    set_vacancy(&pool, &unit, category, 0).await;
+    set_vacancy(pool, &unit, category, 0).await;
     let zero = clerk
         .try_file_quota_use("app-zero", &unit, category, 1)
         .await;
@@ -422,50 +385,39 @@ async fn a_quota_use_request_beyond_the_vacancy_is_refused_at_push() {
     );
 
     // Refused envelopes are kept with their verdicts and audited; no application is tracked.
-    let kept: Vec<(String, String)> = sqlx::query_as(
-        "SELECT status, code FROM envelope WHERE application_id IN ('app-over', 'app-empty', 'app-zero')",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let mut kept = Vec::new();
+    for id in ["app-over", "app-empty", "app-zero"] {
+        kept.extend(schema::envelopes(pool, id).await);
+    }
     assert_eq!(kept.len(), 3, "{kept:?}");
     assert!(
         kept.iter()
-            .all(|(status, code)| status == "rejected" && code == "no_vacancy"),
+            .all(|e| e.status == "rejected" && e.code.as_deref() == Some("no_vacancy")),
         "{kept:?}"
     );
-    assert_eq!(count(&pool, "SELECT count(*) FROM application").await, 0);
-    assert_eq!(
-        count(
-            &pool,
-            "SELECT count(*) FROM audit_log WHERE action = 'envelope.reject'"
-        )
-        .await,
-        3
-    );
+    assert_eq!(applications(pool).await.len(), 0);
+    assert_eq!(audit_count(pool, "envelope.reject").await, 3);
 
     // Within the vacancy again (核增): accepted.
-    set_vacancy(&pool, &unit, category, 1).await;
+    set_vacancy(pool, &unit, category, 1).await;
     clerk.file_quota_use("app-within", &unit, category, 1).await;
-    assert_eq!(application_status(&pool, "app-within").await, "submitted");
+    assert_eq!(application_status(pool, "app-within").await, "submitted");
 }
 
 #[tokio::test]
 async fn requests_awaiting_a_decision_hold_the_vacancy_until_the_bureau_decides() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let (unit, department, category, _) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
-    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
-    let mut supervisor = holder(
-        &server,
-        "supervisor",
-        "supervisor",
-        &format!("department:{department}"),
-    )
-    .await;
-    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
+    let city = City::start().await;
+    let pool = &city.pool;
+    let Review {
+        unit,
+        category,
+        mut clerk,
+        mut supervisor,
+        mut reviewer,
+        ..
+    } = city.review().await;
     let label = category.label_zh();
-    set_vacancy(&pool, &unit, category, 1).await;
+    set_vacancy(pool, &unit, category, 1).await;
 
     // One vacant post: the first request for it is accepted, the second refused.
     clerk.file_quota_use("app-1", &unit, category, 1).await;
@@ -498,7 +450,7 @@ async fn requests_awaiting_a_decision_hold_the_vacancy_until_the_bureau_decides(
     clerk.file_quota_use("app-4", &unit, category, 1).await;
 
     // Three vacant posts, one of them asked for: two more may be asked for, not three.
-    set_vacancy(&pool, &unit, category, 3).await;
+    set_vacancy(pool, &unit, category, 3).await;
     let five = clerk.try_file_quota_use("app-5", &unit, category, 3).await;
     assert_eq!(
         refused(&five),
@@ -514,7 +466,7 @@ async fn requests_awaiting_a_decision_hold_the_vacancy_until_the_bureau_decides(
 
     // An approved request holds reserved posts in the ledger and is not counted again: after
     // app-4 is approved, two posts are vacant and app-6 asks for both.
-    let reserved_before = reserved(&pool, &unit, category).await;
+    let reserved_before = reserved(pool, &unit, category).await;
     for (id, action) in [
         ("d-endorse-4", Action::Endorse),
         ("d-approve-4", Action::Approve),
@@ -527,7 +479,7 @@ async fn requests_awaiting_a_decision_hold_the_vacancy_until_the_bureau_decides(
         let verdict = decider.decide(id, "app-4", action, "同意").await;
         assert_eq!(verdict.status, VerdictStatus::Accepted, "{verdict:?}");
     }
-    assert_eq!(reserved(&pool, &unit, category).await, reserved_before + 1);
+    assert_eq!(reserved(pool, &unit, category).await, reserved_before + 1);
     let seventh = clerk.try_file_quota_use("app-7", &unit, category, 1).await;
     assert_eq!(
         refused(&seventh),
@@ -539,14 +491,10 @@ async fn requests_awaiting_a_decision_hold_the_vacancy_until_the_bureau_decides(
             .as_str()
         )
     );
-    let statuses: Vec<(String, String)> =
-        sqlx::query_as("SELECT application_id, status FROM application ORDER BY application_id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let statuses = applications(pool).await;
     let statuses: Vec<(&str, &str)> = statuses
         .iter()
-        .map(|(id, status)| (id.as_str(), status.as_str()))
+        .map(|a| (a.application_id.as_str(), a.status.as_str()))
         .collect();
     assert_eq!(
         statuses,
@@ -568,45 +516,32 @@ async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acc
     const ROUNDS: usize = 10;
     // The small demo city: enough units with a department to endorse their requests; two
     // dozen key holders sign in from this one address.
-    let server = TestServer::start_configured(|config| {
+    let city = City::start_configured(|config| {
         if let Some(demo) = config.demo.as_mut() {
             demo.size = "small".into();
         }
         config.identity.rate_limit_per_minute = 1_000;
     })
-    .await
-    .unwrap();
-    let pool = server.database().await.unwrap();
-    let units: Vec<(String, String)> = sqlx::query_as(
-        "SELECT id, coalesce(supervising_department, parent) FROM unit \
-         WHERE coalesce(supervising_department, parent) IS NOT NULL ORDER BY id LIMIT ?",
-    )
-    .bind(ROUNDS as i64)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    .await;
+    let pool = &city.pool;
+    let units = schema::units_with_a_department(pool, ROUNDS).await;
     assert_eq!(units.len(), ROUNDS, "{units:?}");
-    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
-    let mut supervisors: std::collections::BTreeMap<String, Holder> = Default::default();
+    let mut reviewer = city.reviewer("reviewer").await;
+    let mut supervisors: std::collections::BTreeMap<String, KeyHolder> = Default::default();
 
     for (round, (unit, department)) in units.iter().enumerate() {
-        let unit = UnitId::parse(unit).unwrap();
-        let certificate = server::db::certificates::read(&pool, &unit)
-            .await
-            .unwrap()
-            .unwrap();
+        let certificate = schema::certificate(pool, unit).await;
         let (category, _) = certificate.ledger.all_figures()[0];
-        set_vacancy(&pool, &unit, category, 1).await;
-        let before = figures(&pool, &unit, category).await;
-        let scope = format!("unit:{unit}");
-        let mut first = holder(&server, &format!("clerk-{round}-a"), "unit_clerk", &scope).await;
-        let mut second = holder(&server, &format!("clerk-{round}-b"), "unit_clerk", &scope).await;
+        set_vacancy(pool, unit, category, 1).await;
+        let before = figures(pool, unit, category).await;
+        let mut first = city.clerk(&format!("clerk-{round}-a"), unit).await;
+        let mut second = city.clerk(&format!("clerk-{round}-b"), unit).await;
 
         // Signed offline, then pushed at the same moment by both sessions.
         let a = format!("race-{round}-a");
         let b = format!("race-{round}-b");
-        let signed_a = first.sign_quota_use(&a, &unit, category, 1);
-        let signed_b = second.sign_quota_use(&b, &unit, category, 1);
+        let signed_a = first.sign_quota_use(&a, unit, category, 1);
+        let signed_b = second.sign_quota_use(&b, unit, category, 1);
         let (mut verdict_a, mut verdict_b) =
             tokio::join!(first.push(vec![signed_a]), second.push(vec![signed_b]));
         let verdicts = [verdict_a.remove(0), verdict_b.remove(0)];
@@ -622,12 +557,12 @@ async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acc
             "round {round}: {message}"
         );
         let winner = if accepted[0] == 0 { &a } else { &b };
-        let tracked: Vec<String> =
-            sqlx::query_scalar("SELECT application_id FROM application WHERE unit_id = ?")
-                .bind(unit.as_str())
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+        let tracked: Vec<String> = applications(pool)
+            .await
+            .into_iter()
+            .filter(|a| a.unit_id == unit.as_str())
+            .map(|a| a.application_id)
+            .collect();
         assert_eq!(
             tracked.as_slice(),
             std::slice::from_ref(winner),
@@ -636,13 +571,9 @@ async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acc
 
         // The accepted request is endorsed and approved: the last post is reserved, no more.
         if !supervisors.contains_key(department) {
-            let supervisor = holder(
-                &server,
-                &format!("supervisor-{round}"),
-                "supervisor",
-                &format!("department:{department}"),
-            )
-            .await;
+            let supervisor = city
+                .supervisor(&format!("supervisor-{round}"), department)
+                .await;
             supervisors.insert(department.clone(), supervisor);
         }
         let supervisor = supervisors.get_mut(department).unwrap();
@@ -654,7 +585,7 @@ async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acc
             .decide(&format!("approve-{round}"), winner, Action::Approve, "")
             .await;
         assert_eq!(approved.status, VerdictStatus::Accepted, "{approved:?}");
-        let after = figures(&pool, &unit, category).await;
+        let after = figures(pool, unit, category).await;
         assert_eq!(
             after.reserved.get(),
             before.reserved.get() + 1,
@@ -665,10 +596,7 @@ async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acc
             "round {round}: {after:?}"
         );
         assert_eq!(after.vacant().get(), 0, "round {round}");
-        let certificate = server::db::certificates::read(&pool, &unit)
-            .await
-            .unwrap()
-            .unwrap();
+        let certificate = schema::certificate(pool, unit).await;
         for (category, figures) in certificate.ledger.all_figures() {
             assert!(figures.holds_invariant(), "{category:?}: {figures:?}");
         }

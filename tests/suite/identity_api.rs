@@ -7,41 +7,18 @@ use domain::envelope::EnvelopeHeader;
 use domain::ids::{ApplicationId, ClientId, CredentialId};
 use domain::payload::{ApplicationPayload, QuotaUseRequest};
 use domain::person::EntryForm;
-use domain::{EstablishmentCategory, Headcount, SignedEnvelope, Timestamp, UnitId, UserId};
+use domain::{EstablishmentCategory, Headcount, SignedEnvelope, UnitId, UserId};
 use protocol::identity::{
     EnrolBeginRequest, HolderCreated, NewHolder, RevokeRequest, SessionInfo, SignInBeginRequest,
     SignedSubmission, SubmitRequest, SubmitResponse, VerdictStatus,
 };
+use tests::filing::an_hour_ago;
 use tests::keys::{ApiClient, KeyHolder, create_holder, error_code};
-use tests::server::TestServer;
+use tests::scenario::City;
+use tests::schema;
 use webauthn_authenticator_rs::softtoken::SoftToken;
 
-type Holder = KeyHolder;
 type Client = ApiClient;
-
-async fn first_unit_ids(server: &TestServer) -> Vec<String> {
-    let pool = server.database().await.unwrap();
-    sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
-        .fetch_all(&pool)
-        .await
-        .unwrap()
-}
-
-async fn create(server: &TestServer, login: &str, role: &str, scope: &str) -> HolderCreated {
-    create_holder(server, login, role, scope).await
-}
-
-async fn enrol(server: &TestServer, created: HolderCreated) -> Holder {
-    KeyHolder::enrolled(server, created).await
-}
-
-async fn enrol_with(
-    server: &TestServer,
-    created: HolderCreated,
-    token: SoftToken,
-) -> Result<Holder, String> {
-    KeyHolder::enrol(server, created, token).await
-}
 
 /// What these tests do with a key holder beyond the shared harness.
 trait Filing {
@@ -83,10 +60,6 @@ impl Filing for KeyHolder {
         count: u32,
         reason: &str,
     ) -> SignedEnvelope {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
         let header = EnvelopeHeader {
             application_id: ApplicationId::parse(application).unwrap(),
             client_id: ClientId::parse("client-test").unwrap(),
@@ -94,7 +67,7 @@ impl Filing for KeyHolder {
             signer: UserId::parse(&self.created.holder.id).unwrap(),
             credential_id: CredentialId::parse(&self.credential_id).unwrap(),
             unit: UnitId::parse(unit).unwrap(),
-            created_at: Timestamp::from_unix_seconds(now - 3600).unwrap(),
+            created_at: an_hour_ago(),
         };
         let payload = ApplicationPayload::QuotaUse(QuotaUseRequest {
             category: EstablishmentCategory::Administrative,
@@ -112,36 +85,27 @@ impl Filing for KeyHolder {
     }
 
     async fn submit(&self, submissions: Vec<SignedSubmission>) -> SubmitResponse {
-        let response = self
-            .client
-            .post("/api/envelopes", &SubmitRequest { submissions })
-            .await;
-        assert_eq!(response.status(), 200);
-        response.json().await.unwrap()
+        SubmitResponse {
+            verdicts: self.push(submissions).await,
+        }
     }
 }
 
 #[tokio::test]
 async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
-    let created = create(
-        &server,
-        "clerk-a",
-        "unit_clerk",
-        &format!("unit:{}", units[0]),
-    )
-    .await;
+    let city = City::start().await;
+    let unit = &city.units().await[0];
+    let mut clerk = city.enrolled_clerk("clerk-a", unit).await;
+    let created = &clerk.created;
     assert!(
         created
             .enrolment_link
             .ends_with(&format!("/enrol#code={}", created.enrolment_code))
     );
     let code = created.enrolment_code.clone();
-    let mut clerk = enrol(&server, created).await;
 
     // The code is single-use.
-    let again = Client::new(&server)
+    let again = Client::new(&city.server)
         .post("/api/enrolment/begin", &EnrolBeginRequest { code })
         .await;
     assert_eq!(
@@ -157,7 +121,7 @@ async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
 
     // Signed "offline" (no server involved), submitted later: accepted, and a repeat gets the
     // same verdict without a second record.
-    let envelope = clerk.envelope("app-0001", &units[0], 1);
+    let envelope = clerk.envelope("app-0001", unit.as_str(), 1);
     let signed = clerk.sign_envelope(&envelope);
     let first = clerk.submit(vec![signed.clone()]).await;
     assert_eq!(
@@ -172,16 +136,11 @@ async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
     );
     let repeat = clerk.submit(vec![signed]).await;
     assert_eq!(repeat.verdicts, first.verdicts);
-    let pool = server.database().await.unwrap();
-    let stored: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM envelope WHERE application_id = 'app-0001'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let stored = schema::envelopes(&city.pool, "app-0001").await.len();
     assert_eq!(stored, 1);
 
     // Another envelope under the same application id is refused.
-    let other = clerk.envelope("app-0001", &units[0], 2);
+    let other = clerk.envelope("app-0001", unit.as_str(), 2);
     let signed_other = clerk.sign_envelope(&other);
     let reused = clerk.submit(vec![signed_other]).await;
     assert_eq!(
@@ -190,10 +149,7 @@ async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
     );
 
     // Every state change is in an intact audit chain.
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let actions = schema::audit_actions(&city.pool).await;
     for action in [
         "holder.create",
         "credential.enrol",
@@ -207,18 +163,17 @@ async fn a_clerk_enrols_signs_in_and_an_offline_envelope_is_accepted_once() {
         );
     }
     assert!(matches!(
-        server::db::audit::verify(&pool).await.unwrap(),
+        server::db::audit::verify(&city.pool).await.unwrap(),
         server::db::audit::ChainReport::Intact { .. }
     ));
 }
 
 #[tokio::test]
 async fn a_clerk_can_neither_read_nor_write_another_units_data() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
+    let city = City::start().await;
+    let units = city.units().await;
     let (own, other) = (&units[0], &units[units.len() - 1]);
-    let created = create(&server, "clerk-b", "unit_clerk", &format!("unit:{own}")).await;
-    let mut clerk = enrol(&server, created).await;
+    let mut clerk = city.enrolled_clerk("clerk-b", own).await;
 
     // Nothing without a session.
     let anonymous = clerk
@@ -237,15 +192,7 @@ async fn a_clerk_can_neither_read_nor_write_another_units_data() {
         200
     );
     // A clerk reading their own unit is not audited; every other read of personal data is.
-    let pool = server.database().await.unwrap();
-    let audited = || async {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT count(*) FROM audit_log WHERE action = 'certificate.read'",
-        )
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-    };
+    let audited = || schema::audit_count(&city.pool, "certificate.read");
     assert_eq!(audited().await, 0);
     let denied = clerk
         .client
@@ -253,7 +200,7 @@ async fn a_clerk_can_neither_read_nor_write_another_units_data() {
         .await;
     assert_eq!(error_code(denied).await, (403, "out_of_scope".into()));
 
-    let foreign = clerk.envelope("app-foreign", other, 1);
+    let foreign = clerk.envelope("app-foreign", other.as_str(), 1);
     let signed_foreign = clerk.sign_envelope(&foreign);
     let verdict = clerk.submit(vec![signed_foreign]).await;
     assert_eq!(verdict.verdicts[0].status, VerdictStatus::Rejected);
@@ -272,18 +219,10 @@ async fn a_clerk_can_neither_read_nor_write_another_units_data() {
 
 #[tokio::test]
 async fn state_changes_need_the_csrf_token_and_our_origin() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
-    let created = create(
-        &server,
-        "clerk-c",
-        "unit_clerk",
-        &format!("unit:{}", units[0]),
-    )
-    .await;
-    let mut clerk = enrol(&server, created).await;
-    clerk.sign_in().await;
-    let envelope = clerk.envelope("app-csrf", &units[0], 1);
+    let city = City::start().await;
+    let unit = &city.units().await[0];
+    let mut clerk = city.clerk("clerk-c", unit).await;
+    let envelope = clerk.envelope("app-csrf", unit.as_str(), 1);
     let signed = clerk.sign_envelope(&envelope);
 
     let csrf = clerk.client.csrf.take();
@@ -320,25 +259,23 @@ async fn state_changes_need_the_csrf_token_and_our_origin() {
 
 #[tokio::test]
 async fn a_revoked_key_is_refused_everywhere_at_once() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
-    let admin = create(&server, "admin", "bureau_admin", "region:620500").await;
-    let mut admin = enrol(&server, admin).await;
-    admin.sign_in().await;
+    let city = City::start().await;
+    let unit = &city.units().await[0];
+    let admin = city.administrator("admin").await;
 
     // The administrator registers the clerk through the API.
     let new = NewHolder {
         login: "clerk-d".into(),
         name: "李明".into(),
         role: "unit_clerk".into(),
-        scope: format!("unit:{}", units[0]),
+        scope: format!("unit:{unit}"),
     };
     let response = admin.client.post("/api/holders", &new).await;
     assert_eq!(response.status(), 200);
     let created: HolderCreated = response.json().await.unwrap();
-    let mut clerk = enrol(&server, created).await;
+    let mut clerk = KeyHolder::enrolled(&city.server, created).await;
     clerk.sign_in().await;
-    let envelope = clerk.envelope("app-revoked", &units[0], 1);
+    let envelope = clerk.envelope("app-revoked", unit.as_str(), 1);
     let signed_before = clerk.sign_envelope(&envelope);
 
     let revoked = admin
@@ -379,30 +316,22 @@ async fn a_revoked_key_is_refused_everywhere_at_once() {
 
 #[tokio::test]
 async fn endpoint_level_rejections_have_their_codes() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
-    let created = create(
-        &server,
-        "clerk-e",
-        "unit_clerk",
-        &format!("unit:{}", units[0]),
-    )
-    .await;
-    let mut clerk = enrol(&server, created).await;
-    clerk.sign_in().await;
+    let city = City::start().await;
+    let units = city.units().await;
+    let mut clerk = city.clerk("clerk-e", &units[0]).await;
 
-    let good = clerk.sign_envelope(&clerk.envelope("app-e1", &units[0], 1));
+    let good = clerk.sign_envelope(&clerk.envelope("app-e1", units[0].as_str(), 1));
     let mut bad_base64 = good.clone();
     bad_base64.signature = "not base64url!".into();
-    let mut mismatch = clerk.sign_envelope(&clerk.envelope("app-e2", &units[0], 2));
+    let mut mismatch = clerk.sign_envelope(&clerk.envelope("app-e2", units[0].as_str(), 2));
     mismatch.credential_id = base64url(b"no such credential");
     // An envelope that names a credential the server has never seen.
-    let mut naming_unknown = clerk.envelope("app-e6", &units[0], 6);
+    let mut naming_unknown = clerk.envelope("app-e6", units[0].as_str(), 6);
     naming_unknown.credential_id = CredentialId::parse(&base64url(b"no such credential")).unwrap();
     let mut unknown_key = clerk.sign_envelope(&naming_unknown);
     unknown_key.credential_id = base64url(b"no such credential");
     let unknown_unit = clerk.sign_envelope(&clerk.envelope("app-e3", "620599-9999", 3));
-    let mut tampered = clerk.sign_envelope(&clerk.envelope("app-e4", &units[0], 4));
+    let mut tampered = clerk.sign_envelope(&clerk.envelope("app-e4", units[0].as_str(), 4));
     let mut bytes = domain::canonical::base64url_decode(&tampered.envelope).unwrap();
     // Change one character of the signed bytes, keeping them canonical JSON.
     let at = bytes.windows(11).position(|w| w == b"client-test").unwrap();
@@ -411,8 +340,10 @@ async fn endpoint_level_rejections_have_their_codes() {
 
     // Signed by the key, but breaking the payload's own rules (domain): refused by the server
     // whatever the client checked.
-    let zero_posts = clerk.sign_envelope(&clerk.envelope_with("app-e7", &units[0], 7, 0, "理由"));
-    let no_reason = clerk.sign_envelope(&clerk.envelope_with("app-e8", &units[0], 8, 1, "  "));
+    let zero_posts =
+        clerk.sign_envelope(&clerk.envelope_with("app-e7", units[0].as_str(), 7, 0, "理由"));
+    let no_reason =
+        clerk.sign_envelope(&clerk.envelope_with("app-e8", units[0].as_str(), 8, 1, "  "));
     let response = clerk
         .submit(vec![
             bad_base64,
@@ -454,7 +385,7 @@ async fn endpoint_level_rejections_have_their_codes() {
     );
 
     // An oversized request body is refused before it is read.
-    let mut oversized = clerk.sign_envelope(&clerk.envelope("app-e5", &units[0], 5));
+    let mut oversized = clerk.sign_envelope(&clerk.envelope("app-e5", units[0].as_str(), 5));
     oversized.envelope = "A".repeat(2 * 1024 * 1024);
     let big = clerk
         .client
@@ -470,9 +401,9 @@ async fn endpoint_level_rejections_have_their_codes() {
 
 #[tokio::test]
 async fn sign_in_is_rate_limited_per_address() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let client = Client::new(&server);
-    let limit = server.config().identity.rate_limit_per_minute;
+    let city = City::start().await;
+    let client = Client::new(&city.server);
+    let limit = city.server.config().identity.rate_limit_per_minute;
     let mut statuses = Vec::new();
     for _ in 0..=limit {
         let response = client
@@ -495,17 +426,9 @@ async fn sign_in_is_rate_limited_per_address() {
 
 #[tokio::test]
 async fn sign_in_does_not_tell_who_exists() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
-    let created = create(
-        &server,
-        "known",
-        "unit_clerk",
-        &format!("unit:{}", units[0]),
-    )
-    .await;
-    let mut known = enrol(&server, created).await;
-    let client = Client::new(&server);
+    let city = City::start().await;
+    let mut known = city.enrolled_clerk("known", &city.units().await[0]).await;
+    let client = Client::new(&city.server);
     let begin = |login: &'static str| {
         let client = &client;
         async move {
@@ -565,22 +488,16 @@ async fn sign_in_does_not_tell_who_exists() {
 
 #[tokio::test]
 async fn enrolment_codes_are_replaced_cancelled_and_ceremonies_used_once() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
-    let created = create(
-        &server,
-        "clerk-g",
-        "unit_clerk",
-        &format!("unit:{}", units[0]),
-    )
-    .await;
+    let city = City::start().await;
+    let (server, pool) = (&city.server, &city.pool);
+    let unit = &city.units().await[0];
+    let created = create_holder(server, "clerk-g", "unit_clerk", &format!("unit:{unit}")).await;
 
     // A new code replaces the one the holder still had.
-    let pool = server.database().await.unwrap();
-    let replacement = server::identity::issue_code(&pool, "clerk-g", server.config())
+    let replacement = server::identity::issue_code(pool, "clerk-g", server.config())
         .await
         .unwrap();
-    let stale = Client::new(&server)
+    let stale = Client::new(server)
         .post(
             "/api/enrolment/begin",
             &EnrolBeginRequest {
@@ -594,7 +511,7 @@ async fn enrolment_codes_are_replaced_cancelled_and_ceremonies_used_once() {
     );
 
     // A ceremony is used up by a failed finish: retrying it, even with a good key, fails.
-    let client = Client::new(&server);
+    let client = Client::new(server);
     let begun: protocol::identity::CeremonyBegun = client
         .post(
             "/api/enrolment/begin",
@@ -643,14 +560,12 @@ async fn enrolment_codes_are_replaced_cancelled_and_ceremonies_used_once() {
     );
 
     // The code is still valid (the finish failed); revoking the holder's key cancels codes.
-    let mut clerk = enrol(&server, replacement).await;
+    let mut clerk = KeyHolder::enrolled(server, replacement).await;
     clerk.sign_in().await;
-    let outstanding = server::identity::issue_code(&pool, "clerk-g", server.config())
+    let outstanding = server::identity::issue_code(pool, "clerk-g", server.config())
         .await
         .unwrap();
-    let admin = create(&server, "admin-g", "bureau_admin", "region:620500").await;
-    let mut admin = enrol(&server, admin).await;
-    admin.sign_in().await;
+    let admin = city.administrator("admin-g").await;
     let revoked = admin
         .client
         .post(
@@ -661,7 +576,7 @@ async fn enrolment_codes_are_replaced_cancelled_and_ceremonies_used_once() {
         )
         .await;
     assert_eq!(revoked.status(), 204);
-    let cancelled = Client::new(&server)
+    let cancelled = Client::new(server)
         .post(
             "/api/enrolment/begin",
             &EnrolBeginRequest {
@@ -685,7 +600,7 @@ async fn production_enrols_only_keys_whose_attestation_chains_to_a_configured_ro
     let dir = tempfile::tempdir().unwrap();
     let pem = dir.path().join("vendor-root.pem");
     std::fs::write(&pem, ca.to_pem(LineEnding::LF).unwrap()).unwrap();
-    let server = TestServer::start_configured(|config| {
+    let city = City::start_configured(|config| {
         config.identity.attestation = server::config::AttestationMode::Production;
         config.identity.attestation_cas = vec![server::config::AttestationCaConfig {
             pem: pem.clone(),
@@ -693,36 +608,26 @@ async fn production_enrols_only_keys_whose_attestation_chains_to_a_configured_ro
             description: "vendor test root".into(),
         }];
     })
-    .await
-    .unwrap();
-    let units = first_unit_ids(&server).await;
-    let scope = format!("unit:{}", units[0]);
+    .await;
+    let server = &city.server;
+    let scope = format!("unit:{}", city.units().await[0]);
 
-    let created = create(&server, "trusted", "unit_clerk", &scope).await;
-    let mut holder = enrol_with(&server, created, trusted).await.unwrap();
+    let created = create_holder(server, "trusted", "unit_clerk", &scope).await;
+    let mut holder = KeyHolder::enrol(server, created, trusted).await.unwrap();
     holder.sign_in().await;
 
     let (untrusted, _other_ca) = SoftToken::new(true).unwrap();
-    let created = create(&server, "untrusted", "unit_clerk", &scope).await;
-    let refused = enrol_with(&server, created, untrusted).await.err();
+    let created = create_holder(server, "untrusted", "unit_clerk", &scope).await;
+    let refused = KeyHolder::enrol(server, created, untrusted).await.err();
     assert_eq!(refused.as_deref(), Some("enrolment_refused"));
 }
 
 #[tokio::test]
 async fn a_holder_registers_a_second_key_with_a_new_code_from_the_administrator() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
-    let admin = create(&server, "admin-2", "bureau_admin", "region:620500").await;
-    let mut admin = enrol(&server, admin).await;
-    admin.sign_in().await;
-    let created = create(
-        &server,
-        "clerk-f",
-        "unit_clerk",
-        &format!("unit:{}", units[0]),
-    )
-    .await;
-    let mut first = enrol(&server, created).await;
+    let city = City::start().await;
+    let unit = &city.units().await[0];
+    let admin = city.administrator("admin-2").await;
+    let mut first = city.enrolled_clerk("clerk-f", unit).await;
     let info = first.sign_in().await;
     assert_eq!(info.credential_ids.len(), 1);
 
@@ -749,14 +654,14 @@ async fn a_holder_registers_a_second_key_with_a_new_code_from_the_administrator(
     assert_eq!(issued.holder.login, "clerk-f");
 
     let (token, _ca) = SoftToken::new(true).unwrap();
-    let mut second = enrol_with(&server, issued, token).await.unwrap();
+    let mut second = KeyHolder::enrol(&city.server, issued, token).await.unwrap();
     assert_ne!(second.credential_id, first.credential_id);
     let info = second.sign_in().await;
     assert_eq!(info.credential_ids.len(), 2, "both keys are usable");
     assert!(info.credential_ids.contains(&first.credential_id));
 
     // Either key signs applications.
-    let by_second = second.sign_envelope(&second.envelope("app-second-key", &units[0], 1));
+    let by_second = second.sign_envelope(&second.envelope("app-second-key", unit.as_str(), 1));
     let verdict = second.submit(vec![by_second]).await;
     assert_eq!(
         verdict.verdicts[0].status,
@@ -766,13 +671,13 @@ async fn a_holder_registers_a_second_key_with_a_new_code_from_the_administrator(
     );
 
     // The CLI path issues codes too, and a code for an unknown login is refused.
-    let pool = server.database().await.unwrap();
+    let (server, pool) = (&city.server, &city.pool);
     assert!(
-        server::identity::issue_code(&pool, "clerk-f", server.config())
+        server::identity::issue_code(pool, "clerk-f", server.config())
             .await
             .is_ok()
     );
-    let unknown = server::identity::issue_code(&pool, "nobody", server.config())
+    let unknown = server::identity::issue_code(pool, "nobody", server.config())
         .await
         .unwrap_err();
     assert!(unknown.to_string().contains("holder_unknown"), "{unknown}");
@@ -780,18 +685,10 @@ async fn a_holder_registers_a_second_key_with_a_new_code_from_the_administrator(
 
 #[tokio::test]
 async fn a_forged_first_submission_cannot_decide_the_genuine_one() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
-    let created = create(
-        &server,
-        "clerk-h",
-        "unit_clerk",
-        &format!("unit:{}", units[0]),
-    )
-    .await;
-    let mut clerk = enrol(&server, created).await;
-    clerk.sign_in().await;
-    let genuine = clerk.sign_envelope(&clerk.envelope("app-relayed", &units[0], 1));
+    let city = City::start().await;
+    let unit = &city.units().await[0];
+    let mut clerk = city.clerk("clerk-h", unit).await;
+    let genuine = clerk.sign_envelope(&clerk.envelope("app-relayed", unit.as_str(), 1));
 
     // Someone who has the bytes (a relay, a shared computer) sends them first with a bad
     // signature: refused, but not remembered as the verdict for those bytes.
@@ -813,15 +710,13 @@ async fn a_forged_first_submission_cannot_decide_the_genuine_one() {
 
 #[tokio::test]
 async fn a_valid_signature_refused_by_a_rule_still_advances_the_keys_counter() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let units = first_unit_ids(&server).await;
+    let city = City::start().await;
+    let units = city.units().await;
     let (own, other) = (&units[0], &units[units.len() - 1]);
-    let created = create(&server, "clerk-i", "unit_clerk", &format!("unit:{own}")).await;
-    let mut clerk = enrol(&server, created).await;
-    clerk.sign_in().await;
+    let mut clerk = city.clerk("clerk-i", own).await;
     // Signed offline in this order: first for the own unit, then for a foreign one.
-    let earlier = clerk.sign_envelope(&clerk.envelope("app-earlier", own, 1));
-    let later = clerk.sign_envelope(&clerk.envelope("app-later", other, 2));
+    let earlier = clerk.sign_envelope(&clerk.envelope("app-earlier", own.as_str(), 1));
+    let later = clerk.sign_envelope(&clerk.envelope("app-later", other.as_str(), 2));
     // The later one arrives first and is refused by scope, but its signature was genuine...
     let refused = clerk.submit(vec![later]).await;
     assert_eq!(refused.verdicts[0].code.as_deref(), Some("out_of_scope"));

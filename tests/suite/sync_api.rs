@@ -5,27 +5,24 @@
 //! starts again from a snapshot; no session, no pull.
 //!
 //! Key holders, their client and filing come from the shared harness (`tests::keys`,
-//! `tests::filing`).
+//! `tests::filing`, set up by `tests::scenario`); schema reads from `tests::schema`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
+use domain::Action;
 use domain::canonical::{base64url, base64url_decode};
 use domain::certificate::Certificate;
-use domain::{Action, UnitId};
 use protocol::ErrorBody;
 use protocol::identity::{DecisionVerdict, VerdictStatus};
 use protocol::sync::{Change, PullResponse, SYNC_PULL_PATH};
-use tests::filing::{unit_with_vacancy, vacant_category};
+use tests::filing::vacant_category;
 use tests::keys::{ApiClient, KeyHolder};
-use tests::server::TestServer;
+use tests::scenario::{City, Review};
+use tests::schema::{self, audit_details};
 
 type Client = ApiClient;
 type Holder = KeyHolder;
-
-async fn holder(server: &TestServer, login: &str, role: &str, scope: &str) -> Holder {
-    KeyHolder::signed_in(server, login, role, scope).await
-}
 
 /// Pulling, beyond the shared client.
 trait Pulling {
@@ -136,65 +133,28 @@ async fn sync_by(client: &Client, cursor: Option<&str>, limit: Option<&str>) -> 
     synced
 }
 
-async fn ids(pool: &sqlx::SqlitePool, sql: &str, bind: &str) -> BTreeSet<String> {
-    sqlx::query_scalar(sql)
-        .bind(bind)
-        .fetch_all(pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect()
-}
-
-async fn audited_pulls(pool: &sqlx::SqlitePool) -> Vec<serde_json::Value> {
-    sqlx::query_scalar::<_, String>(
-        "SELECT detail FROM audit_log WHERE action = 'sync.pull' ORDER BY seq",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap()
-    .iter()
-    .map(|d| serde_json::from_str(d).unwrap())
-    .collect()
+/// Every unit's id.
+async fn all_units(city: &City) -> BTreeSet<String> {
+    city.units().await.iter().map(ToString::to_string).collect()
 }
 
 #[tokio::test]
 async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
+    let city = City::start().await;
+    let pool = &city.pool;
     // A unit with affiliated institutions, and a unit outside its family with a vacancy.
-    let parent: String = sqlx::query_scalar(
-        "SELECT parent FROM unit WHERE parent IS NOT NULL GROUP BY parent ORDER BY parent LIMIT 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    let family = ids(
-        &pool,
-        "SELECT id FROM unit WHERE id = ?1 OR parent = ?1",
-        &parent,
-    )
-    .await;
+    let parent = schema::first_unit_with_affiliates(pool).await;
+    let family = schema::unit_family(pool, &parent).await;
     assert!(family.len() >= 2, "{family:?}");
-    let parent = UnitId::parse(&parent).unwrap();
     // A unit of another family (not the parent's own parent either).
-    let other: String = sqlx::query_scalar(
-        "SELECT id FROM unit WHERE id <> ?1 AND (parent IS NULL OR parent <> ?1) \
-         AND id NOT IN (SELECT parent FROM unit WHERE id = ?1 AND parent IS NOT NULL) \
-         ORDER BY id LIMIT 1",
-    )
-    .bind(parent.as_str())
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    let other = UnitId::parse(&other).unwrap();
+    let other = schema::unit_outside_family(pool, &parent).await;
     // Push refuses a request the vacancy cannot cover: each unit files in a category with room
     // for what it asks for (the parent one post, the neighbour two).
-    let category = vacant_category(&pool, &parent, 1).await;
-    let neighbour_category = vacant_category(&pool, &other, 2).await;
+    let category = vacant_category(pool, &parent, 1).await;
+    let neighbour_category = vacant_category(pool, &other, 2).await;
 
-    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{parent}")).await;
-    let mut neighbour = holder(&server, "neighbour", "unit_clerk", &format!("unit:{other}")).await;
+    let mut clerk = city.clerk("clerk", &parent).await;
+    let mut neighbour = city.clerk("neighbour", &other).await;
     neighbour
         .file_quota_use("app-neighbour", &other, neighbour_category, 1)
         .await;
@@ -227,7 +187,7 @@ async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
     assert_eq!(next.applications["app-own"].1, "submitted");
     assert!(next.certificates.is_empty());
     // The clerk read its affiliates' personal data: audited, counts only.
-    let audits = audited_pulls(&pool).await;
+    let audits = audit_details(pool, "sync.pull").await;
     assert_eq!(audits.len(), 1, "{audits:?}");
     assert_eq!(audits[0]["certificates"], family.len());
     let keys: BTreeSet<&str> = audits[0]
@@ -270,12 +230,13 @@ async fn a_clerk_pulls_only_their_unit_its_affiliates_and_their_applications() {
 
 #[tokio::test]
 async fn a_county_reviewer_pulls_exactly_the_units_of_the_county() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let county = ids(&pool, "SELECT id FROM unit WHERE region = ?", "620502").await;
-    let all = ids(&pool, "SELECT id FROM unit WHERE ? <> ''", "all").await;
+    let city = City::start().await;
+    let county = schema::units_in_region(&city.pool, "620502").await;
+    let all = all_units(&city).await;
     assert!(!county.is_empty() && county.len() < all.len(), "{county:?}");
-    let reviewer = holder(&server, "qinzhou", "bureau_reviewer", "region:620502").await;
+    let reviewer = city
+        .holder("qinzhou", "bureau_reviewer", "region:620502")
+        .await;
     let synced = sync(&reviewer.client, None).await;
     assert!(synced.pages[0].reset);
     assert_eq!(
@@ -286,7 +247,7 @@ async fn a_county_reviewer_pulls_exactly_the_units_of_the_county() {
         assert_eq!(certificate.unit.region.division_code(), "620502");
     }
     // Every pull page with certificates is audited.
-    let audits = audited_pulls(&pool).await;
+    let audits = audit_details(&city.pool, "sync.pull").await;
     assert_eq!(audits.len(), 1);
     assert_eq!(audits[0]["certificates"], county.len());
     assert_eq!(audits[0]["reset"], true);
@@ -296,22 +257,17 @@ async fn a_county_reviewer_pulls_exactly_the_units_of_the_county() {
 /// every unit exactly once, everyone on the staff lists there.
 #[tokio::test]
 async fn a_city_reviewers_first_sync_of_thousands_of_people_completes_over_several_pages() {
-    let server = TestServer::start_configured(|c| {
+    let city = City::start_configured(|c| {
         c.demo = Some(server::config::DemoConfig {
             size: "small".into(),
             seed: 7,
         });
     })
-    .await
-    .unwrap();
-    let pool = server.database().await.unwrap();
-    let all = ids(&pool, "SELECT id FROM unit WHERE ? <> ''", "all").await;
-    let people: i64 = sqlx::query_scalar("SELECT count(*) FROM staff")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    .await;
+    let all = all_units(&city).await;
+    let people = schema::staff_count(&city.pool).await;
     assert!(people >= 2_000, "{people}");
-    let reviewer = holder(&server, "city", "bureau_reviewer", "region:620500").await;
+    let reviewer = city.reviewer("city").await;
 
     let started = Instant::now();
     let synced = sync(&reviewer.client, None).await;
@@ -341,7 +297,7 @@ async fn a_city_reviewers_first_sync_of_thousands_of_people_completes_over_sever
     assert!(synced.times.values().all(|n| *n == 1), "each unit once");
     let staff: usize = synced.certificates.values().map(|c| c.staff.len()).sum();
     assert_eq!(staff as i64, people);
-    assert_eq!(audited_pulls(&pool).await.len(), pages);
+    assert_eq!(audit_details(&city.pool, "sync.pull").await.len(), pages);
     assert!(took < Duration::from_secs(60), "{took:?}");
 
     // Smaller pages: more of them, the same result.
@@ -363,18 +319,15 @@ async fn a_city_reviewers_first_sync_of_thousands_of_people_completes_over_sever
 
 #[tokio::test]
 async fn the_previous_cursor_brings_just_the_new_application_and_the_changed_ledger() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let (unit, department, category, _) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
-    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
-    let mut supervisor = holder(
-        &server,
-        "supervisor",
-        "supervisor",
-        &format!("department:{department}"),
-    )
-    .await;
-    let mut reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620500").await;
+    let city = City::start().await;
+    let Review {
+        unit,
+        category,
+        mut clerk,
+        mut supervisor,
+        mut reviewer,
+        ..
+    } = city.review().await;
     let before = sync(&reviewer.client, None).await;
     let clerk_before = sync(&clerk.client, None).await;
     let reserved_before = before.certificates[unit.as_str()]
@@ -459,9 +412,11 @@ fn tampered(cursor: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
 
 #[tokio::test]
 async fn unknown_garbled_foreign_and_future_cursors_start_again_from_a_snapshot() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let other_server = TestServer::start_with_demo().await.unwrap();
-    let reviewer = holder(&server, "reviewer", "bureau_reviewer", "region:620502").await;
+    let city = City::start().await;
+    let other_city = City::start().await;
+    let reviewer = city
+        .holder("reviewer", "bureau_reviewer", "region:620502")
+        .await;
     let synced = sync(&reviewer.client, None).await;
     let good = synced.cursor.clone();
     assert!(!reviewer.client.pull(Some(&good)).await.reset);
@@ -487,18 +442,14 @@ async fn unknown_garbled_foreign_and_future_cursors_start_again_from_a_snapshot(
     }
 
     // The same city, the same scope, another database: its cursors are unknown here.
-    let elsewhere = holder(
-        &other_server,
-        "reviewer",
-        "bureau_reviewer",
-        "region:620502",
-    )
-    .await;
+    let elsewhere = other_city
+        .holder("reviewer", "bureau_reviewer", "region:620502")
+        .await;
     let page = elsewhere.client.pull(Some(&good)).await;
     assert!(page.reset);
     // A holder of another scope on the same database cannot continue this cursor either.
-    let city = holder(&server, "city", "bureau_reviewer", "region:620500").await;
-    assert!(city.client.pull(Some(&good)).await.reset);
+    let city_reviewer = city.reviewer("city").await;
+    assert!(city_reviewer.client.pull(Some(&good)).await.reset);
 
     // A bad limit is a bad request; a large one is lowered.
     for limit in ["0", "-1", "many"] {
@@ -513,13 +464,13 @@ async fn unknown_garbled_foreign_and_future_cursors_start_again_from_a_snapshot(
 
 #[tokio::test]
 async fn pulling_needs_a_session() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let anonymous = Client::new(&server);
+    let city = City::start().await;
+    let anonymous = Client::new(&city.server);
     let response = anonymous.pull_raw(&[]).await;
     assert_eq!(response.status(), 401);
     let body: ErrorBody = response.json().await.unwrap();
     assert_eq!(body.code, "unauthenticated");
-    let mut stale = Client::new(&server);
+    let mut stale = Client::new(&city.server);
     stale.cookie = Some("dzbz_session=not-a-session".into());
     assert_eq!(stale.pull_raw(&[]).await.status(), 401);
 }

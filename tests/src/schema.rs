@@ -1,0 +1,333 @@
+//! Every read (and the few arranging writes) the suites, the harness and the benchmarks make
+//! straight against the server's SQLite schema (`server/migrations/`), named for what it reads:
+//! when the schema changes, this is the one test file to follow it. The crate's only `sqlx`
+//! calls are here.
+//!
+//! Test helpers: a failed query panics with what was being read.
+
+use std::collections::BTreeSet;
+
+use domain::certificate::Certificate;
+use domain::{LedgerRow, UnitId};
+
+/// A connection pool on a test server's database ([`crate::server::TestServer::database`]).
+pub type Pool = sqlx::SqlitePool;
+
+fn unit_id(id: &str) -> UnitId {
+    UnitId::parse(id).unwrap_or_else(|e| panic!("the stored unit id {id:?} is invalid: {e}"))
+}
+
+// Units, staff and certificates.
+
+/// Every unit's id, in id order.
+pub async fn unit_ids(pool: &Pool) -> Vec<UnitId> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM unit ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .expect("reading the unit ids");
+    ids.iter().map(|id| unit_id(id)).collect()
+}
+
+/// How many units the database holds.
+pub async fn unit_count(pool: &Pool) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM unit")
+        .fetch_one(pool)
+        .await
+        .expect("counting the units")
+}
+
+/// How many people are on the staff lists of all units.
+pub async fn staff_count(pool: &Pool) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM staff")
+        .fetch_one(pool)
+        .await
+        .expect("counting the staff")
+}
+
+/// The ids of the units of one region (division code, e.g. `620502`).
+pub async fn units_in_region(pool: &Pool, region: &str) -> BTreeSet<String> {
+    sqlx::query_scalar("SELECT id FROM unit WHERE region = ?")
+        .bind(region)
+        .fetch_all(pool)
+        .await
+        .expect("reading a region's units")
+        .into_iter()
+        .collect()
+}
+
+/// The first unit (by id) with affiliated institutions: the first `parent` of any unit.
+pub async fn first_unit_with_affiliates(pool: &Pool) -> UnitId {
+    let parent: String = sqlx::query_scalar(
+        "SELECT parent FROM unit WHERE parent IS NOT NULL GROUP BY parent ORDER BY parent LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("reading a unit with affiliates");
+    unit_id(&parent)
+}
+
+/// The ids of `parent` and of its affiliated institutions.
+pub async fn unit_family(pool: &Pool, parent: &UnitId) -> BTreeSet<String> {
+    sqlx::query_scalar("SELECT id FROM unit WHERE id = ?1 OR parent = ?1")
+        .bind(parent.as_str())
+        .fetch_all(pool)
+        .await
+        .expect("reading a unit's family")
+        .into_iter()
+        .collect()
+}
+
+/// The first unit (by id) outside `parent`'s family: neither `parent`, nor one of its
+/// affiliates, nor `parent`'s own parent.
+pub async fn unit_outside_family(pool: &Pool, parent: &UnitId) -> UnitId {
+    let id: String = sqlx::query_scalar(
+        "SELECT id FROM unit WHERE id <> ?1 AND (parent IS NULL OR parent <> ?1) \
+         AND id NOT IN (SELECT parent FROM unit WHERE id = ?1 AND parent IS NOT NULL) \
+         ORDER BY id LIMIT 1",
+    )
+    .bind(parent.as_str())
+    .fetch_one(pool)
+    .await
+    .expect("reading a unit of another family");
+    unit_id(&id)
+}
+
+/// The first unit (by id) other than `unit`.
+pub async fn first_unit_except(pool: &Pool, unit: &UnitId) -> UnitId {
+    let id: String = sqlx::query_scalar("SELECT id FROM unit WHERE id <> ? ORDER BY id LIMIT 1")
+        .bind(unit.as_str())
+        .fetch_one(pool)
+        .await
+        .expect("reading another unit");
+    unit_id(&id)
+}
+
+/// The first `limit` units (by id) with a department above them — the supervising department,
+/// else the parent — each with that department's id.
+pub async fn units_with_a_department(pool: &Pool, limit: usize) -> Vec<(UnitId, String)> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, coalesce(supervising_department, parent) FROM unit \
+         WHERE coalesce(supervising_department, parent) IS NOT NULL ORDER BY id LIMIT ?",
+    )
+    .bind(i64::try_from(limit).expect("a small limit"))
+    .fetch_all(pool)
+    .await
+    .expect("reading units with a department");
+    rows.into_iter()
+        .map(|(unit, department)| (unit_id(&unit), department))
+        .collect()
+}
+
+/// Every supervising department with the number of people in its scope (the department, the
+/// units it supervises and its internal bodies, as the server's sync scope counts them).
+pub async fn departments_by_people(pool: &Pool) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "SELECT d.id, (SELECT COUNT(*) FROM staff s JOIN unit u ON u.id = s.unit_id \
+           WHERE u.id = d.id OR u.supervising_department = d.id OR u.parent = d.id) \
+         FROM unit d WHERE EXISTS (SELECT 1 FROM unit x WHERE x.supervising_department = d.id)",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("reading the departments' scopes")
+}
+
+/// `unit`'s whole certificate, as the server reads it (`server::db::certificates::read`).
+pub async fn certificate(pool: &Pool, unit: &UnitId) -> Certificate {
+    server::db::certificates::read(pool, unit)
+        .await
+        .expect("reading a certificate")
+        .unwrap_or_else(|| panic!("the unit {unit} exists"))
+}
+
+/// Damages `unit`'s stored record so that the server fails (500) on anything that reads it.
+pub async fn damage_unit_record(pool: &Pool, unit: &UnitId) {
+    sqlx::query("UPDATE unit SET record = '{' WHERE id = ?")
+        .bind(unit.as_str())
+        .execute(pool)
+        .await
+        .expect("damaging a unit's record");
+}
+
+/// The position the next row of `unit`'s ledger takes.
+pub async fn next_ledger_position(pool: &Pool, unit: &UnitId) -> i64 {
+    sqlx::query_scalar("SELECT coalesce(max(position) + 1, 0) FROM ledger_row WHERE unit_id = ?")
+        .bind(unit.as_str())
+        .fetch_one(pool)
+        .await
+        .expect("reading the ledger's length")
+}
+
+/// Appends `row` to `unit`'s ledger at `position` (an establishment decision written straight
+/// to the database).
+pub async fn insert_ledger_row(pool: &Pool, unit: &UnitId, position: i64, row: &LedgerRow) {
+    sqlx::query("INSERT INTO ledger_row (unit_id, position, document, row) VALUES (?, ?, ?, ?)")
+        .bind(unit.as_str())
+        .bind(position)
+        .bind(row.document.as_str())
+        .bind(serde_json::to_string(row).expect("a ledger row as JSON"))
+        .execute(pool)
+        .await
+        .expect("writing a ledger row");
+}
+
+// Key holders.
+
+/// The stored passkey (webauthn-rs `Passkey` JSON) of `holder_id`'s credential.
+pub async fn stored_passkey(pool: &Pool, holder_id: &str) -> String {
+    sqlx::query_scalar("SELECT passkey FROM credential WHERE holder_id = ?")
+        .bind(holder_id)
+        .fetch_one(pool)
+        .await
+        .expect("reading a stored passkey")
+}
+
+// Signed envelopes, applications, decisions and slips.
+
+/// One stored envelope and its verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEnvelope {
+    pub application_id: String,
+    /// `accepted`, `rejected` or `held`.
+    pub status: String,
+    /// The refusal's code, if any.
+    pub code: Option<String>,
+}
+
+/// The envelopes stored under `application_id`, in the order received.
+pub async fn envelopes(pool: &Pool, application_id: &str) -> Vec<StoredEnvelope> {
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT application_id, status, code FROM envelope WHERE application_id = ? ORDER BY id",
+    )
+    .bind(application_id)
+    .fetch_all(pool)
+    .await
+    .expect("reading envelopes");
+    rows.into_iter()
+        .map(|(application_id, status, code)| StoredEnvelope {
+            application_id,
+            status,
+            code,
+        })
+        .collect()
+}
+
+/// How many envelopes are stored under application ids that start with `prefix`.
+pub async fn envelope_count_with_prefix(pool: &Pool, prefix: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM envelope WHERE application_id LIKE ? || '%'")
+        .bind(prefix)
+        .fetch_one(pool)
+        .await
+        .expect("counting envelopes")
+}
+
+/// The signed bytes of the (first) envelope stored under `application_id`.
+pub async fn envelope_bytes(pool: &Pool, application_id: &str) -> Vec<u8> {
+    sqlx::query_scalar("SELECT bytes FROM envelope WHERE application_id = ? ORDER BY id")
+        .bind(application_id)
+        .fetch_one(pool)
+        .await
+        .expect("reading an envelope's bytes")
+}
+
+/// One application as the server tracks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackedApplication {
+    pub application_id: String,
+    pub unit_id: String,
+    /// The `domain::ApplicationStatus` code.
+    pub status: String,
+}
+
+/// Every application the server tracks, by id.
+pub async fn applications(pool: &Pool) -> Vec<TrackedApplication> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT application_id, unit_id, status FROM application ORDER BY application_id",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("reading the applications");
+    rows.into_iter()
+        .map(|(application_id, unit_id, status)| TrackedApplication {
+            application_id,
+            unit_id,
+            status,
+        })
+        .collect()
+}
+
+/// The status of a tracked application; panics if the server does not track it.
+pub async fn application_status(pool: &Pool, application_id: &str) -> String {
+    sqlx::query_scalar("SELECT status FROM application WHERE application_id = ?")
+        .bind(application_id)
+        .fetch_one(pool)
+        .await
+        .expect("reading an application's status")
+}
+
+/// How many signed decisions are stored, whatever their verdict.
+pub async fn decision_count(pool: &Pool) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM decision")
+        .fetch_one(pool)
+        .await
+        .expect("counting the decisions")
+}
+
+/// An issued slip (用编通知单): its unit, posts and posts not yet used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedSlip {
+    pub unit_id: String,
+    pub count: i64,
+    pub remaining: i64,
+}
+
+/// The slip numbered `number`.
+pub async fn slip(pool: &Pool, number: &str) -> IssuedSlip {
+    let (unit_id, count, remaining): (String, i64, i64) =
+        sqlx::query_as("SELECT unit_id, count, remaining FROM slip WHERE number = ?")
+            .bind(number)
+            .fetch_one(pool)
+            .await
+            .expect("reading a slip");
+    IssuedSlip {
+        unit_id,
+        count,
+        remaining,
+    }
+}
+
+/// How many slips have been issued.
+pub async fn slip_count(pool: &Pool) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM slip")
+        .fetch_one(pool)
+        .await
+        .expect("counting the slips")
+}
+
+// The audit log.
+
+/// The action of every audit entry, in order.
+pub async fn audit_actions(pool: &Pool) -> Vec<String> {
+    sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq")
+        .fetch_all(pool)
+        .await
+        .expect("reading the audit log")
+}
+
+/// The details (JSON objects) of the audit entries of `action`, in order.
+pub async fn audit_details(pool: &Pool, action: &str) -> Vec<serde_json::Value> {
+    let details: Vec<String> =
+        sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = ? ORDER BY seq")
+            .bind(action)
+            .fetch_all(pool)
+            .await
+            .expect("reading the audit log");
+    details
+        .iter()
+        .map(|d| serde_json::from_str(d).expect("an audit detail is JSON"))
+        .collect()
+}
+
+/// How many audit entries of `action` there are.
+pub async fn audit_count(pool: &Pool, action: &str) -> usize {
+    audit_details(pool, action).await.len()
+}
