@@ -61,6 +61,32 @@ fn entry_hash(record: &Record) -> anyhow::Result<String> {
     Ok(hex(&sha256(&bytes)))
 }
 
+/// The head of the chain: the last entry's sequence number and hash (`(0, GENESIS)` before the
+/// first), which the next entry follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// Reads the head of the chain (inside the writer's transaction).
+pub async fn head(conn: &mut SqliteConnection) -> anyhow::Result<Head> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await
+        .context("reading the head of the audit log")?;
+    Ok(match head {
+        Some(row) => Head {
+            seq: row.try_get("seq")?,
+            hash: row.try_get("hash")?,
+        },
+        None => Head {
+            seq: 0,
+            hash: GENESIS.to_owned(),
+        },
+    })
+}
+
 /// Appends an entry. Call it inside the transaction that makes the change (opened with
 /// `BEGIN IMMEDIATE`, so that two writers cannot read the same head).
 pub async fn append(
@@ -68,28 +94,30 @@ pub async fn append(
     entry: Entry<'_>,
     at: Timestamp,
 ) -> anyhow::Result<Record> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await
-        .context("reading the head of the audit log")?;
-    let (seq, prev_hash) = match head {
-        Some(row) => (
-            row.try_get::<i64, _>("seq")? + 1,
-            row.try_get::<String, _>("hash")?,
-        ),
-        None => (1, GENESIS.to_owned()),
-    };
+    let head = head(conn).await?;
+    append_after(conn, &head, entry, at).await
+}
+
+/// Appends an entry after `head`, which the caller read with [`head`] in this transaction and
+/// has kept up to date (the returned record is the next head): for a writer appending many
+/// entries, one read of the head.
+pub async fn append_after(
+    conn: &mut SqliteConnection,
+    head: &Head,
+    entry: Entry<'_>,
+    at: Timestamp,
+) -> anyhow::Result<Record> {
     let detail =
         canonicalize(&entry.detail).map_err(|e| anyhow::anyhow!("canonicalising detail: {e}"))?;
     let mut record = Record {
-        seq,
+        seq: head.seq + 1,
         at: at.to_string(),
         actor: entry.actor.map(str::to_owned),
         credential: entry.credential.map(str::to_owned),
         action: entry.action.to_owned(),
         target: entry.target.to_owned(),
         detail: String::from_utf8(detail).context("canonical JSON is UTF-8")?,
-        prev_hash,
+        prev_hash: head.hash.clone(),
         hash: String::new(),
     };
     record.hash = entry_hash(&record)?;

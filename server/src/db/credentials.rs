@@ -42,6 +42,33 @@ pub async fn load(conn: &mut Conn, id: &[u8]) -> anyhow::Result<Option<StoredCre
     }))
 }
 
+/// The keys with these raw ids (those that exist), in one query.
+pub async fn load_many(conn: &mut Conn, ids: &[&[u8]]) -> anyhow::Result<Vec<StoredCredential>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hex: Vec<String> = ids.iter().map(|id| domain::canonical::hex(id)).collect();
+    let rows = sqlx::query(
+        "SELECT id, holder_id, passkey, revoked_at, highest_envelope_counter FROM credential \
+         WHERE id IN (SELECT unhex(value) FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(&hex).context("listing credential ids")?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the credentials")?;
+    rows.iter()
+        .map(|row| {
+            Ok(StoredCredential {
+                id: row.try_get("id")?,
+                holder_id: row.try_get("holder_id")?,
+                passkey: serde_json::from_str(row.try_get("passkey")?).context("stored passkey")?,
+                revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+                highest_envelope_counter: row.try_get("highest_envelope_counter")?,
+            })
+        })
+        .collect()
+}
+
 /// The passkeys of the holder's keys that are not revoked.
 pub async fn active_passkeys(conn: &mut Conn, holder_id: &str) -> anyhow::Result<Vec<Passkey>> {
     let rows: Vec<String> = sqlx::query_scalar(

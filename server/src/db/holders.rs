@@ -34,6 +34,28 @@ pub async fn load(conn: &mut Conn, id: &str) -> anyhow::Result<Option<Holder>> {
     else {
         return Ok(None);
     };
+    holder(&row).map(Some)
+}
+
+/// The holders with these ids (those that exist), in one query.
+pub async fn load_many(conn: &mut Conn, ids: &[&str]) -> anyhow::Result<Vec<Holder>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query(
+        "SELECT id, login, name, role, scope FROM key_holder \
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(ids).context("listing holders")?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading key holders")?
+    .iter()
+    .map(holder)
+    .collect()
+}
+
+fn holder(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Holder> {
     let info = HolderInfo {
         id: row.try_get("id")?,
         login: row.try_get("login")?,
@@ -43,7 +65,7 @@ pub async fn load(conn: &mut Conn, id: &str) -> anyhow::Result<Option<Holder>> {
     };
     let grant = grant_of(&info.role, &info.scope)
         .map_err(|e| anyhow::anyhow!("stored grant is invalid: {}", e.message_en()))?;
-    Ok(Some(Holder { info, grant }))
+    Ok(Holder { info, grant })
 }
 
 /// The id of the holder with this login name.

@@ -56,6 +56,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "change_log",
         include_str!("../../migrations/0006_change_log.sql"),
     ),
+    (
+        7,
+        "vacancy_figures",
+        include_str!("../../migrations/0007_vacancy_figures.sql"),
+    ),
 ];
 
 /// The connection pool.
@@ -64,6 +69,9 @@ pub type Pool = SqlitePool;
 pub type Conn = sqlx::SqliteConnection;
 /// A transaction; it dereferences to a [`Conn`], and is rolled back unless committed.
 pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+/// A savepoint inside a transaction: it dereferences to a [`Conn`]; `commit` releases it,
+/// `rollback` (or dropping it) undoes what was done since it was taken, and only that.
+pub type Savepoint<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 /// A connection taken from the pool; it dereferences to a [`Conn`].
 pub type PooledConn = sqlx::pool::PoolConnection<sqlx::Sqlite>;
 
@@ -73,6 +81,13 @@ pub async fn write(pool: &Pool) -> anyhow::Result<Tx> {
     pool.begin_with("BEGIN IMMEDIATE")
         .await
         .context("starting a write transaction")
+}
+
+/// Takes a savepoint (`SAVEPOINT`) in the transaction `conn` is in.
+pub async fn savepoint(conn: &mut Conn) -> anyhow::Result<Savepoint<'_>> {
+    sqlx::Connection::begin(conn)
+        .await
+        .context("taking a savepoint")
 }
 
 /// Starts a deferred transaction, for reads that must see one consistent state.

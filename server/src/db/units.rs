@@ -19,6 +19,24 @@ pub async fn record(conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<UnitR
         .transpose()
 }
 
+/// The records of the units `ids` (those that exist), in one query.
+pub async fn records(conn: &mut Conn, ids: &[&UnitId]) -> anyhow::Result<Vec<UnitRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+    let records: Vec<String> =
+        sqlx::query_scalar("SELECT record FROM unit WHERE id IN (SELECT value FROM json_each(?))")
+            .bind(serde_json::to_string(&ids).context("listing units")?)
+            .fetch_all(&mut *conn)
+            .await
+            .context("reading units")?;
+    records
+        .iter()
+        .map(|text| serde_json::from_str(text).context("stored unit record"))
+        .collect()
+}
+
 /// The unit's region, `None` if there is no such unit.
 pub async fn region(conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<Region>> {
     let code: Option<String> = sqlx::query_scalar("SELECT region FROM unit WHERE id = ?")

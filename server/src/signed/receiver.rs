@@ -1,35 +1,48 @@
-//! The one pipeline of every signed document: [`receive`] takes a submission through one
-//! `BEGIN IMMEDIATE` transaction, whatever its kind:
+//! The one pipeline of every signed document: [`receive_batch`] takes submissions of one kind
+//! through one `BEGIN IMMEDIATE` transaction with a savepoint per document ([`receive`]: a
+//! batch of one), whatever their kind:
 //!
-//! 1. a repeat of bytes already received whose signature verified gets the first verdict and
-//!    changes nothing;
-//! 2. the signature and everything around it is checked ([`verify::check`]: the bytes are
-//!    parsed once, and the document comes back even when it is refused, for the record);
+//! 0. the batch's keys are read once, and the two costly steps that need nothing else — reading
+//!    the bytes and checking the signature with the stored key ([`verify::prepare`]) — run
+//!    ahead on every core; then each document, in order, in its own savepoint:
+//! 1. a repeat of bytes already received whose signature verified (before or earlier in the
+//!    batch) gets the first verdict and changes nothing;
+//! 2. the signature and everything around it is checked ([`verify::check_prepared`]: the
+//!    bytes are parsed once, and the document comes back even when it is refused, for the
+//!    record);
 //! 3. a valid signature raises its key's highest counter, whatever follows (a counter that went
 //!    backwards holds the document for review and raises nothing);
 //! 4. the kind judges the verified document ([`SignedKind::judge`]: reads only) and, when it
 //!    accepts it, carries out its effects ([`SignedKind::apply`]: writes only, refuses nothing);
 //! 5. the receipt — raw bytes, assertion, verdict, the kind's columns — is stored, and the
 //!    verdict audited (`{kind}.accept`, `{kind}.reject`, `{kind}.hold`);
-//! 6. commit.
+//! 6. the savepoint is released; after the last document, commit.
+//!
+//! A document that fails with an internal error is rolled back alone: those before it are
+//! committed with their verdicts, the rest of the batch is not received, and the request fails
+//! (the client then sends again one at a time, and repeats get their first verdicts).
 //!
 //! A kind of signed document is a [`SignedKind`]: its judgement, its effects, and how its
 //! receipt, audit entry and verdict read. See [`super::application`] and [`super::decision`].
 
+use std::collections::HashMap;
 use std::future::Future;
 
 use anyhow::Context;
 use domain::canonical::{hex, sha256};
-use domain::{Timestamp, UserId};
+use domain::unit::UnitRecord;
+use domain::{Timestamp, UnitId, UserId};
 use protocol::identity::{SignedSubmission as WireSubmission, VerdictStatus};
 use serde_json::{Value, json};
 use webauthn_rs::prelude::Credential;
+use webauthn_rs_core::proto::COSEKey;
 
 use super::refusal::Refusal;
 use super::verify::{
-    self, Checked, KnownCredential, SignedDocument, SignedSubmission, decode_b64url,
+    self, Checked, KnownCredential, Prepared, SignedDocument, SignedSubmission, decode_b64url,
 };
 use crate::db::audit::{self, Entry};
+use crate::db::holders::Holder;
 use crate::db::receipts::{self, Receipt, ReceiptTable, StoredVerdict};
 use crate::db::{self, Conn, credentials};
 use crate::error::ApiError;
@@ -43,6 +56,54 @@ pub struct Received<'a> {
     pub hash: &'a str,
     /// The server's clock when the document was received.
     pub now: Timestamp,
+    /// What the batch's judgements read that no document of the batch changes, read once.
+    pub lookups: &'a Lookups,
+}
+
+/// What the judgements of a batch read that no signed document changes — the records of units
+/// and the key holders — read once for the batch ([`SignedKind::prefetch`]) inside its
+/// transaction, so that they hold until it commits. What was not read ahead is read when asked.
+#[derive(Debug, Default)]
+pub struct Lookups {
+    units: HashMap<UnitId, UnitRecord>,
+    holders: HashMap<String, Holder>,
+}
+
+impl Lookups {
+    /// Reads the records of `units` and the holders `holders` (ids; those that exist).
+    pub async fn read(
+        conn: &mut Conn,
+        units: &[&UnitId],
+        holders: &[&str],
+    ) -> anyhow::Result<Self> {
+        let units = db::units::records(conn, units)
+            .await?
+            .into_iter()
+            .map(|record| (record.id.clone(), record))
+            .collect();
+        let holders = db::holders::load_many(conn, holders)
+            .await?
+            .into_iter()
+            .map(|holder| (holder.info.id.clone(), holder))
+            .collect();
+        Ok(Lookups { units, holders })
+    }
+
+    /// The unit's record, `None` if there is no such unit.
+    pub async fn unit(&self, conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<UnitRecord>> {
+        match self.units.get(id) {
+            Some(record) => Ok(Some(record.clone())),
+            None => db::units::record(conn, id).await,
+        }
+    }
+
+    /// The key holder with this id, `None` if there is none.
+    pub async fn holder(&self, conn: &mut Conn, id: &str) -> anyhow::Result<Option<Holder>> {
+        match self.holders.get(id) {
+            Some(holder) => Ok(Some(holder.clone())),
+            None => db::holders::load(conn, id).await,
+        }
+    }
 }
 
 /// A kind of signed document: what [`receive`] needs besides the pipeline itself.
@@ -56,6 +117,16 @@ pub trait SignedKind: SignedDocument + Send + Sync {
     type Plan: Send + Sync;
     /// The verdict as its endpoint answers it.
     type Verdict;
+
+    /// What the judgements of a batch of such documents (those whose bytes could be read)
+    /// will read, read at once: see [`Lookups`]. By default nothing.
+    fn prefetch(
+        conn: &mut Conn,
+        documents: &[&Self],
+    ) -> impl Future<Output = anyhow::Result<Lookups>> + Send {
+        let _ = (conn, documents);
+        async { Ok(Lookups::default()) }
+    }
 
     /// The rules that need the database, once the signature verified: the plan, or why not.
     /// Reads only, so that a refusal changes nothing.
@@ -120,49 +191,258 @@ fn verdict_of(refusal: &Refusal, columns: Vec<(&'static str, Option<String>)>) -
     }
 }
 
-/// The stored key with raw id `id`, as the verifier takes it.
-async fn known_credential(conn: &mut Conn, id: &[u8]) -> anyhow::Result<Option<KnownCredential>> {
-    let Some(stored) = credentials::load(conn, id).await? else {
-        return Ok(None);
-    };
-    Ok(Some(KnownCredential {
+/// The stored key as the verifier takes it.
+fn known_credential(stored: credentials::StoredCredential) -> anyhow::Result<KnownCredential> {
+    Ok(KnownCredential {
         credential_id: stored.id,
         holder: UserId::parse(&stored.holder_id).map_err(|e| anyhow::anyhow!(e.message_en()))?,
         credential: Credential::from(stored.passkey),
         revoked: stored.revoked,
         highest_counter: u32::try_from(stored.highest_envelope_counter).unwrap_or(u32::MAX),
-    }))
+    })
 }
 
-/// Receives one signed document of kind `K`, carried by `session`: see the module
-/// documentation.
-pub async fn receive<K: SignedKind>(
+/// Receives one signed document of kind `K`, carried by `session`: a batch of one.
+pub async fn receive<K: SignedKind + 'static>(
     state: &AppState,
     session: &Session,
     submission: &SignedSubmission,
 ) -> Result<K::Verdict, ApiError> {
-    let hash = hex(&sha256(&submission.envelope));
+    receive_batch::<K>(state, session, std::slice::from_ref(submission))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a batch of one had no verdict")))
+}
+
+/// Receives signed documents of kind `K`, carried by `session`, in the order given: one
+/// verdict each, in that order. See the module documentation. If one of them cannot be
+/// received (an internal error), it alone is rolled back, those before it keep their verdicts
+/// (committed), those after it are not received, and the error is returned.
+pub async fn receive_batch<K: SignedKind + 'static>(
+    state: &AppState,
+    session: &Session,
+    submissions: &[SignedSubmission],
+) -> Result<Vec<K::Verdict>, ApiError> {
     let mut tx = db::write(&state.pool)
         .await
-        .with_context(|| format!("starting to receive a {}", K::NAME))?;
-    if let Some(first) = receipts::first_verdict(&mut tx, K::TABLE, &hash).await? {
-        return Ok(K::verdict(&first));
+        .with_context(|| format!("starting to receive {}s", K::NAME))?;
+    let mut batch = Batch::<K>::read(&mut tx, submissions).await?;
+    let prepared = prepare_all::<K>(submissions, &batch.known).await?;
+    let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
+    let lookups = K::prefetch(&mut tx, &documents).await?;
+    drop(documents);
+    let mut verdicts = Vec::with_capacity(submissions.len());
+    let mut not_accepted = Vec::new();
+    for (submission, prepared) in submissions.iter().zip(prepared) {
+        let mut savepoint = db::savepoint(&mut tx).await?;
+        let received = receive_one::<K>(
+            &mut savepoint,
+            state,
+            session,
+            submission,
+            prepared,
+            &batch,
+            &lookups,
+        )
+        .await;
+        let received = match received {
+            Ok(received) => received,
+            Err(error) => {
+                savepoint
+                    .rollback()
+                    .await
+                    .with_context(|| format!("rolling back a {}", K::NAME))?;
+                // The documents before it keep their verdicts.
+                batch.finish(&mut tx).await?;
+                tx.commit().await.with_context(|| {
+                    format!("committing the {}s before one that failed", K::NAME)
+                })?;
+                return Err(error);
+            }
+        };
+        savepoint
+            .commit()
+            .await
+            .with_context(|| format!("keeping a {}", K::NAME))?;
+        let verdict = batch.kept(received);
+        if verdict.status != VerdictStatus::Accepted {
+            not_accepted.push((verdict.status, verdict.code.clone()));
+        }
+        verdicts.push(K::verdict(&verdict));
+    }
+    batch.finish(&mut tx).await?;
+    tx.commit()
+        .await
+        .with_context(|| format!("committing {}s", K::NAME))?;
+    for (status, code) in not_accepted {
+        tracing::info!(
+            code = code.as_deref().unwrap_or(""),
+            status = status_code(status),
+            "{} not accepted",
+            K::NAME
+        );
+    }
+    Ok(verdicts)
+}
+
+/// What the receiver keeps for a batch inside its transaction, where nothing else writes: read
+/// once, brought up to date as each document's savepoint is released.
+struct Batch<K> {
+    /// The stored keys of the batch; `highest_counter` raised as documents verify.
+    known: HashMap<Vec<u8>, KnownCredential>,
+    /// The counters to write back ([`Batch::finish`]): each key's highest verified counter.
+    raised: HashMap<Vec<u8>, u32>,
+    /// The first verdicts of the batch's hashes whose signature verified, stored before the
+    /// batch or in it: what a repeat gets.
+    first: HashMap<String, StoredVerdict>,
+    /// The head of the audit chain.
+    head: audit::Head,
+    kind: std::marker::PhantomData<K>,
+}
+
+/// What one document changed, applied to the [`Batch`] once its savepoint is released.
+struct Outcome {
+    verdict: StoredVerdict,
+    /// A new receipt whose signature verified: its hash (a later repeat gets its verdict).
+    verified_hash: Option<String>,
+    /// A verified signature: the key and its counter.
+    counter: Option<(Vec<u8>, u32)>,
+    /// The audit entry written: the new head.
+    head: Option<audit::Head>,
+}
+
+impl<K: SignedKind> Batch<K> {
+    async fn read(conn: &mut Conn, submissions: &[SignedSubmission]) -> anyhow::Result<Self> {
+        let mut ids: Vec<&[u8]> = submissions.iter().map(|s| &s.credential_id[..]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut known = HashMap::with_capacity(ids.len());
+        for stored in credentials::load_many(conn, &ids).await? {
+            let credential = known_credential(stored)?;
+            known.insert(credential.credential_id.clone(), credential);
+        }
+        let hashes: Vec<String> = submissions
+            .iter()
+            .map(|s| hex(&sha256(&s.envelope)))
+            .collect();
+        let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();
+        let first = receipts::first_verdicts(conn, K::TABLE, &hashes).await?;
+        Ok(Batch {
+            known,
+            raised: HashMap::new(),
+            first,
+            head: audit::head(conn).await?,
+            kind: std::marker::PhantomData,
+        })
+    }
+
+    /// Takes in what a document whose savepoint was released changed; its verdict.
+    fn kept(&mut self, outcome: Outcome) -> StoredVerdict {
+        if let Some(hash) = outcome.verified_hash {
+            self.first.insert(hash, outcome.verdict.clone());
+        }
+        if let Some((id, counter)) = outcome.counter {
+            if let Some(known) = self.known.get_mut(&id) {
+                known.highest_counter = known.highest_counter.max(counter);
+            }
+            let raised = self.raised.entry(id).or_insert(counter);
+            *raised = (*raised).max(counter);
+        }
+        if let Some(head) = outcome.head {
+            self.head = head;
+        }
+        outcome.verdict
+    }
+
+    /// Writes the raised counters back, before the commit.
+    async fn finish(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
+        for (id, counter) in self.raised.drain() {
+            credentials::raise_counter(conn, &id, counter).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Below this many documents a batch is prepared on the handler's own thread.
+const PARALLEL_FROM: usize = 8;
+
+/// [`verify::prepare`] for every submission, with its stored key: on every core for a batch.
+async fn prepare_all<K: SignedKind + 'static>(
+    submissions: &[SignedSubmission],
+    known: &HashMap<Vec<u8>, KnownCredential>,
+) -> anyhow::Result<Vec<Prepared<K>>> {
+    let key = |s: &SignedSubmission| {
+        known
+            .get(&s.credential_id)
+            .map(|k| k.credential.cred.clone())
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if submissions.len() < PARALLEL_FROM || cores < 2 {
+        return Ok(submissions
+            .iter()
+            .map(|s| verify::prepare::<K>(s, key(s).as_ref()))
+            .collect());
+    }
+    let chunk = submissions.len().div_ceil(cores);
+    let jobs: Vec<_> = submissions
+        .chunks(chunk)
+        .map(|part| {
+            let part: Vec<(SignedSubmission, Option<COSEKey>)> =
+                part.iter().map(|s| (s.clone(), key(s))).collect();
+            tokio::task::spawn_blocking(move || {
+                part.iter()
+                    .map(|(s, key)| verify::prepare::<K>(s, key.as_ref()))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut prepared = Vec::with_capacity(submissions.len());
+    for job in jobs {
+        prepared.extend(job.await.context("preparing signed documents")?);
+    }
+    Ok(prepared)
+}
+
+/// One document of a batch, inside its savepoint: its stored verdict and what it changed.
+async fn receive_one<K: SignedKind>(
+    conn: &mut Conn,
+    state: &AppState,
+    session: &Session,
+    submission: &SignedSubmission,
+    prepared: Prepared<K>,
+    batch: &Batch<K>,
+    lookups: &Lookups,
+) -> Result<Outcome, ApiError> {
+    let hash = hex(&sha256(&submission.envelope));
+    if let Some(first) = batch.first.get(&hash) {
+        return Ok(Outcome {
+            verdict: first.clone(),
+            verified_hash: None,
+            counter: None,
+            head: None,
+        });
     }
     let now = crate::clock::now();
-    let received = Received { hash: &hash, now };
-    let known = known_credential(&mut tx, &submission.credential_id).await?;
-    let checked = verify::check::<K>(submission, known.as_ref(), &state.identity.policy, now);
+    let received = Received {
+        hash: &hash,
+        now,
+        lookups,
+    };
+    let checked = verify::check_prepared::<K>(
+        prepared,
+        submission,
+        batch.known.get(&submission.credential_id),
+        &state.identity.policy,
+        now,
+    );
     let judged = match &checked {
-        Checked::Verified(verified) => {
-            credentials::raise_counter(&mut tx, &submission.credential_id, verified.counter)
-                .await?;
-            verified.document.judge(&mut tx, received).await?
-        }
+        // A valid signature raises the key's counter whatever follows ([`Batch::finish`]).
+        Checked::Verified(verified) => verified.document.judge(conn, received).await?,
         Checked::Refused { refusal, .. } => Err(refusal.clone()),
     };
     let plan = match (&checked, &judged) {
         (Checked::Verified(verified), Ok(plan)) => {
-            verified.document.apply(plan, &mut tx, received).await?;
+            verified.document.apply(plan, conn, received).await?;
             Some(plan)
         }
         _ => None,
@@ -178,13 +458,14 @@ pub async fn receive<K: SignedKind>(
         },
         Err(refusal) => verdict_of(refusal, columns),
     };
+    // Only a document whose signature verified may answer a later repeat of its bytes.
+    let verified = checked.signature_verified();
     receipts::insert(
-        &mut tx,
+        conn,
         K::TABLE,
         &Receipt {
             hash: &hash,
-            // Only a document whose signature verified may answer a later repeat of its bytes.
-            verified: checked.signature_verified(),
+            verified,
             credential_id: &submission.credential_id,
             bytes: &submission.envelope,
             client_data_json: &submission.client_data_json,
@@ -200,13 +481,14 @@ pub async fn receive<K: SignedKind>(
         detail.insert("code".to_owned(), json!(verdict.code));
         detail.insert(format!("{}_hash", K::NAME), json!(hash));
     }
-    let (outcome, status) = match verdict.status {
-        VerdictStatus::Accepted => ("accept", "accepted"),
-        VerdictStatus::Held => ("hold", "held"),
-        VerdictStatus::Rejected => ("reject", "rejected"),
+    let outcome = match verdict.status {
+        VerdictStatus::Accepted => "accept",
+        VerdictStatus::Held => "hold",
+        VerdictStatus::Rejected => "reject",
     };
-    audit::append(
-        &mut tx,
+    let record = audit::append_after(
+        conn,
+        &batch.head,
         Entry {
             actor: Some(&session.holder.info.id),
             credential: Some(&session.credential_id_b64),
@@ -217,16 +499,26 @@ pub async fn receive<K: SignedKind>(
         now,
     )
     .await?;
-    tx.commit()
-        .await
-        .with_context(|| format!("committing a {}", K::NAME))?;
-    if verdict.status != VerdictStatus::Accepted {
-        tracing::info!(
-            code = verdict.code.as_deref().unwrap_or(""),
-            status,
-            "{} not accepted",
-            K::NAME
-        );
+    let counter = match &checked {
+        Checked::Verified(verified) => Some((submission.credential_id.clone(), verified.counter)),
+        Checked::Refused { .. } => None,
+    };
+    Ok(Outcome {
+        verdict,
+        verified_hash: verified.then_some(hash),
+        counter,
+        head: Some(audit::Head {
+            seq: record.seq,
+            hash: record.hash,
+        }),
+    })
+}
+
+/// The status as the logs name it.
+fn status_code(status: VerdictStatus) -> &'static str {
+    match status {
+        VerdictStatus::Accepted => "accepted",
+        VerdictStatus::Held => "held",
+        VerdictStatus::Rejected => "rejected",
     }
-    Ok(K::verdict(&verdict))
 }
