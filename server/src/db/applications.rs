@@ -13,6 +13,8 @@ use domain::{
 use protocol::sync::Change;
 use sqlx::{Row, SqliteConnection};
 
+use super::Writes;
+
 /// An application as stored.
 #[derive(Debug, Clone)]
 pub struct StoredApplication {
@@ -26,10 +28,10 @@ pub struct StoredApplication {
 
 /// Records the application of an envelope just accepted, as `submitted`, with `payload`, its
 /// payload as the judgement decoded it (a quota-use request's category and count are kept as
-/// columns too, for the vacancy rule: [`super::ledger::vacancy`]). Call it inside the
-/// transaction that accepts the envelope.
-pub async fn insert_submitted(
-    conn: &mut SqliteConnection,
+/// columns too, for the vacancy rule: [`super::ledger::quota_use_facts`]): adds its `INSERT`
+/// to `writes`, run inside the transaction that accepts the envelope.
+pub fn insert_submitted(
+    writes: &mut Writes,
     envelope: &SignedEnvelope,
     payload: &ApplicationPayload,
     envelope_hash: &str,
@@ -42,25 +44,23 @@ pub async fn insert_submitted(
         ),
         _ => (None, None),
     };
-    sqlx::query(
-        "INSERT INTO application (application_id, unit_id, kind, status, payload, signer, \
-         envelope_hash, submitted_at, updated_at, category, count) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(envelope.application_id.as_str())
-    .bind(envelope.unit.as_str())
-    .bind(envelope.kind.code())
-    .bind(ApplicationStatus::Submitted.code())
-    .bind(serde_json::to_string(&envelope.payload).context("serialising the payload")?)
-    .bind(envelope.signer.as_str())
-    .bind(envelope_hash)
-    .bind(now.to_string())
-    .bind(now.to_string())
-    .bind(category)
-    .bind(count)
-    .execute(&mut *conn)
-    .await
-    .context("recording the application")?;
+    writes
+        .push(
+            "INSERT INTO application (application_id, unit_id, kind, status, payload, signer, \
+             envelope_hash, submitted_at, updated_at, category, count) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(envelope.application_id.to_string())?
+        .bind(envelope.unit.to_string())?
+        .bind(envelope.kind.code())?
+        .bind(ApplicationStatus::Submitted.code())?
+        .bind(serde_json::to_string(&envelope.payload).context("serialising the payload")?)?
+        .bind(envelope.signer.to_string())?
+        .bind(envelope_hash.to_owned())?
+        .bind(now.to_string())?
+        .bind(now.to_string())?
+        .bind(category)?
+        .bind(count)?;
     Ok(())
 }
 

@@ -16,6 +16,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use super::Writes;
+
 /// `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -95,14 +97,17 @@ pub async fn append(
     at: Timestamp,
 ) -> anyhow::Result<Record> {
     let head = head(conn).await?;
-    append_after(conn, &head, entry, at).await
+    let mut writes = Writes::new();
+    let record = append_to(&mut writes, &head, entry, at)?;
+    writes.run(conn).await.context("writing the audit entry")?;
+    Ok(record)
 }
 
-/// Appends an entry after `head`, which the caller read with [`head`] in this transaction and
-/// has kept up to date (the returned record is the next head): for a writer appending many
-/// entries, one read of the head.
-pub async fn append_after(
-    conn: &mut SqliteConnection,
+/// Appends an entry after `head`: adds its `INSERT` to `writes`, run in the transaction the
+/// caller read `head` in ([`head`]), and returns the record, the next head. For a writer
+/// appending many entries: one read of the head.
+pub fn append_to(
+    writes: &mut Writes,
     head: &Head,
     entry: Entry<'_>,
     at: Timestamp,
@@ -121,22 +126,20 @@ pub async fn append_after(
         hash: String::new(),
     };
     record.hash = entry_hash(&record)?;
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, credential, action, target, detail, prev_hash, hash) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(record.seq)
-    .bind(&record.at)
-    .bind(&record.actor)
-    .bind(&record.credential)
-    .bind(&record.action)
-    .bind(&record.target)
-    .bind(&record.detail)
-    .bind(&record.prev_hash)
-    .bind(&record.hash)
-    .execute(&mut *conn)
-    .await
-    .context("writing the audit entry")?;
+    writes
+        .push(
+            "INSERT INTO audit_log (seq, at, actor, credential, action, target, detail, prev_hash, hash) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(record.seq)?
+        .bind(record.at.clone())?
+        .bind(record.actor.clone())?
+        .bind(record.credential.clone())?
+        .bind(record.action.clone())?
+        .bind(record.target.clone())?
+        .bind(record.detail.clone())?
+        .bind(record.prev_hash.clone())?
+        .bind(record.hash.clone())?;
     Ok(record)
 }
 

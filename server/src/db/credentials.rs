@@ -6,7 +6,7 @@ use domain::Timestamp;
 use sqlx::Row;
 use webauthn_rs::prelude::Passkey;
 
-use super::Conn;
+use super::{Conn, Writes};
 
 /// A key as stored.
 #[derive(Debug, Clone)]
@@ -42,8 +42,12 @@ pub async fn load(conn: &mut Conn, id: &[u8]) -> anyhow::Result<Option<StoredCre
     }))
 }
 
-/// The keys with these raw ids (those that exist), in one query.
-pub async fn load_many(conn: &mut Conn, ids: &[&[u8]]) -> anyhow::Result<Vec<StoredCredential>> {
+/// The keys with these raw ids (those that exist), in one query: each with its id, and the
+/// key or why it does not read.
+pub async fn load_many(
+    conn: &mut Conn,
+    ids: &[&[u8]],
+) -> anyhow::Result<Vec<(Vec<u8>, anyhow::Result<StoredCredential>)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -56,16 +60,17 @@ pub async fn load_many(conn: &mut Conn, ids: &[&[u8]]) -> anyhow::Result<Vec<Sto
     .fetch_all(&mut *conn)
     .await
     .context("reading the credentials")?;
-    rows.iter()
-        .map(|row| {
-            Ok(StoredCredential {
-                id: row.try_get("id")?,
-                holder_id: row.try_get("holder_id")?,
-                passkey: serde_json::from_str(row.try_get("passkey")?).context("stored passkey")?,
-                revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
-                highest_envelope_counter: row.try_get("highest_envelope_counter")?,
-            })
+    let stored = |row: &sqlx::sqlite::SqliteRow| -> anyhow::Result<StoredCredential> {
+        Ok(StoredCredential {
+            id: row.try_get("id")?,
+            holder_id: row.try_get("holder_id")?,
+            passkey: serde_json::from_str(row.try_get("passkey")?).context("stored passkey")?,
+            revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+            highest_envelope_counter: row.try_get("highest_envelope_counter")?,
         })
+    };
+    rows.iter()
+        .map(|row| Ok((row.try_get("id")?, stored(row))))
         .collect()
 }
 
@@ -141,16 +146,15 @@ pub async fn revoke(conn: &mut Conn, id: &[u8], now: Timestamp) -> anyhow::Resul
     Ok(())
 }
 
-/// Raises the key's highest counter of accepted signed documents to `counter` (never lowers it).
-pub async fn raise_counter(conn: &mut Conn, id: &[u8], counter: u32) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?) \
-         WHERE id = ?",
-    )
-    .bind(i64::from(counter))
-    .bind(id)
-    .execute(&mut *conn)
-    .await
-    .context("recording the counter")?;
+/// Raises the key's highest counter of accepted signed documents to `counter` (never lowers
+/// it): adds its `UPDATE` to `writes`.
+pub fn raise_counter(writes: &mut Writes, id: &[u8], counter: u32) -> anyhow::Result<()> {
+    writes
+        .push(
+            "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?) \
+             WHERE id = ?",
+        )
+        .bind(i64::from(counter))?
+        .bind(id.to_vec())?;
     Ok(())
 }

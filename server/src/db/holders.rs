@@ -37,22 +37,26 @@ pub async fn load(conn: &mut Conn, id: &str) -> anyhow::Result<Option<Holder>> {
     holder(&row).map(Some)
 }
 
-/// The holders with these ids (those that exist), in one query.
-pub async fn load_many(conn: &mut Conn, ids: &[&str]) -> anyhow::Result<Vec<Holder>> {
+/// The holders with these ids (those that exist), in one query: each with its id, and the
+/// holder or why it does not read.
+pub async fn load_many(
+    conn: &mut Conn,
+    ids: &[&str],
+) -> anyhow::Result<Vec<(String, anyhow::Result<Holder>)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    sqlx::query(
+    let rows = sqlx::query(
         "SELECT id, login, name, role, scope FROM key_holder \
          WHERE id IN (SELECT value FROM json_each(?))",
     )
     .bind(serde_json::to_string(ids).context("listing holders")?)
     .fetch_all(&mut *conn)
     .await
-    .context("reading key holders")?
-    .iter()
-    .map(holder)
-    .collect()
+    .context("reading key holders")?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("id")?, holder(row))))
+        .collect()
 }
 
 fn holder(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Holder> {

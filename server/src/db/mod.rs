@@ -69,9 +69,6 @@ pub type Pool = SqlitePool;
 pub type Conn = sqlx::SqliteConnection;
 /// A transaction; it dereferences to a [`Conn`], and is rolled back unless committed.
 pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
-/// A savepoint inside a transaction: it dereferences to a [`Conn`]; `commit` releases it,
-/// `rollback` (or dropping it) undoes what was done since it was taken, and only that.
-pub type Savepoint<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 /// A connection taken from the pool; it dereferences to a [`Conn`].
 pub type PooledConn = sqlx::pool::PoolConnection<sqlx::Sqlite>;
 
@@ -83,11 +80,124 @@ pub async fn write(pool: &Pool) -> anyhow::Result<Tx> {
         .context("starting a write transaction")
 }
 
-/// Takes a savepoint (`SAVEPOINT`) in the transaction `conn` is in.
-pub async fn savepoint(conn: &mut Conn) -> anyhow::Result<Savepoint<'_>> {
-    sqlx::Connection::begin(conn)
-        .await
-        .context("taking a savepoint")
+/// Statements run together, in order, in one call to the database's thread (one round trip
+/// instead of one per statement): what a writer that needs no statement's result collects, and
+/// runs with [`Writes::run`]. Statements that fail stop the rest; those before them stay done
+/// (run them inside a savepoint to undo them: [`Writes::savepoint`]).
+#[derive(Default)]
+pub struct Writes {
+    sql: String,
+    args: sqlx::sqlite::SqliteArguments<'static>,
+    /// Where the savepoint stands.
+    savepoint: SavepointState,
+}
+
+/// The savepoint of a [`Writes`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum SavepointState {
+    /// None taken, or released.
+    #[default]
+    None,
+    /// Queued, not yet run.
+    Queued,
+    /// Queued and then released before anything ran.
+    QueuedAndReleased,
+    /// Taken in the database (or maybe: statements after it failed).
+    Open,
+    /// Taken in the database, its release queued.
+    Releasing,
+}
+
+/// The name of the savepoint [`Writes::savepoint`] takes.
+const SAVEPOINT: &str = "document";
+
+impl Writes {
+    /// Nothing to run yet.
+    pub fn new() -> Writes {
+        Writes::default()
+    }
+
+    /// Adds a statement; its `?` parameters take the next values given to [`Writes::bind`].
+    pub(crate) fn push(&mut self, sql: &str) -> &mut Writes {
+        self.sql.push_str(sql);
+        self.sql.push_str(";\n");
+        self
+    }
+
+    /// Binds the next parameter.
+    pub(crate) fn bind<T>(&mut self, value: T) -> anyhow::Result<&mut Writes>
+    where
+        T: 'static + Send + sqlx::Encode<'static, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    {
+        sqlx::Arguments::add(&mut self.args, value)
+            .map_err(|e| anyhow::anyhow!("binding a parameter: {e}"))?;
+        Ok(self)
+    }
+
+    /// Takes the savepoint `document`: what follows, up to [`Writes::release`], can be undone
+    /// alone with [`Writes::roll_back`].
+    pub fn savepoint(&mut self) -> &mut Writes {
+        self.savepoint = SavepointState::Queued;
+        self.push(&format!("SAVEPOINT {SAVEPOINT}"))
+    }
+
+    /// Releases the savepoint: what was done since it was taken stays in the transaction.
+    pub fn release(&mut self) -> &mut Writes {
+        self.savepoint = match self.savepoint {
+            SavepointState::Queued => SavepointState::QueuedAndReleased,
+            _ => SavepointState::Releasing,
+        };
+        self.push(&format!("RELEASE {SAVEPOINT}"))
+    }
+
+    /// Runs the statements collected so far, in one call, and starts afresh (a savepoint taken
+    /// and not released stays taken).
+    pub async fn run(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
+        if self.sql.is_empty() {
+            return Ok(());
+        }
+        let sql = std::mem::take(&mut self.sql);
+        let args = std::mem::take(&mut self.args);
+        let ran = execute(conn, sql, args).await;
+        self.savepoint = match (self.savepoint, ran.is_ok()) {
+            (SavepointState::None, _) => SavepointState::None,
+            (SavepointState::Releasing | SavepointState::QueuedAndReleased, true) => {
+                SavepointState::None
+            }
+            // Taken, and (if something failed) maybe not released.
+            _ => SavepointState::Open,
+        };
+        ran.context("writing")?;
+        Ok(())
+    }
+
+    /// Undoes everything since the savepoint was taken, if it was, and releases it; statements
+    /// not yet run are dropped.
+    pub async fn roll_back(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
+        self.sql.clear();
+        self.args = Default::default();
+        if self.savepoint == SavepointState::Open {
+            let sql = format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT}");
+            execute(conn, sql, Default::default())
+                .await
+                .context("rolling back to the savepoint")?;
+        }
+        self.savepoint = SavepointState::None;
+        Ok(())
+    }
+}
+
+/// Runs `sql` with `args`. Boxed, so that the futures of callers (handlers, the signed kinds'
+/// trait methods) are `Send` for any lifetime.
+fn execute<'a>(
+    conn: &'a mut Conn,
+    sql: String,
+    args: sqlx::sqlite::SqliteArguments<'static>,
+) -> futures_core::future::BoxFuture<'a, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+        Ok(())
+    })
 }
 
 /// Starts a deferred transaction, for reads that must see one consistent state.

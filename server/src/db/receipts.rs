@@ -15,7 +15,7 @@ use protocol::identity::VerdictStatus;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::Conn;
+use super::{Conn, Writes};
 
 /// A table of receipts: its name, the column of the documents' hash, and its own columns.
 #[derive(Debug)]
@@ -166,9 +166,9 @@ pub async fn in_use(
     Ok(found.is_some())
 }
 
-/// Stores a receipt.
-pub async fn insert(
-    conn: &mut Conn,
+/// Stores a receipt: adds its `INSERT` to `writes`.
+pub fn insert(
+    writes: &mut Writes,
     table: &ReceiptTable,
     receipt: &Receipt<'_>,
 ) -> anyhow::Result<()> {
@@ -191,24 +191,21 @@ pub async fn insert(
         names.join(", "),
         ", ?".repeat(names.len()),
     );
-    let mut query = sqlx::query(&sql)
-        .bind(receipt.hash)
-        .bind(receipt.verified)
-        .bind(receipt.credential_id)
-        .bind(receipt.bytes)
-        .bind(receipt.client_data_json)
-        .bind(receipt.authenticator_data)
-        .bind(receipt.signature)
-        .bind(status_code(receipt.verdict.status))
-        .bind(receipt.verdict.code.as_deref())
-        .bind(receipt.verdict.message.as_deref())
-        .bind(receipt.received_at.to_string());
+    writes
+        .push(&sql)
+        .bind(receipt.hash.to_owned())?
+        .bind(receipt.verified)?
+        .bind(receipt.credential_id.to_vec())?
+        .bind(receipt.bytes.to_vec())?
+        .bind(receipt.client_data_json.to_vec())?
+        .bind(receipt.authenticator_data.to_vec())?
+        .bind(receipt.signature.to_vec())?
+        .bind(status_code(receipt.verdict.status))?
+        .bind(receipt.verdict.code.clone())?
+        .bind(receipt.verdict.message.clone())?
+        .bind(receipt.received_at.to_string())?;
     for (_, value) in own {
-        query = query.bind(value.as_deref());
+        writes.bind(value.clone())?;
     }
-    query
-        .execute(&mut *conn)
-        .await
-        .with_context(|| format!("recording the {}", table.name))?;
     Ok(())
 }

@@ -17,8 +17,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use domain::payload::QuotaUseRequest;
-use domain::{ApplicationPayload, LedgerError, SignedEnvelope, UnitId};
+use domain::{ApplicationPayload, SignedEnvelope, UnitId};
 use protocol::identity::{SubmitRequest, SubmitResponse, Verdict};
 use serde_json::{Value, json};
 
@@ -27,7 +26,7 @@ use super::refusal::Refusal;
 use super::verify;
 use crate::db::changes::{self, Entity};
 use crate::db::receipts::{self, ENVELOPES, ReceiptTable, StoredVerdict};
-use crate::db::{Conn, applications, ledger};
+use crate::db::{Conn, Writes, applications, ledger};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::session::Session;
 use crate::state::AppState;
@@ -54,7 +53,21 @@ impl SignedKind for SignedEnvelope {
         received: Received<'_>,
     ) -> anyhow::Result<Result<ApplicationPayload, Refusal>> {
         let id = self.application_id.as_str();
-        if receipts::in_use(conn, &ENVELOPES, "application_id", id).await? {
+        // The payload is decoded and checked first (it needs no state), so that a quota-use
+        // request's facts are read in one query; the refusals keep their order below.
+        let payload = self.decode_payload();
+        let checked = payload.as_ref().ok().map(ApplicationPayload::check);
+        let facts = match &payload {
+            Ok(ApplicationPayload::QuotaUse(request)) if matches!(checked, Some(Ok(()))) => {
+                Some(ledger::quota_use_facts(conn, id, &self.unit, request.category).await?)
+            }
+            _ => None,
+        };
+        let in_use = match &facts {
+            Some(facts) => facts.id_in_use,
+            None => receipts::in_use(conn, &ENVELOPES, "application_id", id).await?,
+        };
+        if in_use {
             return Ok(Err(Refusal::ApplicationIdReused));
         }
         let Some(unit) = received.lookups.unit(conn, &self.unit).await? else {
@@ -64,16 +77,20 @@ impl SignedKind for SignedEnvelope {
         if !signer.is_some_and(|h| h.grant.may_file(&unit, self.kind)) {
             return Ok(Err(Refusal::SignerOutOfScope));
         }
-        let payload = match self.decode_payload() {
+        let payload = match payload {
             Err(error) => return Ok(Err(Refusal::PayloadUnreadable { error })),
             Ok(payload) => payload,
         };
         // The payload's own rules (domain), whatever the client checked before signing.
-        if let Err(error) = payload.check() {
+        if let Some(Err(error)) = checked {
             return Ok(Err(Refusal::PayloadInvalid { error }));
         }
-        if let ApplicationPayload::QuotaUse(request) = &payload
-            && let Err(error) = check_vacancy(conn, &unit.id, request).await?
+        // The vacancy a quota-use request needs: the figures read above, the rule the domain's.
+        if let (ApplicationPayload::QuotaUse(request), Some(facts)) = (&payload, &facts)
+            && let Err(error) =
+                facts
+                    .figures
+                    .check_request(request.category, request.count, facts.outstanding)
         {
             return Ok(Err(Refusal::NoVacancy { error }));
         }
@@ -83,14 +100,15 @@ impl SignedKind for SignedEnvelope {
     async fn apply(
         &self,
         payload: &ApplicationPayload,
-        conn: &mut Conn,
+        _: &mut Conn,
+        writes: &mut Writes,
         received: Received<'_>,
     ) -> anyhow::Result<()> {
         // From now on the application is tracked, `submitted`, for decisions.
-        applications::insert_submitted(conn, self, payload, received.hash, received.now).await?;
+        applications::insert_submitted(writes, self, payload, received.hash, received.now)?;
         // Sync: the new application reaches those whose scope covers its unit.
         let (unit, id) = (self.unit.as_str(), self.application_id.as_str());
-        changes::record(conn, unit, Entity::Application, id).await
+        changes::record_to(writes, unit, Entity::Application, id)
     }
 
     fn columns(
@@ -126,19 +144,6 @@ impl SignedKind for SignedEnvelope {
             message: stored.message.clone(),
         }
     }
-}
-
-/// Whether `unit`'s vacancy covers a quota-use request: the figures gathered here (columns, read
-/// in one query), the rule is the domain's (`Figures::check_request`, as
-/// `UnitLedger::check_request`). Inside the receiver's `BEGIN IMMEDIATE` transaction, so the
-/// requests counted are exactly those accepted before this one.
-async fn check_vacancy(
-    conn: &mut Conn,
-    unit: &UnitId,
-    request: &QuotaUseRequest,
-) -> anyhow::Result<Result<(), LedgerError>> {
-    let (figures, outstanding) = ledger::vacancy(conn, unit, request.category).await?;
-    Ok(figures.check_request(request.category, request.count, outstanding))
 }
 
 /// The handler. Any signed-in holder may carry submissions (a clerk, or a supervising

@@ -44,7 +44,7 @@ use super::verify::{
 use crate::db::audit::{self, Entry};
 use crate::db::holders::Holder;
 use crate::db::receipts::{self, Receipt, ReceiptTable, StoredVerdict};
-use crate::db::{self, Conn, credentials};
+use crate::db::{self, Conn, Writes, credentials};
 use crate::error::ApiError;
 use crate::identity::session::Session;
 use crate::state::AppState;
@@ -76,15 +76,18 @@ impl Lookups {
         units: &[&UnitId],
         holders: &[&str],
     ) -> anyhow::Result<Self> {
+        // One that does not read is left out: asked for, it is read again and fails then,
+        // for the document that needs it alone.
         let units = db::units::records(conn, units)
             .await?
             .into_iter()
+            .filter_map(|(_, record)| record.ok())
             .map(|record| (record.id.clone(), record))
             .collect();
         let holders = db::holders::load_many(conn, holders)
             .await?
             .into_iter()
-            .map(|holder| (holder.info.id.clone(), holder))
+            .filter_map(|(id, holder)| Some((id, holder.ok()?)))
             .collect();
         Ok(Lookups { units, holders })
     }
@@ -136,11 +139,15 @@ pub trait SignedKind: SignedDocument + Send + Sync {
         received: Received<'_>,
     ) -> impl Future<Output = anyhow::Result<Result<Self::Plan, Refusal>>> + Send;
 
-    /// The effects of an accepted document, in the receiver's transaction.
+    /// The effects of an accepted document, in the receiver's transaction: statements added to
+    /// `writes` (run with the receipt and the audit entry, in one call, inside the document's
+    /// savepoint). A statement whose result it needs it runs on `conn` after `writes.run(conn)`
+    /// (which takes the savepoint first).
     fn apply(
         &self,
         plan: &Self::Plan,
         conn: &mut Conn,
+        writes: &mut Writes,
         received: Received<'_>,
     ) -> impl Future<Output = anyhow::Result<()>> + Send;
 
@@ -234,9 +241,10 @@ pub async fn receive_batch<K: SignedKind + 'static>(
     let mut verdicts = Vec::with_capacity(submissions.len());
     let mut not_accepted = Vec::new();
     for (submission, prepared) in submissions.iter().zip(prepared) {
-        let mut savepoint = db::savepoint(&mut tx).await?;
+        let mut writes = Writes::new();
         let received = receive_one::<K>(
-            &mut savepoint,
+            &mut tx,
+            &mut writes,
             state,
             session,
             submission,
@@ -248,11 +256,9 @@ pub async fn receive_batch<K: SignedKind + 'static>(
         let received = match received {
             Ok(received) => received,
             Err(error) => {
-                savepoint
-                    .rollback()
-                    .await
-                    .with_context(|| format!("rolling back a {}", K::NAME))?;
-                // The documents before it keep their verdicts.
+                // Undone alone (if that fails too, nothing of the batch is committed)...
+                writes.roll_back(&mut tx).await?;
+                // ...and the documents before it keep their verdicts.
                 batch.finish(&mut tx).await?;
                 tx.commit().await.with_context(|| {
                     format!("committing the {}s before one that failed", K::NAME)
@@ -260,10 +266,6 @@ pub async fn receive_batch<K: SignedKind + 'static>(
                 return Err(error);
             }
         };
-        savepoint
-            .commit()
-            .await
-            .with_context(|| format!("keeping a {}", K::NAME))?;
         let verdict = batch.kept(received);
         if verdict.status != VerdictStatus::Accepted {
             not_accepted.push((verdict.status, verdict.code.clone()));
@@ -290,6 +292,8 @@ pub async fn receive_batch<K: SignedKind + 'static>(
 struct Batch<K> {
     /// The stored keys of the batch; `highest_counter` raised as documents verify.
     known: HashMap<Vec<u8>, KnownCredential>,
+    /// Stored keys that do not read: a document signed by one fails alone.
+    damaged: HashMap<Vec<u8>, String>,
     /// The counters to write back ([`Batch::finish`]): each key's highest verified counter.
     raised: HashMap<Vec<u8>, u32>,
     /// The first verdicts of the batch's hashes whose signature verified, stored before the
@@ -317,9 +321,16 @@ impl<K: SignedKind> Batch<K> {
         ids.sort_unstable();
         ids.dedup();
         let mut known = HashMap::with_capacity(ids.len());
-        for stored in credentials::load_many(conn, &ids).await? {
-            let credential = known_credential(stored)?;
-            known.insert(credential.credential_id.clone(), credential);
+        let mut damaged = HashMap::new();
+        for (id, stored) in credentials::load_many(conn, &ids).await? {
+            match stored.and_then(known_credential) {
+                Ok(credential) => {
+                    known.insert(id, credential);
+                }
+                Err(error) => {
+                    damaged.insert(id, format!("{error:#}"));
+                }
+            }
         }
         let hashes: Vec<String> = submissions
             .iter()
@@ -329,6 +340,7 @@ impl<K: SignedKind> Batch<K> {
         let first = receipts::first_verdicts(conn, K::TABLE, &hashes).await?;
         Ok(Batch {
             known,
+            damaged,
             raised: HashMap::new(),
             first,
             head: audit::head(conn).await?,
@@ -354,12 +366,13 @@ impl<K: SignedKind> Batch<K> {
         outcome.verdict
     }
 
-    /// Writes the raised counters back, before the commit.
+    /// Writes the raised counters back (in one call), before the commit.
     async fn finish(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
+        let mut writes = Writes::new();
         for (id, counter) in self.raised.drain() {
-            credentials::raise_counter(conn, &id, counter).await?;
+            credentials::raise_counter(&mut writes, &id, counter)?;
         }
-        Ok(())
+        writes.run(conn).await
     }
 }
 
@@ -403,9 +416,12 @@ async fn prepare_all<K: SignedKind + 'static>(
     Ok(prepared)
 }
 
-/// One document of a batch, inside its savepoint: its stored verdict and what it changed.
+/// One document of a batch: its stored verdict and what it changed. What it writes goes
+/// through `writes`, inside a savepoint, which the caller rolls back if this fails.
+#[allow(clippy::too_many_arguments)]
 async fn receive_one<K: SignedKind>(
     conn: &mut Conn,
+    writes: &mut Writes,
     state: &AppState,
     session: &Session,
     submission: &SignedSubmission,
@@ -421,6 +437,9 @@ async fn receive_one<K: SignedKind>(
             counter: None,
             head: None,
         });
+    }
+    if let Some(error) = batch.damaged.get(&submission.credential_id) {
+        return Err(anyhow::anyhow!("reading the credential: {error}").into());
     }
     let now = crate::clock::now();
     let received = Received {
@@ -440,9 +459,14 @@ async fn receive_one<K: SignedKind>(
         Checked::Verified(verified) => verified.document.judge(conn, received).await?,
         Checked::Refused { refusal, .. } => Err(refusal.clone()),
     };
+    // Everything it writes from here on, in its savepoint.
+    writes.savepoint();
     let plan = match (&checked, &judged) {
         (Checked::Verified(verified), Ok(plan)) => {
-            verified.document.apply(plan, conn, received).await?;
+            verified
+                .document
+                .apply(plan, conn, writes, received)
+                .await?;
             Some(plan)
         }
         _ => None,
@@ -461,7 +485,7 @@ async fn receive_one<K: SignedKind>(
     // Only a document whose signature verified may answer a later repeat of its bytes.
     let verified = checked.signature_verified();
     receipts::insert(
-        conn,
+        writes,
         K::TABLE,
         &Receipt {
             hash: &hash,
@@ -474,8 +498,7 @@ async fn receive_one<K: SignedKind>(
             verdict: &verdict,
             received_at: now,
         },
-    )
-    .await?;
+    )?;
     let (target, mut detail) = K::audit(document, plan);
     if let Some(detail) = detail.as_object_mut() {
         detail.insert("code".to_owned(), json!(verdict.code));
@@ -486,8 +509,8 @@ async fn receive_one<K: SignedKind>(
         VerdictStatus::Held => "hold",
         VerdictStatus::Rejected => "reject",
     };
-    let record = audit::append_after(
-        conn,
+    let record = audit::append_to(
+        writes,
         &batch.head,
         Entry {
             actor: Some(&session.holder.info.id),
@@ -497,8 +520,9 @@ async fn receive_one<K: SignedKind>(
             detail,
         },
         now,
-    )
-    .await?;
+    )?;
+    writes.release();
+    writes.run(conn).await?;
     let counter = match &checked {
         Checked::Verified(verified) => Some((submission.credential_id.clone(), verified.counter)),
         Checked::Refused { .. } => None,

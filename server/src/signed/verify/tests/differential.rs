@@ -117,7 +117,7 @@ fn with_ec2(key: &COSEKey, edit: impl FnOnce(&mut COSEEC2Key)) -> COSEKey {
     let mut ec2 = ec2(key).clone();
     edit(&mut ec2);
     COSEKey {
-        type_: key.type_.clone(),
+        type_: key.type_,
         key: COSEKeyType::EC_EC2(ec2),
     }
 }
