@@ -257,7 +257,14 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // Savepoints' sub-journals (one per signed document received) and other temporary
+        // data in memory, not in temporary files.
+        .pragma("temp_store", "memory")
+        // Up to 32 MiB of pages cached per connection, and the file read through a memory map
+        // of up to 256 MiB: a push batch touches index pages all over the file.
+        .pragma("cache_size", "-32768")
+        .pragma("mmap_size", "268435456");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)

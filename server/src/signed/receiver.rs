@@ -2,21 +2,27 @@
 //! through one `BEGIN IMMEDIATE` transaction with a savepoint per document ([`receive`]: a
 //! batch of one), whatever their kind:
 //!
-//! 0. the batch's keys are read once, and the two costly steps that need nothing else — reading
-//!    the bytes and checking the signature with the stored key ([`verify::prepare`]) — run
-//!    ahead on every core; then each document, in order, in its own savepoint:
+//! 0. read once for the batch: its keys, the first verdicts of its hashes, the head of the
+//!    audit chain, and what the kind's judgements will read ([`SignedKind::prefetch`]); the
+//!    two costly steps that need nothing else — reading the bytes and checking the signature
+//!    with the stored key ([`verify::prepare`]) — run ahead on every core. Then each document,
+//!    in order:
 //! 1. a repeat of bytes already received whose signature verified (before or earlier in the
 //!    batch) gets the first verdict and changes nothing;
 //! 2. the signature and everything around it is checked ([`verify::check_prepared`]: the
 //!    bytes are parsed once, and the document comes back even when it is refused, for the
 //!    record);
 //! 3. a valid signature raises its key's highest counter, whatever follows (a counter that went
-//!    backwards holds the document for review and raises nothing);
+//!    backwards holds the document for review and raises nothing): kept for the batch, written
+//!    before the commit;
 //! 4. the kind judges the verified document ([`SignedKind::judge`]: reads only) and, when it
 //!    accepts it, carries out its effects ([`SignedKind::apply`]: writes only, refuses nothing);
 //! 5. the receipt — raw bytes, assertion, verdict, the kind's columns — is stored, and the
 //!    verdict audited (`{kind}.accept`, `{kind}.reject`, `{kind}.hold`);
-//! 6. the savepoint is released; after the last document, commit.
+//!
+//!    steps 4 (effects) and 5 are written together ([`db::Writes`]: one call to the database's
+//!    thread) inside the document's savepoint;
+//! 6. after the last document, commit.
 //!
 //! A document that fails with an internal error is rolled back alone: those before it are
 //! committed with their verdicts, the rest of the batch is not received, and the request fails
@@ -27,6 +33,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 
 use anyhow::Context;
 use domain::canonical::{hex, sha256};
@@ -39,7 +46,8 @@ use webauthn_rs_core::proto::COSEKey;
 
 use super::refusal::Refusal;
 use super::verify::{
-    self, Checked, KnownCredential, Prepared, SignedDocument, SignedSubmission, decode_b64url,
+    self, Checked, KnownCredential, Prepared, SignedDocument, SignedSubmission, VerifyPolicy,
+    decode_b64url,
 };
 use crate::db::audit::{self, Entry};
 use crate::db::holders::Holder;
@@ -234,7 +242,7 @@ pub async fn receive_batch<K: SignedKind + 'static>(
         .await
         .with_context(|| format!("starting to receive {}s", K::NAME))?;
     let mut batch = Batch::<K>::read(&mut tx, submissions).await?;
-    let prepared = prepare_all::<K>(submissions, &batch.known).await?;
+    let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
     let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
     let lookups = K::prefetch(&mut tx, &documents).await?;
     drop(documents);
@@ -383,7 +391,9 @@ const PARALLEL_FROM: usize = 8;
 async fn prepare_all<K: SignedKind + 'static>(
     submissions: &[SignedSubmission],
     known: &HashMap<Vec<u8>, KnownCredential>,
+    policy: &VerifyPolicy,
 ) -> anyhow::Result<Vec<Prepared<K>>> {
+    let policy = Arc::new(policy.clone());
     let key = |s: &SignedSubmission| {
         known
             .get(&s.credential_id)
@@ -393,7 +403,7 @@ async fn prepare_all<K: SignedKind + 'static>(
     if submissions.len() < PARALLEL_FROM || cores < 2 {
         return Ok(submissions
             .iter()
-            .map(|s| verify::prepare::<K>(s, key(s).as_ref()))
+            .map(|s| verify::prepare::<K>(s, key(s).as_ref(), &policy))
             .collect());
     }
     let chunk = submissions.len().div_ceil(cores);
@@ -402,9 +412,10 @@ async fn prepare_all<K: SignedKind + 'static>(
         .map(|part| {
             let part: Vec<(SignedSubmission, Option<COSEKey>)> =
                 part.iter().map(|s| (s.clone(), key(s))).collect();
+            let policy = Arc::clone(&policy);
             tokio::task::spawn_blocking(move || {
                 part.iter()
-                    .map(|(s, key)| verify::prepare::<K>(s, key.as_ref()))
+                    .map(|(s, key)| verify::prepare::<K>(s, key.as_ref(), &policy))
                     .collect::<Vec<_>>()
             })
         })

@@ -51,6 +51,7 @@
 //! `docs/API.md` explains each.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use domain::canonical::{base64url, base64url_decode, sha256};
@@ -386,14 +387,23 @@ pub fn check<T: SignedDocument>(
     policy: &VerifyPolicy,
     now: Timestamp,
 ) -> Checked<T> {
-    check_prepared(prepare(sub, None), sub, known, policy, now)
+    let prepared = Prepared {
+        parsed: T::parse_signed(&sub.envelope),
+        assertion: None,
+        signature: None,
+    };
+    check_prepared(prepared, sub, known, policy, now)
 }
 
-/// What [`prepare`] works out ahead of [`check_prepared`]: the two costly steps that need no
-/// state but the credential's public key — the document read from the bytes, and the signature
-/// checked with that key (no `Debug`: the document carries personal data).
+/// What [`prepare`] works out ahead of [`check_prepared`]: the steps that need no state but
+/// the credential's public key and the policy — the document read from the bytes (2), the
+/// clientDataJSON (6), the authenticatorData (7) and the signature checked with that key (8)
+/// — so that a batch can run them on several cores (no `Debug`: the document carries personal
+/// data).
 pub struct Prepared<T> {
     parsed: Result<(T, [u8; 32]), Refusal>,
+    /// Steps 6 and 7 (the counter), under this policy.
+    assertion: Option<(Arc<VerifyPolicy>, AssertionChecks)>,
     /// The key the signature was checked with, and the outcome.
     signature: Option<(COSEKey, Result<(), Refusal>)>,
 }
@@ -405,21 +415,39 @@ impl<T> Prepared<T> {
     }
 }
 
-/// Reads `sub.envelope` as a `T` and, when it is one and `key` is given, checks the signature
-/// with `key` (step 8, whatever the other steps will say): pure, so that a batch can be
-/// prepared on several cores and then checked in order by [`check_prepared`].
-pub fn prepare<T: SignedDocument>(sub: &SignedSubmission, key: Option<&COSEKey>) -> Prepared<T> {
+/// Reads `sub.envelope` as a `T` and, when it is one, checks its clientDataJSON and
+/// authenticatorData under `policy` and, when `key` is given, the signature with `key` (steps
+/// 6, 7 and 8, whatever the other steps will say): pure, so that a batch can be prepared on
+/// several cores and then checked in order by [`check_prepared`].
+pub fn prepare<T: SignedDocument>(
+    sub: &SignedSubmission,
+    key: Option<&COSEKey>,
+    policy: &Arc<VerifyPolicy>,
+) -> Prepared<T> {
     let parsed = T::parse_signed(&sub.envelope);
-    let signature = match (&parsed, key) {
-        (Ok(_), Some(key)) => Some((key.clone(), check_signature_bytes(key, sub))),
-        _ => None,
+    let (assertion, signature) = match &parsed {
+        Ok((_, challenge)) => (
+            Some((
+                Arc::clone(policy),
+                (
+                    check_client_data(&sub.client_data_json, challenge, policy),
+                    check_authenticator_data(&sub.authenticator_data, &policy.rp_id),
+                ),
+            )),
+            key.map(|key| (key.clone(), check_signature_bytes(key, sub))),
+        ),
+        Err(_) => (None, None),
     };
-    Prepared { parsed, signature }
+    Prepared {
+        parsed,
+        assertion,
+        signature,
+    }
 }
 
-/// [`check`] with the document read and the signature checked beforehand by [`prepare`] (from
-/// the same submission). The signature's outcome is used only if it was checked with the key of
-/// `known`; else it is checked again.
+/// [`check`] with the steps [`prepare`] ran beforehand (on the same submission). Their
+/// outcomes are used only if they ran under `policy` and, for the signature, with the key of
+/// `known`; else those steps run again.
 pub fn check_prepared<T: SignedDocument>(
     prepared: Prepared<T>,
     sub: &SignedSubmission,
@@ -427,7 +455,11 @@ pub fn check_prepared<T: SignedDocument>(
     policy: &VerifyPolicy,
     now: Timestamp,
 ) -> Checked<T> {
-    let Prepared { parsed, signature } = prepared;
+    let Prepared {
+        parsed,
+        assertion,
+        signature,
+    } = prepared;
     // 1. Size (the document was read even when too large, for the record).
     if sub.envelope.len() > MAX_ENVELOPE_BYTES {
         return Checked::Refused {
@@ -448,7 +480,14 @@ pub fn check_prepared<T: SignedDocument>(
             };
         }
     };
-    match check_signature(&document, &challenge, sub, known, signature, policy, now) {
+    let assertion = assertion
+        .filter(|(prepared_under, _)| **prepared_under == *policy)
+        .map(|(_, checks)| checks);
+    let prepared = Steps {
+        assertion,
+        signature,
+    };
+    match check_signature(&document, &challenge, sub, known, prepared, policy, now) {
         Ok(counter) => Checked::Verified(VerifiedDocument {
             document,
             challenge,
@@ -459,6 +498,15 @@ pub fn check_prepared<T: SignedDocument>(
             document: Some(document),
         },
     }
+}
+
+/// The outcomes of steps 6 (clientDataJSON) and 7 (authenticatorData: the counter).
+type AssertionChecks = (Result<(), Refusal>, Result<u32, Refusal>);
+
+/// Outcomes of steps 6–8 worked out ahead.
+struct Steps {
+    assertion: Option<AssertionChecks>,
+    signature: Option<(COSEKey, Result<(), Refusal>)>,
 }
 
 /// Step 8 alone: the signature of `sub` checked with `key`.
@@ -475,7 +523,7 @@ fn check_signature<T: SignedDocument>(
     challenge: &[u8; 32],
     sub: &SignedSubmission,
     known: Option<&KnownCredential>,
-    prepared: Option<(COSEKey, Result<(), Refusal>)>,
+    prepared: Steps,
     policy: &VerifyPolicy,
     now: Timestamp,
 ) -> Result<u32, Refusal> {
@@ -500,15 +548,20 @@ fn check_signature<T: SignedDocument>(
     // 5. Time.
     document.check_time(now, policy.time_window())?;
 
-    // 6. clientDataJSON.
-    check_client_data(&sub.client_data_json, challenge, policy)?;
-
-    // 7. authenticatorData.
-    let counter = check_authenticator_data(&sub.authenticator_data, &policy.rp_id)?;
+    // 6. clientDataJSON; 7. authenticatorData (checked beforehand under this policy, or now).
+    let (client_data, counter) = match prepared.assertion {
+        Some(outcomes) => outcomes,
+        None => (
+            check_client_data(&sub.client_data_json, challenge, policy),
+            check_authenticator_data(&sub.authenticator_data, &policy.rp_id),
+        ),
+    };
+    client_data?;
+    let counter = counter?;
 
     // 8. The signature (checked beforehand if it was with this very key).
     let key = &known.credential.cred;
-    match prepared {
+    match prepared.signature {
         Some((checked_with, outcome)) if checked_with == *key => outcome?,
         _ => check_signature_bytes(key, sub)?,
     }

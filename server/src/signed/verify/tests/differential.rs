@@ -40,6 +40,7 @@ fn both_checks(f: &Fixture, sub: &SignedSubmission) -> Result<u32, Refusal> {
     let key = &known.credential.cred;
     let prepared = Prepared {
         parsed: SignedEnvelope::parse_signed(&sub.envelope),
+        assertion: None,
         signature: Some((
             key.clone(),
             signature::check_with_webauthn_rs(key, &sub.signature, &signed_data(sub)),
@@ -51,7 +52,7 @@ fn both_checks(f: &Fixture, sub: &SignedSubmission) -> Result<u32, Refusal> {
             .map(|v| v.counter);
     assert_eq!(with_ring, with_webauthn_rs);
     // Prepared on another thread's terms, as a batch is: the same again.
-    let prepared = prepare::<SignedEnvelope>(sub, Some(key));
+    let prepared = prepare::<SignedEnvelope>(sub, Some(key), &std::sync::Arc::new(policy()));
     let batched = check_prepared::<SignedEnvelope>(prepared, sub, Some(&known), &policy(), ts(NOW))
         .into_result()
         .map(|v| v.counter);
@@ -321,4 +322,32 @@ fn both_checks_agree_on_whole_submissions() {
     let mut wrong_key = other.sign(&f.wa, &bytes);
     wrong_key.credential_id = f.alice.id();
     assert_eq!(both_checks(&f, &wrong_key), Err(Refusal::SignatureInvalid));
+}
+
+#[test]
+fn what_was_prepared_under_another_policy_or_key_is_checked_again() {
+    let mut f = fixture();
+    let sub = f.valid();
+    let known = f.alice.known();
+    // Prepared under a policy that allows no origin, with another key: both outcomes are
+    // refusals, and neither is taken for the policy and key the check is given.
+    let strict = VerifyPolicy::new(RP_ID, vec!["https://elsewhere.example".to_owned()]);
+    let other = register(&f.wa, "clerk-1").credential.cred;
+    let prepared = prepare::<SignedEnvelope>(&sub, Some(&other), &std::sync::Arc::new(strict));
+    let checked =
+        check_prepared::<SignedEnvelope>(prepared, &sub, Some(&known), &policy(), ts(NOW));
+    assert!(checked.into_result().is_ok());
+    // The other way round: prepared under the configured policy and key, checked under the
+    // strict one, the origin is refused.
+    let strict = VerifyPolicy::new(RP_ID, vec!["https://elsewhere.example".to_owned()]);
+    let prepared = prepare::<SignedEnvelope>(
+        &sub,
+        Some(&known.credential.cred),
+        &std::sync::Arc::new(policy()),
+    );
+    let checked = check_prepared::<SignedEnvelope>(prepared, &sub, Some(&known), &strict, ts(NOW));
+    assert_eq!(
+        checked.into_result().unwrap_err(),
+        Refusal::OriginNotAllowed
+    );
 }
