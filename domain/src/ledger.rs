@@ -69,6 +69,26 @@ impl Figures {
         u64::from(self.filled.get()) + u64::from(self.reserved.get())
             <= u64::from(self.approved.get())
     }
+
+    /// [`UnitLedger::check_request`] on these figures of `category` alone (for a caller that
+    /// keeps the figures rather than the whole ledger).
+    pub fn check_request(
+        &self,
+        category: EstablishmentCategory,
+        count: Headcount,
+        outstanding: Headcount,
+    ) -> Result<(), LedgerError> {
+        let vacant = self.vacant();
+        if count > vacant.saturating_sub(outstanding) {
+            return Err(LedgerError::VacancyClaimed {
+                category,
+                requested: count,
+                vacant,
+                outstanding,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Why a ledger operation was refused.
@@ -428,16 +448,8 @@ impl UnitLedger {
         count: Headcount,
         outstanding: Headcount,
     ) -> Result<(), LedgerError> {
-        let vacant = self.figures(category).vacant();
-        if count > vacant.saturating_sub(outstanding) {
-            return Err(LedgerError::VacancyClaimed {
-                category,
-                requested: count,
-                vacant,
-                outstanding,
-            });
-        }
-        Ok(())
+        self.figures(category)
+            .check_request(category, count, outstanding)
     }
 
     /// Reserves `count` vacant posts (quota-use approval).

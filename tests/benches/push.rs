@@ -3,9 +3,11 @@
 //!
 //! 1. Raw ECDSA P-256 verification on one core: [`RAW_SIGNATURES`] assertions of a soft token
 //!    (authenticatorData ‖ SHA-256(clientDataJSON), as WebAuthn signs them), verified through the
-//!    server's path (webauthn-rs-core's `COSEKey::verify_signature`, which decodes the key and
-//!    the DER signature every time) and through the bare `p256` verifier of crypto-glue (key and
-//!    signature decoded once, before the clock starts).
+//!    server's path (`server::signed::verify::signature::check`: `ring`, the key's point built
+//!    from the stored COSE key every time), through webauthn-rs-core's
+//!    `COSEKey::verify_signature` (RustCrypto `p256`, the server's path before issue 10, which
+//!    decodes the key and the DER signature every time) and through the bare `p256` verifier of
+//!    crypto-glue (key and signature decoded once, before the clock starts).
 //! 2. Envelope verification: [`server::signed::verify::verify`] on the pre-signed submissions of
 //!    the push, each with its signer's credential as the server stored it — parse, canonical check,
 //!    clientDataJSON, authenticatorData, signature — with no I/O.
@@ -20,6 +22,10 @@
 //!    what its requests ask for (≈ [`PUSHED`] ÷ [`UNITS`], 51), so the number awaiting a
 //!    decision per unit grows from 0 to that by the end of the run, and the last request takes
 //!    the last post. Every verdict must be `accepted`, or the run fails.
+//!
+//! 4. For scale, right after the push: OpenSSL's own P-256 verification rate on one core
+//!    (`openssl speed ecdsap256`, when `openssl` is installed), and the push's rate as a share
+//!    of it — the figure issue 10 sets a target for.
 //!
 //! Each measurement has a warm-up and several timed rounds (the rounds of 1 and 2 take turns, so
 //! a change in the machine's load falls on all alike); the median round is reported with the
@@ -159,10 +165,24 @@ fn main() {
         .collect();
     let now = server::clock::now();
     let load_before = load_average();
-    let [cose, bare, envelopes] = measure_interleaved(
+    let [ring, cose, bare, envelopes] = measure_interleaved(
         CPU_ROUNDS,
-        [raw.len(), parsed.len(), decoded.len()],
+        [raw.len(), raw.len(), parsed.len(), decoded.len()],
         [
+            &mut || {
+                let valid = raw
+                    .iter()
+                    .filter(|a| {
+                        server::signed::verify::signature::check(
+                            &credential.cred,
+                            black_box(&a.signature),
+                            black_box(&a.signed),
+                        )
+                        .is_ok()
+                    })
+                    .count();
+                assert_eq!(valid, raw.len(), "every assertion verifies");
+            },
             &mut || {
                 let valid = raw
                     .iter()
@@ -196,7 +216,12 @@ fn main() {
         ],
     );
     report.row(
-        "ECDSA P-256 verification, one core: webauthn-rs-core `COSEKey::verify_signature` (the server's path)",
+        "ECDSA P-256 verification, one core: `ring` through `server::signed::verify::signature::check` (the server's path)",
+        &ring,
+        "signatures",
+    );
+    report.row(
+        "ECDSA P-256 verification, one core: RustCrypto `p256` through webauthn-rs-core `COSEKey::verify_signature` (the server's path before)",
         &cose,
         "signatures",
     );
@@ -222,10 +247,24 @@ fn main() {
         &push,
         "envelopes",
     );
-    let ratio = push.per_item_median().as_secs_f64() / cose.per_item_median().as_secs_f64();
+    let ratio = push.per_item_median().as_secs_f64() / ring.per_item_median().as_secs_f64();
     report.line(&format!(
         "| Push cost per envelope ÷ one P-256 verification (server's path) | {ratio:.1}× | | | |"
     ));
+    // 4. OpenSSL, right after the push, and the push as a share of it.
+    let openssl = openssl_verify_rate();
+    let load_end = load_average();
+    if let Some((version, rate)) = &openssl {
+        report.line(&format!(
+            "| ECDSA P-256 verification, one core: {version} `openssl speed ecdsap256` (C and assembly, not used by the server; for scale) | {} signatures/s | | {:.1} µs | 1 × 3 s |",
+            thousands(*rate),
+            1e6 / rate
+        ));
+        let share = 100.0 * push.rate(push.median()) / rate;
+        report.line(&format!(
+            "| **push ÷ OpenSSL P-256 verify, one core: {share:.1} %** (push end to end, median, ÷ OpenSSL's rate above; target ≥ 25 %) | {share:.1} % | | | |"
+        ));
+    }
     report.note(&format!(
         "Rounds: {CPU_ROUNDS} timed after one warm-up for rows 1–3, taking turns \
          ({} signatures, {} envelopes per round); {PUSH_ROUNDS} timed rounds of {} fresh \
@@ -234,12 +273,16 @@ fn main() {
          post, dealt out to the units in turn; each unit's vacancy set to exactly what its \
          {per_unit} requests ask for, so its requests awaiting a decision grow from 0 to \
          {per_unit} over the run. Load average (1 min) when the measurements began: \
-         {load_before}; at the end: {}.",
+         {load_before}; at the end: {load_end}.{}",
         thousands(RAW_SIGNATURES as f64),
         thousands(decoded.len() as f64),
         thousands(PUSH_ENVELOPES as f64),
         clerks.len(),
-        load_average()
+        if openssl.is_some() {
+            ""
+        } else {
+            " (`openssl` is not installed: no OpenSSL rate, no share.)"
+        }
     ));
     report.finish();
     runtime.block_on(server.stop()).unwrap();
@@ -439,6 +482,32 @@ fn measure_interleaved<const N: usize>(
     }
     let mut times = times.into_iter();
     items.map(|items| Stats::new(times.next().unwrap_or_default(), items))
+}
+
+/// OpenSSL's own P-256 verification rate on this machine, one core (`openssl speed`, about
+/// 6 s: signing, then verifying), with its version (`OpenSSL 3.0.19`); `None` without
+/// `openssl`.
+fn openssl_verify_rate() -> Option<(String, f64)> {
+    let output = std::process::Command::new("openssl")
+        .args(["speed", "-seconds", "3", "ecdsap256"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    // `256 bits ecdsa (nistp256)   0.0000s   0.0001s  40000.0  16906.3`: verifications/s last.
+    let rate = text
+        .lines()
+        .find(|l| l.contains("nistp256"))
+        .and_then(|l| l.split_whitespace().last()?.parse::<f64>().ok())?;
+    let version = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .map(|v| v.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "OpenSSL".into());
+    Some((version, rate))
 }
 
 /// The 1-minute load average (Linux), to tell a quiet machine from a busy one.

@@ -602,3 +602,95 @@ async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acc
         }
     }
 }
+
+#[tokio::test]
+async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_first_verdict() {
+    let server = TestServer::start_with_demo().await.unwrap();
+    let pool = server.database().await.unwrap();
+    let (unit, _department, category, _) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
+    set_vacancy(&pool, &unit, category, 3).await;
+    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    // Signed offline in this order (so received in this order, by counter).
+    let first = clerk.sign_quota_use("app-first", &unit, category, 1);
+    let failing = clerk.sign_quota_use("app-failing", &unit, category, 1);
+    let last = clerk.sign_quota_use("app-last", &unit, category, 1);
+    let batch = vec![first.clone(), failing.clone(), last.clone()];
+
+    // The server fails on the second envelope (an internal error while recording it).
+    sqlx::query(
+        "CREATE TRIGGER fail_one BEFORE INSERT ON application WHEN NEW.application_id = 'app-failing' \
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let response = clerk
+        .client
+        .post(
+            "/api/envelopes",
+            &protocol::identity::SubmitRequest {
+                submissions: batch.clone(),
+            },
+        )
+        .await;
+    assert_eq!(response.status(), 500);
+    // The envelope before it keeps its verdict, with its application, audit entry and counter;
+    // the failing one and the one after it left nothing.
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("SELECT application_id, status FROM envelope ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kept, [("app-first".to_owned(), "accepted".to_owned())]);
+    assert_eq!(count(&pool, "SELECT count(*) FROM application").await, 1);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'envelope.%'"
+        )
+        .await,
+        1
+    );
+    let counter = |s: &SignedSubmission| {
+        let data = server::signed::verify::decode_b64url("a", &s.authenticator_data).unwrap();
+        i64::from(server::signed::verify::assertion_counter(&data).unwrap())
+    };
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT max(highest_envelope_counter) FROM credential"
+        )
+        .await,
+        counter(&first)
+    );
+
+    // Once the server copes, the batch is sent again, with a repeat inside it: the first
+    // envelope and the repeat get their first verdicts, the others are received once.
+    sqlx::query("DROP TRIGGER fail_one")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut again = batch;
+    again.push(last.clone());
+    let verdicts = clerk.push(again).await;
+    assert_eq!(verdicts.len(), 4);
+    assert!(
+        verdicts.iter().all(|v| v.status == VerdictStatus::Accepted),
+        "{verdicts:?}"
+    );
+    assert_eq!(verdicts[2], verdicts[3]);
+    assert_eq!(count(&pool, "SELECT count(*) FROM envelope").await, 3);
+    assert_eq!(count(&pool, "SELECT count(*) FROM application").await, 3);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT max(highest_envelope_counter) FROM credential"
+        )
+        .await,
+        counter(&last)
+    );
+    assert!(matches!(
+        server::db::audit::verify(&pool).await.unwrap(),
+        server::db::audit::ChainReport::Intact { .. }
+    ));
+}

@@ -1,5 +1,7 @@
-//! `cargo xtask bench`: runs `tests/benches/push.rs` and `tests/benches/pull_idb.rs` (the latter
-//! against the release client) in the `server-release` profile and writes their results, with the date, the machine, the compiler and the commit, into BENCHMARKS.md.
+//! `cargo xtask bench [--only push|pull_idb]`: runs `tests/benches/push.rs` (which measures
+//! OpenSSL's P-256 rate beside the push) and `tests/benches/pull_idb.rs` (against the release
+//! client) in the `server-release` profile, or only one of them, and writes their results, with
+//! the date, the machine, the compiler and the commit, into BENCHMARKS.md.
 //!
 //! Only the part between [`BEGIN`] and [`END`] is rewritten; the prose around it is kept.
 
@@ -20,17 +22,30 @@ const END: &str = "<!-- cargo xtask bench: end -->";
 const SKELETON: &str = "# Benchmarks\n\n\
 Written by `cargo xtask bench` (source: `tests/benches/push.rs`); see ARCHITECTURE.md.\n\n";
 
-pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
+/// The benchmarks, in the order they run.
+const BENCHES: [&str; 2] = ["push", "pull_idb"];
+
+/// `args`: nothing (every benchmark) or `--only <name>` (one of [`BENCHES`]).
+pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
+    let benches: Vec<&str> = match args {
+        [] => BENCHES.to_vec(),
+        [flag, name] if flag == "--only" && BENCHES.contains(&name.as_str()) => {
+            vec![name.as_str()]
+        }
+        _ => anyhow::bail!("usage: cargo xtask bench [--only {}]", BENCHES.join("|")),
+    };
     let started = Instant::now();
     let report_path =
         std::env::temp_dir().join(format!("staffing-bench-{}.md", std::process::id()));
-    // The first pull into IndexedDB runs the client as it ships (release build).
-    crate::tools::ensure_client_tools(root)?;
-    crate::tools::ensure_browser()?;
-    crate::build_client(root, true)?;
+    if benches.contains(&"pull_idb") {
+        // The first pull into IndexedDB runs the client as it ships (release build).
+        crate::tools::ensure_client_tools(root)?;
+        crate::tools::ensure_browser()?;
+        crate::build_client(root, true)?;
+    }
     // The server's own profile (opt-level 3, thin LTO, unwind), not the client's size-first
     // `release`, which `cargo bench` would otherwise inherit. Both append to one report.
-    for bench in ["push", "pull_idb"] {
+    for bench in benches {
         run_cmd(
             cargo()
                 .args(["bench", "--package", "tests", "--bench", bench])
@@ -42,23 +57,22 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
     let results = std::fs::read_to_string(&report_path)
         .with_context(|| format!("reading the benchmark's report {}", report_path.display()))?;
     let _ = std::fs::remove_file(&report_path);
-    let openssl = openssl_reference();
 
+    let partial = if benches.len() < BENCHES.len() {
+        format!(" · only `{}`", benches.join("`, `"))
+    } else {
+        String::new()
+    };
     let section = format!(
         "{BEGIN}\n\
-         Last run: {date} · commit {commit} · {rustc} · profile `server-release`\n\n\
+         Last run: {date} · commit {commit} · {rustc} · profile `server-release`{partial}\n\n\
          Machine: {machine}\n\n\
-         {results}{END}",
+         {results}\n{END}",
         date = utc_now(),
         commit = commit(),
         rustc = output_line("rustc", &["-V"]).unwrap_or_else(|| "rustc (version unknown)".into()),
         machine = machine(),
-        results = [results.trim_end(), openssl.trim_end()]
-            .iter()
-            .filter(|part| !part.is_empty())
-            .map(|part| format!("{part}\n"))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        results = results.trim_end(),
     );
     let path = root.join("BENCHMARKS.md");
     let old = std::fs::read_to_string(&path).unwrap_or_default();
@@ -72,49 +86,6 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
         started.elapsed()
     );
     Ok(())
-}
-
-/// For scale, after the benchmark: OpenSSL's own P-256 verification rate on this machine
-/// (`openssl speed`, one core, about 6 s), when `openssl` is installed; else nothing.
-fn openssl_reference() -> String {
-    let Ok(output) = Command::new("openssl")
-        .args(["speed", "-seconds", "3", "ecdsap256"])
-        .stderr(std::process::Stdio::null())
-        .output()
-    else {
-        return String::new();
-    };
-    let text = String::from_utf8_lossy(&output.stdout);
-    let verify = text
-        .lines()
-        .find(|l| l.contains("nistp256"))
-        .and_then(|l| l.split_whitespace().last()?.parse::<f64>().ok());
-    // `OpenSSL 3.0.19 27 Jan 2026 (Library: …)` → `OpenSSL 3.0.19`.
-    let version = output_line("openssl", &["version"])
-        .map(|v| v.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|| "OpenSSL".into());
-    match verify {
-        Some(rate) => format!(
-            "For scale, on the same machine right after: {version} (`openssl speed ecdsap256`, \
-             C and assembly, not used by the server) verifies {} P-256 signatures/s on \
-             one core.\n",
-            thousands(rate)
-        ),
-        None => String::new(),
-    }
-}
-
-/// `16990.4` → `16,990`.
-fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The first line of a command's standard output, if it ran and succeeded.
@@ -213,14 +184,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::{civil_from_days, thousands};
-
-    #[test]
-    fn large_numbers_get_thousands_separators() {
-        assert_eq!(thousands(16_990.4), "16,990");
-        assert_eq!(thousands(999.0), "999");
-        assert_eq!(thousands(1_000_000.0), "1,000,000");
-    }
+    use super::civil_from_days;
 
     #[test]
     fn days_since_the_epoch_become_dates() {

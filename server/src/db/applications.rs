@@ -6,13 +6,14 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
-use domain::ledger::claims_vacancy;
 use domain::{
-    ApplicationId, ApplicationKind, ApplicationPayload, ApplicationStatus, EstablishmentCategory,
-    Headcount, SignedEnvelope, Timestamp, UnitId,
+    ApplicationId, ApplicationKind, ApplicationPayload, ApplicationStatus, SignedEnvelope,
+    Timestamp, UnitId,
 };
 use protocol::sync::Change;
 use sqlx::{Row, SqliteConnection};
+
+use super::Writes;
 
 /// An application as stored.
 #[derive(Debug, Clone)]
@@ -25,68 +26,42 @@ pub struct StoredApplication {
     pub payload: serde_json::Value,
 }
 
-/// Records the application of an envelope just accepted, as `submitted`. Call it inside the
-/// transaction that accepts the envelope.
-pub async fn insert_submitted(
-    conn: &mut SqliteConnection,
+/// Records the application of an envelope just accepted, as `submitted`, with `payload`, its
+/// payload as the judgement decoded it (a quota-use request's category and count are kept as
+/// columns too, for the vacancy rule: [`super::ledger::quota_use_facts`]): adds its `INSERT`
+/// to `writes`, run inside the transaction that accepts the envelope.
+pub fn insert_submitted(
+    writes: &mut Writes,
     envelope: &SignedEnvelope,
+    payload: &ApplicationPayload,
     envelope_hash: &str,
     now: Timestamp,
 ) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO application (application_id, unit_id, kind, status, payload, signer, \
-         envelope_hash, submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(envelope.application_id.as_str())
-    .bind(envelope.unit.as_str())
-    .bind(envelope.kind.code())
-    .bind(ApplicationStatus::Submitted.code())
-    .bind(serde_json::to_string(&envelope.payload).context("serialising the payload")?)
-    .bind(envelope.signer.as_str())
-    .bind(envelope_hash)
-    .bind(now.to_string())
-    .bind(now.to_string())
-    .execute(&mut *conn)
-    .await
-    .context("recording the application")?;
+    let (category, count) = match payload {
+        ApplicationPayload::QuotaUse(request) => (
+            Some(request.category.code()),
+            Some(i64::from(request.count.get())),
+        ),
+        _ => (None, None),
+    };
+    writes
+        .push(
+            "INSERT INTO application (application_id, unit_id, kind, status, payload, signer, \
+             envelope_hash, submitted_at, updated_at, category, count) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(envelope.application_id.to_string())?
+        .bind(envelope.unit.to_string())?
+        .bind(envelope.kind.code())?
+        .bind(ApplicationStatus::Submitted.code())?
+        .bind(serde_json::to_string(&envelope.payload).context("serialising the payload")?)?
+        .bind(envelope.signer.to_string())?
+        .bind(envelope_hash.to_owned())?
+        .bind(now.to_string())?
+        .bind(now.to_string())?
+        .bind(category)?
+        .bind(count)?;
     Ok(())
-}
-
-/// What the quota-use requests of `unit` that still claim posts of its vacancy
-/// (`domain::ledger::claims_vacancy`: awaiting a decision) ask for: the category and count of
-/// each.
-pub async fn claimed_posts(
-    conn: &mut SqliteConnection,
-    unit: &UnitId,
-) -> anyhow::Result<Vec<(EstablishmentCategory, Headcount)>> {
-    let claiming: Vec<&str> = ApplicationStatus::ALL
-        .iter()
-        .filter(|status| claims_vacancy(**status))
-        .map(|status| status.code())
-        .collect();
-    let payloads: Vec<String> = sqlx::query_scalar(
-        "SELECT payload FROM application WHERE unit_id = ? AND kind = ? \
-         AND status IN (SELECT value FROM json_each(?))",
-    )
-    .bind(unit.as_str())
-    .bind(ApplicationKind::QuotaUse.code())
-    .bind(serde_json::to_string(&claiming).context("listing statuses")?)
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading the requests awaiting a decision")?;
-    payloads
-        .iter()
-        .map(|text| {
-            let value: serde_json::Value =
-                serde_json::from_str(text).context("stored payload is not JSON")?;
-            match ApplicationPayload::from_value(ApplicationKind::QuotaUse, &value)
-                .context("stored quota-use payload")?
-            {
-                ApplicationPayload::QuotaUse(request) => Ok((request.category, request.count)),
-                _ => anyhow::bail!("a stored quota-use payload is of another kind"),
-            }
-        })
-        .collect()
 }
 
 /// Reads one application, `None` if there is none with that id.

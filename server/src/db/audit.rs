@@ -16,6 +16,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use super::Writes;
+
 /// `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -61,6 +63,32 @@ fn entry_hash(record: &Record) -> anyhow::Result<String> {
     Ok(hex(&sha256(&bytes)))
 }
 
+/// The head of the chain: the last entry's sequence number and hash (`(0, GENESIS)` before the
+/// first), which the next entry follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// Reads the head of the chain (inside the writer's transaction).
+pub async fn head(conn: &mut SqliteConnection) -> anyhow::Result<Head> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await
+        .context("reading the head of the audit log")?;
+    Ok(match head {
+        Some(row) => Head {
+            seq: row.try_get("seq")?,
+            hash: row.try_get("hash")?,
+        },
+        None => Head {
+            seq: 0,
+            hash: GENESIS.to_owned(),
+        },
+    })
+}
+
 /// Appends an entry. Call it inside the transaction that makes the change (opened with
 /// `BEGIN IMMEDIATE`, so that two writers cannot read the same head).
 pub async fn append(
@@ -68,47 +96,50 @@ pub async fn append(
     entry: Entry<'_>,
     at: Timestamp,
 ) -> anyhow::Result<Record> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await
-        .context("reading the head of the audit log")?;
-    let (seq, prev_hash) = match head {
-        Some(row) => (
-            row.try_get::<i64, _>("seq")? + 1,
-            row.try_get::<String, _>("hash")?,
-        ),
-        None => (1, GENESIS.to_owned()),
-    };
+    let head = head(conn).await?;
+    let mut writes = Writes::new();
+    let record = append_to(&mut writes, &head, entry, at)?;
+    writes.run(conn).await.context("writing the audit entry")?;
+    Ok(record)
+}
+
+/// Appends an entry after `head`: adds its `INSERT` to `writes`, run in the transaction the
+/// caller read `head` in ([`head`]), and returns the record, the next head. For a writer
+/// appending many entries: one read of the head.
+pub fn append_to(
+    writes: &mut Writes,
+    head: &Head,
+    entry: Entry<'_>,
+    at: Timestamp,
+) -> anyhow::Result<Record> {
     let detail =
         canonicalize(&entry.detail).map_err(|e| anyhow::anyhow!("canonicalising detail: {e}"))?;
     let mut record = Record {
-        seq,
+        seq: head.seq + 1,
         at: at.to_string(),
         actor: entry.actor.map(str::to_owned),
         credential: entry.credential.map(str::to_owned),
         action: entry.action.to_owned(),
         target: entry.target.to_owned(),
         detail: String::from_utf8(detail).context("canonical JSON is UTF-8")?,
-        prev_hash,
+        prev_hash: head.hash.clone(),
         hash: String::new(),
     };
     record.hash = entry_hash(&record)?;
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, credential, action, target, detail, prev_hash, hash) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(record.seq)
-    .bind(&record.at)
-    .bind(&record.actor)
-    .bind(&record.credential)
-    .bind(&record.action)
-    .bind(&record.target)
-    .bind(&record.detail)
-    .bind(&record.prev_hash)
-    .bind(&record.hash)
-    .execute(&mut *conn)
-    .await
-    .context("writing the audit entry")?;
+    writes
+        .push(
+            "INSERT INTO audit_log (seq, at, actor, credential, action, target, detail, prev_hash, hash) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(record.seq)?
+        .bind(record.at.clone())?
+        .bind(record.actor.clone())?
+        .bind(record.credential.clone())?
+        .bind(record.action.clone())?
+        .bind(record.target.clone())?
+        .bind(record.detail.clone())?
+        .bind(record.prev_hash.clone())?
+        .bind(record.hash.clone())?;
     Ok(record)
 }
 

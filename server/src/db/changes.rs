@@ -9,6 +9,7 @@
 use anyhow::Context;
 use sqlx::{Row, SqliteConnection};
 
+use super::Writes;
 use super::scope::ScopeSql;
 
 /// What kind of record changed.
@@ -47,13 +48,26 @@ pub async fn record(
     entity: Entity,
     key: &str,
 ) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO change_log (unit_id, entity, key) VALUES (?, ?, ?)")
-        .bind(unit_id)
-        .bind(entity.code())
-        .bind(key)
-        .execute(&mut *conn)
+    let mut writes = Writes::new();
+    record_to(&mut writes, unit_id, entity, key)?;
+    writes
+        .run(conn)
         .await
-        .context("recording a change for sync")?;
+        .context("recording a change for sync")
+}
+
+/// [`record`], added to `writes`.
+pub fn record_to(
+    writes: &mut Writes,
+    unit_id: &str,
+    entity: Entity,
+    key: &str,
+) -> anyhow::Result<()> {
+    writes
+        .push("INSERT INTO change_log (unit_id, entity, key) VALUES (?, ?, ?)")
+        .bind(unit_id.to_owned())?
+        .bind(entity.code())?
+        .bind(key.to_owned())?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use domain::Timestamp;
 use sqlx::Row;
 use webauthn_rs::prelude::Passkey;
 
-use super::Conn;
+use super::{Conn, Writes};
 
 /// A key as stored.
 #[derive(Debug, Clone)]
@@ -40,6 +40,38 @@ pub async fn load(conn: &mut Conn, id: &[u8]) -> anyhow::Result<Option<StoredCre
         revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
         highest_envelope_counter: row.try_get("highest_envelope_counter")?,
     }))
+}
+
+/// The keys with these raw ids (those that exist), in one query: each with its id, and the
+/// key or why it does not read.
+pub async fn load_many(
+    conn: &mut Conn,
+    ids: &[&[u8]],
+) -> anyhow::Result<Vec<(Vec<u8>, anyhow::Result<StoredCredential>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hex: Vec<String> = ids.iter().map(|id| domain::canonical::hex(id)).collect();
+    let rows = sqlx::query(
+        "SELECT id, holder_id, passkey, revoked_at, highest_envelope_counter FROM credential \
+         WHERE id IN (SELECT unhex(value) FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(&hex).context("listing credential ids")?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the credentials")?;
+    let stored = |row: &sqlx::sqlite::SqliteRow| -> anyhow::Result<StoredCredential> {
+        Ok(StoredCredential {
+            id: row.try_get("id")?,
+            holder_id: row.try_get("holder_id")?,
+            passkey: serde_json::from_str(row.try_get("passkey")?).context("stored passkey")?,
+            revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+            highest_envelope_counter: row.try_get("highest_envelope_counter")?,
+        })
+    };
+    rows.iter()
+        .map(|row| Ok((row.try_get("id")?, stored(row))))
+        .collect()
 }
 
 /// The passkeys of the holder's keys that are not revoked.
@@ -114,16 +146,15 @@ pub async fn revoke(conn: &mut Conn, id: &[u8], now: Timestamp) -> anyhow::Resul
     Ok(())
 }
 
-/// Raises the key's highest counter of accepted signed documents to `counter` (never lowers it).
-pub async fn raise_counter(conn: &mut Conn, id: &[u8], counter: u32) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?) \
-         WHERE id = ?",
-    )
-    .bind(i64::from(counter))
-    .bind(id)
-    .execute(&mut *conn)
-    .await
-    .context("recording the counter")?;
+/// Raises the key's highest counter of accepted signed documents to `counter` (never lowers
+/// it): adds its `UPDATE` to `writes`.
+pub fn raise_counter(writes: &mut Writes, id: &[u8], counter: u32) -> anyhow::Result<()> {
+    writes
+        .push(
+            "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?) \
+             WHERE id = ?",
+        )
+        .bind(i64::from(counter))?
+        .bind(id.to_vec())?;
     Ok(())
 }

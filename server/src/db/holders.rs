@@ -34,6 +34,32 @@ pub async fn load(conn: &mut Conn, id: &str) -> anyhow::Result<Option<Holder>> {
     else {
         return Ok(None);
     };
+    holder(&row).map(Some)
+}
+
+/// The holders with these ids (those that exist), in one query: each with its id, and the
+/// holder or why it does not read.
+pub async fn load_many(
+    conn: &mut Conn,
+    ids: &[&str],
+) -> anyhow::Result<Vec<(String, anyhow::Result<Holder>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "SELECT id, login, name, role, scope FROM key_holder \
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(ids).context("listing holders")?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading key holders")?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("id")?, holder(row))))
+        .collect()
+}
+
+fn holder(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Holder> {
     let info = HolderInfo {
         id: row.try_get("id")?,
         login: row.try_get("login")?,
@@ -43,7 +69,7 @@ pub async fn load(conn: &mut Conn, id: &str) -> anyhow::Result<Option<Holder>> {
     };
     let grant = grant_of(&info.role, &info.scope)
         .map_err(|e| anyhow::anyhow!("stored grant is invalid: {}", e.message_en()))?;
-    Ok(Some(Holder { info, grant }))
+    Ok(Holder { info, grant })
 }
 
 /// The id of the holder with this login name.

@@ -1,4 +1,5 @@
-//! One unit's establishment book as approvals change it: read as a `domain::UnitBook` (ledger,
+//! One unit's establishment book as approvals change it, and the figures the vacancy rule of a
+//! quota-use request reads ([`quota_use_facts`]: columns, no ledger rows parsed): read as a `domain::UnitBook` (ledger,
 //! staff, departed staff and quota-use slips, checked for consistency), the changed ledger
 //! figures and issued slips written back, and the bureaus' numbering counters
 //! (`domain::slip::Numbering`) kept per bureau, kind of document and year. Every function takes
@@ -6,8 +7,12 @@
 //! decision and writing are one step.
 
 use anyhow::Context;
+use domain::ledger::{Figures, claims_vacancy};
 use domain::slip::{IssuedDocumentKind, QuotaUseSlip};
-use domain::{ApplicationId, Bureau, DocumentNumber, EstablishmentCategory, Numbering, UnitBook};
+use domain::{
+    ApplicationId, ApplicationKind, ApplicationStatus, Bureau, DocumentNumber,
+    EstablishmentCategory, Headcount, Numbering, UnitBook,
+};
 use sqlx::SqliteConnection;
 
 use crate::db::certificates;
@@ -39,6 +44,65 @@ pub async fn load_book(
     )
     .map_err(|e| anyhow::anyhow!("stored book of {unit} is inconsistent: {e}"))?;
     Ok(Some(book))
+}
+
+/// What the judgement of a quota-use request reads, in one query over columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaUseFacts {
+    /// Whether an envelope that was not rejected already uses the request's application id.
+    pub id_in_use: bool,
+    /// The unit's figures in the request's category (`ledger_approved`, `ledger_count`).
+    pub figures: Figures,
+    /// What the unit's quota-use requests that still claim posts of its vacancy
+    /// (`domain::ledger::claims_vacancy`: those awaiting a decision) ask for in that category:
+    /// the sum `domain::ledger::outstanding_posts` makes, saturated likewise (`application`).
+    pub outstanding: Headcount,
+}
+
+/// [`QuotaUseFacts`] of a request with `application_id` for `unit`'s `category`.
+pub async fn quota_use_facts(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    unit: &domain::UnitId,
+    category: EstablishmentCategory,
+) -> anyhow::Result<QuotaUseFacts> {
+    let claiming: Vec<&str> = ApplicationStatus::ALL
+        .iter()
+        .filter(|status| claims_vacancy(**status))
+        .map(|status| status.code())
+        .collect();
+    let (in_use, approved, filled, reserved, outstanding): (bool, i64, i64, i64, i64) =
+        sqlx::query_as(
+            "SELECT \
+             EXISTS (SELECT 1 FROM envelope WHERE application_id = ?5 AND status <> 'rejected'), \
+             coalesce((SELECT approved FROM ledger_approved WHERE unit_id = ?1 AND category = ?2), 0), \
+             coalesce((SELECT filled FROM ledger_count WHERE unit_id = ?1 AND category = ?2), 0), \
+             coalesce((SELECT reserved FROM ledger_count WHERE unit_id = ?1 AND category = ?2), 0), \
+             (SELECT coalesce(sum(count), 0) FROM application WHERE unit_id = ?1 AND kind = ?3 \
+              AND category = ?2 AND status IN (SELECT value FROM json_each(?4)))",
+        )
+        .bind(unit.as_str())
+        .bind(category.code())
+        .bind(ApplicationKind::QuotaUse.code())
+        .bind(serde_json::to_string(&claiming).context("listing statuses")?)
+        .bind(application_id)
+        .fetch_one(&mut *conn)
+        .await
+        .context("reading the vacancy")?;
+    let headcount = |n: i64| -> anyhow::Result<Headcount> {
+        Ok(Headcount::new(u32::try_from(n).with_context(|| {
+            format!("stored figure {n} of {unit} is out of range")
+        })?))
+    };
+    Ok(QuotaUseFacts {
+        id_in_use: in_use,
+        figures: Figures {
+            approved: headcount(approved)?,
+            filled: headcount(filled)?,
+            reserved: headcount(reserved)?,
+        },
+        outstanding: Headcount::new(u32::try_from(outstanding.max(0)).unwrap_or(u32::MAX)),
+    })
 }
 
 /// Writes the filled and reserved figures of `category` from `book`'s ledger.

@@ -56,6 +56,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "change_log",
         include_str!("../../migrations/0006_change_log.sql"),
     ),
+    (
+        7,
+        "vacancy_figures",
+        include_str!("../../migrations/0007_vacancy_figures.sql"),
+    ),
 ];
 
 /// The connection pool.
@@ -73,6 +78,126 @@ pub async fn write(pool: &Pool) -> anyhow::Result<Tx> {
     pool.begin_with("BEGIN IMMEDIATE")
         .await
         .context("starting a write transaction")
+}
+
+/// Statements run together, in order, in one call to the database's thread (one round trip
+/// instead of one per statement): what a writer that needs no statement's result collects, and
+/// runs with [`Writes::run`]. Statements that fail stop the rest; those before them stay done
+/// (run them inside a savepoint to undo them: [`Writes::savepoint`]).
+#[derive(Default)]
+pub struct Writes {
+    sql: String,
+    args: sqlx::sqlite::SqliteArguments<'static>,
+    /// Where the savepoint stands.
+    savepoint: SavepointState,
+}
+
+/// The savepoint of a [`Writes`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum SavepointState {
+    /// None taken, or released.
+    #[default]
+    None,
+    /// Queued, not yet run.
+    Queued,
+    /// Queued and then released before anything ran.
+    QueuedAndReleased,
+    /// Taken in the database (or maybe: statements after it failed).
+    Open,
+    /// Taken in the database, its release queued.
+    Releasing,
+}
+
+/// The name of the savepoint [`Writes::savepoint`] takes.
+const SAVEPOINT: &str = "document";
+
+impl Writes {
+    /// Nothing to run yet.
+    pub fn new() -> Writes {
+        Writes::default()
+    }
+
+    /// Adds a statement; its `?` parameters take the next values given to [`Writes::bind`].
+    pub(crate) fn push(&mut self, sql: &str) -> &mut Writes {
+        self.sql.push_str(sql);
+        self.sql.push_str(";\n");
+        self
+    }
+
+    /// Binds the next parameter.
+    pub(crate) fn bind<T>(&mut self, value: T) -> anyhow::Result<&mut Writes>
+    where
+        T: 'static + Send + sqlx::Encode<'static, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    {
+        sqlx::Arguments::add(&mut self.args, value)
+            .map_err(|e| anyhow::anyhow!("binding a parameter: {e}"))?;
+        Ok(self)
+    }
+
+    /// Takes the savepoint `document`: what follows, up to [`Writes::release`], can be undone
+    /// alone with [`Writes::roll_back`].
+    pub fn savepoint(&mut self) -> &mut Writes {
+        self.savepoint = SavepointState::Queued;
+        self.push(&format!("SAVEPOINT {SAVEPOINT}"))
+    }
+
+    /// Releases the savepoint: what was done since it was taken stays in the transaction.
+    pub fn release(&mut self) -> &mut Writes {
+        self.savepoint = match self.savepoint {
+            SavepointState::Queued => SavepointState::QueuedAndReleased,
+            _ => SavepointState::Releasing,
+        };
+        self.push(&format!("RELEASE {SAVEPOINT}"))
+    }
+
+    /// Runs the statements collected so far, in one call, and starts afresh (a savepoint taken
+    /// and not released stays taken).
+    pub async fn run(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
+        if self.sql.is_empty() {
+            return Ok(());
+        }
+        let sql = std::mem::take(&mut self.sql);
+        let args = std::mem::take(&mut self.args);
+        let ran = execute(conn, sql, args).await;
+        self.savepoint = match (self.savepoint, ran.is_ok()) {
+            (SavepointState::None, _) => SavepointState::None,
+            (SavepointState::Releasing | SavepointState::QueuedAndReleased, true) => {
+                SavepointState::None
+            }
+            // Taken, and (if something failed) maybe not released.
+            _ => SavepointState::Open,
+        };
+        ran.context("writing")?;
+        Ok(())
+    }
+
+    /// Undoes everything since the savepoint was taken, if it was, and releases it; statements
+    /// not yet run are dropped.
+    pub async fn roll_back(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
+        self.sql.clear();
+        self.args = Default::default();
+        if self.savepoint == SavepointState::Open {
+            let sql = format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT}");
+            execute(conn, sql, Default::default())
+                .await
+                .context("rolling back to the savepoint")?;
+        }
+        self.savepoint = SavepointState::None;
+        Ok(())
+    }
+}
+
+/// Runs `sql` with `args`. Boxed, so that the futures of callers (handlers, the signed kinds'
+/// trait methods) are `Send` for any lifetime.
+fn execute<'a>(
+    conn: &'a mut Conn,
+    sql: String,
+    args: sqlx::sqlite::SqliteArguments<'static>,
+) -> futures_core::future::BoxFuture<'a, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+        Ok(())
+    })
 }
 
 /// Starts a deferred transaction, for reads that must see one consistent state.
@@ -132,7 +257,14 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // Savepoints' sub-journals (one per signed document received) and other temporary
+        // data in memory, not in temporary files.
+        .pragma("temp_store", "memory")
+        // Up to 32 MiB of pages cached per connection, and the file read through a memory map
+        // of up to 256 MiB: a push batch touches index pages all over the file.
+        .pragma("cache_size", "-32768")
+        .pragma("mmap_size", "268435456");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)

@@ -7,12 +7,15 @@
 //! signature must not decide the fate of the genuine submission), and an id is used by at most
 //! one document of a table that was not rejected (the tables' unique indexes).
 
+use std::collections::HashMap;
+
 use anyhow::Context;
 use domain::Timestamp;
 use protocol::identity::VerdictStatus;
 use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
 
-use super::Conn;
+use super::{Conn, Writes};
 
 /// A table of receipts: its name, the column of the documents' hash, and its own columns.
 #[derive(Debug)]
@@ -97,37 +100,45 @@ fn status_of(code: &str) -> VerdictStatus {
     }
 }
 
-/// The first verdict on the document with this hash whose signature verified, if any.
-pub async fn first_verdict(
+/// The first verdict on each of the documents with these hashes whose signature verified (those
+/// that have one), in one query.
+pub async fn first_verdicts(
     conn: &mut Conn,
     table: &ReceiptTable,
-    hash: &str,
-) -> anyhow::Result<Option<StoredVerdict>> {
+    hashes: &[&str],
+) -> anyhow::Result<HashMap<String, StoredVerdict>> {
+    if hashes.is_empty() {
+        return Ok(HashMap::new());
+    }
     let sql = format!(
-        "SELECT status, code, message, {} FROM {} WHERE {} = ? AND verified = 1",
+        "SELECT {hash}, status, code, message, {} FROM {} \
+         WHERE {hash} IN (SELECT value FROM json_each(?)) AND verified = 1",
         table.columns.join(", "),
         table.name,
-        table.hash_column
+        hash = table.hash_column
     );
-    let Some(row) = sqlx::query(&sql)
-        .bind(hash)
-        .fetch_optional(&mut *conn)
+    let rows = sqlx::query(&sql)
+        .bind(serde_json::to_string(hashes).context("listing hashes")?)
+        .fetch_all(&mut *conn)
         .await
-        .context("looking for a repeat")?
-    else {
-        return Ok(None);
-    };
+        .context("looking for repeats")?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(table.hash_column)?, stored_verdict(table, row)?)))
+        .collect()
+}
+
+fn stored_verdict(table: &ReceiptTable, row: &SqliteRow) -> anyhow::Result<StoredVerdict> {
     let status: String = row.try_get("status").context("status")?;
     let mut columns = Vec::with_capacity(table.columns.len());
     for column in table.columns {
         columns.push((*column, row.try_get(*column).context(*column)?));
     }
-    Ok(Some(StoredVerdict {
+    Ok(StoredVerdict {
         status: status_of(&status),
         code: row.try_get("code").context("code")?,
         message: row.try_get("message").context("message")?,
         columns,
-    }))
+    })
 }
 
 /// Whether a document of the table that was not rejected has `value` in the column `column`
@@ -155,9 +166,9 @@ pub async fn in_use(
     Ok(found.is_some())
 }
 
-/// Stores a receipt.
-pub async fn insert(
-    conn: &mut Conn,
+/// Stores a receipt: adds its `INSERT` to `writes`.
+pub fn insert(
+    writes: &mut Writes,
     table: &ReceiptTable,
     receipt: &Receipt<'_>,
 ) -> anyhow::Result<()> {
@@ -180,24 +191,21 @@ pub async fn insert(
         names.join(", "),
         ", ?".repeat(names.len()),
     );
-    let mut query = sqlx::query(&sql)
-        .bind(receipt.hash)
-        .bind(receipt.verified)
-        .bind(receipt.credential_id)
-        .bind(receipt.bytes)
-        .bind(receipt.client_data_json)
-        .bind(receipt.authenticator_data)
-        .bind(receipt.signature)
-        .bind(status_code(receipt.verdict.status))
-        .bind(receipt.verdict.code.as_deref())
-        .bind(receipt.verdict.message.as_deref())
-        .bind(receipt.received_at.to_string());
+    writes
+        .push(&sql)
+        .bind(receipt.hash.to_owned())?
+        .bind(receipt.verified)?
+        .bind(receipt.credential_id.to_vec())?
+        .bind(receipt.bytes.to_vec())?
+        .bind(receipt.client_data_json.to_vec())?
+        .bind(receipt.authenticator_data.to_vec())?
+        .bind(receipt.signature.to_vec())?
+        .bind(status_code(receipt.verdict.status))?
+        .bind(receipt.verdict.code.clone())?
+        .bind(receipt.verdict.message.clone())?
+        .bind(receipt.received_at.to_string())?;
     for (_, value) in own {
-        query = query.bind(value.as_deref());
+        writes.bind(value.clone())?;
     }
-    query
-        .execute(&mut *conn)
-        .await
-        .with_context(|| format!("recording the {}", table.name))?;
     Ok(())
 }

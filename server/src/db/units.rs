@@ -19,6 +19,31 @@ pub async fn record(conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<UnitR
         .transpose()
 }
 
+/// The records of the units `ids` (those that exist), in one query: each with its id, and
+/// the record or why it does not read.
+pub async fn records(
+    conn: &mut Conn,
+    ids: &[&UnitId],
+) -> anyhow::Result<Vec<(String, anyhow::Result<UnitRecord>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, record FROM unit WHERE id IN (SELECT value FROM json_each(?))")
+            .bind(serde_json::to_string(&ids).context("listing units")?)
+            .fetch_all(&mut *conn)
+            .await
+            .context("reading units")?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, text)| {
+            let record = serde_json::from_str(&text).context("stored unit record");
+            (id, record)
+        })
+        .collect())
+}
+
 /// The unit's region, `None` if there is no such unit.
 pub async fn region(conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<Region>> {
     let code: Option<String> = sqlx::query_scalar("SELECT region FROM unit WHERE id = ?")

@@ -6,27 +6,27 @@
 //! allowing this application for this unit (`Grant::may_file`); a payload that fits the kind
 //! and its own rules; and for a quota-use request a vacancy that covers it: the unit's vacant
 //! posts of the category, less what its other requests still awaiting a decision ask for
-//! (`domain::UnitLedger::check_request`; decided in the receiver's transaction, so two clerks
+//! (`domain::ledger::Figures::check_request` on figures kept as columns; decided in the receiver's transaction, so two clerks
 //! pushing at once cannot both take the last post; the approval checks the ledger again).
 //! Accepted, the application is tracked as `submitted` for decisions and recorded in the
 //! change log for sync.
 //!
-//! A batch is received in the order of the keys' signature counters (see `docs/DESIGN.md` §1, item 7) and
+//! A batch is received in the order of the keys' signature counters (see `docs/DESIGN.md` §1,
+//! item 7), in one transaction with a savepoint per envelope ([`receiver::receive_batch`]), and
 //! answered in the order sent.
 
 use axum::Json;
 use axum::extract::State;
-use domain::payload::QuotaUseRequest;
-use domain::{ApplicationPayload, LedgerError, SignedEnvelope, UnitId};
+use domain::{ApplicationPayload, SignedEnvelope, UnitId};
 use protocol::identity::{SubmitRequest, SubmitResponse, Verdict};
 use serde_json::{Value, json};
 
-use super::receiver::{self, Received, SignedKind};
+use super::receiver::{self, Lookups, Received, SignedKind};
 use super::refusal::Refusal;
 use super::verify;
 use crate::db::changes::{self, Entity};
 use crate::db::receipts::{self, ENVELOPES, ReceiptTable, StoredVerdict};
-use crate::db::{Conn, applications, certificates, holders, units};
+use crate::db::{Conn, Writes, applications, ledger};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::session::Session;
 use crate::state::AppState;
@@ -37,46 +37,84 @@ pub const MAX_BATCH: usize = protocol::identity::MAX_SUBMISSIONS;
 impl SignedKind for SignedEnvelope {
     const NAME: &'static str = "envelope";
     const TABLE: &'static ReceiptTable = &ENVELOPES;
-    type Plan = ();
+    /// The payload, decoded by the judgement.
+    type Plan = ApplicationPayload;
     type Verdict = Verdict;
 
-    async fn judge(&self, conn: &mut Conn, _: Received<'_>) -> anyhow::Result<Result<(), Refusal>> {
+    async fn prefetch(conn: &mut Conn, envelopes: &[&Self]) -> anyhow::Result<Lookups> {
+        let units: Vec<&UnitId> = envelopes.iter().map(|e| &e.unit).collect();
+        let signers: Vec<&str> = envelopes.iter().map(|e| e.signer.as_str()).collect();
+        Lookups::read(conn, &units, &signers).await
+    }
+
+    async fn judge(
+        &self,
+        conn: &mut Conn,
+        received: Received<'_>,
+    ) -> anyhow::Result<Result<ApplicationPayload, Refusal>> {
         let id = self.application_id.as_str();
-        if receipts::in_use(conn, &ENVELOPES, "application_id", id).await? {
+        // The payload is decoded and checked first (it needs no state), so that a quota-use
+        // request's facts are read in one query; the refusals keep their order below.
+        let payload = self.decode_payload();
+        let checked = payload.as_ref().ok().map(ApplicationPayload::check);
+        let facts = match &payload {
+            Ok(ApplicationPayload::QuotaUse(request)) if matches!(checked, Some(Ok(()))) => {
+                Some(ledger::quota_use_facts(conn, id, &self.unit, request.category).await?)
+            }
+            _ => None,
+        };
+        let in_use = match &facts {
+            Some(facts) => facts.id_in_use,
+            None => receipts::in_use(conn, &ENVELOPES, "application_id", id).await?,
+        };
+        if in_use {
             return Ok(Err(Refusal::ApplicationIdReused));
         }
-        let Some(unit) = units::record(conn, &self.unit).await? else {
+        let Some(unit) = received.lookups.unit(conn, &self.unit).await? else {
             return Ok(Err(Refusal::UnitUnknown));
         };
-        let signer = holders::load(conn, self.signer.as_str()).await?;
+        let signer = received.lookups.holder(conn, self.signer.as_str()).await?;
         if !signer.is_some_and(|h| h.grant.may_file(&unit, self.kind)) {
             return Ok(Err(Refusal::SignerOutOfScope));
         }
-        let payload = match self.decode_payload() {
+        let payload = match payload {
             Err(error) => return Ok(Err(Refusal::PayloadUnreadable { error })),
             Ok(payload) => payload,
         };
         // The payload's own rules (domain), whatever the client checked before signing.
-        if let Err(error) = payload.check() {
+        if let Some(Err(error)) = checked {
             return Ok(Err(Refusal::PayloadInvalid { error }));
         }
-        if let ApplicationPayload::QuotaUse(request) = &payload
-            && let Err(error) = check_vacancy(conn, &unit.id, request).await?
+        // The vacancy a quota-use request needs: the figures read above, the rule the domain's.
+        if let (ApplicationPayload::QuotaUse(request), Some(facts)) = (&payload, &facts)
+            && let Err(error) =
+                facts
+                    .figures
+                    .check_request(request.category, request.count, facts.outstanding)
         {
             return Ok(Err(Refusal::NoVacancy { error }));
         }
-        Ok(Ok(()))
+        Ok(Ok(payload))
     }
 
-    async fn apply(&self, (): &(), conn: &mut Conn, received: Received<'_>) -> anyhow::Result<()> {
+    async fn apply(
+        &self,
+        payload: &ApplicationPayload,
+        _: &mut Conn,
+        writes: &mut Writes,
+        received: Received<'_>,
+    ) -> anyhow::Result<()> {
         // From now on the application is tracked, `submitted`, for decisions.
-        applications::insert_submitted(conn, self, received.hash, received.now).await?;
+        applications::insert_submitted(writes, self, payload, received.hash, received.now)?;
         // Sync: the new application reaches those whose scope covers its unit.
         let (unit, id) = (self.unit.as_str(), self.application_id.as_str());
-        changes::record(conn, unit, Entity::Application, id).await
+        changes::record_to(writes, unit, Entity::Application, id)
     }
 
-    fn columns(document: Option<&Self>, _: Option<&()>) -> Vec<(&'static str, Option<String>)> {
+    fn columns(
+        document: Option<&Self>,
+        _: Option<&ApplicationPayload>,
+    ) -> Vec<(&'static str, Option<String>)> {
         vec![
             (
                 "application_id",
@@ -88,7 +126,7 @@ impl SignedKind for SignedEnvelope {
         ]
     }
 
-    fn audit(document: Option<&Self>, _: Option<&()>) -> (Option<String>, Value) {
+    fn audit(document: Option<&Self>, _: Option<&ApplicationPayload>) -> (Option<String>, Value) {
         let target = document.map(|e| format!("application:{}", e.application_id));
         let detail = json!({
             "unit": document.map(|e| e.unit.to_string()),
@@ -106,20 +144,6 @@ impl SignedKind for SignedEnvelope {
             message: stored.message.clone(),
         }
     }
-}
-
-/// Whether `unit`'s vacancy covers a quota-use request: the figures gathered here, the rule
-/// is the domain's (`UnitLedger::check_request`). Inside the receiver's `BEGIN IMMEDIATE`
-/// transaction, so the requests counted are exactly those accepted before this one.
-async fn check_vacancy(
-    conn: &mut Conn,
-    unit: &UnitId,
-    request: &QuotaUseRequest,
-) -> anyhow::Result<Result<(), LedgerError>> {
-    let ledger = certificates::read_ledger(conn, unit).await?;
-    let claimed = applications::claimed_posts(conn, unit).await?;
-    let outstanding = domain::ledger::outstanding_posts(request.category, claimed);
-    Ok(ledger.check_request(request.category, request.count, outstanding))
 }
 
 /// The handler. Any signed-in holder may carry submissions (a clerk, or a supervising
@@ -160,14 +184,30 @@ pub async fn submit(
             .and_then(|s| verify::assertion_counter(&s.authenticator_data))
             .unwrap_or(0)
     });
+    // Those whose fields are not base64url are refused without being received; the others are
+    // received as one batch, in counter order.
     let mut verdicts: Vec<Option<Verdict>> = vec![None; decoded.len()];
+    let mut batch = Vec::with_capacity(decoded.len());
+    let mut positions = Vec::with_capacity(decoded.len());
+    let mut decoded: Vec<Option<_>> = decoded.into_iter().map(Some).collect();
     for i in order {
-        let verdict = match &decoded[i] {
-            Err(refusal) => receiver::refused::<SignedEnvelope>(refusal),
-            Ok(submission) => {
-                receiver::receive::<SignedEnvelope>(&state, &session, submission).await?
+        match decoded[i].take() {
+            Some(Err(refusal)) => {
+                verdicts[i] = Some(receiver::refused::<SignedEnvelope>(&refusal));
             }
-        };
+            Some(Ok(submission)) => {
+                batch.push(submission);
+                positions.push(i);
+            }
+            None => {}
+        }
+    }
+    let received = if batch.is_empty() {
+        Vec::new()
+    } else {
+        receiver::receive_batch::<SignedEnvelope>(&state, &session, &batch).await?
+    };
+    for (i, verdict) in positions.into_iter().zip(received) {
         verdicts[i] = Some(verdict);
     }
     Ok(Json(SubmitResponse {

@@ -47,7 +47,7 @@ use super::refusal::Refusal;
 use crate::db::applications::{self, StoredApplication};
 use crate::db::changes::{self, Entity};
 use crate::db::receipts::{self, DECISIONS, ReceiptTable, StoredVerdict};
-use crate::db::{Conn, holders, ledger, units};
+use crate::db::{Conn, Writes, holders, ledger, units};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::session::Session;
 use crate::state::AppState;
@@ -127,8 +127,12 @@ impl SignedKind for SignedDecision {
         &self,
         step: &Step,
         conn: &mut Conn,
+        writes: &mut Writes,
         received: Received<'_>,
     ) -> anyhow::Result<()> {
+        // Statements run one by one (a status change checks what it changed): the savepoint
+        // first.
+        writes.run(conn).await?;
         let unit = step.unit.id.as_str();
         if let Some(approval) = &step.approval {
             let category = approval.slip.category;

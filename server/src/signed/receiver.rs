@@ -1,37 +1,58 @@
-//! The one pipeline of every signed document: [`receive`] takes a submission through one
-//! `BEGIN IMMEDIATE` transaction, whatever its kind:
+//! The one pipeline of every signed document: [`receive_batch`] takes submissions of one kind
+//! through one `BEGIN IMMEDIATE` transaction with a savepoint per document ([`receive`]: a
+//! batch of one), whatever their kind:
 //!
-//! 1. a repeat of bytes already received whose signature verified gets the first verdict and
-//!    changes nothing;
-//! 2. the signature and everything around it is checked ([`verify::check`]: the bytes are
-//!    parsed once, and the document comes back even when it is refused, for the record);
+//! 0. read once for the batch: its keys, the first verdicts of its hashes, the head of the
+//!    audit chain, and what the kind's judgements will read ([`SignedKind::prefetch`]); the
+//!    two costly steps that need nothing else — reading the bytes and checking the signature
+//!    with the stored key ([`verify::prepare`]) — run ahead on every core. Then each document,
+//!    in order:
+//! 1. a repeat of bytes already received whose signature verified (before or earlier in the
+//!    batch) gets the first verdict and changes nothing;
+//! 2. the signature and everything around it is checked ([`verify::check_prepared`]: the
+//!    bytes are parsed once, and the document comes back even when it is refused, for the
+//!    record);
 //! 3. a valid signature raises its key's highest counter, whatever follows (a counter that went
-//!    backwards holds the document for review and raises nothing);
+//!    backwards holds the document for review and raises nothing): kept for the batch, written
+//!    before the commit;
 //! 4. the kind judges the verified document ([`SignedKind::judge`]: reads only) and, when it
 //!    accepts it, carries out its effects ([`SignedKind::apply`]: writes only, refuses nothing);
 //! 5. the receipt — raw bytes, assertion, verdict, the kind's columns — is stored, and the
 //!    verdict audited (`{kind}.accept`, `{kind}.reject`, `{kind}.hold`);
-//! 6. commit.
+//!
+//!    steps 4 (effects) and 5 are written together ([`db::Writes`]: one call to the database's
+//!    thread) inside the document's savepoint;
+//! 6. after the last document, commit.
+//!
+//! A document that fails with an internal error is rolled back alone: those before it are
+//! committed with their verdicts, the rest of the batch is not received, and the request fails
+//! (the client then sends again one at a time, and repeats get their first verdicts).
 //!
 //! A kind of signed document is a [`SignedKind`]: its judgement, its effects, and how its
 //! receipt, audit entry and verdict read. See [`super::application`] and [`super::decision`].
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 
 use anyhow::Context;
 use domain::canonical::{hex, sha256};
-use domain::{Timestamp, UserId};
+use domain::unit::UnitRecord;
+use domain::{Timestamp, UnitId, UserId};
 use protocol::identity::{SignedSubmission as WireSubmission, VerdictStatus};
 use serde_json::{Value, json};
 use webauthn_rs::prelude::Credential;
+use webauthn_rs_core::proto::COSEKey;
 
 use super::refusal::Refusal;
 use super::verify::{
-    self, Checked, KnownCredential, SignedDocument, SignedSubmission, decode_b64url,
+    self, Checked, KnownCredential, Prepared, SignedDocument, SignedSubmission, VerifyPolicy,
+    decode_b64url,
 };
 use crate::db::audit::{self, Entry};
+use crate::db::holders::Holder;
 use crate::db::receipts::{self, Receipt, ReceiptTable, StoredVerdict};
-use crate::db::{self, Conn, credentials};
+use crate::db::{self, Conn, Writes, credentials};
 use crate::error::ApiError;
 use crate::identity::session::Session;
 use crate::state::AppState;
@@ -43,6 +64,57 @@ pub struct Received<'a> {
     pub hash: &'a str,
     /// The server's clock when the document was received.
     pub now: Timestamp,
+    /// What the batch's judgements read that no document of the batch changes, read once.
+    pub lookups: &'a Lookups,
+}
+
+/// What the judgements of a batch read that no signed document changes — the records of units
+/// and the key holders — read once for the batch ([`SignedKind::prefetch`]) inside its
+/// transaction, so that they hold until it commits. What was not read ahead is read when asked.
+#[derive(Debug, Default)]
+pub struct Lookups {
+    units: HashMap<UnitId, UnitRecord>,
+    holders: HashMap<String, Holder>,
+}
+
+impl Lookups {
+    /// Reads the records of `units` and the holders `holders` (ids; those that exist).
+    pub async fn read(
+        conn: &mut Conn,
+        units: &[&UnitId],
+        holders: &[&str],
+    ) -> anyhow::Result<Self> {
+        // One that does not read is left out: asked for, it is read again and fails then,
+        // for the document that needs it alone.
+        let units = db::units::records(conn, units)
+            .await?
+            .into_iter()
+            .filter_map(|(_, record)| record.ok())
+            .map(|record| (record.id.clone(), record))
+            .collect();
+        let holders = db::holders::load_many(conn, holders)
+            .await?
+            .into_iter()
+            .filter_map(|(id, holder)| Some((id, holder.ok()?)))
+            .collect();
+        Ok(Lookups { units, holders })
+    }
+
+    /// The unit's record, `None` if there is no such unit.
+    pub async fn unit(&self, conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<UnitRecord>> {
+        match self.units.get(id) {
+            Some(record) => Ok(Some(record.clone())),
+            None => db::units::record(conn, id).await,
+        }
+    }
+
+    /// The key holder with this id, `None` if there is none.
+    pub async fn holder(&self, conn: &mut Conn, id: &str) -> anyhow::Result<Option<Holder>> {
+        match self.holders.get(id) {
+            Some(holder) => Ok(Some(holder.clone())),
+            None => db::holders::load(conn, id).await,
+        }
+    }
 }
 
 /// A kind of signed document: what [`receive`] needs besides the pipeline itself.
@@ -57,6 +129,16 @@ pub trait SignedKind: SignedDocument + Send + Sync {
     /// The verdict as its endpoint answers it.
     type Verdict;
 
+    /// What the judgements of a batch of such documents (those whose bytes could be read)
+    /// will read, read at once: see [`Lookups`]. By default nothing.
+    fn prefetch(
+        conn: &mut Conn,
+        documents: &[&Self],
+    ) -> impl Future<Output = anyhow::Result<Lookups>> + Send {
+        let _ = (conn, documents);
+        async { Ok(Lookups::default()) }
+    }
+
     /// The rules that need the database, once the signature verified: the plan, or why not.
     /// Reads only, so that a refusal changes nothing.
     fn judge(
@@ -65,11 +147,15 @@ pub trait SignedKind: SignedDocument + Send + Sync {
         received: Received<'_>,
     ) -> impl Future<Output = anyhow::Result<Result<Self::Plan, Refusal>>> + Send;
 
-    /// The effects of an accepted document, in the receiver's transaction.
+    /// The effects of an accepted document, in the receiver's transaction: statements added to
+    /// `writes` (run with the receipt and the audit entry, in one call, inside the document's
+    /// savepoint). A statement whose result it needs it runs on `conn` after `writes.run(conn)`
+    /// (which takes the savepoint first).
     fn apply(
         &self,
         plan: &Self::Plan,
         conn: &mut Conn,
+        writes: &mut Writes,
         received: Received<'_>,
     ) -> impl Future<Output = anyhow::Result<()>> + Send;
 
@@ -120,49 +206,278 @@ fn verdict_of(refusal: &Refusal, columns: Vec<(&'static str, Option<String>)>) -
     }
 }
 
-/// The stored key with raw id `id`, as the verifier takes it.
-async fn known_credential(conn: &mut Conn, id: &[u8]) -> anyhow::Result<Option<KnownCredential>> {
-    let Some(stored) = credentials::load(conn, id).await? else {
-        return Ok(None);
-    };
-    Ok(Some(KnownCredential {
+/// The stored key as the verifier takes it.
+fn known_credential(stored: credentials::StoredCredential) -> anyhow::Result<KnownCredential> {
+    Ok(KnownCredential {
         credential_id: stored.id,
         holder: UserId::parse(&stored.holder_id).map_err(|e| anyhow::anyhow!(e.message_en()))?,
         credential: Credential::from(stored.passkey),
         revoked: stored.revoked,
         highest_counter: u32::try_from(stored.highest_envelope_counter).unwrap_or(u32::MAX),
-    }))
+    })
 }
 
-/// Receives one signed document of kind `K`, carried by `session`: see the module
-/// documentation.
-pub async fn receive<K: SignedKind>(
+/// Receives one signed document of kind `K`, carried by `session`: a batch of one.
+pub async fn receive<K: SignedKind + 'static>(
     state: &AppState,
     session: &Session,
     submission: &SignedSubmission,
 ) -> Result<K::Verdict, ApiError> {
-    let hash = hex(&sha256(&submission.envelope));
+    receive_batch::<K>(state, session, std::slice::from_ref(submission))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a batch of one had no verdict")))
+}
+
+/// Receives signed documents of kind `K`, carried by `session`, in the order given: one
+/// verdict each, in that order. See the module documentation. If one of them cannot be
+/// received (an internal error), it alone is rolled back, those before it keep their verdicts
+/// (committed), those after it are not received, and the error is returned.
+pub async fn receive_batch<K: SignedKind + 'static>(
+    state: &AppState,
+    session: &Session,
+    submissions: &[SignedSubmission],
+) -> Result<Vec<K::Verdict>, ApiError> {
     let mut tx = db::write(&state.pool)
         .await
-        .with_context(|| format!("starting to receive a {}", K::NAME))?;
-    if let Some(first) = receipts::first_verdict(&mut tx, K::TABLE, &hash).await? {
-        return Ok(K::verdict(&first));
+        .with_context(|| format!("starting to receive {}s", K::NAME))?;
+    let mut batch = Batch::<K>::read(&mut tx, submissions).await?;
+    let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
+    let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
+    let lookups = K::prefetch(&mut tx, &documents).await?;
+    drop(documents);
+    let mut verdicts = Vec::with_capacity(submissions.len());
+    let mut not_accepted = Vec::new();
+    for (submission, prepared) in submissions.iter().zip(prepared) {
+        let mut writes = Writes::new();
+        let received = receive_one::<K>(
+            &mut tx,
+            &mut writes,
+            state,
+            session,
+            submission,
+            prepared,
+            &batch,
+            &lookups,
+        )
+        .await;
+        let received = match received {
+            Ok(received) => received,
+            Err(error) => {
+                // Undone alone (if that fails too, nothing of the batch is committed)...
+                writes.roll_back(&mut tx).await?;
+                // ...and the documents before it keep their verdicts.
+                batch.finish(&mut tx).await?;
+                tx.commit().await.with_context(|| {
+                    format!("committing the {}s before one that failed", K::NAME)
+                })?;
+                return Err(error);
+            }
+        };
+        let verdict = batch.kept(received);
+        if verdict.status != VerdictStatus::Accepted {
+            not_accepted.push((verdict.status, verdict.code.clone()));
+        }
+        verdicts.push(K::verdict(&verdict));
+    }
+    batch.finish(&mut tx).await?;
+    tx.commit()
+        .await
+        .with_context(|| format!("committing {}s", K::NAME))?;
+    for (status, code) in not_accepted {
+        tracing::info!(
+            code = code.as_deref().unwrap_or(""),
+            status = status_code(status),
+            "{} not accepted",
+            K::NAME
+        );
+    }
+    Ok(verdicts)
+}
+
+/// What the receiver keeps for a batch inside its transaction, where nothing else writes: read
+/// once, brought up to date as each document's savepoint is released.
+struct Batch<K> {
+    /// The stored keys of the batch; `highest_counter` raised as documents verify.
+    known: HashMap<Vec<u8>, KnownCredential>,
+    /// Stored keys that do not read: a document signed by one fails alone.
+    damaged: HashMap<Vec<u8>, String>,
+    /// The counters to write back ([`Batch::finish`]): each key's highest verified counter.
+    raised: HashMap<Vec<u8>, u32>,
+    /// The first verdicts of the batch's hashes whose signature verified, stored before the
+    /// batch or in it: what a repeat gets.
+    first: HashMap<String, StoredVerdict>,
+    /// The head of the audit chain.
+    head: audit::Head,
+    kind: std::marker::PhantomData<K>,
+}
+
+/// What one document changed, applied to the [`Batch`] once its savepoint is released.
+struct Outcome {
+    verdict: StoredVerdict,
+    /// A new receipt whose signature verified: its hash (a later repeat gets its verdict).
+    verified_hash: Option<String>,
+    /// A verified signature: the key and its counter.
+    counter: Option<(Vec<u8>, u32)>,
+    /// The audit entry written: the new head.
+    head: Option<audit::Head>,
+}
+
+impl<K: SignedKind> Batch<K> {
+    async fn read(conn: &mut Conn, submissions: &[SignedSubmission]) -> anyhow::Result<Self> {
+        let mut ids: Vec<&[u8]> = submissions.iter().map(|s| &s.credential_id[..]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut known = HashMap::with_capacity(ids.len());
+        let mut damaged = HashMap::new();
+        for (id, stored) in credentials::load_many(conn, &ids).await? {
+            match stored.and_then(known_credential) {
+                Ok(credential) => {
+                    known.insert(id, credential);
+                }
+                Err(error) => {
+                    damaged.insert(id, format!("{error:#}"));
+                }
+            }
+        }
+        let hashes: Vec<String> = submissions
+            .iter()
+            .map(|s| hex(&sha256(&s.envelope)))
+            .collect();
+        let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();
+        let first = receipts::first_verdicts(conn, K::TABLE, &hashes).await?;
+        Ok(Batch {
+            known,
+            damaged,
+            raised: HashMap::new(),
+            first,
+            head: audit::head(conn).await?,
+            kind: std::marker::PhantomData,
+        })
+    }
+
+    /// Takes in what a document whose savepoint was released changed; its verdict.
+    fn kept(&mut self, outcome: Outcome) -> StoredVerdict {
+        if let Some(hash) = outcome.verified_hash {
+            self.first.insert(hash, outcome.verdict.clone());
+        }
+        if let Some((id, counter)) = outcome.counter {
+            if let Some(known) = self.known.get_mut(&id) {
+                known.highest_counter = known.highest_counter.max(counter);
+            }
+            let raised = self.raised.entry(id).or_insert(counter);
+            *raised = (*raised).max(counter);
+        }
+        if let Some(head) = outcome.head {
+            self.head = head;
+        }
+        outcome.verdict
+    }
+
+    /// Writes the raised counters back (in one call), before the commit.
+    async fn finish(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
+        let mut writes = Writes::new();
+        for (id, counter) in self.raised.drain() {
+            credentials::raise_counter(&mut writes, &id, counter)?;
+        }
+        writes.run(conn).await
+    }
+}
+
+/// Below this many documents a batch is prepared on the handler's own thread.
+const PARALLEL_FROM: usize = 8;
+
+/// [`verify::prepare`] for every submission, with its stored key: on every core for a batch.
+async fn prepare_all<K: SignedKind + 'static>(
+    submissions: &[SignedSubmission],
+    known: &HashMap<Vec<u8>, KnownCredential>,
+    policy: &VerifyPolicy,
+) -> anyhow::Result<Vec<Prepared<K>>> {
+    let policy = Arc::new(policy.clone());
+    let key = |s: &SignedSubmission| {
+        known
+            .get(&s.credential_id)
+            .map(|k| k.credential.cred.clone())
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if submissions.len() < PARALLEL_FROM || cores < 2 {
+        return Ok(submissions
+            .iter()
+            .map(|s| verify::prepare::<K>(s, key(s).as_ref(), &policy))
+            .collect());
+    }
+    let chunk = submissions.len().div_ceil(cores);
+    let jobs: Vec<_> = submissions
+        .chunks(chunk)
+        .map(|part| {
+            let part: Vec<(SignedSubmission, Option<COSEKey>)> =
+                part.iter().map(|s| (s.clone(), key(s))).collect();
+            let policy = Arc::clone(&policy);
+            tokio::task::spawn_blocking(move || {
+                part.iter()
+                    .map(|(s, key)| verify::prepare::<K>(s, key.as_ref(), &policy))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut prepared = Vec::with_capacity(submissions.len());
+    for job in jobs {
+        prepared.extend(job.await.context("preparing signed documents")?);
+    }
+    Ok(prepared)
+}
+
+/// One document of a batch: its stored verdict and what it changed. What it writes goes
+/// through `writes`, inside a savepoint, which the caller rolls back if this fails.
+#[allow(clippy::too_many_arguments)]
+async fn receive_one<K: SignedKind>(
+    conn: &mut Conn,
+    writes: &mut Writes,
+    state: &AppState,
+    session: &Session,
+    submission: &SignedSubmission,
+    prepared: Prepared<K>,
+    batch: &Batch<K>,
+    lookups: &Lookups,
+) -> Result<Outcome, ApiError> {
+    let hash = hex(&sha256(&submission.envelope));
+    if let Some(first) = batch.first.get(&hash) {
+        return Ok(Outcome {
+            verdict: first.clone(),
+            verified_hash: None,
+            counter: None,
+            head: None,
+        });
+    }
+    if let Some(error) = batch.damaged.get(&submission.credential_id) {
+        return Err(anyhow::anyhow!("reading the credential: {error}").into());
     }
     let now = crate::clock::now();
-    let received = Received { hash: &hash, now };
-    let known = known_credential(&mut tx, &submission.credential_id).await?;
-    let checked = verify::check::<K>(submission, known.as_ref(), &state.identity.policy, now);
+    let received = Received {
+        hash: &hash,
+        now,
+        lookups,
+    };
+    let checked = verify::check_prepared::<K>(
+        prepared,
+        submission,
+        batch.known.get(&submission.credential_id),
+        &state.identity.policy,
+        now,
+    );
     let judged = match &checked {
-        Checked::Verified(verified) => {
-            credentials::raise_counter(&mut tx, &submission.credential_id, verified.counter)
-                .await?;
-            verified.document.judge(&mut tx, received).await?
-        }
+        // A valid signature raises the key's counter whatever follows ([`Batch::finish`]).
+        Checked::Verified(verified) => verified.document.judge(conn, received).await?,
         Checked::Refused { refusal, .. } => Err(refusal.clone()),
     };
+    // Everything it writes from here on, in its savepoint.
+    writes.savepoint();
     let plan = match (&checked, &judged) {
         (Checked::Verified(verified), Ok(plan)) => {
-            verified.document.apply(plan, &mut tx, received).await?;
+            verified
+                .document
+                .apply(plan, conn, writes, received)
+                .await?;
             Some(plan)
         }
         _ => None,
@@ -178,13 +493,14 @@ pub async fn receive<K: SignedKind>(
         },
         Err(refusal) => verdict_of(refusal, columns),
     };
+    // Only a document whose signature verified may answer a later repeat of its bytes.
+    let verified = checked.signature_verified();
     receipts::insert(
-        &mut tx,
+        writes,
         K::TABLE,
         &Receipt {
             hash: &hash,
-            // Only a document whose signature verified may answer a later repeat of its bytes.
-            verified: checked.signature_verified(),
+            verified,
             credential_id: &submission.credential_id,
             bytes: &submission.envelope,
             client_data_json: &submission.client_data_json,
@@ -193,20 +509,20 @@ pub async fn receive<K: SignedKind>(
             verdict: &verdict,
             received_at: now,
         },
-    )
-    .await?;
+    )?;
     let (target, mut detail) = K::audit(document, plan);
     if let Some(detail) = detail.as_object_mut() {
         detail.insert("code".to_owned(), json!(verdict.code));
         detail.insert(format!("{}_hash", K::NAME), json!(hash));
     }
-    let (outcome, status) = match verdict.status {
-        VerdictStatus::Accepted => ("accept", "accepted"),
-        VerdictStatus::Held => ("hold", "held"),
-        VerdictStatus::Rejected => ("reject", "rejected"),
+    let outcome = match verdict.status {
+        VerdictStatus::Accepted => "accept",
+        VerdictStatus::Held => "hold",
+        VerdictStatus::Rejected => "reject",
     };
-    audit::append(
-        &mut tx,
+    let record = audit::append_to(
+        writes,
+        &batch.head,
         Entry {
             actor: Some(&session.holder.info.id),
             credential: Some(&session.credential_id_b64),
@@ -215,18 +531,29 @@ pub async fn receive<K: SignedKind>(
             detail,
         },
         now,
-    )
-    .await?;
-    tx.commit()
-        .await
-        .with_context(|| format!("committing a {}", K::NAME))?;
-    if verdict.status != VerdictStatus::Accepted {
-        tracing::info!(
-            code = verdict.code.as_deref().unwrap_or(""),
-            status,
-            "{} not accepted",
-            K::NAME
-        );
+    )?;
+    writes.release();
+    writes.run(conn).await?;
+    let counter = match &checked {
+        Checked::Verified(verified) => Some((submission.credential_id.clone(), verified.counter)),
+        Checked::Refused { .. } => None,
+    };
+    Ok(Outcome {
+        verdict,
+        verified_hash: verified.then_some(hash),
+        counter,
+        head: Some(audit::Head {
+            seq: record.seq,
+            hash: record.hash,
+        }),
+    })
+}
+
+/// The status as the logs name it.
+fn status_code(status: VerdictStatus) -> &'static str {
+    match status {
+        VerdictStatus::Accepted => "accepted",
+        VerdictStatus::Held => "held",
+        VerdictStatus::Rejected => "rejected",
     }
-    Ok(K::verdict(&verdict))
 }

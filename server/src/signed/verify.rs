@@ -6,7 +6,9 @@
 //! the assertion and calls [`check`]: a pure function (no database, no I/O, nothing async) that
 //! parses the bytes once and returns the document either verified or with one [`Refusal`] — and
 //! then still with the document as read, if its bytes are one, for the record.
-//! [`verify_document`] is the same as a `Result` (and [`verify`], for applications).
+//! [`verify_document`] is the same as a `Result` (and [`verify`], for applications). A batch
+//! runs the two costly steps, reading the bytes and the signature, ahead on several cores
+//! ([`prepare`]) and the rest in order ([`check_prepared`]).
 //!
 //! Bureau decisions (approve, return, reject, and a department's endorsement) are signed by the
 //! reviewer's key the same way: the same checks run on any [`SignedDocument`] — the
@@ -36,7 +38,8 @@
 //!    hash, origin configured, not cross-origin;
 //! 7. authenticatorData: at least 37 bytes and well-formed, rpIdHash equals `SHA-256(rp id)`,
 //!    user present, user verified;
-//! 8. signature over `authenticatorData ‖ SHA-256(clientDataJSON)` with the stored public key;
+//! 8. signature over `authenticatorData ‖ SHA-256(clientDataJSON)` with the stored public key
+//!    ([`signature`]: `ring` for ES256 keys, webauthn-rs-core for any other);
 //! 9. signature counter, last: `counter_regression` is the only verdict that is not final (the
 //!    caller holds the application for review and a reviewer may still accept it), so it is only
 //!    given to a submission that passed every other check, signature included.
@@ -48,6 +51,7 @@
 //! `docs/API.md` explains each.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use domain::canonical::{base64url, base64url_decode, sha256};
@@ -55,9 +59,8 @@ use domain::decision::{DECISION_TAG, DecisionError, SignedDecision};
 use domain::envelope::{ENVELOPE_TAG, EnvelopeError, SignedEnvelope, TimeWindow};
 use domain::{CredentialId, Timestamp, UserId};
 use webauthn_rs::prelude::Url;
-use webauthn_rs_core::error::WebauthnError;
 use webauthn_rs_core::internals::AuthenticatorData;
-use webauthn_rs_core::proto::{Authentication, CollectedClientData, Credential};
+use webauthn_rs_core::proto::{Authentication, COSEKey, CollectedClientData, Credential};
 
 use super::refusal::Refusal;
 
@@ -384,9 +387,80 @@ pub fn check<T: SignedDocument>(
     policy: &VerifyPolicy,
     now: Timestamp,
 ) -> Checked<T> {
-    // 2. The document, from the bytes as received (read even when too large, for the record).
+    let prepared = Prepared {
+        parsed: T::parse_signed(&sub.envelope),
+        assertion: None,
+        signature: None,
+    };
+    check_prepared(prepared, sub, known, policy, now)
+}
+
+/// What [`prepare`] works out ahead of [`check_prepared`]: the steps that need no state but
+/// the credential's public key and the policy — the document read from the bytes (2), the
+/// clientDataJSON (6), the authenticatorData (7) and the signature checked with that key (8)
+/// — so that a batch can run them on several cores (no `Debug`: the document carries personal
+/// data).
+pub struct Prepared<T> {
+    parsed: Result<(T, [u8; 32]), Refusal>,
+    /// Steps 6 and 7 (the counter), under this policy.
+    assertion: Option<(Arc<VerifyPolicy>, AssertionChecks)>,
+    /// The key the signature was checked with, and the outcome.
+    signature: Option<(COSEKey, Result<(), Refusal>)>,
+}
+
+impl<T> Prepared<T> {
+    /// The document read from the bytes, if they are one.
+    pub fn document(&self) -> Option<&T> {
+        self.parsed.as_ref().ok().map(|(document, _)| document)
+    }
+}
+
+/// Reads `sub.envelope` as a `T` and, when it is one, checks its clientDataJSON and
+/// authenticatorData under `policy` and, when `key` is given, the signature with `key` (steps
+/// 6, 7 and 8, whatever the other steps will say): pure, so that a batch can be prepared on
+/// several cores and then checked in order by [`check_prepared`].
+pub fn prepare<T: SignedDocument>(
+    sub: &SignedSubmission,
+    key: Option<&COSEKey>,
+    policy: &Arc<VerifyPolicy>,
+) -> Prepared<T> {
     let parsed = T::parse_signed(&sub.envelope);
-    // 1. Size.
+    let (assertion, signature) = match &parsed {
+        Ok((_, challenge)) => (
+            Some((
+                Arc::clone(policy),
+                (
+                    check_client_data(&sub.client_data_json, challenge, policy),
+                    check_authenticator_data(&sub.authenticator_data, &policy.rp_id),
+                ),
+            )),
+            key.map(|key| (key.clone(), check_signature_bytes(key, sub))),
+        ),
+        Err(_) => (None, None),
+    };
+    Prepared {
+        parsed,
+        assertion,
+        signature,
+    }
+}
+
+/// [`check`] with the steps [`prepare`] ran beforehand (on the same submission). Their
+/// outcomes are used only if they ran under `policy` and, for the signature, with the key of
+/// `known`; else those steps run again.
+pub fn check_prepared<T: SignedDocument>(
+    prepared: Prepared<T>,
+    sub: &SignedSubmission,
+    known: Option<&KnownCredential>,
+    policy: &VerifyPolicy,
+    now: Timestamp,
+) -> Checked<T> {
+    let Prepared {
+        parsed,
+        assertion,
+        signature,
+    } = prepared;
+    // 1. Size (the document was read even when too large, for the record).
     if sub.envelope.len() > MAX_ENVELOPE_BYTES {
         return Checked::Refused {
             refusal: Refusal::EnvelopeTooLarge {
@@ -396,6 +470,7 @@ pub fn check<T: SignedDocument>(
             document: parsed.ok().map(|(document, _)| document),
         };
     }
+    // 2. The document, from the bytes as received.
     let (document, challenge) = match parsed {
         Ok(parsed) => parsed,
         Err(refusal) => {
@@ -405,7 +480,14 @@ pub fn check<T: SignedDocument>(
             };
         }
     };
-    match check_signature(&document, &challenge, sub, known, policy, now) {
+    let assertion = assertion
+        .filter(|(prepared_under, _)| **prepared_under == *policy)
+        .map(|(_, checks)| checks);
+    let prepared = Steps {
+        assertion,
+        signature,
+    };
+    match check_signature(&document, &challenge, sub, known, prepared, policy, now) {
         Ok(counter) => Checked::Verified(VerifiedDocument {
             document,
             challenge,
@@ -418,12 +500,30 @@ pub fn check<T: SignedDocument>(
     }
 }
 
+/// The outcomes of steps 6 (clientDataJSON) and 7 (authenticatorData: the counter).
+type AssertionChecks = (Result<(), Refusal>, Result<u32, Refusal>);
+
+/// Outcomes of steps 6–8 worked out ahead.
+struct Steps {
+    assertion: Option<AssertionChecks>,
+    signature: Option<(COSEKey, Result<(), Refusal>)>,
+}
+
+/// Step 8 alone: the signature of `sub` checked with `key`.
+fn check_signature_bytes(key: &COSEKey, sub: &SignedSubmission) -> Result<(), Refusal> {
+    let mut signed = Vec::with_capacity(sub.authenticator_data.len() + 32);
+    signed.extend_from_slice(&sub.authenticator_data);
+    signed.extend_from_slice(&sha256(&sub.client_data_json));
+    signature::check(key, &sub.signature, &signed)
+}
+
 /// Steps 3 to 9 on a document read from `sub.envelope`: the signature counter, or why not.
 fn check_signature<T: SignedDocument>(
     document: &T,
     challenge: &[u8; 32],
     sub: &SignedSubmission,
     known: Option<&KnownCredential>,
+    prepared: Steps,
     policy: &VerifyPolicy,
     now: Timestamp,
 ) -> Result<u32, Refusal> {
@@ -448,26 +548,22 @@ fn check_signature<T: SignedDocument>(
     // 5. Time.
     document.check_time(now, policy.time_window())?;
 
-    // 6. clientDataJSON.
-    check_client_data(&sub.client_data_json, challenge, policy)?;
+    // 6. clientDataJSON; 7. authenticatorData (checked beforehand under this policy, or now).
+    let (client_data, counter) = match prepared.assertion {
+        Some(outcomes) => outcomes,
+        None => (
+            check_client_data(&sub.client_data_json, challenge, policy),
+            check_authenticator_data(&sub.authenticator_data, &policy.rp_id),
+        ),
+    };
+    client_data?;
+    let counter = counter?;
 
-    // 7. authenticatorData.
-    let counter = check_authenticator_data(&sub.authenticator_data, &policy.rp_id)?;
-
-    // 8. The signature.
-    let mut signed = Vec::with_capacity(sub.authenticator_data.len() + 32);
-    signed.extend_from_slice(&sub.authenticator_data);
-    signed.extend_from_slice(&sha256(&sub.client_data_json));
-    match known
-        .credential
-        .cred
-        .verify_signature(&sub.signature, &signed)
-    {
-        Ok(true) => {}
-        Ok(false) | Err(WebauthnError::SignatureInvalid) => {
-            return Err(Refusal::SignatureInvalid);
-        }
-        Err(_) => return Err(Refusal::CredentialKeyUnsupported),
+    // 8. The signature (checked beforehand if it was with this very key).
+    let key = &known.credential.cred;
+    match prepared.signature {
+        Some((checked_with, outcome)) if checked_with == *key => outcome?,
+        _ => check_signature_bytes(key, sub)?,
     }
 
     // 9. The counter (WebAuthn §7.2 step 21: either counter non-zero and the new one not greater).
@@ -551,6 +647,8 @@ fn check_authenticator_data(auth_data: &[u8], rp_id: &str) -> Result<u32, Refusa
     }
     Ok(parsed.counter)
 }
+
+pub mod signature;
 
 #[cfg(test)]
 mod tests;

@@ -27,6 +27,8 @@ use webauthn_rs::prelude::{
 };
 use webauthn_rs_proto::{AllowCredentials, PublicKeyCredential, UserVerificationPolicy};
 
+mod differential;
+
 const RP_ID: &str = "localhost";
 const ORIGIN: &str = "http://localhost:8080";
 const NOW: &str = "2026-04-01T08:00:00Z";
