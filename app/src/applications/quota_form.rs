@@ -1,9 +1,12 @@
 //! The 编制使用申请 form as typed, and its conversion to a `domain::payload::QuotaUseRequest`
 //! with an error per field that names it; back again, from a signed application, to revise it.
 
-use domain::payload::{ApplicationPayload, QuotaUseRequest};
+use domain::payload::QuotaUseRequest;
 use domain::person::EntryForm;
-use domain::{DocumentNumber, EstablishmentCategory, FundingForm, Headcount, ValidationError};
+use domain::{
+    ApplicationKind, DocumentNumber, EstablishmentCategory, FundingForm, Headcount, ValidationError,
+};
+use serde::Deserialize as _;
 
 use crate::applications::outbox::OutboxItem;
 use crate::i18n::{Lang, Msg};
@@ -104,24 +107,28 @@ impl QuotaForm {
     /// through); `None` when its envelope does not hold a quota-use request.
     pub fn from_signed(item: &OutboxItem) -> Option<QuotaForm> {
         let bytes = domain::canonical::base64url_decode(&item.submission.envelope)?;
-        let envelope: domain::SignedEnvelope = serde_json::from_slice(&bytes).ok()?;
-        match envelope.decode_payload().ok()? {
-            ApplicationPayload::QuotaUse(request) => Some(QuotaForm {
-                category: request.category.code().to_owned(),
-                funding: request
-                    .funding_form
-                    .map(|f| f.code().to_owned())
-                    .unwrap_or_default(),
-                count: request.count.get().to_string(),
-                recruitment: request.recruitment.code().to_owned(),
-                reason: request.reason,
-                document: request
-                    .request_document
-                    .map(|d| d.as_str().to_owned())
-                    .unwrap_or_default(),
-            }),
-            _ => None,
+        // Through `from_str` and only the quota-use payload: the client's one JSON input path
+        // (no second copy of every deserialiser for byte slices or for the other kinds).
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let envelope: domain::SignedEnvelope = serde_json::from_str(text).ok()?;
+        if envelope.kind != ApplicationKind::QuotaUse {
+            return None;
         }
+        let request = QuotaUseRequest::deserialize(&envelope.payload).ok()?;
+        Some(QuotaForm {
+            category: request.category.code().to_owned(),
+            funding: request
+                .funding_form
+                .map(|f| f.code().to_owned())
+                .unwrap_or_default(),
+            count: request.count.get().to_string(),
+            recruitment: request.recruitment.code().to_owned(),
+            reason: request.reason,
+            document: request
+                .request_document
+                .map(|d| d.as_str().to_owned())
+                .unwrap_or_default(),
+        })
     }
 
     /// The request, or every error at once (in the order of the form).
