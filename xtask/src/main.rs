@@ -50,8 +50,10 @@ commands:
   setup [--browser]
                  only install what is missing (with --browser: Chromium and its driver)
   tidy           check the source conventions (module docs)
-  bench          run the server benchmarks (tests/benches/push.rs, profile server-release)
-                 and write the results, machine and commit into BENCHMARKS.md
+  bench [--only push|pull]
+                 run the benchmarks (tests/benches/push.rs and pull_idb.rs, profile
+                 server-release; the pull beside Dexie, installed from npm) and write the
+                 results, machine and commit into BENCHMARKS.md
 ";
 
 fn main() -> anyhow::Result<()> {
@@ -78,7 +80,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "tidy" => tidy::check(&root),
-        "bench" => bench::run(&root),
+        "bench" => bench::run(&root, rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
