@@ -118,7 +118,7 @@ async fn run() -> anyhow::Result<()> {
         let browser = TestBrowser::launch().await?;
         let result = first_pull(&browser, &server, "supervisor", &scope, round).await;
         browser.close().await;
-        let (seconds, people, units, _) = result?;
+        let (seconds, people, units, _, _) = result?;
         eprintln!("bench: first pull of {people} people ({units} units): {seconds:.2} s");
         small.push(seconds);
         small_size = (people, units);
@@ -127,20 +127,22 @@ async fn run() -> anyhow::Result<()> {
     let (mut city, mut dexie_times) = (Vec::new(), Vec::new());
     let mut city_size = (0, 0);
     let mut records = 0;
+    let mut city_weight = String::new();
     for _ in 0..ROUNDS_CITY {
         round += 1;
         let browser = TestBrowser::launch().await?;
         let result = async {
-            let (seconds, people, units, page) =
+            let (seconds, people, units, page, weight) =
                 first_pull(&browser, &server, "bureau_reviewer", "region:620500", round).await?;
             eprintln!("bench: first pull of {people} people ({units} units): {seconds:.2} s");
             let (count, dexie_seconds) = dexie_bulk_put(&page, &dexie).await?;
             eprintln!("bench: Dexie bulkPut of {count} people: {dexie_seconds:.2} s");
-            Ok::<_, anyhow::Error>((seconds, people, units, count, dexie_seconds))
+            Ok::<_, anyhow::Error>((seconds, people, units, count, dexie_seconds, weight))
         }
         .await;
         browser.close().await;
-        let (seconds, people, units, count, dexie_seconds) = result?;
+        let (seconds, people, units, count, dexie_seconds, weight) = result?;
+        city_weight = weight;
         city.push(seconds);
         dexie_times.push(dexie_seconds);
         city_size = (people, units);
@@ -178,7 +180,8 @@ async fn run() -> anyhow::Result<()> {
          | offline cold start: reload with the server stopped → the certificate page showing a unit clerk's roster ({} people) | {:.2} s | {:.2}–{:.2} s | | {} |\n\n\
          Each pull round signs a new holder in with a virtual security key in a fresh browser \
          profile; the time is the client's, from its first pull request to the last page \
-         committed to IndexedDB (each page with its cursor in one transaction), with the server \
+         committed to IndexedDB (each page with its cursor in one transaction; the whole city: \
+         {city_weight}, by Resource Timing), with the server \
          (`server-release`) and Chromium sharing the machine's cores. Dexie {dexie_version} puts \
          the same people (staff and departed, as the client stores them), read beforehand \
          through the pull API, into a fresh database with one `bulkPut` (relaxed durability, \
@@ -220,9 +223,26 @@ async fn first_pull(
     role: &str,
     scope: &str,
     round: usize,
-) -> anyhow::Result<(f64, u64, u64, TestPage)> {
+) -> anyhow::Result<(f64, u64, u64, TestPage, String)> {
     let (page, _) = signed_in_tab(browser, server, &format!("bench-{round}"), role, scope).await?;
     let seconds = mark_seconds(&page, "staffing.pull.start", "staffing.pull.end").await?;
+    // What the pull's responses weighed (Resource Timing: same origin, so both sizes show).
+    let (pages, json, wire, waiting): (u64, f64, f64, f64) = page
+        .eval(
+            "(() => { const r = performance.getEntriesByType('resource') \
+               .filter(e => e.name.includes('/api/sync/pull')); \
+             const sum = f => r.reduce((n, e) => n + f(e), 0); \
+             return [r.length, sum(e => e.decodedBodySize), sum(e => e.encodedBodySize), \
+                     sum(e => e.responseStart - e.requestStart)]; })()",
+        )
+        .await?;
+    eprintln!("bench: waiting for the server's first byte: {waiting:.0} ms in all");
+    let weight = format!(
+        "{pages} responses, {:.1} MB of JSON, {:.1} MB on the wire",
+        json / 1e6,
+        wire / 1e6
+    );
+    eprintln!("bench: {weight}");
     page.click("#nav-certificate").await?;
     page.wait_until(
         "document.querySelector('#certificate-scope')",
@@ -239,7 +259,7 @@ async fn first_pull(
         .await?
         .unwrap_or_default()
         .parse()?;
-    Ok((seconds, people, units, page))
+    Ok((seconds, people, units, page, weight))
 }
 
 /// Waits (up to 10 minutes) for the marks `start` and `end` of this document; seconds between
