@@ -140,7 +140,8 @@ pub async fn submit(csrf_token: &str, request: &SubmitRequest) -> Result<SubmitR
     .await
 }
 
-/// `GET /api/sync/pull`: the next page after `cursor` (none: from the start).
+/// `GET /api/sync/pull`: the next page after `cursor` (none: from the start). The body is
+/// read as bytes and decoded from them: no detour through a JavaScript string.
 pub async fn pull(cursor: Option<&str>) -> Result<protocol::sync::PullResponse, ApiError> {
     let path = match cursor {
         None => protocol::sync::SYNC_PULL_PATH.to_owned(),
@@ -150,7 +151,15 @@ pub async fn pull(cursor: Option<&str>) -> Result<protocol::sync::PullResponse, 
             String::from(js_sys::encode_uri_component(cursor))
         ),
     };
-    send::<_, ()>(Request::get(&path), None, None).await
+    let response = call::<()>(Request::get(&path), None, None).await?;
+    if !response.ok() {
+        return Err(status_error(response).await);
+    }
+    let body = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    serde_json::from_slice(&body).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 async fn send<T: DeserializeOwned, B: Serialize>(

@@ -1,5 +1,5 @@
 //! The browser's clock: now as a domain [`Timestamp`] (what envelopes and the last sync carry)
-//! and in milliseconds (what the sync scheduler counts in).
+//! and in milliseconds (what the sync scheduler counts in); performance marks.
 
 use domain::Timestamp;
 
@@ -20,4 +20,12 @@ pub fn now() -> Result<Timestamp, ClockError> {
 /// Now in milliseconds since 1970 (`Date.now()`).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// Sets the performance mark `name` (`performance.mark`), for `cargo xtask bench`, which reads
+/// them with `performance.getEntriesByName`.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
 }

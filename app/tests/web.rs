@@ -27,7 +27,7 @@ fn storage() -> web_sys::Storage {
 }
 
 /// Holders the tests use: their databases are deleted between tests.
-const HOLDERS: [&str; 4] = ["holder-7", "h1", "h2", "h-upgrade"];
+const HOLDERS: [&str; 5] = ["holder-7", "h1", "h2", "h-upgrade", "h-v1"];
 
 fn clear_local_storage() {
     for key in [
@@ -562,7 +562,7 @@ async fn the_first_versions_local_storage_outbox_moves_into_the_store() {
 
 #[wasm_bindgen_test]
 async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() {
-    use protocol::sync::{Change, PullResponse};
+    use protocol::sync::{Change, PullResponse, RawJson};
     clear_storage().await;
     let city = demo::generate(7, demo::Size::Tiny);
     let certificates: Vec<Change> = city
@@ -570,7 +570,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
         .iter()
         .map(|c| Change::Certificate {
             unit_id: c.unit.id.to_string(),
-            certificate: serde_json::to_value(c).unwrap(),
+            certificate: RawJson::of(c).unwrap(),
         })
         .collect();
     let staff: u64 = city.certificates.iter().map(|c| c.staff.len() as u64).sum();
@@ -637,7 +637,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
     // A page that does not decode changes nothing, the cursor included.
     let bad = Change::Certificate {
         unit_id: "x".into(),
-        certificate: serde_json::json!({"unit": 1}),
+        certificate: RawJson::of(&serde_json::json!({"unit": 1})).unwrap(),
     };
     assert!(matches!(
         store::apply_page("h1", &page(&[bad], false, "c3", true), "now").await,
@@ -656,6 +656,50 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
     assert_eq!(store::units("h1").await.unwrap().len(), 1);
     assert!(store::applications("h1").await.unwrap().is_empty());
     assert_eq!(store::outbox("h1").await.unwrap().len(), 1);
+    clear_storage().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_store_keeps_its_queue_and_pulls_its_confirmed_state_again() {
+    clear_storage().await;
+    // A database as schema version 1 left it: a waiting application, the client id and
+    // counter, a pull position, a unit and one person record per person.
+    let item = item("a-1", 4, "h-v1");
+    let outbox = serde_json::json!({
+        "application_id": "a-1",
+        "sequence": 4,
+        "state": "pending",
+        "body": serde_json::to_string(&item).unwrap(),
+    });
+    let script = format!(
+        "new Promise((ok, fail) => {{ \
+           const r = indexedDB.open('{name}', 1); \
+           r.onupgradeneeded = () => {{ \
+             const db = r.result; \
+             for (const s of ['outbox', 'meta', 'units', 'people', 'applications']) db.createObjectStore(s); \
+             const tx = r.transaction; \
+             tx.objectStore('outbox').put({outbox}, 'a-1'); \
+             const meta = tx.objectStore('meta'); \
+             meta.put('\"client-9\"', 'client_id'); meta.put('\"4\"', 'sequence'); \
+             meta.put('\"c-old\"', 'cursor'); meta.put('\"2026-11-27T08:00:00Z\"', 'last_sync'); \
+             tx.objectStore('units').put({{unit_id: 'u', name: 'n', staff: 1, body: '{{}}'}}, 'u'); \
+             tx.objectStore('people').put({{unit_id: 'u', list: 'staff', body: '{{}}'}}, 'u/s000000'); \
+           }}; \
+           r.onsuccess = () => {{ r.result.close(); ok(); }}; r.onerror = () => fail(r.error); }})",
+        name = store::db_name("h-v1"),
+    );
+    let made: js_sys::Promise = js_sys::eval(&script).unwrap().unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(made).await.unwrap();
+
+    // This build opens it: the queue, the client id and the counter are kept…
+    assert_eq!(store::outbox("h-v1").await.unwrap(), vec![item]);
+    assert_eq!(store::client_id("h-v1").await.unwrap(), "client-9");
+    assert_eq!(store::next_sequence("h-v1").await.unwrap(), 5);
+    // …and the confirmed state starts over: the next pull is a whole snapshot.
+    assert_eq!(store::cursor("h-v1").await.unwrap(), None);
+    assert_eq!(store::last_sync("h-v1").await.unwrap(), None);
+    assert!(store::units("h-v1").await.unwrap().is_empty());
+    assert_eq!(store::certificate("h-v1", "u").await.unwrap(), None);
     clear_storage().await;
 }
 

@@ -6,7 +6,7 @@
 //! scope, then the changes since it began). `complete` means caught up for now.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// `GET`: one page of the holder's scope (`?cursor=…&limit=…`, both optional).
 pub const SYNC_PULL_PATH: &str = "/api/sync/pull";
@@ -42,17 +42,22 @@ pub struct Progress {
 }
 
 /// One record of a pull.
+///
+/// Read through [`WireChange`] (every variant's fields, flat) rather than serde's internally
+/// tagged enum, which first copies a whole record into a tree of its own and cannot carry a
+/// [`RawJson`]; the JSON is the same either way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "WireChange")]
 pub enum Change {
     /// A unit's whole certificate (电子编制管理证).
     Certificate {
         unit_id: String,
-        /// The JSON of a `domain::certificate::Certificate`; the client deserialises it into
-        /// the domain type, which validates it.
+        /// The JSON of a `domain::certificate::Certificate`, carried as received: the client
+        /// deserialises it into the domain type once, which validates it, and may keep the
+        /// text itself.
         #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-        certificate: Value,
+        certificate: RawJson,
     },
     /// An application as the server tracks it.
     Application {
@@ -67,6 +72,76 @@ pub enum Change {
         /// The quota-use slip (编制使用单) issued when it was approved.
         slip_number: Option<String>,
     },
+}
+
+/// A JSON value kept as its text: valid JSON, neither parsed into a tree nor re-serialised.
+/// Equal when the texts are equal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawJson(Box<RawValue>);
+
+impl RawJson {
+    /// `value` serialised.
+    pub fn of<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        serde_json::value::to_raw_value(value).map(Self)
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+/// Which record a [`WireChange`] is.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ChangeType {
+    Certificate,
+    Application,
+}
+
+/// A [`Change`] as read: the `type` and every variant's fields.
+#[derive(Deserialize)]
+struct WireChange {
+    #[serde(rename = "type")]
+    change_type: ChangeType,
+    unit_id: String,
+    certificate: Option<RawJson>,
+    application_id: Option<String>,
+    kind: Option<String>,
+    status: Option<String>,
+    updated_at: Option<String>,
+    slip_number: Option<String>,
+}
+
+impl TryFrom<WireChange> for Change {
+    type Error = String;
+
+    fn try_from(wire: WireChange) -> Result<Self, Self::Error> {
+        let missing = |field: &str| format!("missing field `{field}`");
+        Ok(match wire.change_type {
+            ChangeType::Certificate => Change::Certificate {
+                unit_id: wire.unit_id,
+                certificate: wire.certificate.ok_or_else(|| missing("certificate"))?,
+            },
+            ChangeType::Application => Change::Application {
+                application_id: wire
+                    .application_id
+                    .ok_or_else(|| missing("application_id"))?,
+                unit_id: wire.unit_id,
+                kind: wire.kind.ok_or_else(|| missing("kind"))?,
+                status: wire.status.ok_or_else(|| missing("status"))?,
+                updated_at: wire.updated_at.ok_or_else(|| missing("updated_at"))?,
+                slip_number: wire.slip_number,
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -89,9 +164,34 @@ mod tests {
         assert_eq!(serde_json::from_value::<Change>(json).unwrap(), change);
         let certificate = Change::Certificate {
             unit_id: "620502-0001".into(),
-            certificate: serde_json::json!({"unit": {}}),
+            certificate: RawJson::of(&serde_json::json!({"unit": {}})).unwrap(),
         };
         let json = serde_json::to_string(&certificate).unwrap();
         assert!(json.starts_with(r#"{"type":"certificate","unit_id":"620502-0001""#));
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), certificate);
+    }
+
+    #[test]
+    fn a_certificate_is_carried_as_its_text_in_any_field_order() {
+        let json = r#"{"certificate": {"unit": {"id": 1}, "staff": []}, "unit_id": "u", "type": "certificate"}"#;
+        let Change::Certificate {
+            unit_id,
+            certificate,
+        } = serde_json::from_str(json).unwrap()
+        else {
+            panic!("a certificate");
+        };
+        assert_eq!(unit_id, "u");
+        assert_eq!(certificate.get(), r#"{"unit": {"id": 1}, "staff": []}"#);
+        // What the derived form refused, this one refuses.
+        for bad in [
+            r#"{"type": "certificate", "unit_id": "u"}"#,
+            r#"{"type": "application", "unit_id": "u", "application_id": "a"}"#,
+            r#"{"type": "ledger", "unit_id": "u"}"#,
+            r#"{"type": "certificate", "certificate": {}}"#,
+            r#"{"type": "certificate", "unit_id": "u", "certificate": {"#,
+        ] {
+            assert!(serde_json::from_str::<Change>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -131,6 +131,18 @@ pub async fn departments_by_people(pool: &Pool) -> Vec<(String, i64)> {
     .expect("reading the departments' scopes")
 }
 
+/// The unit with the most staff, at most `max`: (its id, its staff count).
+pub async fn largest_unit_up_to(pool: &Pool, max: i64) -> (String, i64) {
+    sqlx::query_as(
+        "SELECT unit_id, COUNT(*) AS n FROM staff GROUP BY unit_id HAVING n <= ? \
+         ORDER BY n DESC, unit_id LIMIT 1",
+    )
+    .bind(max)
+    .fetch_one(pool)
+    .await
+    .expect("reading the units' staff counts")
+}
+
 /// `unit`'s whole certificate, as the server reads it (`server::db::certificates::read`).
 pub async fn certificate(pool: &Pool, unit: &UnitId) -> Certificate {
     server::db::certificates::read(pool, unit)
@@ -330,4 +342,58 @@ pub async fn audit_details(pool: &Pool, action: &str) -> Vec<serde_json::Value> 
 /// How many audit entries of `action` there are.
 pub async fn audit_count(pool: &Pool, action: &str) -> usize {
     audit_details(pool, action).await.len()
+}
+
+// Faults and raw rows, for the tests of the receiver's savepoints.
+
+/// From now on, recording the application `application_id` fails inside the server (a trigger
+/// aborts the insert), as an internal error would.
+pub async fn fail_recording_application(pool: &Pool, application_id: &str) {
+    // A trigger cannot take a bound parameter; the id is a test's literal.
+    assert!(
+        application_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    );
+    sqlx::query(&format!(
+        "CREATE TRIGGER fail_one BEFORE INSERT ON application \
+         WHEN NEW.application_id = '{application_id}' \
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+    ))
+    .execute(pool)
+    .await
+    .expect("creating the failing trigger");
+}
+
+/// Undoes [`fail_recording_application`].
+pub async fn stop_failing(pool: &Pool) {
+    sqlx::query("DROP TRIGGER fail_one")
+        .execute(pool)
+        .await
+        .expect("dropping the failing trigger");
+}
+
+/// Every envelope received: (application id, stored status), in the order received.
+pub async fn envelope_statuses(pool: &Pool) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT application_id, status FROM envelope ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .expect("reading the envelopes")
+}
+
+/// How many rows `table` (one of `envelope`, `application`) holds.
+pub async fn row_count(pool: &Pool, table: &str) -> i64 {
+    assert!(matches!(table, "envelope" | "application"));
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .expect("counting rows")
+}
+
+/// The highest envelope counter any key has reached.
+pub async fn highest_envelope_counter(pool: &Pool) -> i64 {
+    sqlx::query_scalar("SELECT max(highest_envelope_counter) FROM credential")
+        .fetch_one(pool)
+        .await
+        .expect("reading the counters")
 }

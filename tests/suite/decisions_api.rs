@@ -605,11 +605,15 @@ async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acc
 
 #[tokio::test]
 async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_first_verdict() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let (unit, _department, category, _) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
-    set_vacancy(&pool, &unit, category, 3).await;
-    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let city = City::start().await;
+    let pool = &city.pool;
+    let ClerkWithVacancy {
+        unit,
+        category,
+        mut clerk,
+        ..
+    } = city.clerk_with_vacancy().await;
+    set_vacancy(pool, &unit, category, 3).await;
     // Signed offline in this order (so received in this order, by counter).
     let first = clerk.sign_quota_use("app-first", &unit, category, 1);
     let failing = clerk.sign_quota_use("app-failing", &unit, category, 1);
@@ -617,13 +621,7 @@ async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_
     let batch = vec![first.clone(), failing.clone(), last.clone()];
 
     // The server fails on the second envelope (an internal error while recording it).
-    sqlx::query(
-        "CREATE TRIGGER fail_one BEFORE INSERT ON application WHEN NEW.application_id = 'app-failing' \
-         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    schema::fail_recording_application(pool, "app-failing").await;
     let response = clerk
         .client
         .post(
@@ -636,19 +634,15 @@ async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_
     assert_eq!(response.status(), 500);
     // The envelope before it keeps its verdict, with its application, audit entry and counter;
     // the failing one and the one after it left nothing.
-    let kept: Vec<(String, String)> =
-        sqlx::query_as("SELECT application_id, status FROM envelope ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let kept = schema::envelope_statuses(pool).await;
     assert_eq!(kept, [("app-first".to_owned(), "accepted".to_owned())]);
-    assert_eq!(count(&pool, "SELECT count(*) FROM application").await, 1);
+    assert_eq!(schema::row_count(pool, "application").await, 1);
     assert_eq!(
-        count(
-            &pool,
-            "SELECT count(*) FROM audit_log WHERE action LIKE 'envelope.%'"
-        )
-        .await,
+        schema::audit_actions(pool)
+            .await
+            .iter()
+            .filter(|a| a.starts_with("envelope."))
+            .count(),
         1
     );
     let counter = |s: &SignedSubmission| {
@@ -656,20 +650,13 @@ async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_
         i64::from(server::signed::verify::assertion_counter(&data).unwrap())
     };
     assert_eq!(
-        count(
-            &pool,
-            "SELECT max(highest_envelope_counter) FROM credential"
-        )
-        .await,
+        schema::highest_envelope_counter(pool).await,
         counter(&first)
     );
 
     // Once the server copes, the batch is sent again, with a repeat inside it: the first
     // envelope and the repeat get their first verdicts, the others are received once.
-    sqlx::query("DROP TRIGGER fail_one")
-        .execute(&pool)
-        .await
-        .unwrap();
+    schema::stop_failing(pool).await;
     let mut again = batch;
     again.push(last.clone());
     let verdicts = clerk.push(again).await;
@@ -679,18 +666,11 @@ async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_
         "{verdicts:?}"
     );
     assert_eq!(verdicts[2], verdicts[3]);
-    assert_eq!(count(&pool, "SELECT count(*) FROM envelope").await, 3);
-    assert_eq!(count(&pool, "SELECT count(*) FROM application").await, 3);
-    assert_eq!(
-        count(
-            &pool,
-            "SELECT max(highest_envelope_counter) FROM credential"
-        )
-        .await,
-        counter(&last)
-    );
+    assert_eq!(schema::row_count(pool, "envelope").await, 3);
+    assert_eq!(schema::row_count(pool, "application").await, 3);
+    assert_eq!(schema::highest_envelope_counter(pool).await, counter(&last));
     assert!(matches!(
-        server::db::audit::verify(&pool).await.unwrap(),
+        server::db::audit::verify(pool).await.unwrap(),
         server::db::audit::ChainReport::Intact { .. }
     ));
 }

@@ -104,8 +104,7 @@ async fn sync_by(client: &Client, cursor: Option<&str>, limit: Option<&str>) -> 
                     unit_id,
                     certificate,
                 } => {
-                    let certificate: Certificate =
-                        serde_json::from_value(certificate.clone()).unwrap();
+                    let certificate: Certificate = serde_json::from_str(certificate.get()).unwrap();
                     assert_eq!(certificate.unit.id.as_str(), unit_id);
                     *synced.times.entry(unit_id.clone()).or_default() += 1;
                     synced.certificates.insert(unit_id.clone(), certificate);
@@ -385,8 +384,7 @@ async fn the_previous_cursor_brings_just_the_new_application_and_the_changed_led
                     certificate,
                 } => {
                     assert_eq!(unit_id, unit.as_str());
-                    let certificate: Certificate =
-                        serde_json::from_value(certificate.clone()).unwrap();
+                    let certificate: Certificate = serde_json::from_str(certificate.get()).unwrap();
                     assert_eq!(
                         certificate.ledger.figures(category).reserved.get(),
                         reserved_before + 1

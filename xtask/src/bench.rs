@@ -1,17 +1,21 @@
 //! `cargo xtask bench [--only push|pull_idb]`: runs `tests/benches/push.rs` (which measures
 //! OpenSSL's P-256 rate beside the push) and `tests/benches/pull_idb.rs` (against the release
-//! client) in the `server-release` profile, or only one of them, and writes their results, with
-//! the date, the machine, the compiler and the commit, into BENCHMARKS.md.
+//! client, beside Dexie, which it installs from npm for the benchmark only) in the
+//! `server-release` profile, or only one of them, and writes their results, with the date,
+//! the machine, the compiler and the commit, into BENCHMARKS.md.
 //!
 //! Only the part between [`BEGIN`] and [`END`] is rewritten; the prose around it is kept.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 
 use crate::{cargo, run_cmd};
+
+/// The Dexie the pull is measured beside (npm's `dexie`, major version 4).
+const DEXIE: &str = "dexie@4";
 
 /// Where the generated part of BENCHMARKS.md starts.
 const BEGIN: &str = "<!-- cargo xtask bench: begin (generated, do not edit by hand) -->";
@@ -32,27 +36,36 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         [flag, name] if flag == "--only" && BENCHES.contains(&name.as_str()) => {
             vec![name.as_str()]
         }
+        [flag, name] if flag == "--only" && name == "pull" => vec!["pull_idb"],
         _ => anyhow::bail!("usage: cargo xtask bench [--only {}]", BENCHES.join("|")),
     };
     let started = Instant::now();
     let report_path =
         std::env::temp_dir().join(format!("staffing-bench-{}.md", std::process::id()));
+    let mut dexie = None;
     if benches.contains(&"pull_idb") {
-        // The first pull into IndexedDB runs the client as it ships (release build).
+        // The first pull into IndexedDB runs the client as it ships (release build), beside
+        // Dexie.
         crate::tools::ensure_client_tools(root)?;
         crate::tools::ensure_browser()?;
+        dexie = Some(ensure_dexie()?);
         crate::build_client(root, true)?;
     }
     // The server's own profile (opt-level 3, thin LTO, unwind), not the client's size-first
     // `release`, which `cargo bench` would otherwise inherit. Both append to one report.
-    for bench in benches {
-        run_cmd(
-            cargo()
-                .args(["bench", "--package", "tests", "--bench", bench])
-                .args(["--profile", "server-release"])
-                .env("BENCH_REPORT", &report_path)
-                .env("STAFFING_DIST", root.join("dist")),
-        )?;
+    for bench in &benches {
+        let mut command = cargo();
+        command
+            .args(["bench", "--package", "tests", "--bench", bench])
+            .args(["--profile", "server-release"])
+            .env("BENCH_REPORT", &report_path)
+            .env("STAFFING_DIST", root.join("dist"));
+        if let Some((script, version)) = &dexie {
+            command
+                .env("DEXIE_JS", script)
+                .env("DEXIE_VERSION", version);
+        }
+        run_cmd(&mut command)?;
     }
     let results = std::fs::read_to_string(&report_path)
         .with_context(|| format!("reading the benchmark's report {}", report_path.display()))?;
@@ -86,6 +99,40 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         started.elapsed()
     );
     Ok(())
+}
+
+/// Dexie from the npm registry, for the benchmark only (never shipped), in its own npm prefix
+/// outside the checkout: (its UMD build, its version).
+fn ensure_dexie() -> anyhow::Result<(PathBuf, String)> {
+    let dir = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"))
+        .join("staffing-certificate")
+        .join("bench-tools");
+    let package = dir.join("node_modules").join("dexie");
+    let script = package.join("dist").join("dexie.js");
+    // `"version": "4.0.11",` in its package.json.
+    let version = |package: &Path| -> Option<String> {
+        let text = std::fs::read_to_string(package.join("package.json")).ok()?;
+        let rest = text.split_once("\"version\"")?.1.split_once('"')?.1;
+        Some(rest.split_once('"')?.0.to_owned())
+    };
+    if !script.is_file() || version(&package).is_none_or(|v| !v.starts_with("4.")) {
+        eprintln!("xtask> installing {DEXIE} from npm into {}", dir.display());
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        run_cmd(Command::new("npm").args([
+            "install",
+            "--prefix",
+            &dir.to_string_lossy(),
+            "--no-audit",
+            "--no-fund",
+            DEXIE,
+        ]))?;
+    }
+    let version = version(&package).context("reading Dexie's package.json")?;
+    anyhow::ensure!(script.is_file(), "{} is missing", script.display());
+    Ok((script, version))
 }
 
 /// The first line of a command's standard output, if it ran and succeeded.

@@ -116,7 +116,7 @@ mod tests {
         );
         let certificate = Change::Certificate {
             unit_id: "620502-0001".into(),
-            certificate: serde_json::json!({}),
+            certificate: protocol::sync::RawJson::of(&serde_json::json!({})).unwrap(),
         };
         assert_eq!(TrackedApplication::from_change(&certificate), Ok(None));
     }

@@ -173,6 +173,8 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
         .cloned()
         .collect();
     let shown = rows.len();
+    // Once drawn: for `cargo xtask bench` (how soon a reload shows the roster, offline).
+    Effect::new(move |_| crate::clock::mark("staffing.roster.shown"));
     view! {
         <div class="unit-view" id="unit-view" data-unit-id=unit_id>
             <h2 id="unit-name">{certificate.unit.name.to_string()}</h2>

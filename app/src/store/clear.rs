@@ -4,8 +4,8 @@
 use indexed_db_futures::prelude::*;
 
 use super::connection::open;
-use super::db::{APPLICATIONS, META, OUTBOX, PEOPLE, UNITS, all, write_error, writing};
-use super::records::{CURSOR, LAST_SYNC, OutboxRecord};
+use super::db::{CONFIRMED, OUTBOX, all, write_error, writing};
+use super::records::OutboxRecord;
 use crate::applications::outbox::ItemStatus;
 use crate::storage_error::StorageError;
 
@@ -15,17 +15,13 @@ use crate::storage_error::StorageError;
 /// applications are never dropped). For a shared computer, at sign-out.
 pub async fn clear_all_but_waiting(holder: &str) -> Result<usize, StorageError> {
     let db = open(holder).await?;
-    let tx = writing(&db, [UNITS, PEOPLE, APPLICATIONS, META, OUTBOX])?;
-    for store in [UNITS, PEOPLE, APPLICATIONS] {
+    let mut stores = CONFIRMED.to_vec();
+    stores.push(OUTBOX);
+    let tx = writing(&db, stores)?;
+    for store in CONFIRMED {
         tx.object_store(store)
             .map_err(write_error)?
             .clear()
-            .map_err(write_error)?;
-    }
-    let meta = tx.object_store(META).map_err(write_error)?;
-    for key in [CURSOR, LAST_SYNC] {
-        meta.delete(key.to_owned())
-            .primitive()
             .map_err(write_error)?;
     }
     let outbox = tx.object_store(OUTBOX).map_err(write_error)?;

@@ -1,27 +1,32 @@
 //! The confirmed state: what the server last said about the holder's scope — every unit's
-//! certificate (its people kept one record each) and the applications it tracks — written a
-//! pull page at a time, read by the pages.
+//! certificate (its people kept in one record per unit) and the applications it tracks —
+//! written a pull page at a time, read by the pages.
 //!
-//! A page is decoded before anything is written, into domain values (`Certificate`,
-//! [`TrackedApplication`]): a record that does not decode changes nothing, the cursor
-//! included.
+//! A page is decoded before anything is written: each certificate is validated once, as the
+//! domain types (`Certificate`, `Person`, `DepartedPerson`), from the text the server sent,
+//! and that same text is what is stored — cut in two (the certificate without its people, and
+//! its people), never re-serialised. A record that does not decode changes nothing, the
+//! cursor included.
 
 use std::collections::BTreeMap;
 
 use domain::certificate::Certificate;
-use domain::person::Person;
-use indexed_db_futures::object_store::ObjectStore;
+use domain::person::{DepartedPerson, Person};
 use indexed_db_futures::prelude::*;
 use protocol::sync::{Change, PullResponse};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use wasm_bindgen::JsValue;
 
 use super::connection::open;
 use super::db::{
-    APPLICATIONS, META, PEOPLE, UNITS, all, from_json, one, read_error, reading, to_json,
-    write_error, writing,
+    APPLICATIONS, CONFIRMED, PEOPLE, PULL, UNITS, all, from_json, read_error, reading, to_json,
+    write_error, writing_relaxed,
 };
 use super::records::{
-    ApplicationRecord, CURSOR, LAST_SYNC, PersonRecord, UnitRecord, meta_put, people_range,
-    person_key,
+    ApplicationRecord, CURSOR, LAST_SYNC, UnitRecords, count_field, meta_put, parse_body,
+    text_field,
 };
 use crate::applications::tracked::TrackedApplication;
 use crate::storage_error::StorageError;
@@ -34,9 +39,25 @@ pub struct UnitSummary {
     pub staff: u32,
 }
 
+/// A unit's people, as the `PEOPLE` record's body holds them.
+#[derive(Serialize, Deserialize)]
+struct People {
+    staff: Vec<Person>,
+    departed: Vec<DepartedPerson>,
+}
+
+/// A certificate of a pull page, validated and cut into the texts its records keep.
+struct DecodedUnit {
+    unit_id: String,
+    name: String,
+    staff: u32,
+    without_people: String,
+    people: String,
+}
+
 /// One record of a pull page, decoded.
 enum Decoded {
-    Certificate(String, Box<Certificate>),
+    Certificate(DecodedUnit),
     Application(TrackedApplication),
 }
 
@@ -49,15 +70,92 @@ fn decode(page: &PullResponse) -> Result<Vec<Decoded>, StorageError> {
             certificate,
         } = change
         {
-            let certificate: Certificate = serde_json::from_value(certificate.clone())
+            let unit = decode_certificate(unit_id, certificate.get())
                 .map_err(|e| StorageError::Undecodable(format!("{unit_id}: {e}")))?;
-            decoded.push(Decoded::Certificate(unit_id.clone(), Box::new(certificate)));
+            decoded.push(Decoded::Certificate(unit));
         }
         let application = TrackedApplication::from_change(change)
             .map_err(|unknown| StorageError::Undecodable(unknown.to_string()))?;
         decoded.extend(application.map(Decoded::Application));
     }
     Ok(decoded)
+}
+
+/// Validates the JSON of a certificate as the domain types — everything but the people as a
+/// `Certificate`, the people as `Person`s and `DepartedPerson`s, which together is what a
+/// whole `Certificate` checks — and cuts it into the texts of its two records.
+fn decode_certificate(unit_id: &str, json: &str) -> Result<DecodedUnit, String> {
+    let (without_people, people) = split_people(json)?;
+    let certificate: Certificate =
+        serde_json::from_str(&without_people).map_err(|e| e.to_string())?;
+    let roster: People = serde_json::from_str(&people).map_err(|e| e.to_string())?;
+    Ok(DecodedUnit {
+        unit_id: unit_id.to_owned(),
+        name: certificate.unit.name.to_string(),
+        staff: u32::try_from(roster.staff.len()).unwrap_or(u32::MAX),
+        without_people,
+        people,
+    })
+}
+
+/// The fields of a JSON object, each value as its text, in order.
+struct Fields<'a>(Vec<(&'a str, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a certificate (a JSON object)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = map.next_entry::<&'de str, &'de RawValue>()? {
+                    fields.push(field);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
+
+/// Cuts the JSON of a certificate, without parsing its values, into the certificate with
+/// `staff` and `departed` empty, and `{"staff":…,"departed":…}` — each present exactly once.
+fn split_people(json: &str) -> Result<(String, String), String> {
+    let Fields(fields) = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let mut without_people = String::with_capacity(json.len().min(16 * 1024));
+    let (mut staff, mut departed) = (None, None);
+    without_people.push('{');
+    for (name, value) in fields {
+        let slot = match name {
+            "staff" => &mut staff,
+            "departed" => &mut departed,
+            _ => {
+                // A borrowed name has no escapes: written back between quotes as it was.
+                without_people.push('"');
+                without_people.push_str(name);
+                without_people.push_str("\":");
+                without_people.push_str(value.get());
+                without_people.push(',');
+                continue;
+            }
+        };
+        if slot.replace(value).is_some() {
+            return Err(format!("duplicate field `{name}`"));
+        }
+    }
+    let staff = staff.ok_or("missing field `staff`")?.get();
+    let departed = departed.ok_or("missing field `departed`")?.get();
+    without_people.push_str(r#""staff":[],"departed":[]}"#);
+    let mut people = String::with_capacity(staff.len() + departed.len() + 24);
+    people.push_str(r#"{"staff":"#);
+    people.push_str(staff);
+    people.push_str(r#","departed":"#);
+    people.push_str(departed);
+    people.push('}');
+    Ok((without_people, people))
 }
 
 /// Applies one pull page — the records and the new cursor, and on a reset the removal of
@@ -67,24 +165,26 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
     // Decode before opening the transaction: a bad record changes nothing.
     let decoded = decode(page)?;
     let db = open(holder).await?;
-    let tx = writing(&db, [UNITS, PEOPLE, APPLICATIONS, META])?;
+    let tx = writing_relaxed(&db, CONFIRMED)?;
     let units = tx.object_store(UNITS).map_err(write_error)?;
     let people = tx.object_store(PEOPLE).map_err(write_error)?;
     let applications = tx.object_store(APPLICATIONS).map_err(write_error)?;
-    let meta = tx.object_store(META).map_err(write_error)?;
+    let pull = tx.object_store(PULL).map_err(write_error)?;
     if page.reset {
-        for store in [&units, &people, &applications] {
+        for store in [&units, &people, &applications, &pull] {
             store.clear().map_err(write_error)?;
         }
-        meta.delete(LAST_SYNC.to_owned())
-            .primitive()
-            .map_err(write_error)?;
     }
     for record in decoded {
         match record {
-            Decoded::Certificate(unit_id, certificate) => {
-                put_certificate(&units, &people, &unit_id, *certificate)?;
+            Decoded::Certificate(unit) => UnitRecords {
+                unit_id: &unit.unit_id,
+                name: &unit.name,
+                staff: unit.staff,
+                without_people: &unit.without_people,
+                people: &unit.people,
             }
+            .put(&units, &people)?,
             Decoded::Application(application) => {
                 let record = ApplicationRecord {
                     unit_id: application.unit_id.clone(),
@@ -98,79 +198,36 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
             }
         }
     }
-    meta_put(&meta, CURSOR, &page.cursor)?;
+    meta_put(&pull, CURSOR, &page.cursor)?;
     if page.complete {
-        meta_put(&meta, LAST_SYNC, now)?;
+        meta_put(&pull, LAST_SYNC, now)?;
     }
     tx.commit().await.map_err(write_error)
 }
 
-fn put_certificate(
-    units: &ObjectStore<'_>,
-    people: &ObjectStore<'_>,
-    unit_id: &str,
-    mut certificate: Certificate,
-) -> Result<(), StorageError> {
-    people
-        .delete::<String, _>(people_range(unit_id))
-        .primitive()
-        .map_err(write_error)?;
-    let staff = std::mem::take(&mut certificate.staff);
-    let departed = std::mem::take(&mut certificate.departed);
-    for (position, person) in staff.iter().enumerate() {
-        put_person(people, unit_id, 's', position, to_json(person)?)?;
-    }
-    for (position, person) in departed.iter().enumerate() {
-        put_person(people, unit_id, 'd', position, to_json(person)?)?;
-    }
-    let record = UnitRecord {
-        unit_id: unit_id.to_owned(),
-        name: certificate.unit.name.to_string(),
-        staff: u32::try_from(staff.len()).unwrap_or(u32::MAX),
-        body: to_json(&certificate)?,
-    };
-    units
-        .put(record)
-        .with_key(unit_id.to_owned())
-        .serde()
-        .map_err(write_error)?;
-    Ok(())
-}
-
-fn put_person(
-    people: &ObjectStore<'_>,
-    unit_id: &str,
-    list: char,
-    position: usize,
-    body: String,
-) -> Result<(), StorageError> {
-    let record = PersonRecord {
-        unit_id: unit_id.to_owned(),
-        list: if list == 's' { "staff" } else { "departed" }.to_owned(),
-        body,
-    };
-    people
-        .put(record)
-        .with_key(person_key(unit_id, list, position))
-        .serde()
-        .map_err(write_error)?;
-    Ok(())
-}
-
-/// Every unit of the confirmed state, by id.
+/// Every unit of the confirmed state, by id (their bodies are not read).
 pub async fn units(holder: &str) -> Result<Vec<UnitSummary>, StorageError> {
     let db = open(holder).await?;
     let tx = reading(&db, UNITS)?;
     let store = tx.object_store(UNITS).map_err(read_error)?;
-    let records: Vec<UnitRecord> = all(&store, None).await?;
-    Ok(records
-        .into_iter()
-        .map(|r| UnitSummary {
-            unit_id: r.unit_id,
-            name: r.name,
-            staff: r.staff,
+    let records: Vec<JsValue> = store
+        .get_all()
+        .primitive()
+        .map_err(read_error)?
+        .await
+        .map_err(read_error)?
+        .collect::<Result<_, _>>()
+        .map_err(read_error)?;
+    records
+        .iter()
+        .map(|record| {
+            Ok(UnitSummary {
+                unit_id: text_field(record, "unit_id")?,
+                name: text_field(record, "name")?,
+                staff: count_field(record, "staff")?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The confirmed certificate of `unit_id`, people included, if it is stored.
@@ -194,30 +251,38 @@ async fn read_certificate(
 ) -> Result<Option<Certificate>, StorageError> {
     let db = open(holder).await?;
     let tx = reading(&db, [UNITS, PEOPLE])?;
-    let units = tx.object_store(UNITS).map_err(read_error)?;
-    let record: Option<UnitRecord> = one(&units, unit_id).await?;
-    let Some(record) = record else {
+    let corrupt = |e: StorageError| match e {
+        StorageError::Corrupt(e) => StorageError::Corrupt(format!("{unit_id}: {e}")),
+        other => other,
+    };
+    let Some(unit) = record(&tx, UNITS, unit_id).await? else {
         return Ok(None);
     };
-    let corrupt = |e: serde_json::Error| StorageError::Corrupt(format!("{unit_id}: {e}"));
-    let mut certificate: Certificate = serde_json::from_str(&record.body).map_err(corrupt)?;
-    if !with_people {
-        return Ok(Some(certificate));
-    }
-    let people = tx.object_store(PEOPLE).map_err(read_error)?;
-    let records: Vec<PersonRecord> = all(&people, Some(people_range(unit_id))).await?;
-    // Keys sort by list then position: staff and departed come back in their order.
-    for record in records {
-        if record.list == "staff" {
-            let person: Person = serde_json::from_str(&record.body).map_err(corrupt)?;
-            certificate.staff.push(person);
-        } else {
-            certificate
-                .departed
-                .push(serde_json::from_str(&record.body).map_err(corrupt)?);
-        }
+    let mut certificate: Certificate = parse_body(&unit).map_err(corrupt)?;
+    if with_people {
+        let people = record(&tx, PEOPLE, unit_id)
+            .await?
+            .ok_or_else(|| StorageError::Corrupt(format!("{unit_id}: its people are missing")))?;
+        let People { staff, departed } = parse_body(&people).map_err(corrupt)?;
+        certificate.staff = staff;
+        certificate.departed = departed;
     }
     Ok(Some(certificate))
+}
+
+/// The record of `key` in `store`, as the browser keeps it.
+async fn record(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    store: &str,
+    key: &str,
+) -> Result<Option<JsValue>, StorageError> {
+    tx.object_store(store)
+        .map_err(read_error)?
+        .get(key.to_owned())
+        .primitive()
+        .map_err(read_error)?
+        .await
+        .map_err(read_error)
 }
 
 /// How many people (staff) the confirmed state holds.
@@ -244,4 +309,47 @@ pub async fn applications(
             Ok((application.application_id.clone(), application))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_certificate_is_cut_into_its_people_and_the_rest_without_reserialising() {
+        let json = r#"{"unit":{"a":[1, 2]},"staff":[{"n":"甲"}],"ledger":{},"departed":[]}"#;
+        let (rest, people) = split_people(json).unwrap();
+        assert_eq!(
+            rest,
+            r#"{"unit":{"a":[1, 2]},"ledger":{},"staff":[],"departed":[]}"#
+        );
+        assert_eq!(people, r#"{"staff":[{"n":"甲"}],"departed":[]}"#);
+        for bad in [
+            r#"{"unit":{},"staff":[]}"#,
+            r#"{"staff":[],"departed":[],"staff":[]}"#,
+            r#"[]"#,
+            r#"{"staff":[],"departed":["#,
+        ] {
+            assert!(split_people(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_certificate_decodes_as_the_domain_types_and_keeps_its_text() {
+        let city = demo::generate(3, demo::Size::Tiny);
+        let certificate = &city.certificates[0];
+        let json = serde_json::to_string(certificate).unwrap();
+        let unit = decode_certificate("u", &json).unwrap();
+        assert_eq!(unit.staff as usize, certificate.staff.len());
+        let mut back: Certificate = serde_json::from_str(&unit.without_people).unwrap();
+        let people: People = serde_json::from_str(&unit.people).unwrap();
+        back.staff = people.staff;
+        back.departed = people.departed;
+        assert_eq!(&back, certificate);
+        // One invalid 身份证号 among the people refuses the whole certificate.
+        let id = certificate.staff[0].id_number.as_str();
+        let broken = json.replacen(id, "110105194902300020", 1);
+        assert!(decode_certificate("u", &broken).is_err());
+    }
 }

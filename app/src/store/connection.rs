@@ -2,13 +2,14 @@
 //! version's `localStorage` on first use) once and shared; given up at once when a newer
 //! build in another tab upgrades the schema, so that its upgrade is not blocked.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
 
 use super::db::{DB_VERSION, upgrade};
-use super::legacy::migrate_local_storage;
+use super::legacy::{forget_version_1_pull_position, migrate_local_storage};
 use crate::storage_error::StorageError;
 
 thread_local! {
@@ -48,11 +49,15 @@ pub async fn open(holder: &str) -> Result<Database, StorageError> {
 }
 
 async fn open_new(holder: &str, name: &str) -> Result<Database, StorageError> {
+    let upgraded_from = Rc::new(Cell::new(None));
+    let upgrading = Rc::clone(&upgraded_from);
     let db = Database::open(name)
         .with_version(DB_VERSION)
-        .with_on_upgrade_needed(|event, db| {
+        .with_on_upgrade_needed(move |event, db| {
             // Versions are small integers stored as doubles.
-            upgrade(&db, event.old_version() as u32)
+            let old = event.old_version() as u32;
+            upgrading.set(Some(old));
+            upgrade(&db, old)
         })
         .await
         .map_err(|_| StorageError::Unavailable)?;
@@ -75,6 +80,9 @@ async fn open_new(holder: &str, name: &str) -> Result<Database, StorageError> {
     }
     OPEN.with(|o| o.borrow_mut().insert(name.to_owned(), db.clone()));
     migrate_local_storage(&db, holder).await?;
+    if upgraded_from.get() == Some(1) {
+        forget_version_1_pull_position(&db).await?;
+    }
     Ok(db)
 }
 

@@ -6,32 +6,47 @@ use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::{Database, ObjectStoreName};
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::Transaction;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
 use serde::Serialize;
 
 use crate::storage_error::StorageError;
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 /// Applications signed here: key = application id.
 pub const OUTBOX: &str = "outbox";
-/// Small named values: key = name (`store::meta`: cursor, last sync, client id, sequence).
+/// This installation's named values: key = name (`store::meta`: client id, sequence).
 pub const META: &str = "meta";
 /// One record per unit: its certificate without the people. Key = unit id.
 pub const UNITS: &str = "units";
-/// One record per person: key = `<unit id>/<s|d><position>` (staff, departed).
+/// One record per unit: its people, staff and departed. Key = unit id.
 pub const PEOPLE: &str = "people";
 /// Applications as the server tracks them: key = application id.
 pub const APPLICATIONS: &str = "applications";
+/// Where the pull stands: key = name (cursor, last complete sync).
+pub const PULL: &str = "pull";
+/// The stores of the confirmed state: what the server last said, and where the pull stands.
+pub const CONFIRMED: [&str; 4] = [UNITS, PEOPLE, APPLICATIONS, PULL];
 
-/// The stores and what each upgrade step creates, in order: step `n` takes version `n - 1`
-/// to `n`.
+/// The stores and what each upgrade step does, in order: step `n` takes version `n - 1` to
+/// `n`. The queue ([`OUTBOX`]) and [`META`] are never dropped; the confirmed state may be,
+/// since the server has it: with its [`PULL`] position gone, the next pull starts over.
 pub(super) fn upgrade(db: &Database, old_version: u32) -> indexed_db_futures::Result<()> {
     if old_version < 1 {
         for name in [OUTBOX, META, UNITS, PEOPLE, APPLICATIONS] {
             db.create_object_store(name).build()?;
         }
+    }
+    if old_version < 2 {
+        // Version 2: a unit's people in one record, the large bodies as bytes, and the pull's
+        // position in a store of its own (version 1 kept it in META: `legacy` removes it).
+        for name in [UNITS, PEOPLE, APPLICATIONS] {
+            db.delete_object_store(name)?;
+            db.create_object_store(name).build()?;
+        }
+        db.create_object_store(PULL).build()?;
     }
     Ok(())
 }
@@ -55,6 +70,20 @@ pub(super) fn writing<S: ObjectStoreName>(
 ) -> Result<Transaction<'_>, StorageError> {
     db.transaction(stores)
         .with_mode(TransactionMode::Readwrite)
+        .build()
+        .map_err(write_error)
+}
+
+/// A read-write transaction over `stores` whose commit may come before the disk has it
+/// (`durability: "relaxed"`): for the confirmed state only, which a lost write merely makes
+/// older (the pull position is lost with it, never the other way round).
+pub(super) fn writing_relaxed<S: ObjectStoreName>(
+    db: &Database,
+    stores: S,
+) -> Result<Transaction<'_>, StorageError> {
+    db.transaction(stores)
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
         .build()
         .map_err(write_error)
 }

@@ -1,10 +1,13 @@
-//! The first version kept the outbox, the client id and the sequence counter in
-//! `localStorage`; they move into a holder's database the first time it is opened.
+//! What earlier versions kept elsewhere: the first version kept the outbox, the client id and
+//! the sequence counter in `localStorage` — they move into a holder's database the first time
+//! it is opened; schema version 1 kept the pull's position in META — it goes.
 
 use indexed_db_futures::database::Database;
 
+use indexed_db_futures::prelude::*;
+
 use super::db::{META, OUTBOX, write_error, writing};
-use super::records::{CLIENT_ID, SEQUENCE, meta_get, meta_put, put_item};
+use super::records::{CLIENT_ID, CURSOR, LAST_SYNC, SEQUENCE, meta_get, meta_put, put_item};
 use crate::applications::outbox::OutboxItem;
 use crate::local_storage;
 use crate::storage_error::StorageError;
@@ -50,6 +53,21 @@ pub async fn migrate_local_storage(db: &Database, holder: &str) -> Result<(), St
         local_storage::set_json(LEGACY_OUTBOX, &others)?;
     }
     Ok(())
+}
+
+/// Removes the pull cursor and last sync that schema version 1 kept in META. The upgrade to
+/// version 2 already started the confirmed state over (its own store, `PULL`, is new and
+/// empty), so these are no longer read: if this does not run, nothing is wrong but two stale
+/// values.
+pub async fn forget_version_1_pull_position(db: &Database) -> Result<(), StorageError> {
+    let tx = writing(db, META)?;
+    let meta = tx.object_store(META).map_err(write_error)?;
+    for key in [CURSOR, LAST_SYNC] {
+        meta.delete(key.to_owned())
+            .primitive()
+            .map_err(write_error)?;
+    }
+    tx.commit().await.map_err(write_error)
 }
 
 /// Where the first version kept the outbox, client id and counter.

@@ -1,8 +1,9 @@
 //! Small named values of a holder's store: this installation's client id and the envelopes'
-//! sequence counter, the pull cursor and the time of the last complete sync.
+//! sequence counter ([`META`]), the pull cursor and the time of the last complete sync
+//! ([`PULL`]).
 
 use super::connection::open;
-use super::db::{META, read_error, reading, write_error, writing};
+use super::db::{META, PULL, read_error, reading, write_error, writing};
 use super::records::{CLIENT_ID, CURSOR, LAST_SYNC, SEQUENCE, meta_get, meta_put};
 use crate::storage_error::StorageError;
 
@@ -40,17 +41,17 @@ pub async fn next_sequence(holder: &str) -> Result<u64, StorageError> {
 
 /// The stored pull cursor, if any.
 pub async fn cursor(holder: &str) -> Result<Option<String>, StorageError> {
-    meta_value(holder, CURSOR).await
+    pull_value(holder, CURSOR).await
 }
 
 /// When the last pull reached the end (RFC 3339), if ever since the last reset.
 pub async fn last_sync(holder: &str) -> Result<Option<String>, StorageError> {
-    meta_value(holder, LAST_SYNC).await
+    pull_value(holder, LAST_SYNC).await
 }
 
-async fn meta_value(holder: &str, key: &str) -> Result<Option<String>, StorageError> {
+async fn pull_value(holder: &str, key: &str) -> Result<Option<String>, StorageError> {
     let db = open(holder).await?;
-    let tx = reading(&db, META)?;
-    let meta = tx.object_store(META).map_err(read_error)?;
-    meta_get(&meta, key).await
+    let tx = reading(&db, PULL)?;
+    let pull = tx.object_store(PULL).map_err(read_error)?;
+    meta_get(&pull, key).await
 }

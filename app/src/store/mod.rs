@@ -2,17 +2,19 @@
 //!
 //! Two halves that never mix:
 //! - **confirmed state** ([`confirmed`]) — what the server last said: the certificate of every
-//!   unit in the holder's scope ([`UNITS`], [`PEOPLE`]), the applications it tracks
-//!   ([`APPLICATIONS`]), and the pull cursor with the time of the last complete sync
-//!   ([`META`], [`meta`]). A pull page and its cursor are written in one transaction
-//!   ([`apply_page`]), so the cursor never runs ahead of the data.
+//!   unit in the holder's scope ([`UNITS`], and its people in one record per unit: [`PEOPLE`]),
+//!   the applications it tracks ([`APPLICATIONS`]), and the pull cursor with the time of the
+//!   last complete sync ([`PULL`], read through [`meta`]). A pull page and its cursor are
+//!   written in one transaction ([`apply_page`]), so the cursor never runs ahead of the data.
 //! - **the queue** ([`outbox`]) — applications signed here ([`OUTBOX`]), with what the server
-//!   answered. A pull never touches it; a reset drops the confirmed state only.
+//!   answered, and this installation's client id and sequence ([`META`]). A pull never touches
+//!   them; a reset, or a schema upgrade, drops the confirmed state only.
 //!
 //! Every record is `{ …fields the store must look at…, body }`: the keys and the few fields
-//! shown in lists stay readable, and everything personal is in `body` (a JSON string), so that
+//! shown in lists stay readable, and everything personal is in `body` (JSON: text, or for the
+//! large records of units and people its UTF-8 bytes, stored as the server sent them), so that
 //! `body` alone can later be encrypted at rest with a key derived from the security key
-//! (`docs/DESIGN.md` §2) without changing the schema's keys. People are keyed by unit and position,
+//! (`docs/DESIGN.md` §2) without changing the schema's keys. People are keyed by their unit,
 //! never by 身份证号.
 //!
 //! Every write is awaited to its transaction's commit: a failure (quota exceeded, storage
@@ -43,7 +45,7 @@ pub use confirmed::{
     units,
 };
 pub use connection::{close, db_name, open};
-pub use db::{APPLICATIONS, DB_VERSION, META, OUTBOX, PEOPLE, UNITS};
+pub use db::{APPLICATIONS, DB_VERSION, META, OUTBOX, PEOPLE, PULL, UNITS};
 pub use legacy::{LEGACY_CLIENT_ID, LEGACY_OUTBOX, LEGACY_SEQUENCE, migrate_local_storage};
 pub use meta::{client_id, cursor, last_sync, next_sequence};
 pub use outbox::{add_revision, add_to_outbox, outbox, record_verdicts};

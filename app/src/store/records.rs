@@ -1,19 +1,20 @@
-//! What each object store keeps — the record shapes, their keys, the meta names — and the
-//! reads and writes of single records inside a caller's transaction. Every record is
+//! What each object store keeps — the record shapes, their keys, the named values of
+//! [`META`](super::db::META) and [`PULL`](super::db::PULL) — and the reads and writes of
+//! single records inside a caller's transaction. Every record is
 //! `{ …fields the store must look at…, body }`, everything personal in `body`.
 
-use indexed_db_futures::KeyRange;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::db::{from_json, read_error, to_json, write_error};
 use crate::applications::outbox::OutboxItem;
 use crate::storage_error::StorageError;
 
-/// Meta key of the pull cursor (opaque).
+/// Pull key of the cursor (opaque); version 1 kept it in META.
 pub const CURSOR: &str = "cursor";
-/// Meta key of the time (RFC 3339) the last pull reached the end.
+/// Pull key of the time (RFC 3339) the last pull reached the end; version 1 kept it in META.
 pub const LAST_SYNC: &str = "last_sync";
 /// Meta key of this installation's client id for the holder.
 pub const CLIENT_ID: &str = "client_id";
@@ -47,7 +48,7 @@ pub(super) fn put_item(store: &ObjectStore<'_>, item: &OutboxItem) -> Result<(),
     Ok(())
 }
 
-/// The meta value of `key`, if any.
+/// The named value `key` of `store` (META or PULL), if any.
 pub(super) async fn meta_get<T: serde::de::DeserializeOwned>(
     store: &ObjectStore<'_>,
     key: &str,
@@ -61,7 +62,7 @@ pub(super) async fn meta_get<T: serde::de::DeserializeOwned>(
     text.as_deref().map(from_json).transpose()
 }
 
-/// Sets the meta value of `key`.
+/// Sets the named value `key` of `store` (META or PULL).
 pub(super) fn meta_put<T: Serialize + ?Sized>(
     store: &ObjectStore<'_>,
     key: &str,
@@ -75,24 +76,93 @@ pub(super) fn meta_put<T: Serialize + ?Sized>(
     Ok(())
 }
 
-/// A unit as stored: what lists show, and the certificate without its people.
-#[derive(Serialize, Deserialize)]
-pub(super) struct UnitRecord {
-    pub(super) unit_id: String,
-    pub(super) name: String,
+/// A unit's two records as stored, both keyed by its id: in [`UNITS`](super::db::UNITS)
+/// `{unit_id, name, staff, body}` — what lists show, and `body`, the UTF-8 bytes of the JSON
+/// of its `Certificate` with `staff` and `departed` empty; in [`PEOPLE`](super::db::PEOPLE)
+/// `{unit_id, body}` — `body`, the UTF-8 bytes of `{"staff": […], "departed": […]}`: personal,
+/// the part to encrypt. Bodies are bytes so that they cross into the browser as one copy, with
+/// no conversion of each field (or of the text) into JavaScript values.
+pub(super) struct UnitRecords<'a> {
+    pub(super) unit_id: &'a str,
+    pub(super) name: &'a str,
     pub(super) staff: u32,
-    /// The `Certificate` with `staff` and `departed` empty, as JSON.
-    pub(super) body: String,
+    pub(super) without_people: &'a str,
+    pub(super) people: &'a str,
 }
 
-/// A person as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct PersonRecord {
-    pub(super) unit_id: String,
-    /// `staff` or `departed`.
-    pub(super) list: String,
-    /// The `Person` (or departed person) as JSON: personal, the part to encrypt.
-    pub(super) body: String,
+impl UnitRecords<'_> {
+    /// Writes both records (replacing those of the same unit).
+    pub(super) fn put(
+        &self,
+        units: &ObjectStore<'_>,
+        people: &ObjectStore<'_>,
+    ) -> Result<(), StorageError> {
+        let unit = object(&[
+            ("unit_id", JsValue::from_str(self.unit_id)),
+            ("name", JsValue::from_str(self.name)),
+            ("staff", JsValue::from(self.staff)),
+            ("body", bytes(self.without_people)),
+        ])?;
+        units
+            .put(unit)
+            .with_key(self.unit_id.to_owned())
+            .primitive()
+            .map_err(write_error)?;
+        let roster = object(&[
+            ("unit_id", JsValue::from_str(self.unit_id)),
+            ("body", bytes(self.people)),
+        ])?;
+        people
+            .put(roster)
+            .with_key(self.unit_id.to_owned())
+            .primitive()
+            .map_err(write_error)?;
+        Ok(())
+    }
+}
+
+fn bytes(text: &str) -> JsValue {
+    js_sys::Uint8Array::from(text.as_bytes()).into()
+}
+
+fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, StorageError> {
+    let object = js_sys::Object::new();
+    for (name, value) in fields {
+        js_sys::Reflect::set(&object, &JsValue::from_str(name), value)
+            .map_err(|e| StorageError::Write(format!("{e:?}")))?;
+    }
+    Ok(object.into())
+}
+
+/// The `name` field of a stored record, as text.
+pub(super) fn text_field(record: &JsValue, name: &str) -> Result<String, StorageError> {
+    field(record, name)?
+        .as_string()
+        .ok_or_else(|| StorageError::Corrupt(format!("{name} is not text")))
+}
+
+/// The `name` field of a stored record, as a whole number.
+pub(super) fn count_field(record: &JsValue, name: &str) -> Result<u32, StorageError> {
+    field(record, name)?
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
+        .map(|n| n as u32)
+        .ok_or_else(|| StorageError::Corrupt(format!("{name} is not a count")))
+}
+
+/// The `body` of a stored unit or people record, parsed as `T`.
+pub(super) fn parse_body<T: serde::de::DeserializeOwned>(
+    record: &JsValue,
+) -> Result<T, StorageError> {
+    let body: js_sys::Uint8Array = field(record, "body")?
+        .dyn_into()
+        .map_err(|_| StorageError::Corrupt("body is not bytes".into()))?;
+    serde_json::from_slice(&body.to_vec()).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+fn field(record: &JsValue, name: &str) -> Result<JsValue, StorageError> {
+    js_sys::Reflect::get(record, &JsValue::from_str(name))
+        .map_err(|e| StorageError::Corrupt(format!("{e:?}")))
 }
 
 /// An application as stored: the `TrackedApplication` as JSON (which is the pull's
@@ -101,19 +171,4 @@ pub(super) struct PersonRecord {
 pub(super) struct ApplicationRecord {
     pub(super) unit_id: String,
     pub(super) body: String,
-}
-
-/// The keys of the people of `unit_id` (all of them sort between these two).
-pub(super) fn people_range(unit_id: &str) -> KeyRange<String> {
-    KeyRange::Bound(
-        format!("{unit_id}/"),
-        false,
-        format!("{unit_id}/\u{ffff}"),
-        false,
-    )
-}
-
-/// The key of the person at `position` of `list` (`s`: staff, `d`: departed) of `unit_id`.
-pub(super) fn person_key(unit_id: &str, list: char, position: usize) -> String {
-    format!("{unit_id}/{list}{position:06}")
 }

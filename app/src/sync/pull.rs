@@ -1,18 +1,20 @@
 //! **Pull**: pages after the stored cursor until `complete`, each applied with its cursor in
-//! one transaction ([`store::apply_page`]); progress is shown while a snapshot arrives. A page
-//! for another holder than the one signed in here is never applied.
+//! one transaction ([`store::apply_page`]), the next one requested while the last is written;
+//! progress is shown while a snapshot arrives. A page for another holder than the one signed
+//! in here is never applied.
 
 use leptos::prelude::*;
 
 use super::outcome::{Outcome, api_failed, storage_failed};
 use super::reload::{load_from_store, still};
 use super::tabs::{self, Notice};
+use crate::clock::mark;
 use crate::state::AppContext;
 use crate::store;
 
 /// Pulls `holder`'s scope into the store until caught up.
 pub async fn pull(context: AppContext, holder: &str) -> Outcome {
-    let mut cursor = match store::cursor(holder).await {
+    let cursor = match store::cursor(holder).await {
         Ok(cursor) => cursor,
         Err(e) => return storage_failed(context, e),
     };
@@ -21,8 +23,9 @@ pub async fn pull(context: AppContext, holder: &str) -> Outcome {
         mark("staffing.pull.start");
     }
     let mut changed = false;
+    let mut fetched = crate::api::pull(cursor.as_deref()).await;
     loop {
-        let page = match crate::api::pull(cursor.as_deref()).await {
+        let page = match fetched {
             Ok(page) => page,
             Err(e) => return api_failed(context, e),
         };
@@ -38,14 +41,24 @@ pub async fn pull(context: AppContext, holder: &str) -> Outcome {
         let now = crate::clock::now()
             .map(|t| t.to_string())
             .unwrap_or_default();
-        if let Err(e) = store::apply_page(holder, &page, &now).await {
-            return storage_failed(context, e);
-        }
         changed |= page.reset || !page.changes.is_empty();
-        cursor = Some(page.cursor);
         if page.complete {
+            if let Err(e) = store::apply_page(holder, &page, &now).await {
+                return storage_failed(context, e);
+            }
             break;
         }
+        // The next page is asked for (its cursor is this page's) while this one is decoded
+        // and written; it is applied only once this one is committed.
+        let (next, applied) = futures::future::join(
+            crate::api::pull(Some(&page.cursor)),
+            store::apply_page(holder, &page, &now),
+        )
+        .await;
+        if let Err(e) = applied {
+            return storage_failed(context, e);
+        }
+        fetched = next;
     }
     if first {
         // A first pull, for `cargo xtask bench` (`performance.getEntriesByName`).
@@ -64,10 +77,4 @@ pub async fn pull(context: AppContext, holder: &str) -> Outcome {
         tabs::announce(Notice::Synced);
     }
     Outcome::Done
-}
-
-fn mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark(name);
-    }
 }

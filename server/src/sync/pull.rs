@@ -32,7 +32,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use domain::certificate::Certificate;
 use domain::{Grant, Role, Scope, UnitId};
-use protocol::sync::{Change, Progress, PullResponse};
+use protocol::sync::{Change, Progress, PullResponse, RawJson};
 use serde::Deserialize;
 
 use super::cursor::{Cursor, Now, Position};
@@ -184,7 +184,7 @@ impl Filler<'_> {
         self.foreign_certificates |= !own;
         self.changes.push(Change::Certificate {
             unit_id: certificate.unit.id.to_string(),
-            certificate: serde_json::to_value(certificate).context("serialising a certificate")?,
+            certificate: RawJson::of(certificate).context("serialising a certificate")?,
         });
         Ok(())
     }
