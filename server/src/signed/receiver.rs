@@ -64,13 +64,11 @@ pub struct Received<'a> {
     pub hash: &'a str,
     /// The server's clock when the document was received.
     pub now: Timestamp,
-    /// What the batch's judgements read that no document of the batch changes, read once.
-    pub lookups: &'a Lookups,
 }
 
-/// What the judgements of a batch read that no signed document changes — the records of units
-/// and the key holders — read once for the batch ([`SignedKind::prefetch`]) inside its
-/// transaction, so that they hold until it commits. What was not read ahead is read when asked.
+/// What judgements read that no signed document changes — the records of units and the key
+/// holders — read once for a batch inside its transaction, so that they hold until it commits
+/// (for a kind's [`SignedKind::Memo`]). What was not read ahead is read when asked.
 #[derive(Debug, Default)]
 pub struct Lookups {
     units: HashMap<UnitId, UnitRecord>,
@@ -128,15 +126,30 @@ pub trait SignedKind: SignedDocument + Send + Sync {
     type Plan: Send + Sync;
     /// The verdict as its endpoint answers it.
     type Verdict;
+    /// What the judgements of a batch read, read once for the batch inside its transaction
+    /// ([`SignedKind::prefetch`]) and kept up to date as its documents are kept
+    /// ([`SignedKind::kept`]): what the database would answer at each document.
+    type Memo: Default + Send + Sync;
 
     /// What the judgements of a batch of such documents (those whose bytes could be read)
-    /// will read, read at once: see [`Lookups`]. By default nothing.
+    /// will read, read at once. By default nothing.
     fn prefetch(
         conn: &mut Conn,
         documents: &[&Self],
-    ) -> impl Future<Output = anyhow::Result<Lookups>> + Send {
+    ) -> impl Future<Output = anyhow::Result<Self::Memo>> + Send {
         let _ = (conn, documents);
-        async { Ok(Lookups::default()) }
+        async { Ok(Self::Memo::default()) }
+    }
+
+    /// A document of the batch was written with `verdict` (and, accepted, `plan`): what it
+    /// changed of what the memo holds. By default nothing.
+    fn kept(
+        memo: &mut Self::Memo,
+        document: Option<&Self>,
+        plan: Option<&Self::Plan>,
+        verdict: &StoredVerdict,
+    ) {
+        let _ = (memo, document, plan, verdict);
     }
 
     /// The rules that need the database, once the signature verified: the plan, or why not.
@@ -145,6 +158,7 @@ pub trait SignedKind: SignedDocument + Send + Sync {
         &self,
         conn: &mut Conn,
         received: Received<'_>,
+        memo: &Self::Memo,
     ) -> impl Future<Output = anyhow::Result<Result<Self::Plan, Refusal>>> + Send;
 
     /// The effects of an accepted document, in the receiver's transaction: statements added to
@@ -244,7 +258,7 @@ pub async fn receive_batch<K: SignedKind + 'static>(
     let mut batch = Batch::<K>::read(&mut tx, submissions).await?;
     let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
     let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
-    let lookups = K::prefetch(&mut tx, &documents).await?;
+    let mut memo = K::prefetch(&mut tx, &documents).await?;
     drop(documents);
     let mut verdicts = Vec::with_capacity(submissions.len());
     let mut not_accepted = Vec::new();
@@ -258,7 +272,7 @@ pub async fn receive_batch<K: SignedKind + 'static>(
             submission,
             prepared,
             &batch,
-            &lookups,
+            &mut memo,
         )
         .await;
         let received = match received {
@@ -438,7 +452,7 @@ async fn receive_one<K: SignedKind>(
     submission: &SignedSubmission,
     prepared: Prepared<K>,
     batch: &Batch<K>,
-    lookups: &Lookups,
+    memo: &mut K::Memo,
 ) -> Result<Outcome, ApiError> {
     let hash = hex(&sha256(&submission.envelope));
     if let Some(first) = batch.first.get(&hash) {
@@ -453,11 +467,7 @@ async fn receive_one<K: SignedKind>(
         return Err(anyhow::anyhow!("reading the credential: {error}").into());
     }
     let now = crate::clock::now();
-    let received = Received {
-        hash: &hash,
-        now,
-        lookups,
-    };
+    let received = Received { hash: &hash, now };
     let checked = verify::check_prepared::<K>(
         prepared,
         submission,
@@ -467,7 +477,7 @@ async fn receive_one<K: SignedKind>(
     );
     let judged = match &checked {
         // A valid signature raises the key's counter whatever follows ([`Batch::finish`]).
-        Checked::Verified(verified) => verified.document.judge(conn, received).await?,
+        Checked::Verified(verified) => verified.document.judge(conn, received, memo).await?,
         Checked::Refused { refusal, .. } => Err(refusal.clone()),
     };
     // Everything it writes from here on, in its savepoint.
@@ -534,6 +544,7 @@ async fn receive_one<K: SignedKind>(
     )?;
     writes.release();
     writes.run(conn).await?;
+    K::kept(memo, document, plan, &verdict);
     let counter = match &checked {
         Checked::Verified(verified) => Some((submission.credential_id.clone(), verified.counter)),
         Checked::Refused { .. } => None,
