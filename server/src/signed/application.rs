@@ -60,6 +60,9 @@ impl SignedKind for SignedEnvelope {
     type Plan = ApplicationPayload;
     type Verdict = Verdict;
     type Memo = Memo;
+    // Its judgement reads the database only for what no envelope changes (units, holders) or
+    // what its memo holds for every envelope of the batch.
+    const DEFER_WRITES: bool = true;
 
     async fn prefetch(conn: &mut Conn, envelopes: &[&Self]) -> anyhow::Result<Memo> {
         let units: Vec<&UnitId> = envelopes.iter().map(|e| &e.unit).collect();
