@@ -28,7 +28,7 @@ pub struct StoredApplication {
 
 /// Records the application of an envelope just accepted, as `submitted`, with `payload`, its
 /// payload as the judgement decoded it (a quota-use request's category and count are kept as
-/// columns too, for the vacancy rule: [`super::ledger::quota_use_facts`]): adds its `INSERT`
+/// columns too, for the vacancy rule: [`super::ledger::vacancies`]): adds its `INSERT`
 /// to `writes`, run inside the transaction that accepts the envelope.
 pub fn insert_submitted(
     writes: &mut Writes,

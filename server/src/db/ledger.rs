@@ -1,10 +1,12 @@
 //! One unit's establishment book as approvals change it, and the figures the vacancy rule of a
-//! quota-use request reads ([`quota_use_facts`]: columns, no ledger rows parsed): read as a `domain::UnitBook` (ledger,
+//! quota-use request reads ([`vacancies`]: columns, no ledger rows parsed): read as a `domain::UnitBook` (ledger,
 //! staff, departed staff and quota-use slips, checked for consistency), the changed ledger
 //! figures and issued slips written back, and the bureaus' numbering counters
 //! (`domain::slip::Numbering`) kept per bureau, kind of document and year. Every function takes
 //! the connection of the caller's `BEGIN IMMEDIATE` transaction, so that reading, the domain's
 //! decision and writing are one step.
+
+use std::collections::HashMap;
 
 use anyhow::Context;
 use domain::ledger::{Figures, claims_vacancy};
@@ -46,63 +48,79 @@ pub async fn load_book(
     Ok(Some(book))
 }
 
-/// What the judgement of a quota-use request reads, in one query over columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuotaUseFacts {
-    /// Whether an envelope that was not rejected already uses the request's application id.
-    pub id_in_use: bool,
-    /// The unit's figures in the request's category (`ledger_approved`, `ledger_count`).
-    pub figures: Figures,
-    /// What the unit's quota-use requests that still claim posts of its vacancy
-    /// (`domain::ledger::claims_vacancy`: those awaiting a decision) ask for in that category:
-    /// the sum `domain::ledger::outstanding_posts` makes, saturated likewise (`application`).
-    pub outstanding: Headcount,
-}
-
-/// [`QuotaUseFacts`] of a request with `application_id` for `unit`'s `category`.
-pub async fn quota_use_facts(
+/// What the vacancy rule of a quota-use request reads, for each of `pairs` (unit, category), in
+/// one query over columns: the unit's figures in the category (`ledger_approved`,
+/// `ledger_count`), and what its quota-use requests that still claim posts of its vacancy
+/// (`domain::ledger::claims_vacancy`: those awaiting a decision) ask for in that category — the
+/// sum `domain::ledger::outstanding_posts` makes, saturated likewise (`application`).
+pub async fn vacancies(
     conn: &mut SqliteConnection,
-    application_id: &str,
-    unit: &domain::UnitId,
-    category: EstablishmentCategory,
-) -> anyhow::Result<QuotaUseFacts> {
+    pairs: &[(&domain::UnitId, EstablishmentCategory)],
+) -> anyhow::Result<HashMap<(domain::UnitId, EstablishmentCategory), (Figures, Headcount)>> {
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
     let claiming: Vec<&str> = ApplicationStatus::ALL
         .iter()
         .filter(|status| claims_vacancy(**status))
         .map(|status| status.code())
         .collect();
-    let (in_use, approved, filled, reserved, outstanding): (bool, i64, i64, i64, i64) =
-        sqlx::query_as(
-            "SELECT \
-             EXISTS (SELECT 1 FROM envelope WHERE application_id = ?5 AND status <> 'rejected'), \
-             coalesce((SELECT approved FROM ledger_approved WHERE unit_id = ?1 AND category = ?2), 0), \
-             coalesce((SELECT filled FROM ledger_count WHERE unit_id = ?1 AND category = ?2), 0), \
-             coalesce((SELECT reserved FROM ledger_count WHERE unit_id = ?1 AND category = ?2), 0), \
-             (SELECT coalesce(sum(count), 0) FROM application WHERE unit_id = ?1 AND kind = ?3 \
-              AND category = ?2 AND status IN (SELECT value FROM json_each(?4)))",
-        )
-        .bind(unit.as_str())
-        .bind(category.code())
-        .bind(ApplicationKind::QuotaUse.code())
-        .bind(serde_json::to_string(&claiming).context("listing statuses")?)
-        .bind(application_id)
-        .fetch_one(&mut *conn)
-        .await
-        .context("reading the vacancy")?;
+    let list: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(unit, category)| (unit.as_str(), category.code()))
+        .collect();
+    let rows: Vec<(String, String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT p.unit, p.category, \
+         coalesce((SELECT approved FROM ledger_approved a \
+                   WHERE a.unit_id = p.unit AND a.category = p.category), 0), \
+         coalesce((SELECT filled FROM ledger_count c \
+                   WHERE c.unit_id = p.unit AND c.category = p.category), 0), \
+         coalesce((SELECT reserved FROM ledger_count c \
+                   WHERE c.unit_id = p.unit AND c.category = p.category), 0), \
+         (SELECT coalesce(sum(count), 0) FROM application x WHERE x.unit_id = p.unit \
+          AND x.kind = ?2 AND x.category = p.category \
+          AND x.status IN (SELECT value FROM json_each(?3))) \
+         FROM (SELECT value ->> 0 AS unit, value ->> 1 AS category FROM json_each(?1)) p",
+    )
+    .bind(serde_json::to_string(&list).context("listing units")?)
+    .bind(ApplicationKind::QuotaUse.code())
+    .bind(serde_json::to_string(&claiming).context("listing statuses")?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the vacancies")?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for (unit, category, approved, filled, reserved, outstanding) in rows {
+        let unit = domain::UnitId::parse(&unit).map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        let category = EstablishmentCategory::from_code(&category)
+            .with_context(|| format!("unknown establishment category {category:?}"))?;
+        let facts = facts(&unit, approved, filled, reserved, outstanding)?;
+        out.insert((unit, category), facts);
+    }
+    Ok(out)
+}
+
+/// The figures and the outstanding claim, from the stored numbers.
+fn facts(
+    unit: &domain::UnitId,
+    approved: i64,
+    filled: i64,
+    reserved: i64,
+    outstanding: i64,
+) -> anyhow::Result<(Figures, Headcount)> {
     let headcount = |n: i64| -> anyhow::Result<Headcount> {
         Ok(Headcount::new(u32::try_from(n).with_context(|| {
             format!("stored figure {n} of {unit} is out of range")
         })?))
     };
-    Ok(QuotaUseFacts {
-        id_in_use: in_use,
-        figures: Figures {
-            approved: headcount(approved)?,
-            filled: headcount(filled)?,
-            reserved: headcount(reserved)?,
-        },
-        outstanding: Headcount::new(u32::try_from(outstanding.max(0)).unwrap_or(u32::MAX)),
-    })
+    let figures = Figures {
+        approved: headcount(approved)?,
+        filled: headcount(filled)?,
+        reserved: headcount(reserved)?,
+    };
+    Ok((
+        figures,
+        Headcount::new(u32::try_from(outstanding.max(0)).unwrap_or(u32::MAX)),
+    ))
 }
 
 /// Writes the filled and reserved figures of `category` from `book`'s ledger.

@@ -83,13 +83,58 @@ pub async fn write(pool: &Pool) -> anyhow::Result<Tx> {
 /// Statements run together, in order, in one call to the database's thread (one round trip
 /// instead of one per statement): what a writer that needs no statement's result collects, and
 /// runs with [`Writes::run`]. Statements that fail stop the rest; those before them stay done
-/// (run them inside a savepoint to undo them: [`Writes::savepoint`]).
-#[derive(Default)]
+/// (run them inside a savepoint to undo them: [`Writes::savepoint`], [`Writes::roll_back`]).
+#[derive(Debug, Default)]
 pub struct Writes {
     sql: String,
-    args: sqlx::sqlite::SqliteArguments<'static>,
-    /// Where the savepoint stands.
+    values: Vec<Value>,
+    /// Where the last savepoint stands.
     savepoint: SavepointState,
+}
+
+/// A parameter's value.
+#[derive(Debug, Clone)]
+pub enum Value {
+    Null,
+    Integer(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(value: i64) -> Value {
+        Value::Integer(value)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(value: bool) -> Value {
+        Value::Integer(i64::from(value))
+    }
+}
+
+impl From<String> for Value {
+    fn from(value: String) -> Value {
+        Value::Text(value)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(value: &str) -> Value {
+        Value::Text(value.to_owned())
+    }
+}
+
+impl From<Vec<u8>> for Value {
+    fn from(value: Vec<u8>) -> Value {
+        Value::Blob(value)
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(value: Option<T>) -> Value {
+        value.map_or(Value::Null, Into::into)
+    }
 }
 
 /// The savepoint of a [`Writes`].
@@ -117,6 +162,11 @@ impl Writes {
         Writes::default()
     }
 
+    /// Whether nothing is waiting to run.
+    pub fn is_empty(&self) -> bool {
+        self.sql.is_empty()
+    }
+
     /// Adds a statement; its `?` parameters take the next values given to [`Writes::bind`].
     pub(crate) fn push(&mut self, sql: &str) -> &mut Writes {
         self.sql.push_str(sql);
@@ -125,29 +175,46 @@ impl Writes {
     }
 
     /// Binds the next parameter.
-    pub(crate) fn bind<T>(&mut self, value: T) -> anyhow::Result<&mut Writes>
-    where
-        T: 'static + Send + sqlx::Encode<'static, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
-    {
-        sqlx::Arguments::add(&mut self.args, value)
-            .map_err(|e| anyhow::anyhow!("binding a parameter: {e}"))?;
+    pub(crate) fn bind(&mut self, value: impl Into<Value>) -> anyhow::Result<&mut Writes> {
+        self.values.push(value.into());
         Ok(self)
     }
 
     /// Takes the savepoint `document`: what follows, up to [`Writes::release`], can be undone
     /// alone with [`Writes::roll_back`].
     pub fn savepoint(&mut self) -> &mut Writes {
-        self.savepoint = SavepointState::Queued;
+        self.savepoint = match self.savepoint {
+            SavepointState::Open | SavepointState::Releasing => SavepointState::Releasing,
+            _ => SavepointState::Queued,
+        };
         self.push(&format!("SAVEPOINT {SAVEPOINT}"))
     }
 
     /// Releases the savepoint: what was done since it was taken stays in the transaction.
     pub fn release(&mut self) -> &mut Writes {
         self.savepoint = match self.savepoint {
-            SavepointState::Queued => SavepointState::QueuedAndReleased,
+            SavepointState::Queued | SavepointState::QueuedAndReleased => {
+                SavepointState::QueuedAndReleased
+            }
             _ => SavepointState::Releasing,
         };
         self.push(&format!("RELEASE {SAVEPOINT}"))
+    }
+
+    /// Queues `other`'s statements after these (their savepoint with them).
+    pub fn append(&mut self, other: Writes) {
+        if other.is_empty() && other.savepoint == SavepointState::None {
+            return;
+        }
+        self.sql.push_str(&other.sql);
+        self.values.extend(other.values);
+        self.savepoint = match (self.savepoint, other.savepoint) {
+            // Something of these already ran in a savepoint not yet released.
+            (SavepointState::Open | SavepointState::Releasing, SavepointState::None) => {
+                SavepointState::Releasing
+            }
+            (_, state) => state,
+        };
     }
 
     /// Runs the statements collected so far, in one call, and starts afresh (a savepoint taken
@@ -157,7 +224,16 @@ impl Writes {
             return Ok(());
         }
         let sql = std::mem::take(&mut self.sql);
-        let args = std::mem::take(&mut self.args);
+        let mut args = sqlx::sqlite::SqliteArguments::default();
+        for value in std::mem::take(&mut self.values) {
+            let added = match value {
+                Value::Null => sqlx::Arguments::add(&mut args, None::<i64>),
+                Value::Integer(n) => sqlx::Arguments::add(&mut args, n),
+                Value::Text(text) => sqlx::Arguments::add(&mut args, text),
+                Value::Blob(bytes) => sqlx::Arguments::add(&mut args, bytes),
+            };
+            added.map_err(|e| anyhow::anyhow!("binding a parameter: {e}"))?;
+        }
         let ran = execute(conn, sql, args).await;
         self.savepoint = match (self.savepoint, ran.is_ok()) {
             (SavepointState::None, _) => SavepointState::None,
@@ -171,11 +247,11 @@ impl Writes {
         Ok(())
     }
 
-    /// Undoes everything since the savepoint was taken, if it was, and releases it; statements
-    /// not yet run are dropped.
+    /// Undoes everything since the last savepoint was taken, if it is open, and releases it;
+    /// statements not yet run are dropped.
     pub async fn roll_back(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
         self.sql.clear();
-        self.args = Default::default();
+        self.values.clear();
         if self.savepoint == SavepointState::Open {
             let sql = format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT}");
             execute(conn, sql, Default::default())

@@ -7,7 +7,7 @@
 //! signature must not decide the fate of the genuine submission), and an id is used by at most
 //! one document of a table that was not rejected (the tables' unique indexes).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use domain::Timestamp;
@@ -164,6 +164,35 @@ pub async fn in_use(
         .await
         .with_context(|| format!("checking the {column}"))?;
     Ok(found.is_some())
+}
+
+/// Which of `values` a document of the table that was not rejected has in the column
+/// `column` ([`in_use`] for many, in one query).
+pub async fn in_use_many(
+    conn: &mut Conn,
+    table: &ReceiptTable,
+    column: &'static str,
+    values: &[&str],
+) -> anyhow::Result<HashSet<String>> {
+    anyhow::ensure!(
+        table.columns.contains(&column),
+        "{column} is not a column of {}",
+        table.name
+    );
+    if values.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let sql = format!(
+        "SELECT DISTINCT {column} FROM {} \
+         WHERE {column} IN (SELECT value FROM json_each(?)) AND status <> 'rejected'",
+        table.name
+    );
+    let found: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(serde_json::to_string(values).context("listing values")?)
+        .fetch_all(&mut *conn)
+        .await
+        .with_context(|| format!("checking {column}s"))?;
+    Ok(found.into_iter().collect())
 }
 
 /// Stores a receipt: adds its `INSERT` to `writes`.

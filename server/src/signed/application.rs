@@ -17,8 +17,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use domain::{ApplicationPayload, SignedEnvelope, UnitId};
-use protocol::identity::{SubmitRequest, SubmitResponse, Verdict};
+use std::collections::HashMap;
+
+use anyhow::Context;
+use domain::ledger::{Figures, claims_vacancy};
+use domain::{
+    ApplicationPayload, ApplicationStatus, EstablishmentCategory, Headcount, SignedEnvelope, UnitId,
+};
+use protocol::identity::{SubmitRequest, SubmitResponse, Verdict, VerdictStatus};
 use serde_json::{Value, json};
 
 use super::receiver::{self, Lookups, Received, SignedKind};
@@ -31,6 +37,19 @@ use crate::error::{ApiError, ApiJson};
 use crate::identity::session::Session;
 use crate::state::AppState;
 
+/// What the judgements of a push batch read, read once for the batch inside its transaction
+/// and kept up to date as its envelopes are kept ([`SignedKind::kept`]), so that each judgement
+/// sees what the database would answer: the units and signers, whether the batch's application
+/// ids are in use, and each of its quota-use requests' unit and category's figures and claims.
+#[derive(Debug, Default)]
+pub struct Memo {
+    lookups: Lookups,
+    /// Of the batch's application ids: whether an envelope that was not rejected uses it.
+    in_use: HashMap<String, bool>,
+    /// Figures, and what requests awaiting a decision claim, per unit and category.
+    vacancy: HashMap<(UnitId, EstablishmentCategory), (Figures, Headcount)>,
+}
+
 /// Most submissions in one request (shared with the client, which sends in batches).
 pub const MAX_BATCH: usize = protocol::identity::MAX_SUBMISSIONS;
 
@@ -40,61 +59,116 @@ impl SignedKind for SignedEnvelope {
     /// The payload, decoded by the judgement.
     type Plan = ApplicationPayload;
     type Verdict = Verdict;
+    type Memo = Memo;
+    // Its judgement reads the database only for what no envelope changes (units, holders) or
+    // what its memo holds for every envelope of the batch.
+    const DEFER_WRITES: bool = true;
 
-    async fn prefetch(conn: &mut Conn, envelopes: &[&Self]) -> anyhow::Result<Lookups> {
+    async fn prefetch(conn: &mut Conn, envelopes: &[&Self]) -> anyhow::Result<Memo> {
         let units: Vec<&UnitId> = envelopes.iter().map(|e| &e.unit).collect();
         let signers: Vec<&str> = envelopes.iter().map(|e| e.signer.as_str()).collect();
-        Lookups::read(conn, &units, &signers).await
+        let lookups = Lookups::read(conn, &units, &signers).await?;
+        let ids: Vec<&str> = envelopes
+            .iter()
+            .map(|e| e.application_id.as_str())
+            .collect();
+        let used = receipts::in_use_many(conn, &ENVELOPES, "application_id", &ids).await?;
+        let in_use = ids
+            .iter()
+            .map(|id| ((*id).to_owned(), used.contains(*id)))
+            .collect();
+        let mut pairs: Vec<(&UnitId, EstablishmentCategory)> = envelopes
+            .iter()
+            .filter_map(|e| match e.decode_payload() {
+                Ok(ApplicationPayload::QuotaUse(request)) => Some((&e.unit, request.category)),
+                _ => None,
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let vacancy = ledger::vacancies(conn, &pairs).await?;
+        Ok(Memo {
+            lookups,
+            in_use,
+            vacancy,
+        })
     }
 
     async fn judge(
         &self,
         conn: &mut Conn,
-        received: Received<'_>,
+        _: Received<'_>,
+        memo: &Memo,
     ) -> anyhow::Result<Result<ApplicationPayload, Refusal>> {
         let id = self.application_id.as_str();
-        // The payload is decoded and checked first (it needs no state), so that a quota-use
-        // request's facts are read in one query; the refusals keep their order below.
-        let payload = self.decode_payload();
-        let checked = payload.as_ref().ok().map(ApplicationPayload::check);
-        let facts = match &payload {
-            Ok(ApplicationPayload::QuotaUse(request)) if matches!(checked, Some(Ok(()))) => {
-                Some(ledger::quota_use_facts(conn, id, &self.unit, request.category).await?)
-            }
-            _ => None,
-        };
-        let in_use = match &facts {
-            Some(facts) => facts.id_in_use,
+        let in_use = match memo.in_use.get(id) {
+            Some(in_use) => *in_use,
             None => receipts::in_use(conn, &ENVELOPES, "application_id", id).await?,
         };
         if in_use {
             return Ok(Err(Refusal::ApplicationIdReused));
         }
-        let Some(unit) = received.lookups.unit(conn, &self.unit).await? else {
+        let Some(unit) = memo.lookups.unit(conn, &self.unit).await? else {
             return Ok(Err(Refusal::UnitUnknown));
         };
-        let signer = received.lookups.holder(conn, self.signer.as_str()).await?;
+        let signer = memo.lookups.holder(conn, self.signer.as_str()).await?;
         if !signer.is_some_and(|h| h.grant.may_file(&unit, self.kind)) {
             return Ok(Err(Refusal::SignerOutOfScope));
         }
-        let payload = match payload {
+        let payload = match self.decode_payload() {
             Err(error) => return Ok(Err(Refusal::PayloadUnreadable { error })),
             Ok(payload) => payload,
         };
         // The payload's own rules (domain), whatever the client checked before signing.
-        if let Some(Err(error)) = checked {
+        if let Err(error) = payload.check() {
             return Ok(Err(Refusal::PayloadInvalid { error }));
         }
-        // The vacancy a quota-use request needs: the figures read above, the rule the domain's.
-        if let (ApplicationPayload::QuotaUse(request), Some(facts)) = (&payload, &facts)
-            && let Err(error) =
-                facts
-                    .figures
-                    .check_request(request.category, request.count, facts.outstanding)
-        {
-            return Ok(Err(Refusal::NoVacancy { error }));
+        // The vacancy a quota-use request needs: the figures gathered here (columns, read for
+        // the batch, or now), the rule the domain's.
+        if let ApplicationPayload::QuotaUse(request) = &payload {
+            let key = (unit.id.clone(), request.category);
+            let (figures, outstanding) = match memo.vacancy.get(&key) {
+                Some(facts) => *facts,
+                None => {
+                    let pair = [(&unit.id, request.category)];
+                    let mut read = ledger::vacancies(conn, &pair).await?;
+                    read.remove(&key)
+                        .context("the vacancy of a unit was not read")?
+                }
+            };
+            if let Err(error) = figures.check_request(request.category, request.count, outstanding)
+            {
+                return Ok(Err(Refusal::NoVacancy { error }));
+            }
         }
         Ok(Ok(payload))
+    }
+
+    fn kept(
+        memo: &mut Memo,
+        document: Option<&Self>,
+        payload: Option<&ApplicationPayload>,
+        verdict: &StoredVerdict,
+    ) {
+        let Some(envelope) = document else {
+            return;
+        };
+        // An envelope not rejected uses its application id.
+        if verdict.status != VerdictStatus::Rejected {
+            memo.in_use
+                .insert(envelope.application_id.as_str().to_owned(), true);
+        }
+        // An accepted quota-use request is recorded `submitted`: it claims its posts.
+        if let Some(ApplicationPayload::QuotaUse(request)) = payload
+            && claims_vacancy(ApplicationStatus::Submitted)
+            && let Some((_, outstanding)) = memo
+                .vacancy
+                .get_mut(&(envelope.unit.clone(), request.category))
+        {
+            *outstanding = outstanding
+                .checked_add(request.count)
+                .unwrap_or(Headcount::new(u32::MAX));
+        }
     }
 
     async fn apply(

@@ -76,11 +76,13 @@ impl SignedKind for SignedDecision {
     const TABLE: &'static ReceiptTable = &DECISIONS;
     type Plan = Step;
     type Verdict = DecisionVerdict;
+    type Memo = ();
 
     async fn judge(
         &self,
         conn: &mut Conn,
         received: Received<'_>,
+        (): &(),
     ) -> anyhow::Result<Result<Step, Refusal>> {
         if let Err(error) = self.check() {
             return Ok(Err(Refusal::of_decision(error)));

@@ -64,13 +64,11 @@ pub struct Received<'a> {
     pub hash: &'a str,
     /// The server's clock when the document was received.
     pub now: Timestamp,
-    /// What the batch's judgements read that no document of the batch changes, read once.
-    pub lookups: &'a Lookups,
 }
 
-/// What the judgements of a batch read that no signed document changes — the records of units
-/// and the key holders — read once for the batch ([`SignedKind::prefetch`]) inside its
-/// transaction, so that they hold until it commits. What was not read ahead is read when asked.
+/// What judgements read that no signed document changes — the records of units and the key
+/// holders — read once for a batch inside its transaction, so that they hold until it commits
+/// (for a kind's [`SignedKind::Memo`]). What was not read ahead is read when asked.
 #[derive(Debug, Default)]
 pub struct Lookups {
     units: HashMap<UnitId, UnitRecord>,
@@ -128,15 +126,34 @@ pub trait SignedKind: SignedDocument + Send + Sync {
     type Plan: Send + Sync;
     /// The verdict as its endpoint answers it.
     type Verdict;
+    /// Whether a batch's documents may be written together at its end rather than each before
+    /// the next is judged: only if its judgement reads nothing that the batch's own writes
+    /// change except through its [`SignedKind::Memo`].
+    const DEFER_WRITES: bool = false;
+    /// What the judgements of a batch read, read once for the batch inside its transaction
+    /// ([`SignedKind::prefetch`]) and kept up to date as its documents are kept
+    /// ([`SignedKind::kept`]): what the database would answer at each document.
+    type Memo: Default + Send + Sync;
 
     /// What the judgements of a batch of such documents (those whose bytes could be read)
-    /// will read, read at once: see [`Lookups`]. By default nothing.
+    /// will read, read at once. By default nothing.
     fn prefetch(
         conn: &mut Conn,
         documents: &[&Self],
-    ) -> impl Future<Output = anyhow::Result<Lookups>> + Send {
+    ) -> impl Future<Output = anyhow::Result<Self::Memo>> + Send {
         let _ = (conn, documents);
-        async { Ok(Lookups::default()) }
+        async { Ok(Self::Memo::default()) }
+    }
+
+    /// A document of the batch was written with `verdict` (and, accepted, `plan`): what it
+    /// changed of what the memo holds. By default nothing.
+    fn kept(
+        memo: &mut Self::Memo,
+        document: Option<&Self>,
+        plan: Option<&Self::Plan>,
+        verdict: &StoredVerdict,
+    ) {
+        let _ = (memo, document, plan, verdict);
     }
 
     /// The rules that need the database, once the signature verified: the plan, or why not.
@@ -145,6 +162,7 @@ pub trait SignedKind: SignedDocument + Send + Sync {
         &self,
         conn: &mut Conn,
         received: Received<'_>,
+        memo: &Self::Memo,
     ) -> impl Future<Output = anyhow::Result<Result<Self::Plan, Refusal>>> + Send;
 
     /// The effects of an accepted document, in the receiver's transaction: statements added to
@@ -244,10 +262,12 @@ pub async fn receive_batch<K: SignedKind + 'static>(
     let mut batch = Batch::<K>::read(&mut tx, submissions).await?;
     let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
     let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
-    let lookups = K::prefetch(&mut tx, &documents).await?;
+    let mut memo = K::prefetch(&mut tx, &documents).await?;
     drop(documents);
     let mut verdicts = Vec::with_capacity(submissions.len());
     let mut not_accepted = Vec::new();
+    // The statements of the documents received and not yet run.
+    let mut done = Writes::new();
     for (submission, prepared) in submissions.iter().zip(prepared) {
         let mut writes = Writes::new();
         let received = receive_one::<K>(
@@ -258,29 +278,34 @@ pub async fn receive_batch<K: SignedKind + 'static>(
             submission,
             prepared,
             &batch,
-            &lookups,
+            &mut memo,
         )
         .await;
         let received = match received {
             Ok(received) => received,
             Err(error) => {
-                // Undone alone (if that fails too, nothing of the batch is committed)...
+                // Undone alone (what of it ran)...
                 writes.roll_back(&mut tx).await?;
                 // ...and the documents before it keep their verdicts.
-                batch.finish(&mut tx).await?;
-                tx.commit().await.with_context(|| {
-                    format!("committing the {}s before one that failed", K::NAME)
-                })?;
-                return Err(error);
+                return Err(batch.stop(tx, done, error).await);
             }
         };
+        done.append(writes);
+        if !K::DEFER_WRITES
+            && let Err(error) = done.run(&mut tx).await
+        {
+            return Err(batch.stop(tx, done, error.into()).await);
+        }
         let verdict = batch.kept(received);
         if verdict.status != VerdictStatus::Accepted {
             not_accepted.push((verdict.status, verdict.code.clone()));
         }
         verdicts.push(K::verdict(&verdict));
     }
-    batch.finish(&mut tx).await?;
+    if let Err(error) = done.run(&mut tx).await {
+        return Err(batch.stop(tx, done, error.into()).await);
+    }
+    batch.finish(&mut tx, i64::MAX).await?;
     tx.commit()
         .await
         .with_context(|| format!("committing {}s", K::NAME))?;
@@ -302,8 +327,9 @@ struct Batch<K> {
     known: HashMap<Vec<u8>, KnownCredential>,
     /// Stored keys that do not read: a document signed by one fails alone.
     damaged: HashMap<Vec<u8>, String>,
-    /// The counters to write back ([`Batch::finish`]): each key's highest verified counter.
-    raised: HashMap<Vec<u8>, u32>,
+    /// The counters to write back ([`Batch::finish`]): each verified signature's key and
+    /// counter, with the sequence number of its document's audit entry.
+    raised: Vec<(Vec<u8>, u32, i64)>,
     /// The first verdicts of the batch's hashes whose signature verified, stored before the
     /// batch or in it: what a repeat gets.
     first: HashMap<String, StoredVerdict>,
@@ -349,7 +375,7 @@ impl<K: SignedKind> Batch<K> {
         Ok(Batch {
             known,
             damaged,
-            raised: HashMap::new(),
+            raised: Vec::new(),
             first,
             head: audit::head(conn).await?,
             kind: std::marker::PhantomData,
@@ -361,26 +387,58 @@ impl<K: SignedKind> Batch<K> {
         if let Some(hash) = outcome.verified_hash {
             self.first.insert(hash, outcome.verdict.clone());
         }
-        if let Some((id, counter)) = outcome.counter {
-            if let Some(known) = self.known.get_mut(&id) {
-                known.highest_counter = known.highest_counter.max(counter);
-            }
-            let raised = self.raised.entry(id).or_insert(counter);
-            *raised = (*raised).max(counter);
-        }
         if let Some(head) = outcome.head {
+            if let Some((id, counter)) = outcome.counter {
+                if let Some(known) = self.known.get_mut(&id) {
+                    known.highest_counter = known.highest_counter.max(counter);
+                }
+                self.raised.push((id, counter, head.seq));
+            }
             self.head = head;
         }
         outcome.verdict
     }
 
-    /// Writes the raised counters back (in one call), before the commit.
-    async fn finish(&mut self, conn: &mut Conn) -> anyhow::Result<()> {
+    /// Writes back (in one call, before the commit) the raised counters of the documents
+    /// written, those whose audit entry's sequence number is at most `written_through`.
+    async fn finish(&mut self, conn: &mut Conn, written_through: i64) -> anyhow::Result<()> {
+        let mut highest: HashMap<Vec<u8>, u32> = HashMap::new();
+        for (id, counter, seq) in self.raised.drain(..) {
+            if seq <= written_through {
+                let raised = highest.entry(id).or_insert(counter);
+                *raised = (*raised).max(counter);
+            }
+        }
         let mut writes = Writes::new();
-        for (id, counter) in self.raised.drain() {
+        for (id, counter) in highest {
             credentials::raise_counter(&mut writes, &id, counter)?;
         }
         writes.run(conn).await
+    }
+
+    /// A document failed with `error` (what of it ran is rolled back): writes the documents
+    /// before it that are not written yet (`done`; if one of them fails, it alone is rolled
+    /// back and those before it are kept), their counters, commits, and returns the error. If
+    /// that fails too, nothing of the batch is committed.
+    async fn stop(&mut self, mut tx: db::Tx, mut done: Writes, error: ApiError) -> ApiError {
+        let stopped = async {
+            if done.run(&mut tx).await.is_err() {
+                done.roll_back(&mut tx).await?;
+            }
+            // Each document written has its audit entry: those up to the head are written.
+            let written = audit::head(&mut tx).await?.seq;
+            self.finish(&mut tx, written).await?;
+            tx.commit().await.context("committing")?;
+            anyhow::Ok(())
+        }
+        .await;
+        match stopped {
+            Ok(()) => error,
+            Err(stopping) => {
+                tracing::error!(error = %format!("{stopping:#}"), "{} batch not committed", K::NAME);
+                error
+            }
+        }
     }
 }
 
@@ -438,7 +496,7 @@ async fn receive_one<K: SignedKind>(
     submission: &SignedSubmission,
     prepared: Prepared<K>,
     batch: &Batch<K>,
-    lookups: &Lookups,
+    memo: &mut K::Memo,
 ) -> Result<Outcome, ApiError> {
     let hash = hex(&sha256(&submission.envelope));
     if let Some(first) = batch.first.get(&hash) {
@@ -453,11 +511,7 @@ async fn receive_one<K: SignedKind>(
         return Err(anyhow::anyhow!("reading the credential: {error}").into());
     }
     let now = crate::clock::now();
-    let received = Received {
-        hash: &hash,
-        now,
-        lookups,
-    };
+    let received = Received { hash: &hash, now };
     let checked = verify::check_prepared::<K>(
         prepared,
         submission,
@@ -467,7 +521,7 @@ async fn receive_one<K: SignedKind>(
     );
     let judged = match &checked {
         // A valid signature raises the key's counter whatever follows ([`Batch::finish`]).
-        Checked::Verified(verified) => verified.document.judge(conn, received).await?,
+        Checked::Verified(verified) => verified.document.judge(conn, received, memo).await?,
         Checked::Refused { refusal, .. } => Err(refusal.clone()),
     };
     // Everything it writes from here on, in its savepoint.
@@ -533,7 +587,8 @@ async fn receive_one<K: SignedKind>(
         now,
     )?;
     writes.release();
-    writes.run(conn).await?;
+    // Run by the caller, now or with the batch (`SignedKind::DEFER_WRITES`).
+    K::kept(memo, document, plan, &verdict);
     let counter = match &checked {
         Checked::Verified(verified) => Some((submission.credential_id.clone(), verified.counter)),
         Checked::Refused { .. } => None,
