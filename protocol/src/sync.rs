@@ -86,6 +86,11 @@ impl RawJson {
         serde_json::value::to_raw_value(value).map(Self)
     }
 
+    /// `json`, once checked to be one JSON value (it is scanned, not parsed into a tree).
+    pub fn from_string(json: String) -> Result<Self, serde_json::Error> {
+        RawValue::from_string(json).map(Self)
+    }
+
     /// The JSON text.
     pub fn get(&self) -> &str {
         self.0.get()

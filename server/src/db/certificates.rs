@@ -1,8 +1,8 @@
 //! Storing and reading whole certificates (电子编制管理证): the loader checks every certificate
 //! with the rules of `domain` and writes a set of them in one transaction; the reader
 //! rebuilds a [`Certificate`] and checks it again — any number of them with a fixed number of
-//! queries ([`read_many`], which [`read`] and [`read_in`] use for one), or just a unit's
-//! ledger ([`read_ledger`]).
+//! queries ([`read_many`], which [`read`] and [`read_in`] use for one; [`read_many_stored`]
+//! for a pull, the people left as stored), or just a unit's ledger ([`read_ledger`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -391,6 +391,81 @@ pub async fn read_many(
     conn: &mut SqliteConnection,
     unit_ids: &[UnitId],
 ) -> anyhow::Result<BTreeMap<UnitId, Certificate>> {
+    read_many_stored(conn, unit_ids)
+        .await?
+        .into_iter()
+        .map(|(id, stored)| Ok((id, stored.parse()?)))
+        .collect()
+}
+
+/// A certificate as a pull sends it: all but its people read back as domain values (checked as
+/// they are read), its people as the JSON they were stored as (checked when they were written),
+/// so that sending them costs no parsing and no serialising of each person.
+#[derive(Debug)]
+pub struct StoredCertificate {
+    /// With `staff` and `departed` empty.
+    pub certificate: Certificate,
+    /// The JSON of each `Person`, in the certificate's order.
+    pub staff: Vec<String>,
+    /// The JSON of each `DepartedPerson`, in the certificate's order.
+    pub departed: Vec<String>,
+}
+
+impl StoredCertificate {
+    /// How many people (staff and departed) it carries.
+    pub fn people(&self) -> u64 {
+        (self.staff.len() + self.departed.len()) as u64
+    }
+
+    /// The JSON of the whole `Certificate`: byte for byte what serialising it with its people
+    /// gives (`staff` and `departed` are its last fields), the people copied in as stored.
+    pub fn to_json(&self) -> anyhow::Result<String> {
+        const EMPTY_PEOPLE: &str = r#","staff":[],"departed":[]}"#;
+        let without =
+            serde_json::to_string(&self.certificate).context("serialising a certificate")?;
+        let head = without
+            .strip_suffix(EMPTY_PEOPLE)
+            .context("a certificate's people are no longer its last fields")?;
+        let people: usize = self
+            .staff
+            .iter()
+            .chain(&self.departed)
+            .map(|p| p.len() + 1)
+            .sum();
+        let mut json = String::with_capacity(head.len() + people + EMPTY_PEOPLE.len());
+        json.push_str(head);
+        for (name, list) in [
+            (",\"staff\":[", &self.staff),
+            ("],\"departed\":[", &self.departed),
+        ] {
+            json.push_str(name);
+            for (i, person) in list.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(person);
+            }
+        }
+        json.push_str("]}");
+        Ok(json)
+    }
+
+    /// The whole `Certificate`, its people parsed (and so checked) too.
+    pub fn parse(self) -> anyhow::Result<Certificate> {
+        Ok(Certificate {
+            staff: parse_all(Some(self.staff), "person")?,
+            departed: parse_all(Some(self.departed), "departed person")?,
+            ..self.certificate
+        })
+    }
+}
+
+/// The certificates of `unit_ids` as [`read_many`] reads them, but with their people as stored
+/// ([`StoredCertificate`]).
+pub async fn read_many_stored(
+    conn: &mut SqliteConnection,
+    unit_ids: &[UnitId],
+) -> anyhow::Result<BTreeMap<UnitId, StoredCertificate>> {
     let mut certificates = BTreeMap::new();
     if unit_ids.is_empty() {
         return Ok(certificates);
@@ -457,11 +532,18 @@ pub async fn read_many(
             history: sections.history,
             ledger: ledgers.remove(&id).unwrap_or_default(),
             leadership_posts: sections.leadership_posts,
-            staff: parse_all(staff.remove(&id), "person")?,
-            departed: parse_all(departed.remove(&id), "departed person")?,
+            staff: Vec::new(),
+            departed: Vec::new(),
             unit,
         };
-        certificates.insert(certificate.unit.id.clone(), certificate);
+        certificates.insert(
+            certificate.unit.id.clone(),
+            StoredCertificate {
+                certificate,
+                staff: staff.remove(&id).unwrap_or_default(),
+                departed: departed.remove(&id).unwrap_or_default(),
+            },
+        );
     }
     Ok(certificates)
 }
@@ -544,6 +626,13 @@ mod tests {
             assert_eq!(
                 read_ledger(&mut conn, id).await.unwrap(),
                 certificate.ledger
+            );
+        }
+        // As a pull sends them: the same JSON, the people copied in as stored.
+        for (id, stored) in read_many_stored(&mut conn, &ids).await.unwrap() {
+            assert_eq!(
+                stored.to_json().unwrap(),
+                serde_json::to_string(&together[&id]).unwrap()
             );
         }
         // In other batches and another order: the same certificates.

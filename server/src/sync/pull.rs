@@ -18,8 +18,10 @@
 //!
 //! Records are read ahead, a batch at a time: the listing of units (or of log rows) carries
 //! each record's weight, and a batch is what the page may still hold, read with a fixed number
-//! of queries (`certificates::read_many` and one for the applications) rather than several per
-//! unit. The page is the same as if each record were read in its turn.
+//! of queries (`certificates::read_many_stored` and one for the applications) rather than
+//! several per unit. The page is the same as if each record were read in its turn. A
+//! certificate's people are sent as they were stored (checked when written), not parsed and
+//! serialised again.
 //!
 //! Certificates carry personal data: a page with any certificate but the reader's own unit
 //! (a clerk's) is audited (`sync.pull`, counts only).
@@ -30,16 +32,16 @@ use anyhow::Context;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use domain::certificate::Certificate;
 use domain::{Grant, Role, Scope, UnitId};
 use protocol::sync::{Change, Progress, PullResponse, RawJson};
 use serde::Deserialize;
 
 use super::cursor::{Cursor, Now, Position};
 use crate::db::audit::{self, Entry};
+use crate::db::certificates::{self, StoredCertificate};
 use crate::db::changes::{self, Entity, LogRow};
 use crate::db::scope::{self, ScopeSql};
-use crate::db::{self, Conn, Pool, applications, certificates};
+use crate::db::{self, Conn, Pool, applications};
 use crate::error::ApiError;
 use crate::identity::session::Session;
 use crate::state::AppState;
@@ -169,22 +171,21 @@ impl Filler<'_> {
         fit.max(1)
     }
 
-    fn push_certificate(
-        &mut self,
-        certificate: &domain::certificate::Certificate,
-    ) -> anyhow::Result<()> {
-        let people = (certificate.staff.len() + certificate.departed.len()) as u64;
+    fn push_certificate(&mut self, stored: &StoredCertificate) -> anyhow::Result<()> {
+        let people = stored.people();
         self.used += 1 + people;
         self.people += people;
         self.certificates += 1;
+        let unit = &stored.certificate.unit.id;
         let own = matches!(
             (self.grant.role(), self.grant.scope()),
-            (Role::UnitClerk, Scope::Unit(own)) if *own == certificate.unit.id
+            (Role::UnitClerk, Scope::Unit(own)) if own == unit
         );
         self.foreign_certificates |= !own;
         self.changes.push(Change::Certificate {
-            unit_id: certificate.unit.id.to_string(),
-            certificate: RawJson::of(certificate).context("serialising a certificate")?,
+            unit_id: unit.to_string(),
+            certificate: RawJson::from_string(stored.to_json()?)
+                .context("a stored certificate is not JSON")?,
         });
         Ok(())
     }
@@ -310,21 +311,20 @@ async fn snapshot(
                 ahead.read_units(conn, &ids).await?;
             }
             // Read inside this page's transaction: the unit exists.
-            let Some(certificate) = ahead.certificates.remove(id).flatten() else {
+            let Some(stored) = ahead.certificates.remove(id).flatten() else {
                 after = Some(id.clone());
                 continue;
             };
             // The SQL scope mirrors `may_read`; the domain has the last word.
-            if !filler.grant.may_read(&certificate.unit) {
+            if !filler.grant.may_read(&stored.certificate.unit) {
                 after = Some(id.clone());
                 continue;
             }
             let applications = ahead.applications_of.remove(id).unwrap_or_default();
-            let people = (certificate.staff.len() + certificate.departed.len()) as u64;
-            if !filler.fits(1 + people + applications.len() as u64) {
+            if !filler.fits(1 + stored.people() + applications.len() as u64) {
                 return Ok((after, false));
             }
-            filler.push_certificate(&certificate)?;
+            filler.push_certificate(&stored)?;
             for application in applications {
                 filler.push_application(application);
             }
@@ -376,14 +376,13 @@ async fn log(
             match entity {
                 Entity::Certificate => {
                     let id = UnitId::parse(key).map_err(|e| anyhow::anyhow!(e.message_en()))?;
-                    if let Some(certificate) = ahead.certificates.remove(&id).flatten()
-                        && filler.grant.may_read(&certificate.unit)
+                    if let Some(stored) = ahead.certificates.remove(&id).flatten()
+                        && filler.grant.may_read(&stored.certificate.unit)
                     {
-                        let people = (certificate.staff.len() + certificate.departed.len()) as u64;
-                        if !filler.fits(1 + people) {
+                        if !filler.fits(1 + stored.people()) {
                             return Ok((at, false));
                         }
-                        filler.push_certificate(&certificate)?;
+                        filler.push_certificate(&stored)?;
                     }
                 }
                 Entity::Application => {
@@ -402,12 +401,12 @@ async fn log(
 }
 
 /// Records read ahead for one page, a batch at a time: a batch is what the page may still hold
-/// by the records' weights, read with a fixed number of queries (`certificates::read_many` and
+/// by the records' weights, read with a fixed number of queries (`certificates::read_many_stored` and
 /// one for the applications) instead of several per record. The page is filled exactly as if
 /// each record were read when its turn comes; `None` is a record that does not exist.
 #[derive(Default)]
 struct ReadAhead {
-    certificates: HashMap<UnitId, Option<Certificate>>,
+    certificates: HashMap<UnitId, Option<StoredCertificate>>,
     /// Each unit's applications, oldest first (snapshot).
     applications_of: HashMap<UnitId, Vec<Change>>,
     /// Applications by id (log).
@@ -426,7 +425,7 @@ impl ReadAhead {
 
     /// Reads the certificates of `ids` and their applications.
     async fn read_units(&mut self, conn: &mut Conn, ids: &[UnitId]) -> anyhow::Result<()> {
-        let mut read = certificates::read_many(conn, ids).await?;
+        let mut read = certificates::read_many_stored(conn, ids).await?;
         let mut applications = applications::changes_of_units(conn, ids).await?;
         for id in ids {
             self.applications_of
@@ -466,7 +465,7 @@ impl ReadAhead {
                 Entity::Application => ids.push(row.key.as_str()),
             }
         }
-        let mut read = certificates::read_many(conn, &units).await?;
+        let mut read = certificates::read_many_stored(conn, &units).await?;
         for id in units {
             let certificate = read.remove(&id);
             self.certificates.insert(id, certificate);
