@@ -677,11 +677,15 @@ async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_
 
 #[tokio::test]
 async fn a_batch_is_judged_as_if_its_envelopes_came_one_by_one() {
-    let server = TestServer::start_with_demo().await.unwrap();
-    let pool = server.database().await.unwrap();
-    let (unit, _department, category, _) = unit_with_vacancy(&pool, &BTreeSet::new()).await;
-    set_vacancy(&pool, &unit, category, 3).await;
-    let mut clerk = holder(&server, "clerk", "unit_clerk", &format!("unit:{unit}")).await;
+    let city = City::start().await;
+    let pool = &city.pool;
+    let ClerkWithVacancy {
+        unit,
+        category,
+        mut clerk,
+        ..
+    } = city.clerk_with_vacancy().await;
+    set_vacancy(pool, &unit, category, 3).await;
     // In counter order: two posts taken; five more refused (three vacant, two claimed by the
     // requests before it in the batch); that refused id used again for one post, accepted; one
     // more refused for want of a vacancy (the three before it claim all); an application id
@@ -710,7 +714,7 @@ async fn a_batch_is_judged_as_if_its_envelopes_came_one_by_one() {
     );
     let (_, message) = refused(&verdicts[4]);
     assert!(message.contains("待审批"), "{message}");
-    assert_eq!(count(&pool, "SELECT count(*) FROM application").await, 3);
+    assert_eq!(schema::row_count(pool, "application").await, 3);
     // After the batch, the next push sees the same state.
     let later = clerk.sign_quota_use("app-5", &unit, category, 1);
     let verdict = clerk.push(vec![later]).await.remove(0);
