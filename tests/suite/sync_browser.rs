@@ -140,16 +140,18 @@ async fn inject_outbox(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_push_of_200_cut_by_killing_the_server_applies_each_exactly_once() -> anyhow::Result<()> {
-    const N: usize = 200;
-    let mut scene = ClerkInBrowser::synced("sync-batch", 250).await?;
+async fn a_push_of_600_cut_by_killing_the_server_applies_each_exactly_once() -> anyhow::Result<()> {
+    // Three batches of 200: the server commits a batch in one transaction, so the kill cuts
+    // the push between batches.
+    const N: usize = 600;
+    let mut scene = ClerkInBrowser::synced("sync-batch", 650).await?;
     let (page, created) = (&scene.page, &scene.holder);
-    // The same holder's second key signs the 200 (signing 200 through the form would
+    // The same holder's second key signs the 600 (signing 200 through the form would
     // only be slower); they go into the browser's queue as the form would put them.
     let units = vec![scene.unit.clone(); N];
     let (ids, records) = second_key_requests(&scene.city, created, &units, scene.category).await?;
-    // The client pushes to the server process, which is killed once part of the batch
-    // is committed.
+    // The client pushes to the server process, which is killed once its first batch is
+    // committed.
     let server = &mut scene.city.server;
     server.stop().await?;
     inject_outbox(page, &created.holder.id, &records).await?;
@@ -159,7 +161,7 @@ async fn a_push_of_200_cut_by_killing_the_server_applies_each_exactly_once() -> 
     let started = Instant::now();
     let committed_at_kill = loop {
         let committed = schema::envelope_count_with_prefix(pool, SECOND_KEY_IDS).await;
-        if committed >= 25 {
+        if committed >= 200 {
             process.kill();
             break committed;
         }
