@@ -10,9 +10,10 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 /// The most gzipped wasm + JS + CSS the release client may weigh (decimal bytes). The target is
-/// 350 KB (issue 10); this is a ratchet at what the client weighs now (about 460 KB after
-/// wasm-opt): it only ever comes down, as the client shrinks towards the target.
-pub const BUDGET_BYTES: u64 = 470_000;
+/// 350 KB (issue 10); this is a ratchet just above what the client weighs now (406,521 B with
+/// wasm-opt -Oz and `erase_components`): it only ever comes down, as the client shrinks
+/// towards the target.
+pub const BUDGET_BYTES: u64 = 415_000;
 
 /// One file of the build and its sizes.
 #[derive(Debug)]
