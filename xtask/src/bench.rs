@@ -45,7 +45,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     }
     // The server's own profile (opt-level 3, thin LTO, unwind), not the client's size-first
     // `release`, which `cargo bench` would otherwise inherit. Both append to one report.
-    for bench in benches {
+    for bench in &benches {
         run_cmd(
             cargo()
                 .args(["bench", "--package", "tests", "--bench", bench])
