@@ -271,7 +271,12 @@ fn execute<'a>(
     args: sqlx::sqlite::SqliteArguments<'static>,
 ) -> futures_core::future::BoxFuture<'a, Result<(), sqlx::Error>> {
     Box::pin(async move {
-        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+        // Not kept among the connection's prepared statements: a batch's statements joined
+        // are seldom the same text twice, and would crowd out those that are.
+        sqlx::query_with(&sql, args)
+            .persistent(false)
+            .execute(&mut *conn)
+            .await?;
         Ok(())
     })
 }
