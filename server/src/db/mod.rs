@@ -271,12 +271,9 @@ fn execute<'a>(
     args: sqlx::sqlite::SqliteArguments<'static>,
 ) -> futures_core::future::BoxFuture<'a, Result<(), sqlx::Error>> {
     Box::pin(async move {
-        // Not kept among the connection's prepared statements: a batch's statements joined
-        // are seldom the same text twice, and would crowd out those that are.
-        sqlx::query_with(&sql, args)
-            .persistent(false)
-            .execute(&mut *conn)
-            .await?;
+        // Kept among the connection's prepared statements (a few hundred at most): callers
+        // join a bounded number of statements of a few shapes, so the same texts come again.
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
         Ok(())
     })
 }
