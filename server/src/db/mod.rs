@@ -271,6 +271,8 @@ fn execute<'a>(
     args: sqlx::sqlite::SqliteArguments<'static>,
 ) -> futures_core::future::BoxFuture<'a, Result<(), sqlx::Error>> {
     Box::pin(async move {
+        // Kept among the connection's prepared statements (a few hundred at most): callers
+        // join a bounded number of statements of a few shapes, so the same texts come again.
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
         Ok(())
     })

@@ -266,8 +266,9 @@ pub async fn receive_batch<K: SignedKind + 'static>(
     drop(documents);
     let mut verdicts = Vec::with_capacity(submissions.len());
     let mut not_accepted = Vec::new();
-    // The statements of the documents received and not yet run.
+    // The statements of the documents received and not yet run, and how many documents.
     let mut done = Writes::new();
+    let mut waiting = 0;
     for (submission, prepared) in submissions.iter().zip(prepared) {
         let mut writes = Writes::new();
         let received = receive_one::<K>(
@@ -291,10 +292,16 @@ pub async fn receive_batch<K: SignedKind + 'static>(
             }
         };
         done.append(writes);
-        if !K::DEFER_WRITES
+        waiting += 1;
+        // Written together by at most `JOINED` documents: the joined texts recur, and their
+        // prepared statements are kept.
+        if (!K::DEFER_WRITES || waiting == JOINED)
             && let Err(error) = done.run(&mut tx).await
         {
             return Err(batch.stop(tx, done, error.into()).await);
+        }
+        if done.is_empty() {
+            waiting = 0;
         }
         let verdict = batch.kept(received);
         if verdict.status != VerdictStatus::Accepted {
@@ -441,6 +448,10 @@ impl<K: SignedKind> Batch<K> {
         }
     }
 }
+
+/// How many documents' statements are joined in one call at most (when the kind allows it:
+/// [`SignedKind::DEFER_WRITES`]).
+const JOINED: usize = 16;
 
 /// Below this many documents a batch is prepared on the handler's own thread.
 const PARALLEL_FROM: usize = 8;
