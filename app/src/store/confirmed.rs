@@ -9,12 +9,13 @@
 //! cursor included.
 
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
 use domain::certificate::Certificate;
 use domain::person::{DepartedPerson, Person};
 use indexed_db_futures::prelude::*;
 use protocol::sync::{Change, PullResponse};
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use wasm_bindgen::JsValue;
@@ -44,6 +45,39 @@ pub struct UnitSummary {
 struct People {
     staff: Vec<Person>,
     departed: Vec<DepartedPerson>,
+}
+
+/// The same JSON as [`People`], each person deserialised (and so checked) and dropped at once:
+/// how many staff and departed it holds.
+#[derive(Deserialize)]
+struct CheckedPeople {
+    staff: Checked<Person>,
+    /// Checked; lists count only the staff.
+    #[serde(rename = "departed")]
+    _departed: Checked<DepartedPerson>,
+}
+
+/// How many `T` a JSON array holds, each deserialised and dropped in turn.
+struct Checked<T>(usize, PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Checked<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Each<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Each<T> {
+            type Value = Checked<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of people")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut list: A) -> Result<Self::Value, A::Error> {
+                let mut n = 0;
+                while list.next_element::<T>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Checked(n, PhantomData))
+            }
+        }
+        deserializer.deserialize_seq(Each(PhantomData))
+    }
 }
 
 /// A certificate of a pull page, validated and cut into the texts its records keep.
@@ -88,11 +122,11 @@ fn decode_certificate(unit_id: &str, json: &str) -> Result<DecodedUnit, String> 
     let (without_people, people) = split_people(json)?;
     let certificate: Certificate =
         serde_json::from_str(&without_people).map_err(|e| e.to_string())?;
-    let roster: People = serde_json::from_str(&people).map_err(|e| e.to_string())?;
+    let roster: CheckedPeople = serde_json::from_str(&people).map_err(|e| e.to_string())?;
     Ok(DecodedUnit {
         unit_id: unit_id.to_owned(),
         name: certificate.unit.name.to_string(),
-        staff: u32::try_from(roster.staff.len()).unwrap_or(u32::MAX),
+        staff: u32::try_from(roster.staff.0).unwrap_or(u32::MAX),
         without_people,
         people,
     })
@@ -342,6 +376,7 @@ mod tests {
         let json = serde_json::to_string(certificate).unwrap();
         let unit = decode_certificate("u", &json).unwrap();
         assert_eq!(unit.staff as usize, certificate.staff.len());
+        assert_eq!(unit.name, certificate.unit.name.to_string());
         let mut back: Certificate = serde_json::from_str(&unit.without_people).unwrap();
         let people: People = serde_json::from_str(&unit.people).unwrap();
         back.staff = people.staff;
