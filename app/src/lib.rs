@@ -33,6 +33,11 @@ pub mod webauthn;
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+/// The allocator: Talc, smaller and faster in WASM than the default dlmalloc (issue 10).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
