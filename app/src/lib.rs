@@ -21,6 +21,7 @@ pub mod kept_session;
 pub mod local_storage;
 pub mod pages;
 pub mod persistence;
+pub mod router;
 pub mod service_worker;
 pub mod session;
 pub mod state;
@@ -32,15 +33,19 @@ pub mod webauthn;
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+/// The allocator: Talc, smaller and faster in WASM than the default dlmalloc (issue 10).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::pages::{
     apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound, sign_in::SignIn,
 };
+use crate::router::{Router, routes};
 
 pub use crate::state::{AppContext, provide_app_context, use_app_context};
 
@@ -64,15 +69,39 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     view! {
         <Router>
-            <Layout>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=SignIn/>
-                    <Route path=path!("/sign-in") view=SignIn/>
-                    <Route path=path!("/enrol") view=Enrol/>
-                    <Route path=path!("/apply") view=Apply/>
-                    <Route path=path!("/certificate") view=CertificatePage/>
-                </Routes>
-            </Layout>
+            <Layout>{routes(route, page)}</Layout>
         </Router>
+    }
+}
+
+/// The app's routes (a trailing `/` is accepted, as by the routes before).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Route {
+    Root,
+    SignIn,
+    Enrol,
+    Apply,
+    Certificate,
+    NotFound,
+}
+
+fn route(path: &str) -> Route {
+    match path {
+        "/" => Route::Root,
+        "/sign-in" | "/sign-in/" => Route::SignIn,
+        "/enrol" | "/enrol/" => Route::Enrol,
+        "/apply" | "/apply/" => Route::Apply,
+        "/certificate" | "/certificate/" => Route::Certificate,
+        _ => Route::NotFound,
+    }
+}
+
+fn page(route: Route) -> AnyView {
+    match route {
+        Route::Root | Route::SignIn => view! { <SignIn/> }.into_any(),
+        Route::Enrol => view! { <Enrol/> }.into_any(),
+        Route::Apply => view! { <Apply/> }.into_any(),
+        Route::Certificate => view! { <CertificatePage/> }.into_any(),
+        Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

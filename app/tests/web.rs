@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use app::AppContext;
 use app::applications::outbox::{self, ItemStatus, OutboxItem};
@@ -13,9 +14,9 @@ use app::connectivity::Connectivity;
 use app::i18n::{Lang, STORAGE_KEY};
 use app::pages::apply::Apply;
 use app::pages::sign_in::SignIn;
+use app::router::Router;
 use app::store;
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use protocol::identity::{HolderInfo, SessionInfo, SignedSubmission, Verdict, VerdictStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -833,4 +834,85 @@ async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_but
     );
     host.remove();
     clear_storage().await;
+}
+
+/// Routes of the router test: two pages and the rest.
+fn test_route(path: &str) -> &'static str {
+    match path {
+        "/router-a" => "a",
+        "/router-b" | "/router-b/" => "b",
+        _ => "none",
+    }
+}
+
+fn test_page(route: &'static str) -> AnyView {
+    match route {
+        "a" => view! {
+            <p id="router-page-a">
+                <a id="router-to-b" href="/router-b?login=x%2541">"b"</a>
+            </p>
+        }
+        .into_any(),
+        // `?login=`, read as the sign-in page reads it (decoded once more, as before).
+        "b" => view! { <p id="router-page-b">{app::router::use_query("login")}</p> }.into_any(),
+        _ => view! { <p id="router-page-none">"none"</p> }.into_any(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn links_navigate_and_back_returns_without_reloading() {
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let location = window.location();
+    let started_at = location.href().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/router-a"))
+        .unwrap();
+    let entries = history.length().unwrap();
+    let document = window.document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    type Navigate = Box<dyn Fn(&str) + Send + Sync>;
+    let navigate: Arc<Mutex<Option<Navigate>>> = Arc::new(Mutex::new(None));
+    let n = navigate.clone();
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! {
+            <app::router::Router>
+                {
+                    let n = n.clone();
+                    move || *n.lock().unwrap() = Some(Box::new(app::router::use_navigate()))
+                }
+                {app::router::routes(test_route, test_page)}
+            </app::router::Router>
+        }
+    });
+    wait_for(&host, "#router-page-a").await;
+
+    // A link of this origin: the page changes, one history entry is added, nothing reloads.
+    click(&host, "#router-to-b");
+    wait_for(&host, "#router-page-b").await;
+    assert_eq!(location.pathname().unwrap(), "/router-b");
+    assert_eq!(location.search().unwrap(), "?login=x%2541");
+    assert_eq!(history.length().unwrap(), entries + 1);
+    assert!(host.query_selector("#router-page-a").unwrap().is_none());
+    assert_eq!(text(&host, "#router-page-b"), "xA");
+
+    // Back: the first page again, from the browser's history.
+    history.back().unwrap();
+    wait_for(&host, "#router-page-a").await;
+    assert_eq!(location.pathname().unwrap(), "/router-a");
+
+    // `navigate`, to an unknown path and then with a trailing slash.
+    let go = navigate.lock().unwrap().take().unwrap();
+    go("/router-nowhere");
+    wait_for(&host, "#router-page-none").await;
+    assert_eq!(location.pathname().unwrap(), "/router-nowhere");
+    go("/router-b/");
+    wait_for(&host, "#router-page-b").await;
+
+    drop(handle);
+    host.remove();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&started_at))
+        .unwrap();
 }

@@ -361,8 +361,9 @@ impl UnitLedger {
     ) -> Result<UnitLedger, LedgerError> {
         // Normal form: a category with no filled or reserved post has no entry, so that two
         // ledgers with the same figures compare equal however they were built.
-        let nonzero = |map: BTreeMap<EstablishmentCategory, Headcount>| {
-            map.into_iter().filter(|(_, n)| !n.is_zero()).collect()
+        let nonzero = |mut map: BTreeMap<EstablishmentCategory, Headcount>| {
+            map.retain(|_, n| !n.is_zero());
+            map
         };
         let mut ledger = UnitLedger {
             rows: Vec::new(),

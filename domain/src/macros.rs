@@ -25,24 +25,29 @@ macro_rules! labelled_enum {
             /// The codes of [`Self::ALL`], in the same order.
             pub const CODES: &'static [&'static str] = &[$($code),+];
 
+            // Tables indexed by the variant rather than `match`es: smaller in the WASM client.
+
             /// The stable snake_case code (also the serde form).
             pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
+                Self::CODES[self as usize]
             }
 
             /// The Chinese label the interface shows.
             pub fn label_zh(self) -> &'static str {
-                match self { $($name::$variant => $zh),+ }
+                const LABELS: &[&str] = &[$($zh),+];
+                LABELS[self as usize]
             }
 
             /// The English label.
             pub fn label_en(self) -> &'static str {
-                match self { $($name::$variant => $en),+ }
+                const LABELS: &[&str] = &[$($en),+];
+                LABELS[self as usize]
             }
 
             /// The value whose code is `code`.
             pub fn from_code(code: &str) -> Option<Self> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
+                let index = Self::CODES.iter().position(|c| *c == code)?;
+                Self::ALL.get(index).copied()
             }
         }
 

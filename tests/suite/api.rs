@@ -67,7 +67,7 @@ async fn the_shell_is_revalidated_and_hashed_assets_are_immutable() -> anyhow::R
     assert_eq!(index.headers()["cache-control"], "no-cache");
     let html = index.text().await?;
     assert!(
-        !html.contains("<script type=\"module\">"),
+        !html.contains("<script type=\"module\">") && !html.contains("<script type=module>"),
         "inline boot script left in index.html"
     );
 

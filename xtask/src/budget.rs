@@ -10,10 +10,10 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 /// The most gzipped wasm + JS + CSS the release client may weigh (decimal bytes). The target is
-/// 350 KB (issue 10); this is a ratchet just above what the client weighs now (406,521 B with
-/// wasm-opt -Oz and `erase_components`): it only ever comes down, as the client shrinks
-/// towards the target.
-pub const BUDGET_BYTES: u64 = 415_000;
+/// 350 KB (issue 10); this is a ratchet just above what the client weighs now (358,694 B: wasm
+/// 346,507, JS 10,280, CSS 1,907): it only ever comes down, as the client shrinks towards the
+/// target. Set it to 350_000 once the client is there.
+pub const BUDGET_BYTES: u64 = 359_000;
 
 /// One file of the build and its sizes.
 #[derive(Debug)]
@@ -92,10 +92,10 @@ mod tests {
         assert_eq!(files.len(), 2);
         assert!(check(&dir).is_ok());
         // Incompressible bytes over the budget fail the check.
-        let over = usize::try_from(BUDGET_BYTES).unwrap() + 10_000;
-        let mut noise = Vec::with_capacity(over);
+        let size = usize::try_from(BUDGET_BYTES).unwrap() + 10_000;
+        let mut noise = Vec::with_capacity(size);
         let mut x: u32 = 1;
-        for _ in 0..over {
+        for _ in 0..size {
             x ^= x << 13;
             x ^= x >> 17;
             x ^= x << 5;

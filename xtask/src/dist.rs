@@ -70,7 +70,7 @@ fn extract_inline_module(html: &str) -> anyhow::Result<(String, Option<(String, 
         let body = &rest[tag_end..close];
         if tag.contains("src=") {
             out.push_str(&rest[start..close + "</script>".len()]);
-        } else if tag.contains("type=\"module\"") && boot.is_none() {
+        } else if is_module(tag) && boot.is_none() {
             let name = format!("boot-{}.js", short_hash(body.as_bytes()));
             out.push_str(&format!(
                 "<script type=\"module\" src=\"/{name}\"></script>"
@@ -88,6 +88,14 @@ fn extract_inline_module(html: &str) -> anyhow::Result<(String, Option<(String, 
 }
 
 /// The service worker with its version (a hash of every file) and asset list filled in.
+/// Whether a `<script …>` tag is a module, its attribute quoted or not (Trunk's minified HTML
+/// writes `type=module`).
+fn is_module(tag: &str) -> bool {
+    ["type=\"module\"", "type='module'", "type=module"]
+        .iter()
+        .any(|t| tag.contains(t))
+}
+
 fn service_worker(template: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<String> {
     if !template.contains("\"__VERSION__\"") || !template.contains("__ASSETS__") {
         bail!("public/sw.js lacks the __VERSION__ / __ASSETS__ placeholders");
@@ -128,6 +136,18 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
         let (html, boot) = extract_inline_module(TRUNK_OUTPUT).unwrap();
         let (name, script) = boot.unwrap();
         assert!(name.starts_with("boot-") && name.ends_with(".js") && name.len() == 5 + 16 + 3);
+        assert!(script.contains("await init("));
+        assert!(html.contains(&format!(
+            "<script type=\"module\" src=\"/{name}\"></script>"
+        )));
+        assert!(!html.contains("await init("));
+    }
+
+    #[test]
+    fn the_boot_script_of_minified_html_moves_too() {
+        let minified = r#"<html><head><script type=module>import init from"/app-0123456789abcdef.js";await init({module_or_path:`/app-0123456789abcdef_bg.wasm`});</script></head><body></body></html>"#;
+        let (html, boot) = extract_inline_module(minified).unwrap();
+        let (name, script) = boot.unwrap();
         assert!(script.contains("await init("));
         assert!(html.contains(&format!(
             "<script type=\"module\" src=\"/{name}\"></script>"

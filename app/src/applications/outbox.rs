@@ -125,8 +125,20 @@ pub fn pending_of(items: &[OutboxItem], signer: &str) -> Vec<OutboxItem> {
         .filter(|i| i.status == ItemStatus::Pending && i.signer == signer)
         .cloned()
         .collect();
-    pending.sort_by_key(|i| i.sequence);
+    pending.sort_by(in_sequence());
     pending
+}
+
+/// Sequence order (the sending order), for `sort_by`. The sorts of items pass a plain function
+/// pointer ([`in_sequence`], [`newest_first`]): one copy of the sort in the client, not one per
+/// call site.
+pub fn in_sequence() -> fn(&OutboxItem, &OutboxItem) -> std::cmp::Ordering {
+    |a, b| a.sequence.cmp(&b.sequence)
+}
+
+/// The reverse of [`in_sequence`]: newest first.
+pub fn newest_first() -> fn(&OutboxItem, &OutboxItem) -> std::cmp::Ordering {
+    |a, b| b.sequence.cmp(&a.sequence)
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use domain::person::EntryForm;
 use domain::{
     ApplicationKind, DocumentNumber, EstablishmentCategory, FundingForm, Headcount, ValidationError,
 };
-use serde::Deserialize as _;
 
 use crate::applications::outbox::OutboxItem;
 use crate::i18n::{Lang, Msg};
@@ -107,14 +106,15 @@ impl QuotaForm {
     /// through); `None` when its envelope does not hold a quota-use request.
     pub fn from_signed(item: &OutboxItem) -> Option<QuotaForm> {
         let bytes = domain::canonical::base64url_decode(&item.submission.envelope)?;
-        // Through `from_str` and only the quota-use payload: the client's one JSON input path
-        // (no second copy of every deserialiser for byte slices or for the other kinds).
+        // Through `from_str` only, and only the quota-use payload: the client's one JSON input
+        // path (no second copy of every deserialiser for byte slices, for `&Value` or for the
+        // other kinds). The payload is read from its JSON text, as `deserialize(&Value)` would.
         let text = std::str::from_utf8(&bytes).ok()?;
         let envelope: domain::SignedEnvelope = serde_json::from_str(text).ok()?;
         if envelope.kind != ApplicationKind::QuotaUse {
             return None;
         }
-        let request = QuotaUseRequest::deserialize(&envelope.payload).ok()?;
+        let request: QuotaUseRequest = serde_json::from_str(&envelope.payload.to_string()).ok()?;
         Some(QuotaForm {
             category: request.category.code().to_owned(),
             funding: request
@@ -204,7 +204,86 @@ impl QuotaForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::payload::ApplicationPayload;
+    use domain::{
+        ApplicationId, ClientId, CredentialId, EnvelopeHeader, SignedEnvelope, Timestamp, UnitId,
+        UserId,
+    };
+    use protocol::identity::SignedSubmission;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    use crate::applications::outbox::ItemStatus;
+
+    /// An outbox item holding `envelope`'s canonical bytes.
+    fn item(envelope: &SignedEnvelope) -> OutboxItem {
+        OutboxItem {
+            application_id: envelope.application_id.to_string(),
+            kind: envelope.kind.code().into(),
+            summary: "理由".into(),
+            sequence: envelope.sequence,
+            signer: envelope.signer.to_string(),
+            signed_at: envelope.created_at.to_string(),
+            submission: SignedSubmission {
+                envelope: domain::canonical::base64url(&envelope.canonical_bytes().unwrap()),
+                credential_id: "Yw".into(),
+                client_data_json: "ZA".into(),
+                authenticator_data: "YQ".into(),
+                signature: "cw".into(),
+            },
+            status: ItemStatus::Rejected {
+                code: None,
+                message: None,
+            },
+            revised_by: None,
+        }
+    }
+
+    fn envelope(request: QuotaUseRequest) -> SignedEnvelope {
+        let header = EnvelopeHeader {
+            application_id: ApplicationId::parse("app-1").unwrap(),
+            client_id: ClientId::parse("client-1").unwrap(),
+            sequence: 7,
+            signer: UserId::parse("clerk-1").unwrap(),
+            credential_id: CredentialId::parse("cred_1").unwrap(),
+            unit: UnitId::parse("620502-0012").unwrap(),
+            created_at: Timestamp::parse("2026-11-27T08:00:00Z").unwrap(),
+        };
+        SignedEnvelope::new(header, &ApplicationPayload::QuotaUse(request)).unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    fn a_signed_request_fills_the_form_again_and_nothing_else_does() {
+        let signed = envelope(good().parse().unwrap());
+        let form = QuotaForm::from_signed(&item(&signed)).unwrap();
+        assert_eq!(
+            form,
+            QuotaForm {
+                count: "2".into(),
+                reason: "教师退休出现空缺".into(),
+                ..good()
+            }
+        );
+        let admin = envelope(
+            QuotaForm {
+                category: "administrative".into(),
+                document: String::new(),
+                ..good()
+            }
+            .parse()
+            .unwrap(),
+        );
+        let form = QuotaForm::from_signed(&item(&admin)).unwrap();
+        assert_eq!((form.funding.as_str(), form.document.as_str()), ("", ""));
+        // Another kind of application, or bytes that are no envelope: nothing to revise here.
+        let mut other = signed.clone();
+        other.kind = ApplicationKind::Offboarding;
+        assert_eq!(QuotaForm::from_signed(&item(&other)), None);
+        let mut garbled = item(&signed);
+        garbled.submission.envelope = domain::canonical::base64url(b"{\"tag\":1}");
+        assert_eq!(QuotaForm::from_signed(&garbled), None);
+        garbled.submission.envelope = "not base64!".into();
+        assert_eq!(QuotaForm::from_signed(&garbled), None);
+    }
 
     fn good() -> QuotaForm {
         QuotaForm {

@@ -3,13 +3,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 
 use crate::components::connectivity_badge::ConnectivityBadge;
 use crate::components::sync_status::SyncStatus;
 use crate::connectivity::Connectivity;
 use crate::i18n::{Msg, t, use_lang};
+use crate::router::use_navigate;
 use crate::session;
 use crate::state::{SyncProblem, use_app_context};
 
@@ -63,7 +62,7 @@ fn SessionTools() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             match session::sign_out(context, clear).await {
-                Ok(()) => navigate("/sign-in", NavigateOptions::default()),
+                Ok(()) => navigate("/sign-in"),
                 // Not cleared: say so, and stay signed in so that it can be tried again.
                 Err(e) => context.sync_problem.set(Some(SyncProblem::Storage(e))),
             }

@@ -1,7 +1,6 @@
 //! What an unknown client-side route shows.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::{Msg, t};
 
@@ -11,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="card" id="not-found">
             <h1>{t(Msg::NotFoundTitle)}</h1>
-            <A href="/">{t(Msg::NotFoundBack)}</A>
+            <a href="/">{t(Msg::NotFoundBack)}</a>
         </section>
     }
 }

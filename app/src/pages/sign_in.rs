@@ -6,11 +6,10 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::ceremony::{self, CeremonyError};
 use crate::i18n::{Msg, t};
+use crate::router::{use_navigate, use_query};
 use crate::state::use_app_context;
 
 /// 使用安全密钥登录. `?login=` fills in the login name.
@@ -18,8 +17,7 @@ use crate::state::use_app_context;
 pub fn SignIn() -> impl IntoView {
     let context = use_app_context();
     let lang = context.lang;
-    let query = use_query_map();
-    let login = RwSignal::new(query.get_untracked().get("login").unwrap_or_default());
+    let login = RwSignal::new(use_query("login").unwrap_or_default());
     let progress = RwSignal::new(None::<Msg>);
     let error = RwSignal::new(None::<String>);
     let login_error = RwSignal::new(false);
@@ -45,7 +43,7 @@ pub fn SignIn() -> impl IntoView {
                     Ok(()) => {
                         context.sync_problem.set(None);
                         crate::sync::kick(context);
-                        navigate("/apply", NavigateOptions::default());
+                        navigate("/apply");
                     }
                     Err(e) => error.set(Some(e.text(lang.get_untracked()))),
                 },

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::form_state::{FormState, Step};
-use crate::applications::outbox::OutboxItem;
+use crate::applications::outbox::{self, OutboxItem};
 use crate::applications::quota_form::QuotaForm;
 use crate::components::outbox_item::outbox_row;
 use crate::i18n::{Msg, t};
@@ -25,7 +25,7 @@ pub(super) fn OutboxList(state: FormState) -> impl IntoView {
                 .cloned()
                 .collect()
         });
-        mine.sort_by_key(|i| std::cmp::Reverse(i.sequence));
+        mine.sort_by(outbox::newest_first());
         mine
     };
     let revise = Callback::new(move |item: OutboxItem| {
