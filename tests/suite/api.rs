@@ -131,14 +131,19 @@ async fn large_text_answers_are_compressed() -> anyhow::Result<()> {
 
 /// Every `href="/…"` and `src="/…"` in the HTML.
 fn referenced_paths(html: &str) -> Vec<String> {
+    // The release shell is minified: attribute values may be quoted or not.
     let mut paths = Vec::new();
-    for attr in ["href=\"/", "src=\"/"] {
+    for attr in ["href=", "src="] {
         let mut rest = html;
         while let Some(at) = rest.find(attr) {
-            let start = at + attr.len() - 1;
-            let end = start + rest[start..].find('"').unwrap_or(0);
-            paths.push(rest[start..end].to_owned());
-            rest = &rest[end..];
+            rest = &rest[at + attr.len()..];
+            let value = rest.strip_prefix('"').unwrap_or(rest);
+            let end = value
+                .find(|c: char| c == '"' || c == '>' || c.is_whitespace())
+                .unwrap_or(value.len());
+            if value.starts_with('/') {
+                paths.push(value[..end].to_owned());
+            }
         }
     }
     paths.sort();
