@@ -606,6 +606,81 @@ mod tests {
     }
 
     #[test]
+    fn an_onboarding_records_its_slip_and_notice_and_a_record_change_keeps_old_values() {
+        let mut reg = PostRegistry::new();
+        let mut b = book("u1", 2);
+        b.approve_quota_use(
+            &quota(1),
+            doc("天编用〔2026〕0001号"),
+            date("2026-03-01"),
+            SlipValidity::default(),
+        )
+        .unwrap();
+        let entered = b
+            .approve_onboarding(
+                &mut reg,
+                &onboarding("天编用〔2026〕0001号", 3),
+                date("2026-03-02"),
+                Some(doc("天编入〔2026〕0001号")),
+            )
+            .unwrap();
+        assert_eq!(
+            entered.enrolment_document,
+            Some(doc("天编入〔2026〕0001号"))
+        );
+        assert_eq!(
+            b.slips()[&doc("天编用〔2026〕0001号")].state(date("2026-03-02")),
+            crate::slip::SlipState::UsedUp
+        );
+        let mut unit = crate::certificate::tests::sample().unit;
+        unit.id = b.unit().clone();
+        let before = b.staff()[&id(3)].education.code();
+        let change = RecordChangeRequest {
+            subject: ChangeSubject::Person { id_number: id(3) },
+            changed_on: date("2026-04-01"),
+            changes: vec![FieldChange {
+                field: "education".into(),
+                before: Some(before.into()),
+                after: Some("postgraduate".into()),
+            }],
+            document: None,
+        };
+        let applied = b.approve_record_change(&mut unit, &change).unwrap();
+        assert_eq!(applied[0].before.as_deref(), Some(before));
+        assert_eq!(
+            b.staff()[&id(3)].education,
+            crate::person::Education::Postgraduate
+        );
+        // The same change again starts from a value the record no longer holds.
+        assert!(matches!(
+            b.approve_record_change(&mut unit, &change),
+            Err(ApprovalError::RecordChange(RecordChangeError::Stale { .. }))
+        ));
+        // Someone not on the staff.
+        let stranger = RecordChangeRequest {
+            subject: ChangeSubject::Person { id_number: id(4) },
+            ..change.clone()
+        };
+        assert!(matches!(
+            b.approve_record_change(&mut unit, &stranger),
+            Err(ApprovalError::NotOnStaff { .. })
+        ));
+        // The unit's record: a new short name.
+        let renamed = RecordChangeRequest {
+            subject: ChangeSubject::Unit,
+            changes: vec![FieldChange {
+                field: "short_name".into(),
+                before: unit.short_name.as_ref().map(|n| n.as_str().to_owned()),
+                after: Some("区卫健".into()),
+            }],
+            ..change
+        };
+        b.approve_record_change(&mut unit, &renamed).unwrap();
+        assert_eq!(unit.short_name.unwrap().as_str(), "区卫健");
+        b.check_consistency().unwrap();
+    }
+
+    #[test]
     fn from_parts_detects_disagreement() {
         let b = book("u1", 2);
         let err = UnitBook::from_parts(
