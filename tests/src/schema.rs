@@ -458,3 +458,12 @@ pub async fn mark_approved_status_only(pool: &Pool, application_id: &str, decide
     .await
     .expect("recording an old approval");
 }
+
+/// Forgets the issued-document record of `number`, as a database from before they were recorded.
+pub async fn forget_issued_document(pool: &Pool, number: &str) {
+    sqlx::query("DELETE FROM issued_document WHERE number = ?")
+        .bind(number)
+        .execute(pool)
+        .await
+        .expect("forgetting an issued document");
+}

@@ -595,6 +595,8 @@ async fn approvals_an_earlier_server_left_unapplied_are_applied_or_reopened_at_s
     for id in ["on-old", "off-old"] {
         schema::mark_approved_status_only(&city.pool, id, &review.reviewer.id).await;
     }
+    // And a slip issued before issued documents were recorded.
+    schema::forget_issued_document(&city.pool, &slip).await;
 
     city.server.stop().await.unwrap();
     city.server.start_again().await.unwrap();
@@ -619,6 +621,17 @@ async fn approvals_an_earlier_server_left_unapplied_are_applied_or_reopened_at_s
     assert_eq!(audit_count(pool, "application.reopened").await, 1);
     let reopened = schema::audit_details(pool, "application.reopened").await;
     assert_eq!(reopened[0]["code"], "person_not_in_unit");
+    let issued = schema::certificate(pool, &unit).await.issued;
+    let recorded = issued
+        .iter()
+        .find(|d| d.number.as_str() == slip)
+        .expect("the old slip's document is recorded again");
+    assert_eq!(recorded.approver.as_str(), review.reviewer.id);
+    assert!(
+        issued
+            .iter()
+            .any(|d| d.kind == IssuedDocumentKind::OnboardingNotice)
+    );
     // Restarting again changes nothing more.
     city.server.stop().await.unwrap();
     city.server.start_again().await.unwrap();

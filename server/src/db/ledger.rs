@@ -371,6 +371,32 @@ pub async fn insert_record_change(
     Ok(())
 }
 
+/// Slips issued before the documents a bureau issues were recorded (`issued_document`): each
+/// slip with its application and the reviewer who approved it, if on record.
+pub async fn slips_without_document(
+    conn: &mut SqliteConnection,
+) -> anyhow::Result<Vec<(QuotaUseSlip, ApplicationId, Option<String>)>> {
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT s.record, s.application_id, \
+         (SELECT d.decider FROM decision d WHERE d.application_id = s.application_id \
+          AND d.status = 'accepted' AND d.action = 'approve' ORDER BY d.id DESC LIMIT 1) \
+         FROM slip s WHERE NOT EXISTS (SELECT 1 FROM issued_document i WHERE i.number = s.number) \
+         ORDER BY s.issued_on, s.number",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading slips without their issued document")?;
+    rows.into_iter()
+        .map(|(record, application, decider)| {
+            Ok((
+                serde_json::from_str(&record).context("stored slip does not parse")?,
+                ApplicationId::parse(&application).map_err(|e| anyhow::anyhow!(e.message_en()))?,
+                decider,
+            ))
+        })
+        .collect()
+}
+
 /// The units holding a slip that still reserves posts although its validity ended before
 /// `today` (an indexed query: usually none).
 pub async fn units_with_lapsed_slips(

@@ -316,8 +316,9 @@ pub async fn write(
 /// applications that an earlier server marked approved without applying them, as of their
 /// approval's date, where the rules still allow it; reopens the others for review (back to
 /// `submitted`: these kinds are decided by the bureau straight from there). Each is audited
-/// (`application.applied_late`, `application.reopened`, with the refusal's code). Returns how
-/// many were applied and reopened.
+/// (`application.applied_late`, `application.reopened`, with the refusal's code). Slips issued
+/// before issued documents were recorded get theirs. Returns how many approvals were applied
+/// and reopened.
 pub async fn apply_pending(pool: &Pool) -> anyhow::Result<(u64, u64)> {
     let mut tx = db::write(pool)
         .await
@@ -402,8 +403,48 @@ pub async fn apply_pending(pool: &Pool) -> anyhow::Result<(u64, u64)> {
         )
         .await?;
     }
+    backfill_slip_documents(&mut tx).await?;
     tx.commit()
         .await
         .context("committing the approvals applied")?;
     Ok((applied, reopened))
+}
+
+/// Records the slips issued before issued documents were recorded, with the reviewer who
+/// approved them (so that a slip's print view names its approver); their units' certificates
+/// go into the change log.
+async fn backfill_slip_documents(conn: &mut Conn) -> anyhow::Result<()> {
+    for (slip, application_id, decider) in ledger::slips_without_document(conn).await? {
+        let Some(holder) = (match &decider {
+            Some(id) => holders::load(conn, id).await?,
+            None => None,
+        }) else {
+            continue;
+        };
+        let Some(unit) = units::record(conn, &slip.unit).await? else {
+            continue;
+        };
+        let approver = UserId::parse(&holder.info.id).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let document = IssuedDocument {
+            number: slip.number.clone(),
+            kind: IssuedDocumentKind::QuotaUseSlip,
+            bureau: holder.grant.numbering_bureau(&unit),
+            unit: slip.unit.clone(),
+            issued_on: slip.issued_on,
+            application_id,
+            approver,
+            approver_name: holder.info.name.clone(),
+            person: None,
+            slip_number: None,
+        };
+        ledger::insert_issued(conn, &document).await?;
+        changes::record(
+            conn,
+            unit.id.as_str(),
+            Entity::Certificate,
+            unit.id.as_str(),
+        )
+        .await?;
+    }
+    Ok(())
 }
