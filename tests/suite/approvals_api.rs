@@ -192,6 +192,21 @@ async fn an_onboarding_fills_a_reserved_post_uses_the_slip_and_issues_a_notice()
     );
     assert_eq!(figures(pool, &unit, category).await, before);
 
+    // A slip the unit does not have.
+    let stray = newcomer(pool, "1998-03-04", category).await;
+    file(
+        &mut review.clerk,
+        "on-stray",
+        &unit,
+        &onboarding("天编用〔2026〕9999号", stray),
+    )
+    .await;
+    let unknown = review
+        .reviewer
+        .decide("d-stray", "on-stray", Action::Approve, "")
+        .await;
+    assert_eq!(code(&unknown), Some("slip_not_usable"), "{unknown:?}");
+
     // A newcomer: on the staff, a reserved post filled, the slip used up, a notice numbered.
     let person = newcomer(pool, "1998-03-04", category).await;
     file(
@@ -493,6 +508,15 @@ async fn a_record_change_keeps_the_old_value_and_the_first_of_two_decisions_stan
     assert_eq!(entry.changes[0].before.as_deref(), Some(old));
     assert_eq!(entry.changes[0].after.as_deref(), Some(new));
     assert_eq!(entry.approver.as_str(), review.reviewer.id);
+
+    // Filed 100 days after the change: past the 30 working days, accepted and flagged late.
+    let mut late = record_change(&person, "rank", "x", "y");
+    if let ApplicationPayload::RecordChange(request) = &mut late {
+        request.changed_on = today().add_days(-100).unwrap();
+    }
+    file(&mut review.clerk, "rc-late", &unit, &late).await;
+    let (due, overdue) = schema::lateness(pool, "rc-late").await;
+    assert!(overdue > 0, "{due:?}");
 
     // Refused at approval, each naming the field and the rule.
     for (id, payload, expected) in [
