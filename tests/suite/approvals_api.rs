@@ -492,6 +492,27 @@ async fn a_record_change_keeps_the_old_value_and_the_first_of_two_decisions_stan
     assert_eq!(code(&refused), Some("already_decided"), "{refused:?}");
     assert!(refused.message.unwrap().contains("已核准"));
     assert_eq!(application_status(pool, "rc-1").await, "approved");
+    // Two supervisors' returns of one quota-use request: the second is told it came late.
+    let mut other = city.supervisor("supervisor-2", &review.department).await;
+    review
+        .clerk
+        .file_quota_use("q-twice", &unit, review.category, 1)
+        .await;
+    accepted(
+        &review
+            .supervisor
+            .decide("d-q-return", "q-twice", Action::Return, "请补充理由")
+            .await,
+    );
+    let late_return = other
+        .decide("d-q-return-2", "q-twice", Action::Return, "理由不足")
+        .await;
+    assert_eq!(
+        code(&late_return),
+        Some("already_decided"),
+        "{late_return:?}"
+    );
+    assert!(late_return.message.unwrap().contains("已退回修改"));
 
     let certificate = schema::certificate(pool, &unit).await;
     let changed = certificate

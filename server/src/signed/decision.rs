@@ -9,16 +9,16 @@
 //! 1. the document's own rules (`SignedDecision::check`): a decision's action, a note for a
 //!    return or a rejection;
 //! 2. the decision id not used by another decision that was not rejected;
-//! 3. the application exists (its envelope was accepted);
+//! 3. the application exists (its envelope was accepted); if it was decided already
+//!    (approved, rejected, withdrawn or returned) and the step does not exist from there, a
+//!    decider who may read the unit is told `already_decided`, naming who decided it and when:
+//!    of two reviewers deciding at once (or one offline), the first decision to arrive stands;
 //! 4. the *decider's* grant covers the application's unit for this step
 //!    (`Grant::may_take_step`: `may_endorse` for the supervising department's steps,
-//!    `may_decide` for the bureau's);
+//!    `may_decide` for the bureau's, `may_file` for the clerk's withdrawal);
 //! 5. the domain lifecycle allows the step from the application's current status for the
 //!    decider's role (`domain::application::transition`): the server keeps no state machine of
 //!    its own;
-//!    An application already decided (approved, rejected, withdrawn or returned) refuses any
-//!    further reviewer's step as `already_decided`, naming who decided it and when: of two
-//!    reviewers deciding at once (or one offline), the first decision to arrive stands;
 //! 6. an approval's effects, decided by `domain::UnitBook` ([`super::effects`]): a quota-use
 //!    approval reserves the posts and issues the slip; an onboarding adds the person to the
 //!    staff on its slip and issues the onboarding notice; an offboarding moves the person to
@@ -36,7 +36,7 @@
 use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
-use domain::application::transition;
+use domain::application::{next_status, transition};
 use domain::unit::UnitRecord;
 use domain::{ApplicationStatus, SignedDecision, Timestamp, TransitionError};
 use protocol::identity::{DecideRequest, DecisionVerdict};
@@ -93,16 +93,19 @@ impl SignedKind for SignedDecision {
         let Some(decider) = holders::load(conn, self.decider.as_str()).await? else {
             return Ok(Err(Refusal::DeciderOutOfScope { action }));
         };
+        // Decided already (by whoever came first): said to those who may read the unit,
+        // whatever their step would have needed.
+        if let Err(error) = next_status(kind, from, action)
+            && (from.is_final() || from == ApplicationStatus::Returned)
+            && decider.grant.may_read(&unit)
+        {
+            return Ok(Err(already_decided(conn, &application, error).await?));
+        }
         if !decider.grant.may_take_step(&unit, kind, from, action) {
             return Ok(Err(Refusal::DeciderOutOfScope { action }));
         }
         let to = match transition(kind, from, action, decider.grant.role()) {
             Ok(to) => to,
-            Err(error @ TransitionError::NotAllowed { .. })
-                if from.is_final() || from == ApplicationStatus::Returned =>
-            {
-                return Ok(Err(already_decided(conn, &application, error).await?));
-            }
             Err(error) => return Ok(Err(Refusal::of_transition(error))),
         };
         let mut approval = None;
