@@ -530,6 +530,38 @@ async fn a_record_change_keeps_the_old_value_and_the_first_of_two_decisions_stan
     assert_eq!(entry.changes[0].after.as_deref(), Some(new));
     assert_eq!(entry.approver.as_str(), review.reviewer.id);
 
+    // The unit's own record: a new short name, the old one kept.
+    let old_short = certificate
+        .unit
+        .short_name
+        .as_ref()
+        .map(|n| n.as_str().to_owned());
+    let rename = ApplicationPayload::RecordChange(RecordChangeRequest {
+        subject: ChangeSubject::Unit,
+        changed_on: today(),
+        changes: vec![FieldChange {
+            field: "short_name".into(),
+            before: old_short.clone(),
+            after: Some("新简称".into()),
+        }],
+        document: None,
+    });
+    file(&mut review.clerk, "rc-unit", &unit, &rename).await;
+    accepted(
+        &review
+            .reviewer
+            .decide("d-rc-unit", "rc-unit", Action::Approve, "")
+            .await,
+    );
+    let certificate = schema::certificate(pool, &unit).await;
+    assert_eq!(certificate.unit.short_name.unwrap().as_str(), "新简称");
+    let entry = certificate
+        .record_changes
+        .iter()
+        .find(|e| e.subject == ChangeSubject::Unit)
+        .expect("the unit's change is in the history");
+    assert_eq!(entry.changes[0].before, old_short);
+
     // Filed 100 days after the change: past the 30 working days, accepted and flagged late.
     let mut late = record_change(&person, "rank", "x", "y");
     if let ApplicationPayload::RecordChange(request) = &mut late {
