@@ -164,7 +164,7 @@ pub async fn pull(cursor: Option<&str>) -> Result<protocol::sync::PullResponse, 
         .binary()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
-    serde_json::from_slice(&body).map_err(|e| ApiError::Decode(e.to_string()))
+    crate::json::from_bytes(&body).map_err(ApiError::Decode)
 }
 
 async fn send<T: DeserializeOwned, B: Serialize>(

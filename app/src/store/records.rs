@@ -157,7 +157,7 @@ pub(super) fn parse_body<T: serde::de::DeserializeOwned>(
     let body: js_sys::Uint8Array = field(record, "body")?
         .dyn_into()
         .map_err(|_| StorageError::Corrupt("body is not bytes".into()))?;
-    serde_json::from_slice(&body.to_vec()).map_err(|e| StorageError::Corrupt(e.to_string()))
+    crate::json::from_bytes(&body.to_vec()).map_err(StorageError::Corrupt)
 }
 
 fn field(record: &JsValue, name: &str) -> Result<JsValue, StorageError> {
