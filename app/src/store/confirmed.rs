@@ -336,13 +336,14 @@ pub async fn applications(
     let tx = reading(&db, APPLICATIONS)?;
     let store = tx.object_store(APPLICATIONS).map_err(read_error)?;
     let records: Vec<ApplicationRecord> = all(&store, None).await?;
-    records
-        .into_iter()
-        .map(|record| {
-            let application: TrackedApplication = from_json(&record.body)?;
-            Ok((application.application_id.clone(), application))
-        })
-        .collect()
+    // Inserted one by one: collecting into a map would sort first, with a copy of the stable
+    // sort of its own in the client (the same map either way).
+    let mut applications = BTreeMap::new();
+    for record in records {
+        let application: TrackedApplication = from_json(&record.body)?;
+        applications.insert(application.application_id.clone(), application);
+    }
+    Ok(applications)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::connection::open;
 use super::db::{OUTBOX, all, from_json, one, read_error, reading, write_error, writing};
 use super::records::{OutboxRecord, put_item};
-use crate::applications::outbox::{ItemStatus, OutboxItem};
+use crate::applications::outbox::{self, ItemStatus, OutboxItem};
 use crate::storage_error::StorageError;
 
 /// Every outbox item of `holder`, in sequence order.
@@ -17,7 +17,7 @@ pub async fn outbox(holder: &str) -> Result<Vec<OutboxItem>, StorageError> {
         .into_iter()
         .map(|r| from_json::<OutboxItem>(&r.body))
         .collect::<Result<Vec<_>, _>>()?;
-    items.sort_by_key(|i| i.sequence);
+    items.sort_by(outbox::in_sequence());
     Ok(items)
 }
 
