@@ -13,6 +13,7 @@ use protocol::identity::{
 use protocol::{ErrorBody, HealthResponse};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use web_sys::RequestCache;
 
 use crate::i18n::{Lang, Msg};
@@ -103,7 +104,22 @@ pub async fn enrol_begin(code: &str) -> Result<CeremonyBegun, ApiError> {
 
 /// `POST /api/enrolment/finish` with `PublicKeyCredential.toJSON()`.
 pub async fn enrol_finish(finish: &CeremonyFinish) -> Result<Enrolled, ApiError> {
-    send(Request::post(ENROL_FINISH_PATH), None, Some(finish)).await
+    let body = finish_body(finish)?;
+    send(Request::post(ENROL_FINISH_PATH), None, Some(&body)).await
+}
+
+/// A [`CeremonyFinish`] as JSON, its credential written by [`crate::json::value_text`]: the
+/// client serialises no `serde_json::Value` with serde_json (the same JSON value is sent).
+fn finish_body(finish: &CeremonyFinish) -> Result<Box<RawValue>, ApiError> {
+    let ceremony = serde_json::to_string(&finish.ceremony);
+    let credential = crate::json::value_text(&finish.credential);
+    let (Ok(ceremony), Ok(credential)) = (ceremony, credential) else {
+        return Err(ApiError::Decode("credential".to_owned()));
+    };
+    RawValue::from_string(format!(
+        "{{\"ceremony\":{ceremony},\"credential\":{credential}}}"
+    ))
+    .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 /// `POST /api/session/begin`: the request options for signing in as `login`.
@@ -116,7 +132,8 @@ pub async fn sign_in_begin(login: &str) -> Result<CeremonyBegun, ApiError> {
 
 /// `POST /api/session/finish`: the server sets the session cookie and answers who is in.
 pub async fn sign_in_finish(finish: &CeremonyFinish) -> Result<SessionInfo, ApiError> {
-    send(Request::post(SIGN_IN_FINISH_PATH), None, Some(finish)).await
+    let body = finish_body(finish)?;
+    send(Request::post(SIGN_IN_FINISH_PATH), None, Some(&body)).await
 }
 
 /// `GET /api/session`: the current session (401 when there is none).
@@ -164,7 +181,7 @@ pub async fn pull(cursor: Option<&str>) -> Result<protocol::sync::PullResponse, 
         .binary()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
-    serde_json::from_slice(&body).map_err(|e| ApiError::Decode(e.to_string()))
+    crate::json::from_bytes(&body).map_err(ApiError::Decode)
 }
 
 async fn send<T: DeserializeOwned, B: Serialize>(
@@ -212,5 +229,28 @@ async fn status_error(response: Response) -> ApiError {
     ApiError::Status {
         status: response.status(),
         body: response.json::<ErrorBody>().await.ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_finish_body_is_the_ceremony_finish_as_json() {
+        let finish = CeremonyFinish {
+            ceremony: "c-\"1\"".to_owned(),
+            credential: serde_json::json!({
+                "id": "Yw", "type": "public-key", "clientExtensionResults": {},
+                "response": {"clientDataJSON": "ZA", "authenticatorData": "YQ", "signature": "cw"}
+            }),
+        };
+        let body = finish_body(&finish).unwrap();
+        assert_eq!(
+            serde_json::from_str::<CeremonyFinish>(body.get()).unwrap(),
+            finish
+        );
+        assert_eq!(serde_json::to_string(&body).unwrap(), body.get());
     }
 }

@@ -17,6 +17,7 @@ pub mod components;
 pub mod connectivity;
 pub mod i18n;
 pub mod ids;
+pub mod json;
 pub mod kept_session;
 pub mod local_storage;
 pub mod pages;

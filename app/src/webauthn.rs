@@ -168,8 +168,10 @@ async fn ceremony(parse: &str, method: &str, options: &Value) -> Result<Value, W
     let public_key = options
         .get("publicKey")
         .ok_or_else(|| WebAuthnError::Malformed("publicKey missing".to_owned()))?;
-    let public_key = JSON::parse(&public_key.to_string())
-        .map_err(|_| WebAuthnError::Malformed("options".to_owned()))?;
+    let public_key = crate::json::value_text(public_key)
+        .ok()
+        .and_then(|text| JSON::parse(&text).ok())
+        .ok_or_else(|| WebAuthnError::Malformed("options".to_owned()))?;
     let parsed = parser
         .call1(&class, &public_key)
         .map_err(|e| WebAuthnError::from_js(&e))?;

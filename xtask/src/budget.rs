@@ -9,11 +9,11 @@ use anyhow::{Context, bail};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-/// The most gzipped wasm + JS + CSS the release client may weigh (decimal bytes). The target is
-/// 350 KB (issue 10); this is a ratchet just above what the client weighs now (358,694 B: wasm
-/// 346,507, JS 10,280, CSS 1,907): it only ever comes down, as the client shrinks towards the
-/// target. Set it to 350_000 once the client is there.
-pub const BUDGET_BYTES: u64 = 359_000;
+/// The most gzipped wasm + JS + CSS the release client may weigh (decimal bytes): issue 10's
+/// target of 350 KB itself, a fixed limit (no longer a ratchet following the client's weight). The
+/// client weighed 319 KB when it was set, so that the pages still to come have room; what they
+/// add must fit under it. Raising it is a decision about the clerks' slow networks, not a fix.
+pub const BUDGET_BYTES: u64 = 350_000;
 
 /// One file of the build and its sizes.
 #[derive(Debug)]

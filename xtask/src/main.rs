@@ -51,6 +51,7 @@ commands:
   setup [--browser]
                  only install what is missing (with --browser: Chromium and its driver)
   tidy           check the source conventions (module docs)
+  size           weigh dist/ (wasm + JS + CSS gzipped) against the client's size budget
   bench [--only push|pull_idb]
                  run the benchmarks (tests/benches/push.rs and pull_idb.rs, profile
                  server-release; --only: one of them) and write the results, machine and
@@ -81,6 +82,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "tidy" => tidy::check(&root),
+        "size" => budget::check(&root.join("dist")).map(|_| ()),
         "bench" => bench::run(&root, rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -14,9 +14,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::applications::tracked::TrackedApplication;
 
-/// Where a signed application stands.
+/// Where a signed application stands. Stored as `{"state": "rejected", "code": …, "message": …}`
+/// (internally tagged); read back through [`StatusFields`], which takes the same objects without
+/// serde's buffering of internally tagged enums (smaller code in the client).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", from = "StatusFields")]
 pub enum ItemStatus {
     /// Signed here, not yet answered by the server (待同步).
     Pending,
@@ -53,6 +55,42 @@ impl ItemStatus {
             VerdictStatus::Held => ItemStatus::Held {
                 message: verdict.message.clone(),
             },
+        }
+    }
+}
+
+/// The stored form of an [`ItemStatus`]: the tag and the fields of every variant, flat.
+#[derive(Deserialize)]
+struct StatusFields {
+    state: StateName,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// The `state` tag of an [`ItemStatus`].
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum StateName {
+    Pending,
+    Accepted,
+    Rejected,
+    Held,
+}
+
+impl From<StatusFields> for ItemStatus {
+    fn from(fields: StatusFields) -> Self {
+        let StatusFields {
+            state,
+            code,
+            message,
+        } = fields;
+        match state {
+            StateName::Pending => ItemStatus::Pending,
+            StateName::Accepted => ItemStatus::Accepted,
+            StateName::Rejected => ItemStatus::Rejected { code, message },
+            StateName::Held => ItemStatus::Held { message },
         }
     }
 }
@@ -182,6 +220,42 @@ mod tests {
         ItemStatus::Rejected {
             code: Some("no_vacancy".into()),
             message: None,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_status_reads_back_as_it_was_stored() {
+        let statuses = [
+            ItemStatus::Pending,
+            ItemStatus::Accepted,
+            refused(),
+            ItemStatus::Rejected {
+                code: None,
+                message: Some("理由".into()),
+            },
+            ItemStatus::Held { message: None },
+            ItemStatus::Held {
+                message: Some("待复核".into()),
+            },
+        ];
+        for status in statuses {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(serde_json::from_str::<ItemStatus>(&json).unwrap(), status);
+        }
+        // What earlier builds wrote (serde's internal tagging, fields in any order).
+        assert_eq!(
+            serde_json::from_str::<ItemStatus>(r#"{"message":"m","state":"held"}"#).unwrap(),
+            ItemStatus::Held {
+                message: Some("m".into())
+            }
+        );
+        assert_eq!(
+            serde_json::from_str::<ItemStatus>(r#"{"state":"rejected","code":"no_vacancy"}"#)
+                .unwrap(),
+            refused()
+        );
+        for bad in [r#"{"state":"lost"}"#, r#"{"code":"x"}"#, r#""pending""#] {
+            assert!(serde_json::from_str::<ItemStatus>(bad).is_err(), "{bad}");
         }
     }
 

@@ -114,7 +114,8 @@ impl QuotaForm {
         if envelope.kind != ApplicationKind::QuotaUse {
             return None;
         }
-        let request: QuotaUseRequest = serde_json::from_str(&envelope.payload.to_string()).ok()?;
+        let payload = crate::json::value_text(&envelope.payload).ok()?;
+        let request: QuotaUseRequest = serde_json::from_str(&payload).ok()?;
         Some(QuotaForm {
             category: request.category.code().to_owned(),
             funding: request

@@ -25,9 +25,10 @@ pub async fn clear_all_but_waiting(holder: &str) -> Result<usize, StorageError> 
             .map_err(write_error)?;
     }
     let outbox = tx.object_store(OUTBOX).map_err(write_error)?;
-    let records: Vec<OutboxRecord> = all(&outbox, None).await?;
+    let records = all(&outbox, None).await?;
     let mut kept = 0;
     for record in records {
+        let record = OutboxRecord::from_js(&record)?;
         if record.state == ItemStatus::Pending.name() {
             kept += 1;
         } else {

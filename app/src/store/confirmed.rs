@@ -225,9 +225,9 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
                     body: to_json(&application)?,
                 };
                 applications
-                    .put(record)
+                    .put(record.to_js()?)
                     .with_key(application.application_id)
-                    .serde()
+                    .primitive()
                     .map_err(write_error)?;
             }
         }
@@ -335,14 +335,16 @@ pub async fn applications(
     let db = open(holder).await?;
     let tx = reading(&db, APPLICATIONS)?;
     let store = tx.object_store(APPLICATIONS).map_err(read_error)?;
-    let records: Vec<ApplicationRecord> = all(&store, None).await?;
-    records
-        .into_iter()
-        .map(|record| {
-            let application: TrackedApplication = from_json(&record.body)?;
-            Ok((application.application_id.clone(), application))
-        })
-        .collect()
+    let records = all(&store, None).await?;
+    // Inserted one by one: collecting into a map would sort first, with a copy of the stable
+    // sort of its own in the client (the same map either way).
+    let mut applications = BTreeMap::new();
+    for record in records {
+        let record = ApplicationRecord::from_js(&record)?;
+        let application: TrackedApplication = from_json(&record.body)?;
+        applications.insert(application.application_id.clone(), application);
+    }
+    Ok(applications)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! build in another tab upgrades the schema, so that its upgrade is not blocked.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
@@ -12,13 +11,29 @@ use super::db::{DB_VERSION, upgrade};
 use super::legacy::{forget_version_1_pull_position, migrate_local_storage};
 use crate::storage_error::StorageError;
 
+// A page holds a database or two: plain lists, searched in turn (no map's code in the client).
 thread_local! {
     /// Open connections by database name.
-    static OPEN: RefCell<BTreeMap<String, Database>> = const { RefCell::new(BTreeMap::new()) };
+    static OPEN: RefCell<Vec<(String, Database)>> = const { RefCell::new(Vec::new()) };
     /// Databases being opened.
-    static OPENING: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    static OPENING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     /// Databases a newer build upgraded: this page's code is out of date for them.
-    static OUTDATED: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    static OUTDATED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Removes the open connection named `name` from `open`, if any.
+fn take(open: &mut Vec<(String, Database)>, name: &str) -> Option<Database> {
+    let at = open.iter().position(|(n, _)| n == name)?;
+    Some(open.swap_remove(at).1)
+}
+
+/// Adds `name` to `names` unless it is there; whether it was added.
+fn add(names: &mut Vec<String>, name: &str) -> bool {
+    let new = !names.iter().any(|n| n == name);
+    if new {
+        names.push(name.to_owned());
+    }
+    new
 }
 
 /// The database name of `holder`.
@@ -34,17 +49,23 @@ pub async fn open(holder: &str) -> Result<Database, StorageError> {
         if OUTDATED.with(|o| o.borrow().contains(&name)) {
             return Err(StorageError::Outdated);
         }
-        if let Some(db) = OPEN.with(|o| o.borrow().get(&name).cloned()) {
+        let db = OPEN.with(|o| {
+            let open = o.borrow();
+            open.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, db)| db.clone())
+        });
+        if let Some(db) = db {
             return Ok(db);
         }
         // One opening (and migration) at a time per database; the others wait for it.
-        if OPENING.with(|o| o.borrow_mut().insert(name.clone())) {
+        if OPENING.with(|o| add(&mut o.borrow_mut(), &name)) {
             break;
         }
         gloo_timers::future::TimeoutFuture::new(10).await;
     }
     let opened = open_new(holder, &name).await;
-    OPENING.with(|o| o.borrow_mut().remove(&name));
+    OPENING.with(|o| o.borrow_mut().retain(|n| *n != name));
     opened
 }
 
@@ -69,16 +90,20 @@ async fn open_new(holder: &str, name: &str) -> Result<Database, StorageError> {
         let forget = name.to_owned();
         wasm_bindgen_futures::spawn_local(async move {
             let event = changes.recv().await;
-            OPEN.with(|o| o.borrow_mut().remove(&forget));
+            OPEN.with(|o| take(&mut o.borrow_mut(), &forget));
             if let Some(event) = event {
                 if event.new_version().is_some() {
-                    OUTDATED.with(|o| o.borrow_mut().insert(forget));
+                    OUTDATED.with(|o| add(&mut o.borrow_mut(), &forget));
                 }
                 changes.db().clone().close();
             }
         });
     }
-    OPEN.with(|o| o.borrow_mut().insert(name.to_owned(), db.clone()));
+    OPEN.with(|o| {
+        let mut open = o.borrow_mut();
+        take(&mut open, name);
+        open.push((name.to_owned(), db.clone()));
+    });
     migrate_local_storage(&db, holder).await?;
     if upgraded_from.get() == Some(1) {
         forget_version_1_pull_position(&db).await?;
@@ -88,7 +113,7 @@ async fn open_new(holder: &str, name: &str) -> Result<Database, StorageError> {
 
 /// Forgets the open connection of `holder` (tests delete databases).
 pub fn close(holder: &str) {
-    if let Some(db) = OPEN.with(|o| o.borrow_mut().remove(&db_name(holder))) {
+    if let Some(db) = OPEN.with(|o| take(&mut o.borrow_mut(), &db_name(holder))) {
         db.close();
     }
 }

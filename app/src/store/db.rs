@@ -10,6 +10,7 @@ use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use serde::Serialize;
+use wasm_bindgen::JsValue;
 
 use crate::storage_error::StorageError;
 
@@ -97,17 +98,17 @@ pub(super) fn reading<S: ObjectStoreName>(
 }
 
 /// Every record of `store` (in key order), or of `range` of it.
-pub(super) async fn all<T: serde::de::DeserializeOwned>(
+pub(super) async fn all(
     store: &ObjectStore<'_>,
     range: Option<KeyRange<String>>,
-) -> Result<Vec<T>, StorageError> {
+) -> Result<Vec<JsValue>, StorageError> {
     let records = match range {
-        None => store.get_all().serde().map_err(read_error)?.await,
+        None => store.get_all().primitive().map_err(read_error)?.await,
         Some(range) => {
             store
                 .get_all()
                 .with_query::<String, _>(range)
-                .serde()
+                .primitive()
                 .map_err(read_error)?
                 .await
         }
@@ -119,13 +120,13 @@ pub(super) async fn all<T: serde::de::DeserializeOwned>(
 }
 
 /// The record of `key` in `store`, if any.
-pub(super) async fn one<T: serde::de::DeserializeOwned>(
+pub(super) async fn one(
     store: &ObjectStore<'_>,
     key: &str,
-) -> Result<Option<T>, StorageError> {
+) -> Result<Option<JsValue>, StorageError> {
     store
         .get(key.to_owned())
-        .serde()
+        .primitive()
         .map_err(read_error)?
         .await
         .map_err(read_error)

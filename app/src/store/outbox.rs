@@ -4,7 +4,7 @@
 use super::connection::open;
 use super::db::{OUTBOX, all, from_json, one, read_error, reading, write_error, writing};
 use super::records::{OutboxRecord, put_item};
-use crate::applications::outbox::{ItemStatus, OutboxItem};
+use crate::applications::outbox::{self, ItemStatus, OutboxItem};
 use crate::storage_error::StorageError;
 
 /// Every outbox item of `holder`, in sequence order.
@@ -12,12 +12,12 @@ pub async fn outbox(holder: &str) -> Result<Vec<OutboxItem>, StorageError> {
     let db = open(holder).await?;
     let tx = reading(&db, OUTBOX)?;
     let store = tx.object_store(OUTBOX).map_err(read_error)?;
-    let records: Vec<OutboxRecord> = all(&store, None).await?;
+    let records = all(&store, None).await?;
     let mut items = records
-        .into_iter()
-        .map(|r| from_json::<OutboxItem>(&r.body))
+        .iter()
+        .map(|r| from_json::<OutboxItem>(&OutboxRecord::from_js(r)?.body))
         .collect::<Result<Vec<_>, _>>()?;
-    items.sort_by_key(|i| i.sequence);
+    items.sort_by(outbox::in_sequence());
     Ok(items)
 }
 
@@ -40,8 +40,8 @@ pub async fn add_revision(
     let tx = writing(&db, OUTBOX)?;
     let store = tx.object_store(OUTBOX).map_err(write_error)?;
     put_item(&store, item)?;
-    if let Some(record) = one::<OutboxRecord>(&store, original).await? {
-        let mut old: OutboxItem = from_json(&record.body)?;
+    if let Some(record) = one(&store, original).await? {
+        let mut old: OutboxItem = from_json(&OutboxRecord::from_js(&record)?.body)?;
         old.revised_by = Some(item.application_id.clone());
         put_item(&store, &old)?;
     }
@@ -57,9 +57,10 @@ pub async fn record_verdicts(
     let tx = writing(&db, OUTBOX)?;
     let store = tx.object_store(OUTBOX).map_err(write_error)?;
     for (id, status) in changes {
-        let record: Option<OutboxRecord> = one(&store, id).await?;
-        let Some(record) = record else { continue };
-        let mut item: OutboxItem = from_json(&record.body)?;
+        let Some(record) = one(&store, id).await? else {
+            continue;
+        };
+        let mut item: OutboxItem = from_json(&OutboxRecord::from_js(&record)?.body)?;
         item.status = status.clone();
         put_item(&store, &item)?;
     }

@@ -5,7 +5,7 @@
 
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::db::{from_json, read_error, to_json, write_error};
@@ -21,8 +21,9 @@ pub const CLIENT_ID: &str = "client_id";
 /// Meta key of the last sequence number used.
 pub const SEQUENCE: &str = "sequence";
 
-/// A stored outbox item.
-#[derive(Serialize, Deserialize)]
+/// A stored outbox item: `{application_id, sequence, state, body}`, a plain object (as
+/// `serde_wasm_bindgen` wrote it before: the sequence a number).
+#[derive(Debug, PartialEq)]
 pub(super) struct OutboxRecord {
     pub(super) application_id: String,
     pub(super) sequence: u64,
@@ -41,11 +42,36 @@ pub(super) fn put_item(store: &ObjectStore<'_>, item: &OutboxItem) -> Result<(),
         body: to_json(item)?,
     };
     store
-        .put(record)
+        .put(record.to_js()?)
         .with_key(item.application_id.clone())
-        .serde()
+        .primitive()
         .map_err(write_error)?;
     Ok(())
+}
+
+impl OutboxRecord {
+    /// The record as the store keeps it.
+    pub(super) fn to_js(&self) -> Result<JsValue, StorageError> {
+        // Sequences are counted up from 1: far below 2^53, exact as a number.
+        #[allow(clippy::cast_precision_loss)]
+        let sequence = self.sequence as f64;
+        object(&[
+            ("application_id", JsValue::from_str(&self.application_id)),
+            ("sequence", JsValue::from_f64(sequence)),
+            ("state", JsValue::from_str(&self.state)),
+            ("body", JsValue::from_str(&self.body)),
+        ])
+    }
+
+    /// A record the store kept.
+    pub(super) fn from_js(record: &JsValue) -> Result<Self, StorageError> {
+        Ok(OutboxRecord {
+            application_id: text_field(record, "application_id")?,
+            sequence: whole_field(record, "sequence")?,
+            state: text_field(record, "state")?,
+            body: text_field(record, "body")?,
+        })
+    }
 }
 
 /// The named value `key` of `store` (META or PULL), if any.
@@ -141,6 +167,16 @@ pub(super) fn text_field(record: &JsValue, name: &str) -> Result<String, Storage
         .ok_or_else(|| StorageError::Corrupt(format!("{name} is not text")))
 }
 
+/// The `name` field of a stored record, a whole number up to 2^53.
+fn whole_field(record: &JsValue, name: &str) -> Result<u64, StorageError> {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    field(record, name)?
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(n))
+        .map(|n| n as u64)
+        .ok_or_else(|| StorageError::Corrupt(format!("{name} is not a whole number")))
+}
+
 /// The `name` field of a stored record, as a whole number.
 pub(super) fn count_field(record: &JsValue, name: &str) -> Result<u32, StorageError> {
     field(record, name)?
@@ -157,7 +193,7 @@ pub(super) fn parse_body<T: serde::de::DeserializeOwned>(
     let body: js_sys::Uint8Array = field(record, "body")?
         .dyn_into()
         .map_err(|_| StorageError::Corrupt("body is not bytes".into()))?;
-    serde_json::from_slice(&body.to_vec()).map_err(|e| StorageError::Corrupt(e.to_string()))
+    crate::json::from_bytes(&body.to_vec()).map_err(StorageError::Corrupt)
 }
 
 fn field(record: &JsValue, name: &str) -> Result<JsValue, StorageError> {
@@ -165,10 +201,71 @@ fn field(record: &JsValue, name: &str) -> Result<JsValue, StorageError> {
         .map_err(|e| StorageError::Corrupt(format!("{e:?}")))
 }
 
-/// An application as stored: the `TrackedApplication` as JSON (which is the pull's
-/// `Change::Application`).
-#[derive(Serialize, Deserialize)]
+/// An application as stored: `{unit_id, body}`, the body the `TrackedApplication` as JSON
+/// (which is the pull's `Change::Application`).
+#[derive(Debug, PartialEq)]
 pub(super) struct ApplicationRecord {
     pub(super) unit_id: String,
     pub(super) body: String,
+}
+
+impl ApplicationRecord {
+    /// The record as the store keeps it.
+    pub(super) fn to_js(&self) -> Result<JsValue, StorageError> {
+        object(&[
+            ("unit_id", JsValue::from_str(&self.unit_id)),
+            ("body", JsValue::from_str(&self.body)),
+        ])
+    }
+
+    /// A record the store kept.
+    pub(super) fn from_js(record: &JsValue) -> Result<Self, StorageError> {
+        Ok(ApplicationRecord {
+            unit_id: text_field(record, "unit_id")?,
+            body: text_field(record, "body")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn records_read_back_as_written_and_as_earlier_builds_wrote_them() {
+        let outbox = OutboxRecord {
+            application_id: "a-1".into(),
+            sequence: 7,
+            state: "pending".into(),
+            body: "{\"x\":1}".into(),
+        };
+        assert_eq!(
+            OutboxRecord::from_js(&outbox.to_js().unwrap()).unwrap(),
+            outbox
+        );
+        let application = ApplicationRecord {
+            unit_id: "620502-0001".into(),
+            body: "{}".into(),
+        };
+        assert_eq!(
+            ApplicationRecord::from_js(&application.to_js().unwrap()).unwrap(),
+            application
+        );
+        // What serde_wasm_bindgen wrote: plain objects, the sequence a number.
+        let earlier = js_sys::JSON::parse(
+            r#"{"application_id":"a-1","sequence":7,"state":"pending","body":"{\"x\":1}"}"#,
+        )
+        .unwrap();
+        assert_eq!(OutboxRecord::from_js(&earlier).unwrap(), outbox);
+        for bad in [
+            r#"{"application_id":"a-1","sequence":1.5,"state":"pending","body":""}"#,
+            r#"{"application_id":"a-1","sequence":-1,"state":"pending","body":""}"#,
+            r#"{"application_id":"a-1","state":"pending","body":""}"#,
+            r#"{"application_id":1,"sequence":1,"state":"pending","body":""}"#,
+        ] {
+            let record = js_sys::JSON::parse(bad).unwrap();
+            assert!(OutboxRecord::from_js(&record).is_err(), "{bad}");
+        }
+    }
 }
