@@ -1,9 +1,11 @@
-//! The queue: applications signed on this computer, kept apart from the confirmed state (a
-//! pull never touches them), and the server's verdicts on them.
+//! The queue: applications and decisions signed on this computer, kept apart from the
+//! confirmed state (a pull never touches them), and the server's verdicts on them. Both kinds
+//! share the one object store; a decision's record carries its `decision_id`.
 
 use super::connection::open;
 use super::db::{OUTBOX, all, from_json, one, read_error, reading, write_error, writing};
-use super::records::{OutboxRecord, put_item};
+use super::records::{OutboxRecord, put_decision, put_item};
+use crate::applications::decision::QueuedDecision;
 use crate::applications::outbox::{ItemStatus, OutboxItem};
 use crate::storage_error::StorageError;
 
@@ -15,6 +17,7 @@ pub async fn outbox(holder: &str) -> Result<Vec<OutboxItem>, StorageError> {
     let records: Vec<OutboxRecord> = all(&store, None).await?;
     let mut items = records
         .into_iter()
+        .filter(|r| r.decision_id.is_none())
         .map(|r| from_json::<OutboxItem>(&r.body))
         .collect::<Result<Vec<_>, _>>()?;
     items.sort_by_key(|i| i.sequence);
@@ -63,5 +66,29 @@ pub async fn record_verdicts(
         item.status = status.clone();
         put_item(&store, &item)?;
     }
+    tx.commit().await.map_err(write_error)
+}
+
+/// Every decision `holder` signed here, in the order they were signed.
+pub async fn decisions(holder: &str) -> Result<Vec<QueuedDecision>, StorageError> {
+    let db = open(holder).await?;
+    let tx = reading(&db, OUTBOX)?;
+    let store = tx.object_store(OUTBOX).map_err(read_error)?;
+    let records: Vec<OutboxRecord> = all(&store, None).await?;
+    let mut decisions = records
+        .into_iter()
+        .filter(|r| r.decision_id.is_some())
+        .map(|r| from_json::<QueuedDecision>(&r.body))
+        .collect::<Result<Vec<_>, _>>()?;
+    decisions.sort_by(|a, b| a.signed_at.cmp(&b.signed_at));
+    Ok(decisions)
+}
+
+/// Stores `decision` (replacing one with the same decision id), committed: a new one, or one
+/// with the server's verdict.
+pub async fn add_decision(holder: &str, decision: &QueuedDecision) -> Result<(), StorageError> {
+    let db = open(holder).await?;
+    let tx = writing(&db, OUTBOX)?;
+    put_decision(&tx.object_store(OUTBOX).map_err(write_error)?, decision)?;
     tx.commit().await.map_err(write_error)
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::db::{from_json, read_error, to_json, write_error};
+use crate::applications::decision::QueuedDecision;
 use crate::applications::outbox::OutboxItem;
 use crate::storage_error::StorageError;
 
@@ -21,21 +22,35 @@ pub const CLIENT_ID: &str = "client_id";
 /// Meta key of the last sequence number used.
 pub const SEQUENCE: &str = "sequence";
 
-/// A stored outbox item.
+/// A stored outbox item: a signed application, or (with `decision_id`, its key) a signed
+/// decision (version 3).
 #[derive(Serialize, Deserialize)]
 pub(super) struct OutboxRecord {
+    /// The application signed, or decided on.
     pub(super) application_id: String,
+    /// A decision's id, the record's key; absent for an application (keyed by its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) decision_id: Option<String>,
+    /// An application's sequence number; 0 for a decision.
     pub(super) sequence: u64,
     /// `ItemStatus::name`.
     pub(super) state: String,
-    /// The [`OutboxItem`] as JSON (the envelope carries personal data).
+    /// The [`OutboxItem`] or [`QueuedDecision`] as JSON (both carry personal data).
     pub(super) body: String,
+}
+
+impl OutboxRecord {
+    /// The record's key: the decision's id, else the application's.
+    pub(super) fn key(&self) -> &str {
+        self.decision_id.as_deref().unwrap_or(&self.application_id)
+    }
 }
 
 /// Writes `item` (replacing the one with its application id).
 pub(super) fn put_item(store: &ObjectStore<'_>, item: &OutboxItem) -> Result<(), StorageError> {
     let record = OutboxRecord {
         application_id: item.application_id.clone(),
+        decision_id: None,
         sequence: item.sequence,
         state: item.status.name().to_owned(),
         body: to_json(item)?,
@@ -43,6 +58,26 @@ pub(super) fn put_item(store: &ObjectStore<'_>, item: &OutboxItem) -> Result<(),
     store
         .put(record)
         .with_key(item.application_id.clone())
+        .serde()
+        .map_err(write_error)?;
+    Ok(())
+}
+
+/// Writes `decision` (replacing the one with its decision id).
+pub(super) fn put_decision(
+    store: &ObjectStore<'_>,
+    decision: &QueuedDecision,
+) -> Result<(), StorageError> {
+    let record = OutboxRecord {
+        application_id: decision.application_id.clone(),
+        decision_id: Some(decision.decision_id.clone()),
+        sequence: 0,
+        state: decision.status.name().to_owned(),
+        body: to_json(decision)?,
+    };
+    store
+        .put(record)
+        .with_key(decision.decision_id.clone())
         .serde()
         .map_err(write_error)?;
     Ok(())

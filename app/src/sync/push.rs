@@ -6,6 +6,9 @@
 //! the items pending (the server answers a repeat with its first verdict, so sending again is
 //! safe); a 401 means the session expired: the items stay and the interface asks the holder to
 //! sign in again.
+//!
+//! Then the holder's pending decisions ([`QueuedDecision`]), one request each, in the order
+//! they were signed: after the applications, so that a withdrawal follows what it withdraws.
 
 use leptos::prelude::*;
 use protocol::identity::SubmitRequest;
@@ -13,6 +16,7 @@ use protocol::identity::SubmitRequest;
 use super::outcome::{Outcome, api_failed, storage_failed};
 use super::reload::still;
 use super::tabs::{self, Notice};
+use crate::applications::decision::{self, QueuedDecision};
 use crate::applications::outbox::{self, ItemStatus, OutboxItem};
 use crate::state::AppContext;
 use crate::store;
@@ -42,7 +46,55 @@ pub async fn push(context: AppContext, holder: &str, csrf_token: &str) -> Outcom
             other => return other,
         }
     }
+    match push_decisions(context, holder, csrf_token).await {
+        Outcome::Done => outcome,
+        other => other,
+    }
+}
+
+/// Sends the pending decisions of `holder`, one at a time, and stores each verdict before
+/// the next goes. A decision the server fails on (500) waits; the others still go.
+async fn push_decisions(context: AppContext, holder: &str, csrf_token: &str) -> Outcome {
+    let decisions = match store::decisions(holder).await {
+        Ok(decisions) => decisions,
+        Err(e) => return storage_failed(context, e),
+    };
+    let mut outcome = Outcome::Done;
+    for queued in decision::pending_decisions(&decisions, holder) {
+        match send_decision(context, holder, csrf_token, queued).await {
+            Outcome::Done => {}
+            Outcome::ServerFailed => outcome = Outcome::ServerFailed,
+            other => return other,
+        }
+    }
     outcome
+}
+
+async fn send_decision(
+    context: AppContext,
+    holder: &str,
+    csrf_token: &str,
+    queued: QueuedDecision,
+) -> Outcome {
+    let request = protocol::identity::DecideRequest {
+        submission: queued.submission.clone(),
+    };
+    let verdict = match crate::api::decide(csrf_token, &request).await {
+        Ok(verdict) => verdict,
+        Err(e) => return api_failed(context, e),
+    };
+    if !still(context, holder) {
+        return Outcome::Stop;
+    }
+    if let Err(e) = store::add_decision(holder, &queued.judged(&verdict)).await {
+        return storage_failed(context, e);
+    }
+    match store::decisions(holder).await {
+        Ok(decisions) => context.decisions.set(decisions),
+        Err(e) => return storage_failed(context, e),
+    }
+    tabs::announce(Notice::Changed);
+    Outcome::Done
 }
 
 /// Sends one batch and stores its verdicts.
