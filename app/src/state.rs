@@ -140,6 +140,12 @@ impl Holder {
         matches!(self.role, Some(Role::Supervisor | Role::BureauReviewer))
     }
 
+    /// Where the holder's work is, the page they land on: a reviewer's queue, else the
+    /// application page.
+    pub fn landing_page(&self) -> &'static str {
+        if self.reviews() { "/review" } else { "/apply" }
+    }
+
     /// Whether the holder may file applications (a unit clerk with a unit scope).
     pub fn files_applications(&self) -> bool {
         self.role.is_some_and(Role::files_applications) && self.unit().is_some()

@@ -7,7 +7,11 @@
 //! apart by their record's `decision_id`), and are pushed after them (`sync::push`).
 
 use domain::application::transition;
-use domain::{Action, ApplicationKind, ApplicationStatus, Role};
+use domain::payload::ApplicationPayload;
+use domain::person::Person;
+use domain::{
+    Action, ApplicationKind, ApplicationStatus, Headcount, LedgerError, Role, UnitLedger,
+};
 use protocol::identity::{DecisionVerdict, SignedSubmission};
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +86,20 @@ pub fn allowed_actions(role: Role, application: &TrackedApplication) -> Vec<Acti
         .collect()
 }
 
+/// Whether `application` waits for a decision of `role` (a supervisor's own department, whose
+/// unit it reads but does not supervise, excepted) that this computer has not signed yet: the
+/// reviewer's queue.
+pub fn awaits(
+    role: Role,
+    own_department: Option<&str>,
+    application: &TrackedApplication,
+    decisions: &[QueuedDecision],
+) -> bool {
+    !allowed_actions(role, application).is_empty()
+        && own_department != Some(application.unit_id.as_str())
+        && decided_here(decisions, &application.application_id).is_none()
+}
+
 /// Whether the clerk may withdraw `application` now: filed, not decided, and the lifecycle
 /// allows it.
 pub fn may_withdraw(application: &TrackedApplication) -> bool {
@@ -93,6 +111,36 @@ pub fn may_withdraw(application: &TrackedApplication) -> bool {
             Role::UnitClerk,
         )
         .is_ok()
+}
+
+/// The unit's ledger after `action` on an application asking `payload`, by the domain's
+/// arithmetic (`UnitLedger`): an approved quota use reserves its posts, an onboarding fills a
+/// reserved post, an offboarding frees the person's post. `Ok(None)`: the decision changes no
+/// figure; `Err`: it would break the ledger (the server refuses it too).
+pub fn ledger_after(
+    ledger: &UnitLedger,
+    staff: &[Person],
+    payload: &ApplicationPayload,
+    action: Action,
+) -> Result<Option<UnitLedger>, LedgerError> {
+    if action != Action::Approve {
+        return Ok(None);
+    }
+    let mut after = ledger.clone();
+    match payload {
+        ApplicationPayload::QuotaUse(request) => after.reserve(request.category, request.count)?,
+        ApplicationPayload::Onboarding(request) => {
+            after.fill_reserved(request.person.category, Headcount::ONE)?
+        }
+        ApplicationPayload::Offboarding(request) => {
+            let Some(person) = staff.iter().find(|p| p.id_number == request.id_number) else {
+                return Ok(None);
+            };
+            after.free_filled(person.category, Headcount::ONE)?
+        }
+        ApplicationPayload::RecordChange(_) => return Ok(None),
+    }
+    Ok(Some(after))
 }
 
 /// Whether `action` must say why (审批意见): return and reject.
@@ -228,6 +276,28 @@ mod tests {
         // Stored and read back as it was (the outbox record's body).
         let json = serde_json::to_string(&late).unwrap();
         assert_eq!(serde_json::from_str::<QueuedDecision>(&json).unwrap(), late);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_queue_holds_what_awaits_the_role_and_is_not_decided_here() {
+        let endorsed = application(ApplicationKind::QuotaUse, ApplicationStatus::Endorsed);
+        assert!(awaits(Role::BureauReviewer, None, &endorsed, &[]));
+        assert!(!awaits(Role::Supervisor, None, &endorsed, &[]));
+        let submitted = application(ApplicationKind::QuotaUse, ApplicationStatus::Submitted);
+        assert!(awaits(
+            Role::Supervisor,
+            Some("620502-0001"),
+            &submitted,
+            &[]
+        ));
+        assert!(!awaits(
+            Role::Supervisor,
+            Some("620502-0012"),
+            &submitted,
+            &[]
+        ));
+        let signed = [queued(ItemStatus::Pending)];
+        assert!(!awaits(Role::BureauReviewer, None, &endorsed, &signed));
     }
 
     #[wasm_bindgen_test]

@@ -37,6 +37,11 @@ impl std::fmt::Display for UnknownCode {
 }
 
 impl TrackedApplication {
+    /// What the application asks (its signed payload), when the pull carried the document.
+    pub fn payload(&self) -> Option<domain::ApplicationPayload> {
+        None
+    }
+
     /// The application a pull record carries (`None` for a certificate); an unknown kind or
     /// status code is refused here, where the record arrives.
     pub fn from_change(change: &Change) -> Result<Option<Self>, UnknownCode> {

@@ -101,6 +101,7 @@ pub fn outbox_row(
                     }
                 })}
             {revise_button}
+            <crate::components::withdraw::Withdraw application_id=item.application_id.clone()/>
         </li>
     }
 }
