@@ -28,6 +28,10 @@ pub(super) struct ReviewState {
     pub(super) error: RwSignal<Option<DecideError>>,
     /// How many decisions the last confirmation signed.
     pub(super) signed: RwSignal<Option<usize>>,
+    /// The decision chosen on the open application, and its comment (kept while the
+    /// confirmation is shown, so that going back keeps them).
+    pub(super) action: RwSignal<Option<domain::Action>>,
+    pub(super) note: RwSignal<String>,
     /// Onboardings chosen for batch approval.
     pub(super) selected: RwSignal<BTreeSet<String>>,
     /// The queue's filters (kept while a submission is open): a kind code, text in the
@@ -85,6 +89,8 @@ impl ReviewState {
             signing: RwSignal::new(false),
             error: RwSignal::new(None),
             signed: RwSignal::new(None),
+            action: RwSignal::new(None),
+            note: RwSignal::new(String::new()),
             selected: RwSignal::new(BTreeSet::new()),
             kind: RwSignal::new(String::new()),
             unit: RwSignal::new(String::new()),

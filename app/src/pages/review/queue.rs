@@ -294,6 +294,8 @@ fn row(
         move |_| {
             state.signed.set(None);
             state.error.set(None);
+            state.action.set(None);
+            state.note.set(String::new());
             state.open.set(Some(id.clone()));
         }
     };
@@ -359,10 +361,13 @@ pub(super) fn decision_state(
                 "pending",
                 Box::new(|l| Msg::DecisionPendingSync.text(l).to_owned()),
             ),
-            ItemStatus::Accepted => (
-                "accepted",
-                Box::new(|l| Msg::DecisionInEffect.text(l).to_owned()),
-            ),
+            ItemStatus::Accepted => {
+                let number = decision.number.clone().unwrap_or_default();
+                (
+                    "accepted",
+                    Box::new(move |l| format!("{} {number}", Msg::DecisionInEffect.text(l))),
+                )
+            }
             _ if decision.overtaken() => {
                 let now = context
                     .applications
@@ -429,6 +434,7 @@ fn MyDecisions() -> impl IntoView {
                                         data-decision-id=d.decision_id.clone()
                                         data-application-id=d.application_id.clone()
                                         data-status=d.status.name()
+                                        data-number=d.number.clone().unwrap_or_default()
                                     >
                                         {move || lang.get().pick(kind.label_zh(), kind.label_en())} " · " {unit}
                                         " · " {local_time(&d.signed_at)} " · " {decision_state(context, d)}

@@ -3,7 +3,6 @@
 //! (the domain's arithmetic, with a plain warning when the decision would break it), and the
 //! decisions the viewer's role may take (the domain's lifecycle), with the comment.
 
-use domain::Action;
 use domain::certificate::Certificate;
 use leptos::prelude::*;
 
@@ -43,8 +42,7 @@ pub(super) fn Submission(state: ReviewState, reviewer: Reviewer) -> impl IntoVie
             }
         }
     });
-    let action = RwSignal::new(None::<Action>);
-    let note = RwSignal::new(String::new());
+    let (action, note) = (state.action, state.note);
     let back = move |_| {
         state.open.set(None);
         state.error.set(None);
