@@ -791,13 +791,14 @@ async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_but
     clear_storage().await;
     app::kept_session::remember(&clerk_session()).unwrap();
     let (host, context, _mounted) = mount(Page::Apply);
-    let tracked = |id: &str, status| TrackedApplication {
-        application_id: id.into(),
-        unit_id: "620502-0012".into(),
-        kind: ApplicationKind::QuotaUse,
-        status,
-        updated_at: "2026-11-28T08:00:00Z".into(),
-        slip_number: None,
+    let tracked = |id: &str, status| {
+        TrackedApplication::new(
+            id,
+            "620502-0012",
+            ApplicationKind::QuotaUse,
+            status,
+            "2026-11-28T08:00:00Z",
+        )
     };
     // Accepted by the server, then sent back by the reviewers (a-1) or still with them (a-2).
     context.applications.set(

@@ -67,7 +67,10 @@ impl QueuedDecision {
             .application_status
             .as_deref()
             .and_then(ApplicationStatus::from_code);
-        self.number = verdict.slip_number.clone();
+        self.number = verdict
+            .slip_number
+            .clone()
+            .or_else(|| verdict.notice_number.clone());
         self
     }
 
@@ -178,14 +181,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn application(kind: ApplicationKind, status: ApplicationStatus) -> TrackedApplication {
-        TrackedApplication {
-            application_id: "a-1".into(),
-            unit_id: "620502-0012".into(),
-            kind,
-            status,
-            updated_at: "2026-11-28T08:00:00Z".into(),
-            slip_number: None,
-        }
+        TrackedApplication::new("a-1", "620502-0012", kind, status, "2026-11-28T08:00:00Z")
     }
 
     pub(crate) fn queued(status: ItemStatus) -> QueuedDecision {
@@ -255,6 +251,7 @@ mod tests {
             message: None,
             application_status: Some("approved".into()),
             slip_number: Some("天编用〔2026〕0001号".into()),
+            notice_number: None,
         };
         let accepted = queued(ItemStatus::Pending).judged(&verdict);
         assert_eq!(accepted.status, ItemStatus::Accepted);

@@ -30,6 +30,12 @@ pub fn outbox_row(
         ItemStatus::Held { message } => message.clone(),
         _ => None,
     };
+    // The decider's comment (a return's reason), from the confirmed state.
+    let comment = context.applications.with_untracked(|tracked| {
+        item.review(tracked)
+            .and_then(|t| t.last_comment())
+            .map(|d| format!("{}（{}）", d.note, d.decider_name))
+    });
     let (review, can_revise, decided) = context.applications.with_untracked(|tracked| {
         (
             item.review(tracked)
@@ -84,6 +90,12 @@ pub fn outbox_row(
                             {move || lang.get().pick(status.label_zh(), status.label_en())}
                             {slip.map(|n| view! { " · " {t(Msg::SlipNumber)} {n} })}
                         </p>
+                    }
+                })}
+            {comment
+                .map(|c| {
+                    view! {
+                        <p class="outbox-comment">{t(Msg::DecisionNote)} "：" {c}</p>
                     }
                 })}
             <p class="outbox-meta">

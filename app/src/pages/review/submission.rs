@@ -120,7 +120,10 @@ pub(super) fn Submission(state: ReviewState, reviewer: Reviewer) -> impl IntoVie
                         <dd><code>{application.application_id.clone()}</code></dd>
                     </div>
                 </dl>
-                {signed::signed_document(context, &application)}
+                {
+                    let shown = application.clone();
+                    move || signed::signed_document(context, &shown, certificate.get().flatten())
+                }
                 {move || {
                     let certificate: Option<Certificate> = certificate.get().flatten();
                     ledger::ledger(context, certificate, &for_ledger, action.get())
