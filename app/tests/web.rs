@@ -30,7 +30,15 @@ fn storage() -> web_sys::Storage {
 }
 
 /// Holders the tests use: their databases are deleted between tests.
-const HOLDERS: [&str; 7] = ["holder-7", "h1", "h2", "h-upgrade", "h-v1", "h-v2", "reviewer-3"];
+const HOLDERS: [&str; 7] = [
+    "holder-7",
+    "h1",
+    "h2",
+    "h-upgrade",
+    "h-v1",
+    "h-v2",
+    "reviewer-3",
+];
 
 fn clear_local_storage() {
     for key in [
@@ -1036,7 +1044,10 @@ async fn a_reviewer_sees_the_queue_filters_it_and_counts_their_decisions() {
     app::kept_session::remember(&reviewer_session()).unwrap();
     let (host, context, _mounted) = mount(Page::Review);
     let tracked = |id: &str, kind, status, at: &str| {
-        (id.to_owned(), TrackedApplication::new(id, "620502-0012", kind, status, at))
+        (
+            id.to_owned(),
+            TrackedApplication::new(id, "620502-0012", kind, status, at),
+        )
     };
     context.applications.set(
         [
@@ -1052,23 +1063,37 @@ async fn a_reviewer_sees_the_queue_filters_it_and_counts_their_decisions() {
     settle().await;
     // Awaiting this reviewer (the bureau): the endorsed request and the onboarding, oldest
     // first; not the request the department has not endorsed, nor the decided one.
-    let rows = |host: &web_sys::HtmlElement| {
-        let list = host.query_selector_all("#review-queue tbody tr").unwrap();
-        (0..list.length())
-            .map(|i| {
-                list.item(i)
-                    .unwrap()
-                    .unchecked_into::<web_sys::Element>()
-                    .get_attribute("data-application-id")
-                    .unwrap()
-            })
+    let rows = |_host: &web_sys::HtmlElement| {
+        let ids = js_sys::eval(
+            "Array.from(document.querySelectorAll('#review-queue tbody tr'))\
+             .map(e => e.dataset.applicationId).join(',')",
+        )
+        .unwrap()
+        .as_string()
+        .unwrap();
+        ids.split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
             .collect::<Vec<_>>()
     };
     assert_eq!(rows(&host), ["a-2", "a-1"]);
-    assert_eq!(element(&host, "#review-counts").get_attribute("data-mine").unwrap(), "2");
+    assert_eq!(
+        element(&host, "#review-counts")
+            .get_attribute("data-mine")
+            .unwrap(),
+        "2"
+    );
     // Only the routine onboarding can be chosen for batch approval.
-    assert!(host.query_selector("tr[data-application-id='a-2'] .batch-choose").unwrap().is_some());
-    assert!(host.query_selector("tr[data-application-id='a-1'] .batch-choose").unwrap().is_none());
+    assert!(
+        host.query_selector("tr[data-application-id='a-2'] .batch-choose")
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        host.query_selector("tr[data-application-id='a-1'] .batch-choose")
+            .unwrap()
+            .is_none()
+    );
     // Filters: kind, then every status.
     set_value(&host, "#filter-kind", "quota_use");
     settle().await;
@@ -1088,7 +1113,12 @@ async fn a_reviewer_sees_the_queue_filters_it_and_counts_their_decisions() {
     set_value(&host, "#filter-status", "mine");
     settle().await;
     assert_eq!(rows(&host), ["a-2"]);
-    assert_eq!(element(&host, "#sync-status").get_attribute("data-waiting").unwrap(), "1");
+    assert_eq!(
+        element(&host, "#sync-status")
+            .get_attribute("data-waiting")
+            .unwrap(),
+        "1"
+    );
     assert!(text(&host, "#sync-waiting").contains("待同步审批决定"));
     assert!(text(&host, "#my-decisions").contains("已签名，待同步"));
     // Opening one shows it on its own screen, with the reviewer's decisions.

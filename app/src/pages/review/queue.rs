@@ -127,9 +127,14 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
             })}
         </p>
         {move || {
+            // Only while what was signed waits to be sent: then its fate shows in the list.
+            let waiting = context
+                .decisions
+                .with(|d| d.iter().any(|d| d.status == ItemStatus::Pending));
             state
                 .signed
                 .get()
+                .filter(|_| waiting)
                 .map(|n| {
                     view! {
                         <p class="success" id="review-signed" role="status">

@@ -63,7 +63,6 @@ pub(super) fn signed_document(
         .into_any();
     };
     let show_json = RwSignal::new(false);
-    let envelope = application.signed_envelope();
     let staff: &[Person] = certificate.as_ref().map_or(&[], |c| &c.staff);
     let fields: Vec<AnyView> = match application.payload() {
         Some(payload) => payload_fields(lang, &payload, staff, certificate.as_ref()),
@@ -110,11 +109,6 @@ pub(super) fn signed_document(
                 {field("signer", Msg::ConfirmSigner, format!("{} ({})", application.signer_name, application.signer_id))}
                 {field("key", Msg::DocKey, format!("{key}…"))}
                 {field("signed-at", Msg::SignedAt, local_time(&application.signed_at))}
-                {field(
-                    "created-at",
-                    Msg::ConfirmCreatedAt,
-                    envelope.map(|e| local_time(&e.created_at.to_string())).unwrap_or_default(),
-                )}
                 <div class="confirm-row" data-field="verified">
                     <dt>{t(Msg::DocReceived)}</dt>
                     <dd>
