@@ -150,6 +150,7 @@ messages! {
     DocLate => "逾期申报：超过期限", "Filed late: overdue by";
     DocDays => "天", "days";
     DocDueOn => "申报期限：", "due on ";
+    QueueLate => "逾期", "late by";
     DocSlip => "编制使用单", "Quota-use slip";
     DocValidUntil => "有效期至", "valid until";
     DocIdNumber => "身份证号", "ID number";

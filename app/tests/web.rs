@@ -1121,6 +1121,21 @@ async fn a_reviewer_sees_the_queue_filters_it_and_counts_their_decisions() {
     );
     assert!(text(&host, "#sync-waiting").contains("待同步审批决定"));
     assert!(text(&host, "#my-decisions").contains("已签名，待同步"));
+    // Routine onboardings: chosen, then all confirmed on one screen.
+    click(&host, "tr[data-application-id='a-2'] .batch-choose");
+    wait_for(&host, "#batch-approve").await;
+    click(&host, "#batch-approve");
+    let listed = wait_for(&host, "#confirm-decisions").await;
+    assert_eq!(listed.get_attribute("data-count").unwrap(), "1");
+    assert!(
+        host.query_selector(
+            "#confirm-decisions li[data-application-id='a-2'][data-action='approve']"
+        )
+        .unwrap()
+        .is_some()
+    );
+    click(&host, "#confirm-decision-back");
+    wait_for(&host, "#review-queue").await;
     // Opening one shows it on its own screen, with the reviewer's decisions.
     click(&host, "tr[data-application-id='a-2'] .review-open");
     wait_for(&host, "#submission").await;

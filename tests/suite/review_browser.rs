@@ -375,3 +375,30 @@ async fn two_reviewers_deciding_the_same_application_one_decision_stands() -> an
         })
         .await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clerk_withdraws_an_application_still_with_the_reviewers() -> anyhow::Result<()> {
+    let clerk = ClerkInBrowser::synced("wd-clerk", 2).await?;
+    let page = &clerk.page;
+    let id = sign_request(page, clerk.category, "申请使用空编，后撤回").await?;
+    let item = format!("li[data-application-id='{id}']");
+    page.check("withdraw", async {
+        page.wait_for_attribute(&item, "data-review", "submitted")
+            .await?;
+        page.click(&format!("{item} .withdraw-open")).await?;
+        page.wait_for_text(&format!("{item} .withdraw-confirm"), "撤回此申请")
+            .await?;
+        page.screenshot("withdraw_confirm_zh").await?;
+        page.click(&format!("{item} .withdraw-sign")).await?;
+        page.wait_for_attribute(&item, "data-review", "withdrawn")
+            .await?;
+        page.wait_for_text(&item, "已撤回").await?;
+        Ok(())
+    })
+    .await?;
+    assert_eq!(
+        schema::application_status(&clerk.city.pool, &id).await,
+        "withdrawn"
+    );
+    Ok(())
+}

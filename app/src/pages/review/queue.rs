@@ -36,9 +36,11 @@ pub(super) fn unit_names(context: AppContext) -> LocalResource<BTreeMap<String, 
     })
 }
 
-/// Whether `application` is a routine onboarding the viewer may approve in a batch.
+/// Whether `application` is a routine onboarding the viewer may approve in a batch (one filed
+/// late is looked at on its own).
 fn batchable(role: domain::Role, application: &TrackedApplication) -> bool {
     application.kind == ApplicationKind::Onboarding
+        && !application.late
         && allowed_actions(role, application).contains(&Action::Approve)
 }
 
@@ -290,6 +292,7 @@ fn row(
     let id = application.application_id.clone();
     let (kind, status) = (application.kind, application.status);
     let days = days_since(&application.updated_at);
+    let late = application.late.then_some(application.days_overdue);
     let batch = batchable(role, &application) && mine;
     let mine_now = context
         .decisions
@@ -340,7 +343,10 @@ fn row(
             <td>{checkbox}</td>
             <td>{move || lang.get().pick(kind.label_zh(), kind.label_en())}</td>
             <td>{name} " " <span class="muted">{application.unit_id.clone()}</span></td>
-            <td class="review-status">{move || lang.get().pick(status.label_zh(), status.label_en())}</td>
+            <td class="review-status">
+                {move || lang.get().pick(status.label_zh(), status.label_en())}
+                {late.map(|days| view! { " " <span class="late" data-days-overdue=days.to_string()>{t(Msg::QueueLate)} {days} {t(Msg::DocDays)}</span> })}
+            </td>
             <td>{local_time(&application.updated_at)}</td>
             <td class="num">{days}</td>
             <td class="review-mine">{mine_now.map(|d| decision_state(context, &d))}</td>
