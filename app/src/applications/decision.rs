@@ -298,6 +298,48 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn the_ledger_after_an_approval_is_the_domains_and_a_break_is_told() {
+        use domain::payload::QuotaUseRequest;
+        use domain::person::EntryForm;
+        let city = demo::generate(3, demo::Size::Tiny);
+        let (certificate, category, vacant) = city
+            .certificates
+            .iter()
+            .find_map(|c| {
+                c.ledger
+                    .all_figures()
+                    .into_iter()
+                    .find(|(_, f)| f.vacant().get() > 0)
+                    .map(|(category, f)| (c, category, f.vacant().get()))
+            })
+            .expect("a unit with a vacancy");
+        let request = |count| {
+            ApplicationPayload::QuotaUse(QuotaUseRequest {
+                category,
+                funding_form: category
+                    .has_funding_form()
+                    .then_some(domain::FundingForm::Full),
+                count: Headcount::new(count),
+                recruitment: EntryForm::OpenRecruitment,
+                reason: "理由".into(),
+                request_document: None,
+            })
+        };
+        let (ledger, staff) = (&certificate.ledger, &certificate.staff);
+        let after = ledger_after(ledger, staff, &request(1), Action::Approve)
+            .unwrap()
+            .expect("an approval reserves");
+        let (before, later) = (ledger.figures(category), after.figures(category));
+        assert_eq!(later.reserved.get(), before.reserved.get() + 1);
+        assert_eq!(later.vacant().get(), vacant - 1);
+        assert!(ledger_after(ledger, staff, &request(vacant + 1), Action::Approve).is_err());
+        assert_eq!(
+            ledger_after(ledger, staff, &request(1), Action::Return),
+            Ok(None)
+        );
+    }
+
+    #[wasm_bindgen_test]
     fn a_refused_decision_leaves_the_application_in_the_queue() {
         let decisions = [queued(ItemStatus::Rejected {
             code: Some("transition_not_allowed".into()),

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::applications::deciding::{self, DecideError};
 use crate::applications::decision::{decided_here, may_withdraw};
+use crate::applications::outbox::ItemStatus;
 use crate::i18n::{Msg, t};
 use crate::state::use_app_context;
 use crate::store;
@@ -26,6 +27,15 @@ pub fn Withdraw(application_id: String) -> impl IntoView {
         move || id.with_value(|id| context.applications.with(|all| all.get(id).cloned()));
     let signed_here =
         move || id.with_value(|id| context.decisions.with(|d| decided_here(d, id).is_some()));
+    // Signed here and not sent yet (once accepted, the status says 已撤回).
+    let waiting = move || {
+        id.with_value(|id| {
+            context.decisions.with(|d| {
+                d.iter()
+                    .any(|d| &d.application_id == id && d.status == ItemStatus::Pending)
+            })
+        })
+    };
     let offered = move || application().is_some_and(|a| may_withdraw(&a)) && !signed_here();
     let sign = move |_| {
         let (Some(session), Some(application)) = (context.session.get_untracked(), application())
@@ -54,7 +64,7 @@ pub fn Withdraw(application_id: String) -> impl IntoView {
     };
     view! {
         <div class="withdraw" data-application-id=move || id.get_value()>
-            <Show when=signed_here>
+            <Show when=waiting>
                 <p class="muted withdraw-pending">{t(Msg::WithdrawPending)}</p>
             </Show>
             <Show when=move || offered() && !asking.get()>
