@@ -58,7 +58,7 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
         })
     };
     // Every application of the scope with the viewer's part in it, oldest status first.
-    let listed = move || {
+    let listed = Memo::new(move |_| {
         let names = names.get().unwrap_or_default();
         let kind = state.kind.get();
         let unit = state.unit.get().trim().to_lowercase();
@@ -87,7 +87,7 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
         });
         rows.sort_by(|a, b| a.0.updated_at.cmp(&b.0.updated_at));
         rows
-    };
+    });
     let total = move || context.applications.with(BTreeMap::len);
     let mine_count = move || {
         context
@@ -234,10 +234,10 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
         <p
             class="review-counts"
             id="review-counts"
-            data-shown=move || listed().len().to_string()
+            data-shown=move || listed.with(Vec::len).to_string()
             data-mine=move || mine_count().to_string()
         >
-            {t(Msg::ReviewShown)} " " {move || listed().len()} " " {t(Msg::ReviewOf)} " "
+            {t(Msg::ReviewShown)} " " {move || listed.with(Vec::len)} " " {t(Msg::ReviewOf)} " "
             {total} " " {t(Msg::ReviewItems)} " · " {t(Msg::ReviewMineCount)} {mine_count}
         </p>
         <Show when=move || { chosen() > 0 }>
@@ -246,7 +246,7 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
             </button>
         </Show>
         {move || {
-            let rows = listed();
+            let rows = listed.get();
             if rows.is_empty() {
                 return view! { <p class="muted" id="review-empty">{t(Msg::ReviewEmpty)}</p> }
                     .into_any();
