@@ -75,9 +75,14 @@ impl QueuedDecision {
     }
 
     /// Whether the server refused it because the application had already moved on (another
-    /// reviewer decided first, or the clerk withdrew it).
+    /// reviewer decided first, or the clerk withdrew it): `already_decided`, or a step the
+    /// application's status no longer allows.
     pub fn overtaken(&self) -> bool {
-        matches!(&self.status, ItemStatus::Rejected { code: Some(code), .. } if code == "transition_not_allowed")
+        matches!(
+            &self.status,
+            ItemStatus::Rejected { code: Some(code), .. }
+                if code == "already_decided" || code == "transition_not_allowed"
+        )
     }
 }
 
@@ -263,7 +268,7 @@ mod tests {
         assert!(!accepted.overtaken());
         let late = queued(ItemStatus::Pending).judged(&DecisionVerdict {
             status: VerdictStatus::Rejected,
-            code: Some("transition_not_allowed".into()),
+            code: Some("already_decided".into()),
             message: Some("已核准".into()),
             application_status: None,
             slip_number: None,
