@@ -402,3 +402,91 @@ async fn the_clerk_withdraws_an_application_still_with_the_reviewers() -> anyhow
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routine_onboardings_are_approved_together_one_signature_each() -> anyhow::Result<()> {
+    use domain::DocumentNumber;
+    use domain::payload::{ApplicationPayload, OnboardingRequest};
+    use tests::filing::{new_person, set_vacancy};
+
+    let city = City::start().await;
+    let mut review = city.review().await;
+    let (unit, category) = (review.unit.clone(), review.category);
+    set_vacancy(&city.pool, &unit, category, 3).await;
+    let request = uuid_like(10);
+    review
+        .clerk
+        .file_quota_use(&request, &unit, category, 2)
+        .await;
+    review
+        .supervisor
+        .decide(&uuid_like(11), &request, Action::Endorse, "")
+        .await;
+    let slip = review
+        .reviewer
+        .decide(&uuid_like(12), &request, Action::Approve, "")
+        .await
+        .slip_number
+        .expect("a slip");
+    let mut ids = Vec::new();
+    let mut sequence = 990;
+    for n in 20..22 {
+        let person = loop {
+            let person = new_person("1998-03-02", sequence, category);
+            sequence += 1;
+            if !schema::holds_post(&city.pool, person.id_number.as_str()).await {
+                break person;
+            }
+        };
+        let payload = ApplicationPayload::Onboarding(Box::new(OnboardingRequest {
+            slip_number: DocumentNumber::parse(&slip)?,
+            person,
+            hr_document: None,
+        }));
+        let id = uuid_like(n);
+        let verdict = review.clerk.file(&id, &unit, &payload).await;
+        assert_eq!(
+            verdict.status,
+            protocol::identity::VerdictStatus::Accepted,
+            "{verdict:?}"
+        );
+        ids.push(id);
+    }
+
+    let reviewer =
+        reviewer_in_browser(&city, "batch-reviewer", "bureau_reviewer", CITY_REGION).await?;
+    let page = &reviewer.page;
+    page.check("batch_approval", async {
+        // One onboarding on its screen: the slip it uses and the person, as signed.
+        page.wait_for_attribute(&row(&ids[0]), "data-mine", "true")
+            .await?;
+        page.click(&format!("{} .review-open", row(&ids[0])))
+            .await?;
+        page.wait_for_text("#signed-fields [data-field=slip]", &slip)
+            .await?;
+        page.wait_for_text("#signed-fields [data-field=name]", "王新")
+            .await?;
+        page.screenshot("review_submission_onboarding_zh").await?;
+        page.click("#submission-back").await?;
+        for id in &ids {
+            page.wait_for_attribute(&row(id), "data-mine", "true")
+                .await?;
+            page.click(&format!("{} .batch-choose", row(id))).await?;
+        }
+        page.click("#batch-approve").await?;
+        page.wait_for_attribute("#confirm-decisions", "data-count", "2")
+            .await?;
+        page.screenshot("review_batch_confirm_zh").await?;
+        page.click("#confirm-decision-sign").await?;
+        for id in &ids {
+            page.wait_for_attribute(&my_decision(id), "data-status", "accepted")
+                .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    for id in &ids {
+        assert_eq!(schema::application_status(&city.pool, id).await, "approved");
+    }
+    Ok(())
+}
