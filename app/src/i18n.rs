@@ -151,6 +151,9 @@ messages! {
     DocDays => "天", "days";
     DocDueOn => "申报期限：", "due on ";
     QueueLate => "逾期", "late by";
+    DocHrDocument => "人事部门文件文号", "HR document number";
+    DocSlipLeft => "剩余", "left";
+    ConfirmSubject => "申请事项", "What it asks";
     DocSlip => "编制使用单", "Quota-use slip";
     DocValidUntil => "有效期至", "valid until";
     DocIdNumber => "身份证号", "ID number";

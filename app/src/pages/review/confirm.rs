@@ -2,14 +2,16 @@
 //! one screen — then one signature per decision with the security key (offline too), each
 //! kept in the outbox; the sync sends them.
 
+use domain::payload::ApplicationPayload;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::ReviewState;
 use super::queue::unit_names;
 use crate::applications::deciding::{self, PreparedDecision};
+use crate::applications::tracked::TrackedApplication;
 use crate::components::sync_status::local_time;
-use crate::i18n::{Msg, t};
+use crate::i18n::{Lang, Msg, t};
 use crate::state::use_app_context;
 use crate::store;
 
@@ -158,7 +160,7 @@ fn item(
     index: usize,
     done: RwSignal<usize>,
     names: LocalResource<std::collections::BTreeMap<String, String>>,
-    lang: RwSignal<crate::i18n::Lang>,
+    lang: RwSignal<Lang>,
 ) -> impl IntoView + use<> {
     let application = &prepared.application;
     let decision = &prepared.decision;
@@ -166,6 +168,7 @@ fn item(
     let unit = application.unit_id.clone();
     let unit_shown = unit.clone();
     let note = decision.note.clone();
+    let summary = summary(application, lang.get_untracked());
     view! {
         <li
             class="confirm-decision"
@@ -183,6 +186,15 @@ fn item(
                         }} " " <span class="muted">{unit_shown}</span>
                     </dd>
                 </div>
+                {summary
+                    .map(|summary| {
+                        view! {
+                            <div class="confirm-row" data-field="subject">
+                                <dt>{t(Msg::ConfirmSubject)}</dt>
+                                <dd>{summary}</dd>
+                            </div>
+                        }
+                    })}
                 <div class="confirm-row" data-field="action">
                     <dt>{t(Msg::ConfirmAction)}</dt>
                     <dd class="decision-action-chosen">
@@ -213,4 +225,29 @@ fn item(
             </Show>
         </li>
     }
+}
+
+/// What the application asks, in a few words: who enters or leaves, how many posts.
+fn summary(application: &TrackedApplication, lang: Lang) -> Option<String> {
+    Some(match application.payload()? {
+        ApplicationPayload::QuotaUse(r) => format!(
+            "{} × {}",
+            lang.pick(r.category.label_zh(), r.category.label_en()),
+            r.count.get()
+        ),
+        ApplicationPayload::Onboarding(r) => {
+            format!("{} {}", r.person.name, r.person.id_number.masked())
+        }
+        ApplicationPayload::Offboarding(r) => format!(
+            "{} · {}",
+            r.id_number.masked(),
+            lang.pick(r.reason.label_zh(), r.reason.label_en())
+        ),
+        ApplicationPayload::RecordChange(r) => r
+            .changes
+            .iter()
+            .map(|c| c.field.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
+    })
 }

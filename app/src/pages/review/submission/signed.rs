@@ -188,10 +188,11 @@ fn payload_fields(
                 Msg::DocSlip,
                 match slip {
                     Some(s) => format!(
-                        "{} · {} {}/{} · {} {}",
+                        "{} · {} · {} {}/{} · {} {}",
                         s.number,
                         lang.get_untracked()
                             .pick(s.category.label_zh(), s.category.label_en()),
+                        Msg::DocSlipLeft.text(lang.get_untracked()),
                         s.remaining().get(),
                         s.count.get(),
                         Msg::DocValidUntil.text(lang.get_untracked()),
@@ -203,7 +204,7 @@ fn payload_fields(
             out.extend(person_fields(lang, &r.person));
             out.push(field(
                 "hr-document",
-                Msg::FieldDocument,
+                Msg::DocHrDocument,
                 or_none(r.hr_document.as_ref().map(ToString::to_string)),
             ));
             out
