@@ -951,6 +951,7 @@ fn queued_decision(id: &str, application: &str, status: ItemStatus) -> QueuedDec
         note: String::new(),
         signer: "h-v2".into(),
         signed_at: "2026-11-28T09:00:00Z".into(),
+        sequence: id[2..].parse().unwrap(),
         submission: SignedSubmission {
             envelope: "ZQ".into(),
             credential_id: "Yw".into(),

@@ -80,8 +80,9 @@ async fn decide_up_to_confirmation(
 /// Signs the decision on the confirmation screen; back on the queue.
 async fn sign_decision(page: &TestPage, id: &str) -> anyhow::Result<()> {
     page.click("#confirm-decision-sign").await?;
+    // Back on the queue (the message that it is signed shows only while it waits).
     page.wait_until(
-        "document.querySelector('#review-signed')",
+        "!document.querySelector('#confirm-decision') && document.querySelector('#my-decisions')",
         "the decision is signed",
     )
     .await?;

@@ -100,6 +100,10 @@ pub async fn sign_and_store(
     prepared: &PreparedDecision,
     session: &Session,
 ) -> Result<QueuedDecision, DecideError> {
+    // Taken before the key signs, so that the sending order is the signing order.
+    let sequence = store::next_sequence(&session.holder.id)
+        .await
+        .map_err(SigningError::Storage)?;
     let challenge = domain::canonical::sha256(&prepared.bytes);
     let credential = prepared.decision.credential_id.as_str().to_owned();
     let assertion = webauthn::sign(
@@ -122,6 +126,7 @@ pub async fn sign_and_store(
         note: decision.note.clone(),
         signer: decision.decider.as_str().to_owned(),
         signed_at: decision.created_at.to_string(),
+        sequence,
         submission: SignedSubmission {
             envelope: domain::canonical::base64url(&prepared.bytes),
             credential_id: assertion.credential_id,

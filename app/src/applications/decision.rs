@@ -41,8 +41,13 @@ pub struct QueuedDecision {
     pub note: String,
     /// The key holder who signed.
     pub signer: String,
-    /// When it was signed (RFC 3339, UTC); the sending order.
+    /// When it was signed (RFC 3339, UTC).
     pub signed_at: String,
+    /// Its place in this installation's signing order, shared with the applications' sequence
+    /// numbers: what is signed with one key is sent in the order it was signed (the server
+    /// holds a signature whose counter is below one it has seen).
+    #[serde(default)]
+    pub sequence: u64,
     /// Decision bytes and assertion, base64url, exactly as they will be sent.
     pub submission: SignedSubmission,
     pub status: ItemStatus,
@@ -168,14 +173,14 @@ pub fn decided_here<'a>(
     })
 }
 
-/// The pending decisions of `signer`, in the order they were signed.
+/// The pending decisions of `signer`, in the order they were signed (their sequence).
 pub fn pending_decisions(decisions: &[QueuedDecision], signer: &str) -> Vec<QueuedDecision> {
     let mut pending: Vec<QueuedDecision> = decisions
         .iter()
         .filter(|d| d.status == ItemStatus::Pending && d.signer == signer)
         .cloned()
         .collect();
-    pending.sort_by(|a, b| a.signed_at.cmp(&b.signed_at));
+    pending.sort_by_key(|d| d.sequence);
     pending
 }
 
@@ -199,6 +204,7 @@ mod tests {
             note: String::new(),
             signer: "r1".into(),
             signed_at: "2026-11-28T09:00:00Z".into(),
+            sequence: 1,
             submission: SignedSubmission {
                 envelope: "ZQ".into(),
                 credential_id: "Yw".into(),

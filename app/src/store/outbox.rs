@@ -69,7 +69,7 @@ pub async fn record_verdicts(
     tx.commit().await.map_err(write_error)
 }
 
-/// Every decision `holder` signed here, in the order they were signed.
+/// Every decision `holder` signed here, in the order they were signed (sequence).
 pub async fn decisions(holder: &str) -> Result<Vec<QueuedDecision>, StorageError> {
     let db = open(holder).await?;
     let tx = reading(&db, OUTBOX)?;
@@ -80,7 +80,7 @@ pub async fn decisions(holder: &str) -> Result<Vec<QueuedDecision>, StorageError
         .filter(|r| r.decision_id.is_some())
         .map(|r| from_json::<QueuedDecision>(&r.body))
         .collect::<Result<Vec<_>, _>>()?;
-    decisions.sort_by(|a, b| a.signed_at.cmp(&b.signed_at));
+    decisions.sort_by_key(|d| d.sequence);
     Ok(decisions)
 }
 

@@ -31,7 +31,7 @@ pub(super) struct OutboxRecord {
     /// A decision's id, the record's key; absent for an application (keyed by its id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) decision_id: Option<String>,
-    /// An application's sequence number; 0 for a decision.
+    /// The sequence number: the signing order of applications and decisions alike.
     pub(super) sequence: u64,
     /// `ItemStatus::name`.
     pub(super) state: String,
@@ -71,7 +71,7 @@ pub(super) fn put_decision(
     let record = OutboxRecord {
         application_id: decision.application_id.clone(),
         decision_id: Some(decision.decision_id.clone()),
-        sequence: 0,
+        sequence: decision.sequence,
         state: decision.status.name().to_owned(),
         body: to_json(decision)?,
     };
