@@ -28,7 +28,7 @@ use crate::store;
 #[derive(Debug, PartialEq)]
 enum Run {
     Applications(Vec<OutboxItem>),
-    Decision(QueuedDecision),
+    Decision(Box<QueuedDecision>),
 }
 
 /// The pending applications and decisions, each list in sequence order, merged into the
@@ -52,7 +52,7 @@ fn in_signing_order(applications: Vec<OutboxItem>, decisions: Vec<QueuedDecision
             }
             runs.push(Run::Applications(run));
         } else if let Some(decision) = decisions.next() {
-            runs.push(Run::Decision(decision));
+            runs.push(Run::Decision(Box::new(decision)));
         }
     }
 }
@@ -73,7 +73,7 @@ pub async fn push(context: AppContext, holder: &str, csrf_token: &str) -> Outcom
             Run::Applications(items) => {
                 send_applications(context, holder, csrf_token, &items).await
             }
-            Run::Decision(queued) => send_decision(context, holder, csrf_token, queued).await,
+            Run::Decision(queued) => send_decision(context, holder, csrf_token, *queued).await,
         };
         match sent {
             Outcome::Done => {}
@@ -247,10 +247,10 @@ mod tests {
             runs,
             [
                 Run::Applications(vec![application(1), application(2)]),
-                Run::Decision(decision(3)),
+                Run::Decision(Box::new(decision(3))),
                 Run::Applications(vec![application(4)]),
-                Run::Decision(decision(5)),
-                Run::Decision(decision(6)),
+                Run::Decision(Box::new(decision(5))),
+                Run::Decision(Box::new(decision(6))),
             ]
         );
         assert!(in_signing_order(Vec::new(), Vec::new()).is_empty());
