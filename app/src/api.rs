@@ -61,6 +61,17 @@ impl ApiError {
         matches!(self, ApiError::Status { status: 500, .. })
     }
 
+    /// Whether a gateway answered for a server that did not (502, 503, 504).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Status {
+                status: 502..=504,
+                ..
+            }
+        )
+    }
+
     /// Whether no answer came (the call may be retried later).
     pub fn is_network(&self) -> bool {
         matches!(self, ApiError::Network(_))
@@ -155,6 +166,19 @@ pub async fn sign_out(csrf_token: &str) -> Result<(), ApiError> {
 pub async fn submit(csrf_token: &str, request: &SubmitRequest) -> Result<SubmitResponse, ApiError> {
     send(
         Request::post(ENVELOPES_PATH),
+        Some(csrf_token),
+        Some(request),
+    )
+    .await
+}
+
+/// `POST /api/decisions`: one signed decision; its verdict (a repeat gets the first one).
+pub async fn decide(
+    csrf_token: &str,
+    request: &protocol::identity::DecideRequest,
+) -> Result<protocol::identity::DecisionVerdict, ApiError> {
+    send(
+        Request::post(protocol::identity::DECISIONS_PATH),
         Some(csrf_token),
         Some(request),
     )

@@ -3,7 +3,9 @@
 //! A probe of `/api/health` runs at start, then every [`ONLINE_INTERVAL_MS`] while online and
 //! every [`OFFLINE_INTERVAL_MS`] while offline, so the indicator returns to online soon after
 //! the server does, without a reload. The browser's `offline` event marks the app offline at
-//! once; its `online` event triggers a probe.
+//! once; its `online` event triggers a probe. A sync request that gets no answer marks the
+//! app offline too ([`mark_unreachable`]), at once: the badge never says 在线 beside a push
+//! that just failed, and the next probe comes within [`OFFLINE_INTERVAL_MS`].
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -56,13 +58,27 @@ pub async fn probe() -> bool {
     crate::api::health().await.is_ok()
 }
 
+/// A request to the server got no answer: offline until a probe says otherwise.
+pub fn mark_unreachable(state: RwSignal<Connectivity>) {
+    if state.get_untracked() != Connectivity::Offline {
+        state.set(Connectivity::Offline);
+    }
+}
+
 /// Starts the probe loop and the browser-event listeners for the life of the page.
 pub fn watch(state: RwSignal<Connectivity>) {
     spawn_local(async move {
         loop {
-            let now = Connectivity::after_probe(probe().await);
-            state.set(now);
-            gloo_timers::future::TimeoutFuture::new(now.next_probe_in_ms()).await;
+            state.set(Connectivity::after_probe(probe().await));
+            // The wait follows the state shown, which a failed sync may change meanwhile.
+            let started = crate::clock::now_ms();
+            loop {
+                gloo_timers::future::TimeoutFuture::new(OFFLINE_INTERVAL_MS).await;
+                let waited = crate::clock::now_ms() - started;
+                if waited >= f64::from(state.get_untracked().next_probe_in_ms()) {
+                    break;
+                }
+            }
         }
     });
     // The handles are dropped on purpose: the listeners live as long as the page.

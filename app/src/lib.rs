@@ -44,7 +44,8 @@ use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound, sign_in::SignIn,
+    apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound, review::Review,
+    sign_in::SignIn,
 };
 use crate::router::{Router, routes};
 
@@ -83,6 +84,7 @@ enum Route {
     Enrol,
     Apply,
     Certificate,
+    Review,
     NotFound,
 }
 
@@ -93,6 +95,7 @@ fn route(path: &str) -> Route {
         "/enrol" | "/enrol/" => Route::Enrol,
         "/apply" | "/apply/" => Route::Apply,
         "/certificate" | "/certificate/" => Route::Certificate,
+        "/review" | "/review/" => Route::Review,
         _ => Route::NotFound,
     }
 }
@@ -103,6 +106,7 @@ fn page(route: Route) -> AnyView {
         Route::Enrol => view! { <Enrol/> }.into_any(),
         Route::Apply => view! { <Apply/> }.into_any(),
         Route::Certificate => view! { <CertificatePage/> }.into_any(),
+        Route::Review => view! { <Review/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

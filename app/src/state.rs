@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use protocol::identity::{HolderInfo, SessionInfo};
 use protocol::sync::Progress;
 
+use crate::applications::decision::QueuedDecision;
 use crate::applications::outbox::OutboxItem;
 use crate::applications::tracked::TrackedApplication;
 use crate::connectivity::Connectivity;
@@ -31,6 +32,8 @@ pub struct AppContext {
     pub session: RwSignal<Option<Session>>,
     /// Applications signed on this computer by the signed-in holder (from the store).
     pub outbox: RwSignal<Vec<OutboxItem>>,
+    /// Decisions signed on this computer by the signed-in holder (from the store).
+    pub decisions: RwSignal<Vec<QueuedDecision>>,
     /// The applications the server tracks in the holder's scope (confirmed state), by id.
     pub applications: RwSignal<BTreeMap<String, TrackedApplication>>,
     /// Leader, last sync, progress, revision of the confirmed state.
@@ -50,6 +53,7 @@ pub fn provide_app_context() -> AppContext {
         connectivity: RwSignal::new(Connectivity::Checking),
         session: RwSignal::new(kept_session::stored().map(Session::from)),
         outbox: RwSignal::new(Vec::new()),
+        decisions: RwSignal::new(Vec::new()),
         applications: RwSignal::new(BTreeMap::new()),
         sync: RwSignal::new(SyncState::default()),
         storage: RwSignal::new(StorageInfo::default()),
@@ -128,6 +132,18 @@ impl Holder {
             Some(Scope::Unit(id)) => Some(id),
             _ => None,
         }
+    }
+
+    /// Whether the holder reviews applications (a supervising department or a bureau reviewer):
+    /// their work is the review queue.
+    pub fn reviews(&self) -> bool {
+        matches!(self.role, Some(Role::Supervisor | Role::BureauReviewer))
+    }
+
+    /// Where the holder's work is, the page they land on: a reviewer's queue, else the
+    /// application page.
+    pub fn landing_page(&self) -> &'static str {
+        if self.reviews() { "/review" } else { "/apply" }
     }
 
     /// Whether the holder may file applications (a unit clerk with a unit scope).

@@ -8,11 +8,13 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use app::AppContext;
+use app::applications::decision::QueuedDecision;
 use app::applications::outbox::{self, ItemStatus, OutboxItem};
 use app::components::layout::Layout;
 use app::connectivity::Connectivity;
 use app::i18n::{Lang, STORAGE_KEY};
 use app::pages::apply::Apply;
+use app::pages::review::Review;
 use app::pages::sign_in::SignIn;
 use app::router::Router;
 use app::store;
@@ -28,7 +30,15 @@ fn storage() -> web_sys::Storage {
 }
 
 /// Holders the tests use: their databases are deleted between tests.
-const HOLDERS: [&str; 5] = ["holder-7", "h1", "h2", "h-upgrade", "h-v1"];
+const HOLDERS: [&str; 7] = [
+    "holder-7",
+    "h1",
+    "h2",
+    "h-upgrade",
+    "h-v1",
+    "h-v2",
+    "reviewer-3",
+];
 
 fn clear_local_storage() {
     for key in [
@@ -79,6 +89,7 @@ async fn wait_for(host: &web_sys::HtmlElement, selector: &str) -> web_sys::Eleme
 enum Page {
     SignIn,
     Apply,
+    Review,
 }
 
 /// Mounts the layout around `page` (inside a router) into a fresh element; returns the
@@ -94,6 +105,7 @@ fn mount(page: Page) -> (web_sys::HtmlElement, AppContext, impl Drop) {
         match page {
             Page::SignIn => view! { <Router><Layout><SignIn/></Layout></Router> }.into_any(),
             Page::Apply => view! { <Router><Layout><Apply/></Layout></Router> }.into_any(),
+            Page::Review => view! { <Router><Layout><Review/></Layout></Router> }.into_any(),
         }
     });
     (host, slot.get().unwrap(), handle)
@@ -791,13 +803,14 @@ async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_but
     clear_storage().await;
     app::kept_session::remember(&clerk_session()).unwrap();
     let (host, context, _mounted) = mount(Page::Apply);
-    let tracked = |id: &str, status| TrackedApplication {
-        application_id: id.into(),
-        unit_id: "620502-0012".into(),
-        kind: ApplicationKind::QuotaUse,
-        status,
-        updated_at: "2026-11-28T08:00:00Z".into(),
-        slip_number: None,
+    let tracked = |id: &str, status| {
+        TrackedApplication::new(
+            id,
+            "620502-0012",
+            ApplicationKind::QuotaUse,
+            status,
+            "2026-11-28T08:00:00Z",
+        )
     };
     // Accepted by the server, then sent back by the reviewers (a-1) or still with them (a-2).
     context.applications.set(
@@ -926,4 +939,208 @@ async fn links_navigate_and_back_returns_without_reloading() {
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&started_at))
         .unwrap();
+}
+
+fn queued_decision(id: &str, application: &str, status: ItemStatus) -> QueuedDecision {
+    QueuedDecision {
+        decision_id: id.into(),
+        application_id: application.into(),
+        unit_id: "620502-0012".into(),
+        kind: domain::ApplicationKind::QuotaUse,
+        action: domain::Action::Approve,
+        note: String::new(),
+        signer: "h-v2".into(),
+        signed_at: "2026-11-28T09:00:00Z".into(),
+        sequence: id[2..].parse().unwrap(),
+        submission: SignedSubmission {
+            envelope: "ZQ".into(),
+            credential_id: "Yw".into(),
+            client_data_json: "ZA".into(),
+            authenticator_data: "YQ".into(),
+            signature: "cw".into(),
+        },
+        status,
+        application_status: None,
+        number: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_version_2_store_keeps_its_queue_and_decisions_join_it() {
+    clear_storage().await;
+    // A database as schema version 2 left it, with a waiting application.
+    let item = item("a-1", 4, "h-v2");
+    let outbox = serde_json::json!({
+        "application_id": "a-1",
+        "sequence": 4,
+        "state": "pending",
+        "body": serde_json::to_string(&item).unwrap(),
+    });
+    let script = format!(
+        "new Promise((ok, fail) => {{ \
+           const r = indexedDB.open('{name}', 2); \
+           r.onupgradeneeded = () => {{ \
+             const db = r.result; \
+             for (const s of ['outbox', 'meta', 'units', 'people', 'applications', 'pull']) db.createObjectStore(s); \
+             r.transaction.objectStore('outbox').put({outbox}, 'a-1'); \
+           }}; \
+           r.onsuccess = () => {{ r.result.close(); ok(); }}; r.onerror = () => fail(r.error); }})",
+        name = store::db_name("h-v2"),
+    );
+    let made: js_sys::Promise = js_sys::eval(&script).unwrap().unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(made).await.unwrap();
+
+    // Version 3 keeps the queued application…
+    assert_eq!(store::outbox("h-v2").await.unwrap(), vec![item.clone()]);
+    assert!(store::decisions("h-v2").await.unwrap().is_empty());
+    // …and decisions share its store without being read as applications.
+    let pending = queued_decision("d-1", "a-9", ItemStatus::Pending);
+    let judged = queued_decision("d-2", "a-8", ItemStatus::Accepted);
+    store::add_decision("h-v2", &pending).await.unwrap();
+    store::add_decision("h-v2", &judged).await.unwrap();
+    assert_eq!(store::outbox("h-v2").await.unwrap(), vec![item.clone()]);
+    assert_eq!(
+        store::decisions("h-v2").await.unwrap(),
+        vec![pending.clone(), judged.clone()]
+    );
+    // A verdict replaces the record by its decision id.
+    let refused = QueuedDecision {
+        status: ItemStatus::Rejected {
+            code: Some("transition_not_allowed".into()),
+            message: Some("已核准".into()),
+        },
+        ..pending.clone()
+    };
+    store::add_decision("h-v2", &refused).await.unwrap();
+    assert_eq!(store::decisions("h-v2").await.unwrap()[0], refused);
+    // Leaving a shared computer keeps what waits: the application, and a waiting decision.
+    let waiting = queued_decision("d-3", "a-7", ItemStatus::Pending);
+    store::add_decision("h-v2", &waiting).await.unwrap();
+    assert_eq!(store::clear_all_but_waiting("h-v2").await.unwrap(), 2);
+    assert_eq!(store::outbox("h-v2").await.unwrap(), vec![item]);
+    assert_eq!(store::decisions("h-v2").await.unwrap(), vec![waiting]);
+    clear_storage().await;
+}
+
+fn reviewer_session() -> SessionInfo {
+    SessionInfo {
+        holder: HolderInfo {
+            id: "reviewer-3".into(),
+            login: "ts-bb".into(),
+            name: "李审".into(),
+            role: "bureau_reviewer".into(),
+            scope: "region:620500".into(),
+        },
+        csrf_token: "csrf".into(),
+        credential_ids: vec!["Y3JlZC0x".into()],
+        rp_id: "localhost".into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_reviewer_sees_the_queue_filters_it_and_counts_their_decisions() {
+    use app::applications::tracked::TrackedApplication;
+    use domain::{ApplicationKind as K, ApplicationStatus as S};
+    clear_storage().await;
+    app::kept_session::remember(&reviewer_session()).unwrap();
+    let (host, context, _mounted) = mount(Page::Review);
+    let tracked = |id: &str, kind, status, at: &str| {
+        (
+            id.to_owned(),
+            TrackedApplication::new(id, "620502-0012", kind, status, at),
+        )
+    };
+    context.applications.set(
+        [
+            tracked("a-1", K::QuotaUse, S::Endorsed, "2026-11-20T08:00:00Z"),
+            tracked("a-2", K::Onboarding, S::Submitted, "2026-11-10T08:00:00Z"),
+            tracked("a-3", K::QuotaUse, S::Submitted, "2026-11-25T08:00:00Z"),
+            tracked("a-4", K::Offboarding, S::Approved, "2026-11-01T08:00:00Z"),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    wait_for(&host, "#review-queue").await;
+    settle().await;
+    // Awaiting this reviewer (the bureau): the endorsed request and the onboarding, oldest
+    // first; not the request the department has not endorsed, nor the decided one.
+    let rows = |_host: &web_sys::HtmlElement| {
+        let ids = js_sys::eval(
+            "Array.from(document.querySelectorAll('#review-queue tbody tr'))\
+             .map(e => e.dataset.applicationId).join(',')",
+        )
+        .unwrap()
+        .as_string()
+        .unwrap();
+        ids.split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(&host), ["a-2", "a-1"]);
+    assert_eq!(
+        element(&host, "#review-counts")
+            .get_attribute("data-mine")
+            .unwrap(),
+        "2"
+    );
+    // Only the routine onboarding can be chosen for batch approval.
+    assert!(
+        host.query_selector("tr[data-application-id='a-2'] .batch-choose")
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        host.query_selector("tr[data-application-id='a-1'] .batch-choose")
+            .unwrap()
+            .is_none()
+    );
+    // Filters: kind, then every status.
+    set_value(&host, "#filter-kind", "quota_use");
+    settle().await;
+    assert_eq!(rows(&host), ["a-1"]);
+    set_value(&host, "#filter-status", "all");
+    settle().await;
+    assert_eq!(rows(&host), ["a-1", "a-3"]);
+    set_value(&host, "#filter-kind", "");
+    set_value(&host, "#filter-status", "decided");
+    settle().await;
+    assert_eq!(rows(&host), ["a-4"]);
+    // A decision signed here leaves the queue and is counted on the panel as the reviewer's.
+    context.decisions.set(vec![QueuedDecision {
+        signer: "reviewer-3".into(),
+        ..queued_decision("d-1", "a-1", ItemStatus::Pending)
+    }]);
+    set_value(&host, "#filter-status", "mine");
+    settle().await;
+    assert_eq!(rows(&host), ["a-2"]);
+    assert_eq!(
+        element(&host, "#sync-status")
+            .get_attribute("data-waiting")
+            .unwrap(),
+        "1"
+    );
+    assert!(text(&host, "#sync-waiting").contains("待同步审批决定"));
+    assert!(text(&host, "#my-decisions").contains("已签名，待同步"));
+    // Routine onboardings: chosen, then all confirmed on one screen.
+    click(&host, "tr[data-application-id='a-2'] .batch-choose");
+    wait_for(&host, "#batch-approve").await;
+    click(&host, "#batch-approve");
+    let listed = wait_for(&host, "#confirm-decisions").await;
+    assert_eq!(listed.get_attribute("data-count").unwrap(), "1");
+    assert!(
+        host.query_selector(
+            "#confirm-decisions li[data-application-id='a-2'][data-action='approve']"
+        )
+        .unwrap()
+        .is_some()
+    );
+    click(&host, "#confirm-decision-back");
+    wait_for(&host, "#review-queue").await;
+    // Opening one shows it on its own screen, with the reviewer's decisions.
+    click(&host, "tr[data-application-id='a-2'] .review-open");
+    wait_for(&host, "#submission").await;
+    assert!(host.query_selector("#decide-approve").unwrap().is_some());
+    assert!(host.query_selector("#decide-endorse").unwrap().is_none());
+    clear_storage().await;
 }

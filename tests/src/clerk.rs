@@ -51,12 +51,17 @@ pub async fn enrol_and_sign_in(page: &TestPage, created: &HolderCreated) -> anyh
     )
     .await?;
     page.click("#sign-in-button").await?;
-    page.wait_until("location.pathname === '/apply'", "signed in, on /apply")
-        .await
+    // Each role lands on its own work: a clerk on /apply, a reviewer on the queue.
+    page.wait_until(
+        "['/apply', '/review'].includes(location.pathname)",
+        "signed in, on the landing page",
+    )
+    .await
 }
 
 /// Creates a holder, opens its enrolment link in a new tab of `browser` with a virtual key,
-/// enrols and signs in; returns the tab (on `/apply`, under the service worker) and the holder.
+/// enrols and signs in; returns the tab (on the holder's landing page, under the service
+/// worker) and the holder.
 pub async fn signed_in_tab(
     browser: &TestBrowser,
     server: &TestServer,

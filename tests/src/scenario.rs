@@ -201,7 +201,7 @@ pub struct Review {
 /// A key holder signed in in a browser of their own.
 pub struct SignedInBrowser {
     pub browser: TestBrowser,
-    /// On `/apply`, under the service worker.
+    /// On the holder's landing page (`/apply`, a reviewer's `/review`), under the service worker.
     pub page: TestPage,
     pub holder: HolderCreated,
 }

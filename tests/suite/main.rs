@@ -15,6 +15,9 @@
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
 //!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
+//! - `review_browser`: the supervising department and the bureau in headless Chromium — the
+//!   review queue, one submission on one screen, decisions signed (offline too) and pushed,
+//!   a return's comment reaching the clerk, two reviewers deciding the same application.
 //! - `sync_browser`: offline-first sync in headless Chromium — the IndexedDB queue across a
 //!   reload, a push of 200 cut by killing the server process, rejections and revision, two
 //!   clerks filing for the last vacancy, a large pull shown in the roster, one syncing tab,
@@ -31,5 +34,6 @@ mod decisions_api;
 mod identity;
 mod identity_api;
 mod openapi;
+mod review_browser;
 mod sync_api;
 mod sync_browser;

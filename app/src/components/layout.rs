@@ -77,9 +77,21 @@ fn SessionTools() -> impl IntoView {
                     <a href="/certificate" id="nav-certificate" class="nav-link">
                         {t(Msg::NavCertificate)}
                     </a>
-                    <a href="/apply" id="nav-apply" class="nav-link">
-                        {t(Msg::NavApply)}
-                    </a>
+                    {if session.holder.reviews() {
+                        view! {
+                            <a href="/review" id="nav-review" class="nav-link">
+                                {t(Msg::NavReview)}
+                            </a>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <a href="/apply" id="nav-apply" class="nav-link">
+                                {t(Msg::NavApply)}
+                            </a>
+                        }
+                            .into_any()
+                    }}
                     <span class="session-holder" id="session-holder" data-login=login>
                         {t(Msg::SignedInAs)}
                         {name}

@@ -30,6 +30,12 @@ pub fn outbox_row(
         ItemStatus::Held { message } => message.clone(),
         _ => None,
     };
+    // The decider's comment (a return's reason), from the confirmed state.
+    let comment = context.applications.with_untracked(|tracked| {
+        item.review(tracked)
+            .and_then(|t| t.last_comment())
+            .map(|d| format!("{}（{}）", d.note, d.decider_name))
+    });
     let (review, can_revise, decided) = context.applications.with_untracked(|tracked| {
         (
             item.review(tracked)
@@ -86,6 +92,12 @@ pub fn outbox_row(
                         </p>
                     }
                 })}
+            {comment
+                .map(|c| {
+                    view! {
+                        <p class="outbox-comment">{t(Msg::DecisionNote)} "：" {c}</p>
+                    }
+                })}
             <p class="outbox-meta">
                 {t(Msg::SignedAt)} " " {item.signed_at.clone()} " · " {t(Msg::ConfirmApplicationId)} " "
                 <code>{item.application_id.clone()}</code>
@@ -101,6 +113,7 @@ pub fn outbox_row(
                     }
                 })}
             {revise_button}
+            <crate::components::withdraw::Withdraw application_id=item.application_id.clone()/>
         </li>
     }
 }

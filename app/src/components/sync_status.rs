@@ -1,5 +1,7 @@
 //! The sync-status panel, under the header on every page once a holder is signed in: last
-//! successful sync, items waiting, items that did not go through and wait for the clerk
+//! successful sync, items waiting (a reviewer's: their signed decisions; a clerk's: their
+//! applications), items that did not go through and wait for the clerk (a reviewer's: their
+//! decisions the server did not accept)
 //! ([`crate::applications::outbox::OutboxItem::needs_clerk_action`]), a snapshot's progress,
 //! which tab syncs, what the browser's storage holds, and why syncing stopped if it did (a
 //! failed write to the store, an expired session). Online/offline is the badge beside it.
@@ -16,7 +18,18 @@ use crate::state::{SyncProblem, use_app_context};
 pub fn SyncStatus() -> impl IntoView {
     let context = use_app_context();
     let lang = context.lang;
+    // A reviewer's counters are their decisions; a clerk's, their applications.
+    let reviews = move || {
+        context
+            .session
+            .with(|s| s.as_ref().is_some_and(|s| s.holder.reviews()))
+    };
     let waiting = move || {
+        if reviews() {
+            return context
+                .decisions
+                .with(|d| d.iter().filter(|d| d.status == ItemStatus::Pending).count());
+        }
         context.outbox.with(|items| {
             items
                 .iter()
@@ -26,6 +39,13 @@ pub fn SyncStatus() -> impl IntoView {
     };
     // Those that did not go through and wait for the clerk: the rule the revise button uses.
     let rejected = move || {
+        if reviews() {
+            return context.decisions.with(|d| {
+                d.iter()
+                    .filter(|d| matches!(d.status, ItemStatus::Rejected { .. }))
+                    .count()
+            });
+        }
         context.applications.with(|tracked| {
             context.outbox.with(|items| {
                 items
@@ -61,10 +81,16 @@ pub fn SyncStatus() -> impl IntoView {
                     }}
                 </span>
                 <span class="sync-waiting" id="sync-waiting" class=("has-items", move || waiting() > 0)>
-                    {t(Msg::SyncWaiting)} {waiting} " " {t(Msg::SyncItems)}
+                    {move || {
+                        if reviews() { Msg::SyncDecisionsWaiting } else { Msg::SyncWaiting }
+                            .text(lang.get())
+                    }} {waiting} " " {t(Msg::SyncItems)}
                 </span>
                 <span class="sync-rejected" id="sync-rejected" class=("has-items", move || rejected() > 0)>
-                    {t(Msg::SyncRejected)} {rejected} " " {t(Msg::SyncItems)}
+                    {move || {
+                        if reviews() { Msg::SyncDecisionsRefused } else { Msg::SyncRejected }
+                            .text(lang.get())
+                    }} {rejected} " " {t(Msg::SyncItems)}
                 </span>
                 {move || {
                     progress()

@@ -43,7 +43,11 @@ pub fn SignIn() -> impl IntoView {
                     Ok(()) => {
                         context.sync_problem.set(None);
                         crate::sync::kick(context);
-                        navigate("/apply");
+                        // Each role lands on its own work.
+                        let landing = context.session.with_untracked(|s| {
+                            s.as_ref().map_or("/apply", |s| s.holder.landing_page())
+                        });
+                        navigate(landing);
                     }
                     Err(e) => error.set(Some(e.text(lang.get_untracked()))),
                 },
@@ -58,10 +62,13 @@ pub fn SignIn() -> impl IntoView {
 
     let already = move || {
         context.session.get().map(|s| {
+            let reviews = s.holder.reviews();
             view! {
                 <p class="notice notice-ok" id="sign-in-already">
-                    {t(Msg::SignInAlready)} {s.holder.name} " "
-                    <a href="/apply" id="sign-in-go-apply">{t(Msg::NavApply)}</a>
+                    {t(Msg::SignInAlready)} {s.holder.name.clone()} " "
+                    <a href=s.holder.landing_page() id="sign-in-go-apply">
+                        {t(if reviews { Msg::NavReview } else { Msg::NavApply })}
+                    </a>
                 </p>
             }
         })

@@ -1,5 +1,5 @@
-//! Leaving a shared computer: everything of a holder's store but the signed applications
-//! still waiting to be sent is removed.
+//! Leaving a shared computer: everything of a holder's store but the signed applications and
+//! decisions still waiting to be sent is removed.
 
 use indexed_db_futures::prelude::*;
 
@@ -33,7 +33,7 @@ pub async fn clear_all_but_waiting(holder: &str) -> Result<usize, StorageError> 
             kept += 1;
         } else {
             outbox
-                .delete(record.application_id)
+                .delete(record.key().to_owned())
                 .primitive()
                 .map_err(write_error)?;
         }

@@ -92,7 +92,8 @@ struct DecodedUnit {
 /// One record of a pull page, decoded.
 enum Decoded {
     Certificate(DecodedUnit),
-    Application(TrackedApplication),
+    /// Boxed: an application carries its signed document and decisions.
+    Application(Box<TrackedApplication>),
 }
 
 /// Decodes (and so validates) every record of `page`, in order.
@@ -110,7 +111,7 @@ fn decode(page: &PullResponse) -> Result<Vec<Decoded>, StorageError> {
         }
         let application = TrackedApplication::from_change(change)
             .map_err(|unknown| StorageError::Undecodable(unknown.to_string()))?;
-        decoded.extend(application.map(Decoded::Application));
+        decoded.extend(application.map(|a| Decoded::Application(Box::new(a))));
     }
     Ok(decoded)
 }
@@ -222,7 +223,7 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
             Decoded::Application(application) => {
                 let record = ApplicationRecord {
                     unit_id: application.unit_id.clone(),
-                    body: to_json(&application)?,
+                    body: to_json(&*application)?,
                 };
                 applications
                     .put(record.to_js()?)

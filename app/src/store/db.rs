@@ -15,8 +15,9 @@ use wasm_bindgen::JsValue;
 use crate::storage_error::StorageError;
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 2;
-/// Applications signed here: key = application id.
+pub const DB_VERSION: u32 = 3;
+/// Applications signed here (key = application id) and decisions signed here (key = decision
+/// id; their record has a `decision_id`, version 3).
 pub const OUTBOX: &str = "outbox";
 /// This installation's named values: key = name (`store::meta`: client id, sequence).
 pub const META: &str = "meta";
@@ -49,6 +50,9 @@ pub(super) fn upgrade(db: &Database, old_version: u32) -> indexed_db_futures::Re
         }
         db.create_object_store(PULL).build()?;
     }
+    // Version 3: the outbox also keeps signed decisions (records with a `decision_id`). Its
+    // items stay as they are; the step exists so that a tab of an earlier build, which would
+    // not read a decision's record, is closed and reloads (`connection`).
     Ok(())
 }
 

@@ -6,9 +6,9 @@
 //!   the applications it tracks ([`APPLICATIONS`]), and the pull cursor with the time of the
 //!   last complete sync ([`PULL`], read through [`meta`]). A pull page and its cursor are
 //!   written in one transaction ([`apply_page`]), so the cursor never runs ahead of the data.
-//! - **the queue** ([`outbox`]) — applications signed here ([`OUTBOX`]), with what the server
-//!   answered, and this installation's client id and sequence ([`META`]). A pull never touches
-//!   them; a reset, or a schema upgrade, drops the confirmed state only.
+//! - **the queue** ([`outbox`]) — applications and decisions signed here ([`OUTBOX`]), with
+//!   what the server answered, and this installation's client id and sequence ([`META`]). A
+//!   pull never touches them; a reset, or a schema upgrade, drops the confirmed state only.
 //!
 //! Every record is `{ …fields the store must look at…, body }`: the keys and the few fields
 //! shown in lists stay readable, and everything personal is in `body` (JSON: text, or for the
@@ -48,4 +48,4 @@ pub use connection::{close, db_name, open};
 pub use db::{APPLICATIONS, DB_VERSION, META, OUTBOX, PEOPLE, PULL, UNITS};
 pub use legacy::{LEGACY_CLIENT_ID, LEGACY_OUTBOX, LEGACY_SEQUENCE, migrate_local_storage};
 pub use meta::{client_id, cursor, last_sync, next_sequence};
-pub use outbox::{add_revision, add_to_outbox, outbox, record_verdicts};
+pub use outbox::{add_decision, add_revision, add_to_outbox, decisions, outbox, record_verdicts};

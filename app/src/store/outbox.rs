@@ -1,24 +1,36 @@
-//! The queue: applications signed on this computer, kept apart from the confirmed state (a
-//! pull never touches them), and the server's verdicts on them.
+//! The queue: applications and decisions signed on this computer, kept apart from the
+//! confirmed state (a pull never touches them), and the server's verdicts on them. Both kinds
+//! share the one object store; a decision's record carries its `decision_id`.
 
 use super::connection::open;
 use super::db::{OUTBOX, all, from_json, one, read_error, reading, write_error, writing};
-use super::records::{OutboxRecord, put_item};
+use super::records::{OutboxRecord, put_decision, put_item};
+use crate::applications::decision::QueuedDecision;
 use crate::applications::outbox::{self, ItemStatus, OutboxItem};
 use crate::storage_error::StorageError;
 
-/// Every outbox item of `holder`, in sequence order.
+/// Every outbox item of `holder` (applications, not decisions), in sequence order.
 pub async fn outbox(holder: &str) -> Result<Vec<OutboxItem>, StorageError> {
-    let db = open(holder).await?;
-    let tx = reading(&db, OUTBOX)?;
-    let store = tx.object_store(OUTBOX).map_err(read_error)?;
-    let records = all(&store, None).await?;
+    let records = records(holder).await?;
     let mut items = records
         .iter()
-        .map(|r| from_json::<OutboxItem>(&OutboxRecord::from_js(r)?.body))
+        .filter(|r| r.decision_id.is_none())
+        .map(|r| from_json::<OutboxItem>(&r.body))
         .collect::<Result<Vec<_>, _>>()?;
     items.sort_by(outbox::in_sequence());
     Ok(items)
+}
+
+/// Every record of `holder`'s outbox.
+async fn records(holder: &str) -> Result<Vec<OutboxRecord>, StorageError> {
+    let db = open(holder).await?;
+    let tx = reading(&db, OUTBOX)?;
+    let store = tx.object_store(OUTBOX).map_err(read_error)?;
+    all(&store, None)
+        .await?
+        .iter()
+        .map(OutboxRecord::from_js)
+        .collect()
 }
 
 /// Stores `item` (replacing one with the same application id), committed.
@@ -64,5 +76,26 @@ pub async fn record_verdicts(
         item.status = status.clone();
         put_item(&store, &item)?;
     }
+    tx.commit().await.map_err(write_error)
+}
+
+/// Every decision `holder` signed here, in the order they were signed (sequence).
+pub async fn decisions(holder: &str) -> Result<Vec<QueuedDecision>, StorageError> {
+    let records = records(holder).await?;
+    let mut decisions = records
+        .iter()
+        .filter(|r| r.decision_id.is_some())
+        .map(|r| from_json::<QueuedDecision>(&r.body))
+        .collect::<Result<Vec<_>, _>>()?;
+    decisions.sort_by_key(|d| d.sequence);
+    Ok(decisions)
+}
+
+/// Stores `decision` (replacing one with the same decision id), committed: a new one, or one
+/// with the server's verdict.
+pub async fn add_decision(holder: &str, decision: &QueuedDecision) -> Result<(), StorageError> {
+    let db = open(holder).await?;
+    let tx = writing(&db, OUTBOX)?;
+    put_decision(&tx.object_store(OUTBOX).map_err(write_error)?, decision)?;
     tx.commit().await.map_err(write_error)
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::db::{from_json, read_error, to_json, write_error};
+use crate::applications::decision::QueuedDecision;
 use crate::applications::outbox::OutboxItem;
 use crate::storage_error::StorageError;
 
@@ -22,21 +23,34 @@ pub const CLIENT_ID: &str = "client_id";
 pub const SEQUENCE: &str = "sequence";
 
 /// A stored outbox item: `{application_id, sequence, state, body}`, a plain object (as
-/// `serde_wasm_bindgen` wrote it before: the sequence a number).
+/// `serde_wasm_bindgen` wrote it before: the sequence a number) — a signed application, or
+/// (with `decision_id`, then its key) a signed decision.
 #[derive(Debug, PartialEq)]
 pub(super) struct OutboxRecord {
+    /// The application signed, or decided on.
     pub(super) application_id: String,
+    /// A decision's id, the record's key; absent for an application (keyed by its id).
+    pub(super) decision_id: Option<String>,
+    /// The sequence number: the signing order of applications and decisions alike.
     pub(super) sequence: u64,
     /// `ItemStatus::name`.
     pub(super) state: String,
-    /// The [`OutboxItem`] as JSON (the envelope carries personal data).
+    /// The [`OutboxItem`] or [`QueuedDecision`] as JSON (both carry personal data).
     pub(super) body: String,
+}
+
+impl OutboxRecord {
+    /// The record's key: the decision's id, else the application's.
+    pub(super) fn key(&self) -> &str {
+        self.decision_id.as_deref().unwrap_or(&self.application_id)
+    }
 }
 
 /// Writes `item` (replacing the one with its application id).
 pub(super) fn put_item(store: &ObjectStore<'_>, item: &OutboxItem) -> Result<(), StorageError> {
     let record = OutboxRecord {
         application_id: item.application_id.clone(),
+        decision_id: None,
         sequence: item.sequence,
         state: item.status.name().to_owned(),
         body: to_json(item)?,
@@ -57,6 +71,12 @@ impl OutboxRecord {
         let sequence = self.sequence as f64;
         object(&[
             ("application_id", JsValue::from_str(&self.application_id)),
+            (
+                "decision_id",
+                self.decision_id
+                    .as_deref()
+                    .map_or(JsValue::UNDEFINED, JsValue::from_str),
+            ),
             ("sequence", JsValue::from_f64(sequence)),
             ("state", JsValue::from_str(&self.state)),
             ("body", JsValue::from_str(&self.body)),
@@ -67,11 +87,32 @@ impl OutboxRecord {
     pub(super) fn from_js(record: &JsValue) -> Result<Self, StorageError> {
         Ok(OutboxRecord {
             application_id: text_field(record, "application_id")?,
+            decision_id: field(record, "decision_id")?.as_string(),
             sequence: whole_field(record, "sequence")?,
             state: text_field(record, "state")?,
             body: text_field(record, "body")?,
         })
     }
+}
+
+/// Writes `decision` (replacing the one with its decision id).
+pub(super) fn put_decision(
+    store: &ObjectStore<'_>,
+    decision: &QueuedDecision,
+) -> Result<(), StorageError> {
+    let record = OutboxRecord {
+        application_id: decision.application_id.clone(),
+        decision_id: Some(decision.decision_id.clone()),
+        sequence: decision.sequence,
+        state: decision.status.name().to_owned(),
+        body: to_json(decision)?,
+    };
+    store
+        .put(record.to_js()?)
+        .with_key(decision.decision_id.clone())
+        .primitive()
+        .map_err(write_error)?;
+    Ok(())
 }
 
 /// The named value `key` of `store` (META or PULL), if any.
@@ -236,6 +277,7 @@ mod tests {
     fn records_read_back_as_written_and_as_earlier_builds_wrote_them() {
         let outbox = OutboxRecord {
             application_id: "a-1".into(),
+            decision_id: None,
             sequence: 7,
             state: "pending".into(),
             body: "{\"x\":1}".into(),
@@ -244,6 +286,18 @@ mod tests {
             OutboxRecord::from_js(&outbox.to_js().unwrap()).unwrap(),
             outbox
         );
+        let decision = OutboxRecord {
+            decision_id: Some("d-1".into()),
+            ..outbox
+        };
+        assert_eq!(
+            OutboxRecord::from_js(&decision.to_js().unwrap()).unwrap(),
+            decision
+        );
+        let outbox = OutboxRecord {
+            decision_id: None,
+            ..decision
+        };
         let application = ApplicationRecord {
             unit_id: "620502-0001".into(),
             body: "{}".into(),

@@ -129,6 +129,7 @@ pub fn watch(context: AppContext) {
             .with(|s| s.as_ref().map(|s| s.holder.id.clone()));
         if previous.as_ref() != Some(&holder) {
             context.outbox.set(Vec::new());
+            context.decisions.set(Vec::new());
             context.applications.set(Default::default());
             context.sync.update(|s| {
                 s.last_sync = None;

@@ -34,8 +34,9 @@ pub fn api_failed(context: AppContext, e: ApiError) -> Outcome {
     } else if e.is_unauthorized() {
         context.sync_problem.set(Some(SyncProblem::SessionExpired));
         Outcome::Stop
-    } else if e.is_network() {
-        // Nothing to tell beyond the connectivity badge.
+    } else if e.is_network() || e.is_unreachable() {
+        // Nothing to tell beyond the connectivity badge, which says so now.
+        crate::connectivity::mark_unreachable(context.connectivity);
         Outcome::Retry
     } else {
         context.sync_problem.set(Some(SyncProblem::Server(

@@ -43,17 +43,19 @@ pub fn still(context: AppContext, holder: &str) -> bool {
 pub async fn load_from_store(context: AppContext, holder: &str) {
     let loaded = async {
         let items = store::outbox(holder).await?;
+        let decisions = store::decisions(holder).await?;
         let applications = store::applications(holder).await?;
         let last_sync = store::last_sync(holder).await?;
-        Ok::<_, StorageError>((items, applications, last_sync))
+        Ok::<_, StorageError>((items, decisions, applications, last_sync))
     }
     .await;
     if !still(context, holder) {
         return;
     }
     match loaded {
-        Ok((items, applications, last_sync)) => {
+        Ok((items, decisions, applications, last_sync)) => {
             context.outbox.set(items);
+            context.decisions.set(decisions);
             context.applications.set(applications);
             context.sync.update(|s| {
                 s.last_sync = last_sync;

@@ -49,7 +49,12 @@ pub fn Apply() -> impl IntoView {
                         .into_any()
                 }
                 Mode::NotClerk => {
-                    view! { <p class="notice" id="apply-not-clerk">{t(Msg::ApplyNotClerk)}</p> }
+                    view! {
+                        <p class="notice" id="apply-not-clerk">
+                            {t(Msg::ApplyNotClerk)} " "
+                            <a href="/review" id="apply-go-review">{t(Msg::NavReview)}</a>
+                        </p>
+                    }
                         .into_any()
                 }
                 Mode::Clerk => view! { <QuotaUseForm state=state/> }.into_any(),
