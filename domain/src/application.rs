@@ -31,10 +31,10 @@ labelled_enum! {
         Draft => "draft", "草稿", "draft";
         Signed => "signed", "已签名", "signed";
         Submitted => "submitted", "已提交", "submitted";
-        Endorsed => "endorsed", "主管部门已审核", "endorsed by the supervising department";
+        Endorsed => "endorsed", "主管部门已同意", "endorsed by the supervising department";
         Approved => "approved", "已核准", "approved";
-        Returned => "returned", "已退回修改", "returned for revision";
-        Rejected => "rejected", "不予核准", "rejected";
+        Returned => "returned", "已退回", "returned for revision";
+        Rejected => "rejected", "未予核准", "rejected";
         Withdrawn => "withdrawn", "已撤回", "withdrawn";
     }
 }
@@ -333,10 +333,7 @@ mod tests {
         assert!(l.status().is_final());
         assert_eq!(l.steps().len(), 4);
         let e = l.apply(A::Withdraw, Role::UnitClerk).unwrap_err();
-        assert_eq!(
-            e.message_zh(),
-            "用编申请当前状态为“已核准”，不能执行“撤回”"
-        );
+        assert_eq!(e.message_zh(), "用编申请当前状态为“已核准”，不能执行“撤回”");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub async fn fill(page: &TestPage, fields: &[(&str, &str)]) -> anyhow::Result<()
 
 /// On a tab opened at `created`'s enrolment link (with a virtual key): checks the code is filled
 /// in, enrols, follows the link to sign-in, checks the login is filled in, signs in and waits
-/// for `/apply`.
+/// for the certificate (where a clerk lands), then opens `/apply`.
 pub async fn enrol_and_sign_in(page: &TestPage, created: &HolderCreated) -> anyhow::Result<()> {
     let login = &created.holder.login;
     page.wait_for_text("#enrol h1", "注册安全密钥").await?;
@@ -51,7 +51,18 @@ pub async fn enrol_and_sign_in(page: &TestPage, created: &HolderCreated) -> anyh
     )
     .await?;
     page.click("#sign-in-button").await?;
-    page.wait_until("location.pathname === '/apply'", "signed in, on /apply")
+    page.wait_until(
+        "location.pathname === '/certificate'",
+        "signed in, on the certificate",
+    )
+    .await?;
+    open_applications(page).await
+}
+
+/// Opens the application page from the navigation.
+pub async fn open_applications(page: &TestPage) -> anyhow::Result<()> {
+    page.click("#nav-apply").await?;
+    page.wait_until("location.pathname === '/apply'", "on /apply")
         .await
 }
 

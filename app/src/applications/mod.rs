@@ -2,7 +2,9 @@
 //! the ones the server tracks (converted from the pull at the edge), the quota-use form, and
 //! signing an application into the outbox.
 
+pub mod form;
 pub mod outbox;
 pub mod quota_form;
+pub mod registration;
 pub mod signing;
 pub mod tracked;

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::payload::ApplicationPayload;
 use domain::{ApplicationKind, ApplicationStatus};
 use protocol::identity::{SignedSubmission, Verdict, VerdictStatus};
 use serde::{Deserialize, Serialize};
@@ -64,7 +65,7 @@ pub struct OutboxItem {
     pub application_id: String,
     /// `domain::ApplicationKind` code.
     pub kind: String,
-    /// A short description for the list (the 申请理由 as typed).
+    /// A short description for the list (the 申请理由 as typed, the person's name).
     pub summary: String,
     /// The envelope's sequence number (sending order).
     pub sequence: u64,
@@ -84,6 +85,28 @@ impl OutboxItem {
     /// The kind of application, if this build knows its code.
     pub fn application_kind(&self) -> Option<ApplicationKind> {
         ApplicationKind::from_code(&self.kind)
+    }
+
+    /// The envelope signed, read back from its bytes.
+    pub fn envelope(&self) -> Option<domain::SignedEnvelope> {
+        let bytes = domain::canonical::base64url_decode(&self.submission.envelope)?;
+        // Through `from_str` only: the client's one JSON input path (no second copy of every
+        // deserialiser for byte slices or for `&Value`).
+        serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()
+    }
+
+    /// The payload signed (to show it, to revise it); `None` when the bytes hold none.
+    pub fn payload(&self) -> Option<ApplicationPayload> {
+        let envelope = self.envelope()?;
+        let text = envelope.payload.to_string();
+        Some(match envelope.kind {
+            ApplicationKind::QuotaUse => ApplicationPayload::QuotaUse(from_text(&text)?),
+            ApplicationKind::Onboarding => {
+                ApplicationPayload::Onboarding(Box::new(from_text(&text)?))
+            }
+            ApplicationKind::Offboarding => ApplicationPayload::Offboarding(from_text(&text)?),
+            ApplicationKind::RecordChange => ApplicationPayload::RecordChange(from_text(&text)?),
+        })
     }
 
     /// The status the server tracks for this application, with its slip number, once the
@@ -116,6 +139,10 @@ impl OutboxItem {
         });
         self.revised_by.is_none() && (refused || sent_back)
     }
+}
+
+fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
 }
 
 /// The pending items of `signer`, in sequence order (the order they are sent in).

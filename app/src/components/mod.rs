@@ -2,5 +2,5 @@
 
 pub mod connectivity_badge;
 pub mod layout;
-pub mod outbox_item;
+pub mod my_applications;
 pub mod sync_status;

@@ -1,14 +1,14 @@
-//! The 编制证 page (`/certificate`): the confirmed state kept on this computer — the units of
-//! the holder's scope, the chosen unit's ledger figures and staff roster — and, apart, the
-//! holder's applications the server has not confirmed yet. Works offline: it reads only the
-//! local store, and re-reads it whenever a sync changed it.
+//! The 编制证 page (`/certificate`), where a clerk lands after signing in: the confirmed state
+//! kept on this computer — the units of the holder's scope, the chosen unit's ledger figures
+//! and staff roster — and, apart, the clerk's applications with their status. Works offline:
+//! it reads only the local store, and re-reads it whenever a sync changed it.
 
 use domain::EstablishmentCategory;
 use domain::certificate::Certificate;
 use leptos::prelude::*;
 
-use crate::applications::outbox::{ItemStatus, OutboxItem};
-use crate::components::outbox_item::outbox_row;
+use crate::applications::outbox::OutboxItem;
+use crate::components::my_applications::MyApplications;
 use crate::i18n::{Msg, t};
 use crate::state::use_app_context;
 use crate::store::{self, UnitSummary};
@@ -43,6 +43,10 @@ pub fn CertificatePage() -> impl IntoView {
                 Some(holder) => store::units(&holder).await,
             }
         }
+    });
+    let navigate = crate::router::use_navigate();
+    let revise = Callback::new(move |item: OutboxItem| {
+        navigate(&format!("/apply?revise={}", item.application_id));
     });
     let chosen = RwSignal::new(None::<String>);
     let filter = RwSignal::new(String::new());
@@ -153,7 +157,7 @@ pub fn CertificatePage() -> impl IntoView {
             }}
         </section>
         <Show when=move || own_unit().is_some()>
-            <Unconfirmed/>
+            <MyApplications revise=Some(revise)/>
         </Show>
     }
 }
@@ -247,48 +251,5 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-    }
-}
-
-/// The holder's applications that may still change the figures: waiting to sync, held, or
-/// accepted and not yet decided — each with its own status, never in the figures. (Those not
-/// accepted are on the application page, where they can be revised.)
-#[component]
-fn Unconfirmed() -> impl IntoView {
-    let context = use_app_context();
-    let items = move || {
-        context.applications.with(|tracked| {
-            context.outbox.with(|items| {
-                items
-                    .iter()
-                    .filter(|i| match &i.status {
-                        ItemStatus::Pending | ItemStatus::Held { .. } => true,
-                        ItemStatus::Accepted => !i.decided(tracked),
-                        ItemStatus::Rejected { .. } => false,
-                    })
-                    .cloned()
-                    .collect::<Vec<OutboxItem>>()
-            })
-        })
-    };
-    view! {
-        <section class="card unconfirmed" id="unconfirmed">
-            <h2>{t(Msg::PendingTitle)}</h2>
-            {move || {
-                let items = items();
-                if items.is_empty() {
-                    return view! { <p class="muted">{t(Msg::OutboxEmpty)}</p> }.into_any();
-                }
-                view! {
-                    <ul class="outbox-list">
-                        {items
-                            .into_iter()
-                            .map(|item| outbox_row(item, context, None))
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }}
-        </section>
     }
 }

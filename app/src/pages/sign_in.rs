@@ -1,7 +1,8 @@
 //! The sign-in page (`/` and `/sign-in`): login name, then the security key.
 //!
 //! Begin (the server's request options) → `navigator.credentials.get` → finish (the server
-//! sets the session cookie and answers `SessionInfo`) → kept on this computer → `/apply`.
+//! sets the session cookie and answers `SessionInfo`) → kept on this computer → the
+//! certificate and the clerk's applications (`/certificate`).
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -43,7 +44,7 @@ pub fn SignIn() -> impl IntoView {
                     Ok(()) => {
                         context.sync_problem.set(None);
                         crate::sync::kick(context);
-                        navigate("/apply");
+                        navigate("/certificate");
                     }
                     Err(e) => error.set(Some(e.text(lang.get_untracked()))),
                 },
@@ -61,7 +62,7 @@ pub fn SignIn() -> impl IntoView {
             view! {
                 <p class="notice notice-ok" id="sign-in-already">
                     {t(Msg::SignInAlready)} {s.holder.name} " "
-                    <a href="/apply" id="sign-in-go-apply">{t(Msg::NavApply)}</a>
+                    <a href="/certificate" id="sign-in-go-apply">{t(Msg::NavCertificate)}</a>
                 </p>
             }
         })

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::storage_error::StorageError;
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 /// Applications signed here: key = application id.
 pub const OUTBOX: &str = "outbox";
 /// This installation's named values: key = name (`store::meta`: client id, sequence).
@@ -25,13 +25,15 @@ pub const UNITS: &str = "units";
 pub const PEOPLE: &str = "people";
 /// Applications as the server tracks them: key = application id.
 pub const APPLICATIONS: &str = "applications";
+/// Forms being filled in, not signed: key = draft id (version 3).
+pub const DRAFTS: &str = "drafts";
 /// Where the pull stands: key = name (cursor, last complete sync).
 pub const PULL: &str = "pull";
 /// The stores of the confirmed state: what the server last said, and where the pull stands.
 pub const CONFIRMED: [&str; 4] = [UNITS, PEOPLE, APPLICATIONS, PULL];
 
 /// The stores and what each upgrade step does, in order: step `n` takes version `n - 1` to
-/// `n`. The queue ([`OUTBOX`]) and [`META`] are never dropped; the confirmed state may be,
+/// `n`. The queue ([`OUTBOX`]), [`META`] and the [`DRAFTS`] are never dropped; the confirmed state may be,
 /// since the server has it: with its [`PULL`] position gone, the next pull starts over.
 pub(super) fn upgrade(db: &Database, old_version: u32) -> indexed_db_futures::Result<()> {
     if old_version < 1 {
@@ -47,6 +49,10 @@ pub(super) fn upgrade(db: &Database, old_version: u32) -> indexed_db_futures::Re
             db.create_object_store(name).build()?;
         }
         db.create_object_store(PULL).build()?;
+    }
+    if old_version < 3 {
+        // Version 3: drafts. Nothing else changes; every record is kept.
+        db.create_object_store(DRAFTS).build()?;
     }
     Ok(())
 }
