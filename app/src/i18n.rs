@@ -262,6 +262,14 @@ messages! {
     NoticeNumber => "通知单编号：", "Notice number: ";
     DeciderComment => "审核意见：", "Reviewer's comment: ";
     NotNamedUnit => "（本机尚无单位名称）", "(unit name not stored yet)";
+    PrintMissing => "本机没有这份已核准申请的数据，请联网同步后再打印。", "This computer holds no approved application of that id; sync, then print.";
+    PrintNumber => "编号：", "Number: ";
+    PrintValidUntil => "有效期至", "Valid until";
+    PrintDecider => "审核人", "Approved by";
+    PrintQr => "二维码（预留）", "QR code (reserved)";
+    PrintSeal => "（盖章）", "(seal)";
+    PrintedBy => "打印人：", "Printed by ";
+    PrintedAt => "打印时间：", "at ";
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundBack => "返回首页", "Back to the start page";
     FooterVersion => "版本", "Version";

@@ -43,7 +43,8 @@ use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound, sign_in::SignIn,
+    apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound,
+    print::PrintPage, sign_in::SignIn,
 };
 use crate::router::{Router, routes};
 
@@ -82,6 +83,7 @@ enum Route {
     Enrol,
     Apply,
     Certificate,
+    Print,
     NotFound,
 }
 
@@ -92,6 +94,7 @@ fn route(path: &str) -> Route {
         "/enrol" | "/enrol/" => Route::Enrol,
         "/apply" | "/apply/" => Route::Apply,
         "/certificate" | "/certificate/" => Route::Certificate,
+        "/print" | "/print/" => Route::Print,
         _ => Route::NotFound,
     }
 }
@@ -102,6 +105,7 @@ fn page(route: Route) -> AnyView {
         Route::Enrol => view! { <Enrol/> }.into_any(),
         Route::Apply => view! { <Apply/> }.into_any(),
         Route::Certificate => view! { <CertificatePage/> }.into_any(),
+        Route::Print => view! { <PrintPage/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

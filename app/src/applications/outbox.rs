@@ -213,6 +213,44 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn the_signed_payload_reads_back_and_garbled_bytes_hold_none() {
+        use domain::payload::QuotaUseRequest;
+        use domain::{
+            ApplicationId, ClientId, CredentialId, EnvelopeHeader, SignedEnvelope, Timestamp,
+            UnitId, UserId,
+        };
+        let request = QuotaUseRequest {
+            category: domain::EstablishmentCategory::Administrative,
+            funding_form: None,
+            count: domain::Headcount::new(2),
+            recruitment: domain::person::EntryForm::Examination,
+            reason: "科员调出".into(),
+            request_document: None,
+        };
+        let header = EnvelopeHeader {
+            application_id: ApplicationId::parse("a-1").unwrap(),
+            client_id: ClientId::parse("client-1").unwrap(),
+            sequence: 7,
+            signer: UserId::parse("h1").unwrap(),
+            credential_id: CredentialId::parse("cred_1").unwrap(),
+            unit: UnitId::parse("620502-0012").unwrap(),
+            created_at: Timestamp::parse("2026-11-27T08:00:00Z").unwrap(),
+        };
+        let payload = ApplicationPayload::QuotaUse(request);
+        let envelope = SignedEnvelope::new(header, &payload).unwrap();
+        let mut signed = item(ItemStatus::Accepted);
+        signed.submission.envelope =
+            domain::canonical::base64url(&envelope.canonical_bytes().unwrap());
+        assert_eq!(signed.payload(), Some(payload));
+        assert_eq!(signed.envelope().unwrap().unit.as_str(), "620502-0012");
+        let mut garbled = signed.clone();
+        garbled.submission.envelope = domain::canonical::base64url(b"{\"tag\":1}");
+        assert_eq!(garbled.payload(), None);
+        garbled.submission.envelope = "not base64!".into();
+        assert_eq!(garbled.payload(), None);
+    }
+
+    #[wasm_bindgen_test]
     fn an_application_the_bureau_returned_needs_the_clerk() {
         // The bug: the panel counted only envelopes the server refused, while the revise
         // button also appeared for an accepted application the reviewers sent back.

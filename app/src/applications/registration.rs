@@ -410,3 +410,241 @@ pub fn deadline(field: FormField, typed: &str) -> Option<domain::Deadline> {
 pub fn slips_of(_certificate: &domain::Certificate) -> Vec<QuotaUseSlip> {
     Vec::new()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use FormField as F;
+    use domain::{EstablishmentCategory, FundingForm, Headcount};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn unit() -> UnitId {
+        UnitId::parse("620502-0012").unwrap()
+    }
+
+    fn slip(number: &str, count: u32, used: u32, valid_until: &str) -> QuotaUseSlip {
+        QuotaUseSlip {
+            number: DocumentNumber::parse(number).unwrap(),
+            unit: unit(),
+            category: EstablishmentCategory::PublicInstitution,
+            funding_form: Some(FundingForm::Full),
+            count: Headcount::new(count),
+            used: Headcount::new(used),
+            issued_on: d("2026-11-01"),
+            valid_until: d(valid_until),
+            released: false,
+        }
+    }
+
+    fn local() -> LocalCopy {
+        LocalCopy {
+            unit: Some(unit()),
+            today: Some(d("2026-12-01")),
+            slips: vec![
+                slip("天编用〔2026〕0001号", 2, 1, "2027-02-28"),
+                slip("天编用〔2026〕0002号", 1, 1, "2027-02-28"),
+                slip("天编用〔2026〕0003号", 1, 0, "2026-11-30"),
+            ],
+            roster: Vec::new(),
+            posts: BTreeSet::from(["620502198001010011".to_owned()]),
+        }
+    }
+
+    /// A newly recruited teacher: 11010519491231002X is a woman born 1949-12-31.
+    fn person() -> Values {
+        Values::of(&[
+            (F::Name, " 王芳 "),
+            (F::IdNumber, "11010519491231002x"),
+            (F::Sex, "female"),
+            (F::BirthDate, "1949-12-31"),
+            (F::Ethnicity, "汉族"),
+            (F::NativePlace, "甘肃天水"),
+            (F::PoliticalStatus, "masses"),
+            (F::Education, "undergraduate"),
+            (F::Degree, "bachelor"),
+            (F::PersonnelClass, "non_leader"),
+            (F::PostCategory, "professional"),
+            (F::EntryForm, "open_recruitment"),
+            (F::EnrolledOn, "2026-12-01"),
+        ])
+    }
+
+    fn with(mut values: Values, pairs: &[(FormField, &str)]) -> Values {
+        for (f, v) in pairs {
+            values.set(*f, (*v).to_owned());
+        }
+        values
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<FormField> {
+        errors.iter().map(|e| e.field).collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn only_slips_in_force_with_posts_left_are_offered() {
+        let local = local();
+        let usable: Vec<&str> = local
+            .usable_slips()
+            .iter()
+            .map(|s| s.number.as_str())
+            .collect();
+        assert_eq!(usable, ["天编用〔2026〕0001号"]);
+    }
+
+    #[wasm_bindgen_test]
+    fn an_onboarding_takes_category_and_funding_from_its_slip() {
+        let values = with(person(), &[(F::Slip, "天编用〔2026〕0001号")]);
+        let request = parse_onboarding(&values, &local()).unwrap();
+        assert_eq!(request.person.name.as_str(), "王芳");
+        assert_eq!(request.person.id_number.as_str(), "11010519491231002X");
+        assert_eq!(
+            request.person.category,
+            EstablishmentCategory::PublicInstitution
+        );
+        assert_eq!(request.person.funding_form, Some(FundingForm::Full));
+        assert_eq!(
+            request.person.slip_number,
+            Some(request.slip_number.clone())
+        );
+        assert_eq!(request.hr_document, None);
+        // Filled in again from what was signed, for a revision.
+        let again = person_values(&request.person);
+        assert_eq!(again.get(F::IdNumber), "11010519491231002X");
+        assert_eq!(again.get(F::Division), "");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_bad_id_number_is_named_and_nothing_else_is_blamed() {
+        let values = with(
+            person(),
+            &[
+                (F::Slip, "天编用〔2026〕0001号"),
+                (F::IdNumber, "110105194912310021"),
+            ],
+        );
+        let errors = parse_onboarding(&values, &local()).unwrap_err();
+        assert_eq!(fields(&errors), [F::IdNumber]);
+        let text = errors[0].text(Lang::Zh);
+        assert!(text.contains("身份证号") && text.contains("校验"), "{text}");
+        assert!(errors[0].text(Lang::En).contains("ID number"));
+        // The birth date and sex must agree with the number.
+        let values = with(
+            person(),
+            &[
+                (F::Slip, "天编用〔2026〕0001号"),
+                (F::BirthDate, "1950-01-01"),
+            ],
+        );
+        let errors = parse_onboarding(&values, &local()).unwrap_err();
+        assert_eq!(fields(&errors), [F::BirthDate]);
+        let values = with(
+            person(),
+            &[(F::Slip, "天编用〔2026〕0001号"), (F::Sex, "male")],
+        );
+        assert_eq!(
+            fields(&parse_onboarding(&values, &local()).unwrap_err()),
+            [F::Sex]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn an_id_number_in_a_post_and_an_unusable_slip_are_refused_before_signing() {
+        let mut local = local();
+        local.posts.insert("11010519491231002X".into());
+        let values = with(person(), &[(F::Slip, "天编用〔2026〕0003号")]);
+        let errors = parse_onboarding(&values, &local).unwrap_err();
+        assert_eq!(fields(&errors), [F::Slip, F::IdNumber]);
+        assert!(errors[0].text(Lang::Zh).contains("有效期"));
+        assert!(errors[1].text(Lang::Zh).contains("已占用编制"));
+        let errors = parse_onboarding(&person(), &local).unwrap_err();
+        assert_eq!(errors[0].field, F::Slip);
+        assert_eq!(errors[0].text(Lang::Zh), "请选择编制使用单");
+        // Every field of an empty form is named, each once.
+        let errors = parse_onboarding(&Values::default(), &local).unwrap_err();
+        for field in [
+            F::Slip,
+            F::Name,
+            F::IdNumber,
+            F::Sex,
+            F::Ethnicity,
+            F::EnrolledOn,
+        ] {
+            assert_eq!(
+                errors.iter().filter(|e| e.field == field).count(),
+                1,
+                "{field:?}"
+            );
+        }
+    }
+
+    fn with_roster() -> (LocalCopy, Person) {
+        let mut local = local();
+        let values = with(person(), &[(F::Slip, "天编用〔2026〕0001号")]);
+        let someone = parse_onboarding(&values, &local).unwrap().person;
+        local.roster.push(someone.clone());
+        (local, someone)
+    }
+
+    #[wasm_bindgen_test]
+    fn an_offboarding_names_a_person_of_the_roster_and_its_deadline_is_month_end() {
+        let (local, someone) = with_roster();
+        let values = Values::of(&[
+            (F::Person, someone.id_number.as_str()),
+            (F::DepartureReason, "retirement"),
+            (F::LeftOn, "2026-12-03"),
+            (F::DepartureDocument, "天人社发〔2026〕88号"),
+        ]);
+        let request = parse_offboarding(&values, &local).unwrap();
+        assert_eq!(request.id_number, someone.id_number);
+        assert_eq!(request.reason, DepartureReason::Retirement);
+        let due = deadline(F::LeftOn, "2026-12-03").unwrap().due;
+        assert_eq!(due, d("2026-12-31"));
+        let nobody = with(
+            values,
+            &[(F::Person, "620502198001010011"), (F::LeftOn, "12/03")],
+        );
+        assert_eq!(
+            fields(&parse_offboarding(&nobody, &local).unwrap_err()),
+            [F::Person, F::LeftOn]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_record_change_is_what_differs_and_nothing_changed_is_nothing_to_sign() {
+        let (local, someone) = with_roster();
+        let mut values = person_values(&someone);
+        values.set(F::Person, someone.id_number.to_string());
+        values.set(F::ChangedOn, "2026-11-20".into());
+        let errors = parse_record_change(&values, &local).unwrap_err();
+        assert_eq!(fields(&errors), [F::Changes]);
+        assert!(errors[0].text(Lang::Zh).contains("变更事项"));
+        values.set(F::Education, "postgraduate".into());
+        values.set(F::Rank, "二级主任科员".into());
+        let request = parse_record_change(&values, &local).unwrap();
+        let changed: Vec<(&str, Option<&str>, Option<&str>)> = request
+            .changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.before.as_deref(), c.after.as_deref()))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                ("education", Some("undergraduate"), Some("postgraduate")),
+                ("rank", None, Some("二级主任科员"))
+            ]
+        );
+        assert_eq!(field_of_record("education"), Some(F::Education));
+        assert_eq!(field_of_record("native_place"), Some(F::NativePlace));
+        assert_eq!(
+            display_value(F::Education, "postgraduate", Lang::Zh),
+            "研究生"
+        );
+        // 30 working days, the holiday calendar's.
+        assert!(deadline(F::ChangedOn, "2026-11-20").unwrap().due > d("2026-12-31"));
+    }
+}

@@ -4,4 +4,5 @@ pub mod apply;
 pub mod certificate;
 pub mod enrol;
 pub mod not_found;
+pub mod print;
 pub mod sign_in;

@@ -427,6 +427,32 @@ fn vacancy_hint(state: FormState) -> AnyView {
     .into_any()
 }
 
+/// The clerk's unit by its name from the store (its id until the store holds it).
+fn unit_name(context: AppContext) -> impl IntoView {
+    let name = LocalResource::new(move || {
+        let holder = context.holder_id();
+        let unit = context.session.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.holder.unit().map(ToString::to_string))
+        });
+        let _ = context.sync.with(|s| s.revision);
+        async move {
+            let unit = unit?;
+            let units = match holder {
+                Some(holder) => store::units(&holder).await.unwrap_or_default(),
+                None => Vec::new(),
+            };
+            Some(
+                units
+                    .into_iter()
+                    .find(|u| u.unit_id == unit)
+                    .map_or(unit, |u| u.name),
+            )
+        }
+    });
+    move || name.get().flatten().unwrap_or_default()
+}
+
 /// Saves the form as a draft a moment after the last keystroke.
 fn save_draft_soon(context: AppContext, state: FormState) {
     let values = state.values.get_untracked();
@@ -530,6 +556,9 @@ pub(super) fn ApplicationForm(state: FormState) -> impl IntoView {
             <Show when=move || state.revising.with(Option::is_some)>
                 <p class="notice" id="apply-revising">{t(Msg::Revising)}</p>
             </Show>
+            <p class="form-unit">
+                {t(Msg::ApplyUnit)} "：" <span id="apply-unit">{unit_name(context)}</span>
+            </p>
             {move || fields_of_kind(state, errors)}
             <Show when=move || state.show_all.get() && errors.with(|e| !e.is_empty())>
                 <p class="error" id="apply-form-errors" role="alert">

@@ -19,6 +19,7 @@ use crate::i18n::{Msg, t};
 use crate::router::use_query;
 use crate::state::{AppContext, use_app_context};
 use crate::store::{self, Draft};
+pub(crate) use confirmation::payload_rows;
 use form::ApplicationForm;
 use form_state::FormState;
 
