@@ -661,6 +661,17 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
         status: "submitted".into(),
         updated_at: "2026-11-27T08:00:00Z".into(),
         slip_number: None,
+        envelope: protocol::sync::RawJson::of(&serde_json::json!({})).unwrap(),
+        signer_id: "clerk-1".into(),
+        signer_name: "张三".into(),
+        credential_id: "cred".into(),
+        signed_at: "2026-11-27T07:59:00Z".into(),
+        received_at: "2026-11-27T08:00:00Z".into(),
+        decisions: Vec::new(),
+        notice_number: None,
+        due_on: None,
+        late: false,
+        days_overdue: 0,
     });
     store::apply_page(
         "h1",

@@ -810,6 +810,9 @@ pub(crate) fn certificate(rng: &mut Rng, reg: &mut Registry, input: Inputs<'_>) 
         history,
         ledger,
         leadership_posts,
+        slips: Vec::new(),
+        issued: Vec::new(),
+        record_changes: Vec::new(),
         staff,
         departed,
     }

@@ -187,8 +187,9 @@ impl Grant {
     /// application at `from`, by the permission the step needs: the supervising department's
     /// steps ([`Action::allowed_roles`] names the supervisor: endorsing, and returning or
     /// rejecting a quota-use request before it is endorsed) need [`Grant::may_endorse`], the
-    /// bureau's [`Grant::may_decide`]. Whether the step exists at `from` for the holder's role
-    /// is [`crate::application::transition`]'s to say.
+    /// bureau's [`Grant::may_decide`], the unit's own (withdrawing) [`Grant::may_file`]. Whether
+    /// the step exists at `from` for the holder's role is [`crate::application::transition`]'s
+    /// to say.
     pub fn may_take_step(
         &self,
         unit: &UnitRecord,
@@ -196,7 +197,10 @@ impl Grant {
         from: ApplicationStatus,
         action: Action,
     ) -> bool {
-        if action.allowed_roles(kind, from).contains(&Role::Supervisor) {
+        let roles = action.allowed_roles(kind, from);
+        if roles.contains(&Role::UnitClerk) {
+            self.may_file(unit, kind)
+        } else if roles.contains(&Role::Supervisor) {
             self.may_endorse(unit)
         } else {
             self.may_decide(unit)
@@ -356,6 +360,10 @@ mod tests {
             assert!(reviewer.may_take_step(&school, Onboarding, Submitted, action));
             assert!(!supervisor.may_take_step(&school, Onboarding, Submitted, action));
         }
+        // Withdrawing is the unit's own clerk's step.
+        let clerk = grant(Role::UnitClerk, &format!("unit:{}", school.id));
+        assert!(clerk.may_take_step(&school, QuotaUse, Submitted, Action::Withdraw));
+        assert!(!reviewer.may_take_step(&school, QuotaUse, Submitted, Action::Withdraw));
         // Within the scope only: a county bureau does not decide for a city unit.
         assert!(!county.may_take_step(&school, QuotaUse, Endorsed, Action::Approve));
     }

@@ -1,8 +1,10 @@
 //! 电子编制管理证: the whole certificate of one unit, section by section (基本信息).
 
 use crate::ids::Name;
+use crate::issued::{IssuedDocument, RecordChangeEntry};
 use crate::ledger::UnitLedger;
 use crate::person::{DepartedPerson, Person};
+use crate::slip::QuotaUseSlip;
 use crate::unit::{
     Affiliate, Division, HistoryEvent, LeadershipPosts, MainFunction, PowerItem, UnitRecord,
 };
@@ -26,7 +28,17 @@ pub struct Certificate {
     pub ledger: UnitLedger,
     /// 领导职数.
     pub leadership_posts: Vec<LeadershipPosts>,
-    /// 在编人员信息.
+    /// 编制使用单: the quota-use slips issued to the unit, with their use (`used` of `count`;
+    /// [`QuotaUseSlip::state`] says whether one is open, used up or lapsed).
+    #[serde(default)]
+    pub slips: Vec<QuotaUseSlip>,
+    /// The documents the bureau issued to the unit (slips and notices), oldest first.
+    #[serde(default)]
+    pub issued: Vec<IssuedDocument>,
+    /// 变更记录: approved record changes of the unit and its people, oldest first.
+    #[serde(default)]
+    pub record_changes: Vec<RecordChangeEntry>,
+    /// 在编人员信息 (the last two fields: a server splices them in as stored).
     pub staff: Vec<Person>,
     /// 减少人员信息.
     pub departed: Vec<DepartedPerson>,
@@ -160,6 +172,9 @@ mod tests {
                 approved: Headcount::new(3),
                 filled: Headcount::new(4),
             }],
+            slips: Vec::new(),
+            issued: Vec::new(),
+            record_changes: Vec::new(),
             staff: vec![person(id(1), EstablishmentCategory::Administrative)],
             departed: vec![DepartedPerson {
                 person: person(id(2), EstablishmentCategory::Administrative),

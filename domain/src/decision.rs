@@ -15,7 +15,7 @@
 //! "decider":…,"decision_id":…,"note":"…","tag":"dzbzglz.decision","version":1}`
 //!
 //! [`SignedDecision::check`] holds the rules of the document itself: only endorse, approve,
-//! return and reject are decisions, and a return or a rejection must say why (审批意见). Whether
+//! return, reject and the clerk's withdraw are decisions, and a return or a rejection must say why (审批意见). Whether
 //! the decider may take the step, and whether the application's status allows it, is for
 //! [`crate::access`] and [`crate::application`] to say.
 
@@ -124,7 +124,7 @@ pub enum DecisionError {
         created_at: Timestamp,
         latest: Timestamp,
     },
-    /// The action is not one a reviewer decides (sign, submit, withdraw, revise).
+    /// The action is not one signed as a decision (sign, submit, revise).
     #[error("{action} is not a decision")]
     NotADecision { action: Action },
     /// A return or rejection without a reason.
@@ -195,11 +195,13 @@ impl DecisionError {
     }
 }
 
-/// Whether `action` is a step a reviewer signs as a decision: endorse, approve, return, reject.
+/// Whether `action` is a step signed as a decision: a reviewer's endorse, approve, return or
+/// reject, or the unit clerk's withdraw (撤回, of an application not yet decided: the decider is
+/// the clerk).
 pub fn is_decision(action: Action) -> bool {
     matches!(
         action,
-        Action::Endorse | Action::Approve | Action::Return | Action::Reject
+        Action::Endorse | Action::Approve | Action::Return | Action::Reject | Action::Withdraw
     )
 }
 
@@ -408,12 +410,9 @@ mod tests {
         for action in [Action::Endorse, Action::Approve] {
             assert!(SignedDecision::new(header(), action, "").is_ok());
         }
-        for action in [
-            Action::Sign,
-            Action::Submit,
-            Action::Withdraw,
-            Action::Revise,
-        ] {
+        // A withdrawal needs no reason.
+        assert!(SignedDecision::new(header(), Action::Withdraw, "").is_ok());
+        for action in [Action::Sign, Action::Submit, Action::Revise] {
             assert_eq!(
                 SignedDecision::new(header(), action, "x").unwrap_err(),
                 DecisionError::NotADecision { action }

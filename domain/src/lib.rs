@@ -11,7 +11,8 @@
 //!   [`certificate`].
 //! - the rules: [`ledger`] (编制台帐 arithmetic), [`registry`] (one person, one post), [`slip`]
 //!   (numbering and validity), [`application`] (lifecycle and deadlines), [`calendar`] (working
-//!   days), [`book`] (the effects of approvals on one unit, all-or-nothing).
+//!   days), [`book`] (the effects of approvals on one unit, all-or-nothing), [`issued`] (the
+//!   documents approvals issue and the history of record changes).
 //! - access: [`access`] (what a role with its scope may read and do).
 //! - signing: [`payload`] (what each application asks), [`envelope`] (the signed envelope),
 //!   [`decision`] (a reviewer's signed decision on an application), [`canonical`] (RFC 8785
@@ -39,6 +40,7 @@ mod fixtures;
 pub mod headcount;
 pub mod id_number;
 pub mod ids;
+pub mod issued;
 pub mod ledger;
 pub mod payload;
 pub mod person;
@@ -67,13 +69,15 @@ pub use establishment::{EstablishmentCategory, FundingForm};
 pub use headcount::{Headcount, HeadcountDelta};
 pub use id_number::{IdNumber, Sex};
 pub use ids::{ApplicationId, ClientId, CredentialId, DecisionId, Name, UnitId, UserId};
+pub use issued::{IssuedDocument, NoticePerson, RecordChangeEntry};
 pub use ledger::{Figures, LedgerError, LedgerRow, UnitLedger};
 pub use payload::ApplicationPayload;
 pub use region::{Bureau, Region};
 pub use registry::{PostRegistry, RegistryError};
 pub use role::Role;
 pub use slip::{
-    IssuedDocumentKind, Numbering, NumberingScheme, QuotaUseSlip, SlipError, SlipValidity,
+    IssuedDocumentKind, Numbering, NumberingScheme, QuotaUseSlip, SlipError, SlipState,
+    SlipValidity,
 };
 
 /// The product's name as the interface shows it.

@@ -19,6 +19,15 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// Where a quota-use slip stands on a day ([`QuotaUseSlip::state`]).
+    pub enum SlipState {
+        Open => "open", "有效", "open";
+        UsedUp => "used_up", "已使用", "used up";
+        Lapsed => "lapsed", "已失效", "lapsed";
+    }
+}
+
 /// How a bureau numbers one kind of document: `{prefix}〔{year}〕{sequence:0width}号`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NumberingScheme {
@@ -277,6 +286,19 @@ impl QuotaUseSlip {
         !self.released && self.issued_on <= date && date <= self.valid_until
     }
 
+    /// Where it stands on `on`: used up once every post is used; lapsed once released or past
+    /// its validity with posts unused (those posts go back to the vacancy: the server releases
+    /// them the day after `valid_until`); open otherwise.
+    pub fn state(&self, on: Date) -> SlipState {
+        if self.remaining().is_zero() {
+            SlipState::UsedUp
+        } else if self.released || on > self.valid_until {
+            SlipState::Lapsed
+        } else {
+            SlipState::Open
+        }
+    }
+
     /// Whether its unused posts are still reserved in the ledger.
     pub fn holds_reservation(&self) -> bool {
         !self.released && !self.remaining().is_zero()
@@ -421,6 +443,23 @@ mod tests {
             d("2026-03-02")
         );
         assert!(SlipValidity::days(0).is_err());
+    }
+
+    #[test]
+    fn states() {
+        let s = slip();
+        assert_eq!(s.state(d("2026-05-30")), SlipState::Open);
+        assert_eq!(s.state(d("2026-05-31")), SlipState::Lapsed);
+        let released = QuotaUseSlip {
+            released: true,
+            ..slip()
+        };
+        assert_eq!(released.state(d("2026-04-01")), SlipState::Lapsed);
+        let used = QuotaUseSlip {
+            used: Headcount::new(2),
+            ..slip()
+        };
+        assert_eq!(used.state(d("2027-01-01")), SlipState::UsedUp);
     }
 
     #[test]

@@ -187,6 +187,9 @@ pub struct DecisionVerdict {
     pub application_status: Option<String>,
     /// The quota-use slip (编制使用单) number an accepted approval issued.
     pub slip_number: Option<String>,
+    /// The notice (入编通知单 or 出编通知单) number an accepted approval issued.
+    #[serde(default)]
+    pub notice_number: Option<String>,
 }
 
 /// Body of [`HOLDERS_PATH`].
@@ -304,6 +307,7 @@ mod tests {
             message: None,
             application_status: Some("approved".into()),
             slip_number: Some("天编用〔2026〕0001号".into()),
+            notice_number: None,
         });
         round_trip(NewHolder {
             login: "l".into(),

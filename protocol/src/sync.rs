@@ -49,6 +49,9 @@ pub struct Progress {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "WireChange")]
+// An application is the larger record; a page holds at most `MAX_LIMIT` of them, and both
+// sides match on the fields, which boxing would hide.
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     /// A unit's whole certificate (电子编制管理证).
     Certificate {
@@ -71,7 +74,54 @@ pub enum Change {
         updated_at: String,
         /// The quota-use slip (编制使用单) issued when it was approved.
         slip_number: Option<String>,
+        /// What the clerk signed: the signed application document (a `domain::SignedEnvelope`,
+        /// its `payload` the form) as the exact text of the bytes signed — canonical JSON, so
+        /// `SHA-256` of it is the challenge the signature is over.
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        envelope: RawJson,
+        /// Who signed it: the key holder's id and display name.
+        signer_id: String,
+        signer_name: String,
+        /// The WebAuthn credential (base64url) that signed it.
+        credential_id: String,
+        /// RFC 3339, UTC: when the clerk's client created (signed) it.
+        signed_at: String,
+        /// RFC 3339, UTC: when the server received it and verified its signature (it is tracked
+        /// only once verified).
+        received_at: String,
+        /// The decisions accepted on it so far, oldest first (a return's or a rejection's note
+        /// reaches the clerk here).
+        decisions: Vec<DecisionRecord>,
+        /// The notice an approval issued: 入编通知单 (onboarding) or 出编通知单 (offboarding).
+        notice_number: Option<String>,
+        /// The filing deadline (YYYY-MM-DD) of an offboarding (the month's end after the
+        /// departure) or a record change (30 working days after the change).
+        due_on: Option<String>,
+        /// Filed after `due_on`: accepted, flagged late for the bureau.
+        late: bool,
+        /// Calendar days after `due_on` it was filed (0 when on time).
+        days_overdue: u32,
     },
+}
+
+/// One accepted decision on an application, as a pull carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionRecord {
+    pub decision_id: String,
+    /// A `domain::Action` code: `endorse`, `approve`, `return`, `reject` or `withdraw`.
+    pub action: String,
+    /// The key holder who signed it (for `withdraw`, the unit's clerk).
+    pub decider_id: String,
+    pub decider_name: String,
+    /// The decider's `domain::Role` code.
+    pub decider_role: String,
+    /// 审批意见 (required for return and reject; may be empty otherwise).
+    pub note: String,
+    /// RFC 3339, UTC: when the decider's client created (signed) it.
+    pub signed_at: String,
+    /// RFC 3339, UTC: when the server accepted it.
+    pub received_at: String,
 }
 
 /// A JSON value kept as its text: valid JSON, neither parsed into a tree nor re-serialised.
@@ -123,6 +173,20 @@ struct WireChange {
     status: Option<String>,
     updated_at: Option<String>,
     slip_number: Option<String>,
+    envelope: Option<RawJson>,
+    signer_id: Option<String>,
+    signer_name: Option<String>,
+    credential_id: Option<String>,
+    signed_at: Option<String>,
+    received_at: Option<String>,
+    #[serde(default)]
+    decisions: Vec<DecisionRecord>,
+    notice_number: Option<String>,
+    due_on: Option<String>,
+    #[serde(default)]
+    late: bool,
+    #[serde(default)]
+    days_overdue: u32,
 }
 
 impl TryFrom<WireChange> for Change {
@@ -144,6 +208,17 @@ impl TryFrom<WireChange> for Change {
                 status: wire.status.ok_or_else(|| missing("status"))?,
                 updated_at: wire.updated_at.ok_or_else(|| missing("updated_at"))?,
                 slip_number: wire.slip_number,
+                envelope: wire.envelope.ok_or_else(|| missing("envelope"))?,
+                signer_id: wire.signer_id.ok_or_else(|| missing("signer_id"))?,
+                signer_name: wire.signer_name.unwrap_or_default(),
+                credential_id: wire.credential_id.ok_or_else(|| missing("credential_id"))?,
+                signed_at: wire.signed_at.ok_or_else(|| missing("signed_at"))?,
+                received_at: wire.received_at.ok_or_else(|| missing("received_at"))?,
+                decisions: wire.decisions,
+                notice_number: wire.notice_number,
+                due_on: wire.due_on,
+                late: wire.late,
+                days_overdue: wire.days_overdue,
             },
         })
     }
@@ -162,10 +237,32 @@ mod tests {
             status: "approved".into(),
             updated_at: "2026-05-01T08:00:00Z".into(),
             slip_number: Some("天编用〔2026〕0001号".into()),
+            envelope: RawJson::of(&serde_json::json!({"payload": {"count": 1}})).unwrap(),
+            signer_id: "clerk-1".into(),
+            signer_name: "张三".into(),
+            credential_id: "cred".into(),
+            signed_at: "2026-04-30T08:00:00Z".into(),
+            received_at: "2026-04-30T08:00:05Z".into(),
+            decisions: vec![DecisionRecord {
+                decision_id: "d-1".into(),
+                action: "approve".into(),
+                decider_id: "reviewer-1".into(),
+                decider_name: "李四".into(),
+                decider_role: "bureau_reviewer".into(),
+                note: "同意".into(),
+                signed_at: "2026-05-01T07:59:00Z".into(),
+                received_at: "2026-05-01T08:00:00Z".into(),
+            }],
+            notice_number: None,
+            due_on: None,
+            late: false,
+            days_overdue: 0,
         };
         let json = serde_json::to_value(&change).unwrap();
         assert_eq!(json["type"], "application");
         assert_eq!(json["status"], "approved");
+        assert_eq!(json["decisions"][0]["note"], "同意");
+        assert_eq!(json["envelope"]["payload"]["count"], 1);
         assert_eq!(serde_json::from_value::<Change>(json).unwrap(), change);
         let certificate = Change::Certificate {
             unit_id: "620502-0001".into(),

@@ -10,7 +10,7 @@ use domain::{
     ApplicationId, ApplicationKind, ApplicationPayload, ApplicationStatus, SignedEnvelope,
     Timestamp, UnitId,
 };
-use protocol::sync::Change;
+use protocol::sync::{Change, DecisionRecord, RawJson};
 use sqlx::{Row, SqliteConnection};
 
 use super::Writes;
@@ -120,20 +120,96 @@ pub async fn set_status(
     Ok(())
 }
 
-/// An application as a pull sends it: where it stands, and the slip an approval issued.
+/// An application as a pull sends it: where it stands, what the clerk signed (the accepted
+/// envelope's bytes, its signer's name), the slip or notice an approval issued, its lateness;
+/// its decisions are read by [`decisions_of`].
 const APPLICATION_CHANGE: &str = "SELECT a.application_id, a.unit_id, a.kind, a.status, a.updated_at, \
      (SELECT s.number FROM slip s WHERE s.application_id = a.application_id ORDER BY s.number LIMIT 1) \
-     AS slip_number FROM application a";
+     AS slip_number, a.notice_number, a.due_on, a.days_overdue, a.signer, a.submitted_at, \
+     coalesce(k.name, '') AS signer_name, CAST(e.bytes AS TEXT) AS envelope \
+     FROM application a \
+     JOIN envelope e ON e.envelope_hash = a.envelope_hash AND e.verified = 1 \
+     LEFT JOIN key_holder k ON k.id = a.signer";
 
-fn application_change(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Change> {
+fn application_change(
+    row: &sqlx::sqlite::SqliteRow,
+    decisions: &mut HashMap<String, Vec<DecisionRecord>>,
+) -> anyhow::Result<Change> {
+    let application_id: String = row.try_get("application_id")?;
+    let envelope: String = row.try_get("envelope")?;
+    // The two fields of the signed document a list shows, read from it (it was verified).
+    let (credential_id, signed_at) = {
+        #[derive(serde::Deserialize)]
+        struct Signed {
+            credential_id: String,
+            created_at: String,
+        }
+        let signed: Signed =
+            serde_json::from_str(&envelope).context("a stored envelope does not parse")?;
+        (signed.credential_id, signed.created_at)
+    };
+    let days_overdue: i64 = row.try_get("days_overdue")?;
     Ok(Change::Application {
-        application_id: row.try_get("application_id")?,
+        decisions: decisions.remove(&application_id).unwrap_or_default(),
+        application_id,
         unit_id: row.try_get("unit_id")?,
         kind: row.try_get("kind")?,
         status: row.try_get("status")?,
         updated_at: row.try_get("updated_at")?,
         slip_number: row.try_get("slip_number")?,
+        envelope: RawJson::from_string(envelope).context("a stored envelope is not JSON")?,
+        signer_id: row.try_get("signer")?,
+        signer_name: row.try_get("signer_name")?,
+        credential_id,
+        signed_at,
+        received_at: row.try_get("submitted_at")?,
+        notice_number: row.try_get("notice_number")?,
+        due_on: row.try_get("due_on")?,
+        late: days_overdue > 0,
+        days_overdue: u32::try_from(days_overdue).unwrap_or(0),
     })
+}
+
+/// The accepted decisions on the applications whose ids are in the JSON array `ids`, each
+/// application's oldest first: one query.
+async fn decisions_of(
+    conn: &mut SqliteConnection,
+    ids: &str,
+) -> anyhow::Result<HashMap<String, Vec<DecisionRecord>>> {
+    let mut by_application: HashMap<String, Vec<DecisionRecord>> = HashMap::new();
+    for row in sqlx::query(
+        "SELECT d.application_id, d.decision_id, d.action, d.decider, d.received_at, \
+         coalesce(k.name, '') AS name, coalesce(k.role, '') AS role, \
+         json_extract(CAST(d.bytes AS TEXT), '$.note') AS note, \
+         json_extract(CAST(d.bytes AS TEXT), '$.created_at') AS signed_at \
+         FROM decision d LEFT JOIN key_holder k ON k.id = d.decider \
+         WHERE d.status = 'accepted' AND d.application_id IN (SELECT value FROM json_each(?)) \
+         ORDER BY d.id",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the decisions of applications")?
+    {
+        by_application
+            .entry(row.try_get("application_id")?)
+            .or_default()
+            .push(DecisionRecord {
+                decision_id: row.try_get("decision_id")?,
+                action: row.try_get("action")?,
+                decider_id: row.try_get("decider")?,
+                decider_name: row.try_get("name")?,
+                decider_role: row.try_get("role")?,
+                note: row
+                    .try_get::<Option<String>, _>("note")?
+                    .unwrap_or_default(),
+                signed_at: row
+                    .try_get::<Option<String>, _>("signed_at")?
+                    .unwrap_or_default(),
+                received_at: row.try_get("received_at")?,
+            });
+    }
+    Ok(by_application)
 }
 
 /// The applications of `units` as changes for a pull, each unit's oldest first: one query.
@@ -143,21 +219,29 @@ pub async fn changes_of_units(
 ) -> anyhow::Result<HashMap<UnitId, Vec<Change>>> {
     let ids = serde_json::to_string(&units.iter().map(UnitId::as_str).collect::<Vec<_>>())?;
     let mut by_unit: HashMap<UnitId, Vec<Change>> = HashMap::new();
-    for row in sqlx::query(&format!(
+    let rows = sqlx::query(&format!(
         "{APPLICATION_CHANGE} WHERE a.unit_id IN (SELECT value FROM json_each(?)) \
          ORDER BY a.unit_id, a.submitted_at, a.application_id"
     ))
     .bind(ids)
     .fetch_all(&mut *conn)
     .await
-    .context("reading units' applications")?
-    {
+    .context("reading units' applications")?;
+    if rows.is_empty() {
+        return Ok(by_unit);
+    }
+    let application_ids: Vec<String> = rows
+        .iter()
+        .map(|row| row.try_get("application_id"))
+        .collect::<Result<_, _>>()?;
+    let mut decisions = decisions_of(conn, &serde_json::to_string(&application_ids)?).await?;
+    for row in rows {
         let unit: String = row.try_get("unit_id")?;
         let unit = UnitId::parse(&unit).map_err(|e| anyhow::anyhow!(e.message_en()))?;
         by_unit
             .entry(unit)
             .or_default()
-            .push(application_change(&row)?);
+            .push(application_change(&row, &mut decisions)?);
     }
     Ok(by_unit)
 }
@@ -170,14 +254,21 @@ pub async fn changes_by_id(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    sqlx::query(&format!(
+    let ids = serde_json::to_string(ids)?;
+    let rows = sqlx::query(&format!(
         "{APPLICATION_CHANGE} WHERE a.application_id IN (SELECT value FROM json_each(?))"
     ))
-    .bind(serde_json::to_string(ids)?)
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await
-    .context("reading applications")?
-    .iter()
-    .map(|row| Ok((row.try_get("application_id")?, application_change(row)?)))
-    .collect()
+    .context("reading applications")?;
+    let mut decisions = decisions_of(conn, &ids).await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("application_id")?,
+                application_change(row, &mut decisions)?,
+            ))
+        })
+        .collect()
 }

@@ -385,7 +385,7 @@ pub async fn read_ledger(
         .unwrap_or_default())
 }
 
-/// The whole certificates of `unit_ids`, as [`read`] reads one, with six queries whatever their
+/// The whole certificates of `unit_ids`, as [`read`] reads one, with nine queries whatever their
 /// number (each table read once for all of them). Units that do not exist are left out.
 pub async fn read_many(
     conn: &mut SqliteConnection,
@@ -500,6 +500,35 @@ pub async fn read_many_stored(
         "departed staff",
     )
     .await?;
+    let mut slips = grouped(
+        conn,
+        &format!(
+            "SELECT unit_id, record FROM slip WHERE unit_id {IN_IDS} \
+             ORDER BY unit_id, issued_on, number"
+        ),
+        &ids,
+        "slips",
+    )
+    .await?;
+    let mut issued = grouped(
+        conn,
+        &format!(
+            "SELECT unit_id, record FROM issued_document WHERE unit_id {IN_IDS} \
+             ORDER BY unit_id, rowid"
+        ),
+        &ids,
+        "issued documents",
+    )
+    .await?;
+    let mut record_changes = grouped(
+        conn,
+        &format!(
+            "SELECT unit_id, record FROM record_change WHERE unit_id {IN_IDS} ORDER BY unit_id, id"
+        ),
+        &ids,
+        "record changes",
+    )
+    .await?;
     let mut affiliates: HashMap<String, Vec<Affiliate>> = HashMap::new();
     for row in sqlx::query(&format!(
         "SELECT parent, id, name FROM unit WHERE parent {IN_IDS} ORDER BY parent, id"
@@ -532,6 +561,9 @@ pub async fn read_many_stored(
             history: sections.history,
             ledger: ledgers.remove(&id).unwrap_or_default(),
             leadership_posts: sections.leadership_posts,
+            slips: parse_all(slips.remove(&id), "slip")?,
+            issued: parse_all(issued.remove(&id), "issued document")?,
+            record_changes: parse_all(record_changes.remove(&id), "record change")?,
             staff: Vec::new(),
             departed: Vec::new(),
             unit,

@@ -27,22 +27,12 @@ pub async fn load_book(
     let Some(certificate) = certificates::read_in(conn, unit).await? else {
         return Ok(None);
     };
-    let slips: Vec<QuotaUseSlip> = sqlx::query_scalar::<_, String>(
-        "SELECT record FROM slip WHERE unit_id = ? ORDER BY number",
-    )
-    .bind(unit.as_str())
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading the slips")?
-    .iter()
-    .map(|text| serde_json::from_str(text).context("stored slip does not parse"))
-    .collect::<anyhow::Result<_>>()?;
     let book = UnitBook::from_parts(
         certificate.unit.id,
         certificate.ledger,
         certificate.staff,
         certificate.departed,
-        slips,
+        certificate.slips,
     )
     .map_err(|e| anyhow::anyhow!("stored book of {unit} is inconsistent: {e}"))?;
     Ok(Some(book))

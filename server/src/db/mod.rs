@@ -61,6 +61,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "vacancy_figures",
         include_str!("../../migrations/0007_vacancy_figures.sql"),
     ),
+    (
+        8,
+        "approval_effects",
+        include_str!("../../migrations/0008_approval_effects.sql"),
+    ),
 ];
 
 /// The connection pool.

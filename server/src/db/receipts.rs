@@ -44,6 +44,7 @@ pub const DECISIONS: ReceiptTable = ReceiptTable {
         "decider",
         "application_status",
         "slip_number",
+        "notice_number",
     ],
 };
 

@@ -165,6 +165,7 @@ impl SignedKind for SignedDecision {
             ("decider", document.map(|d| d.decider.to_string())),
             ("application_status", step.map(|s| s.to.code().to_owned())),
             ("slip_number", step.and_then(slip_number)),
+            ("notice_number", None),
         ]
     }
 
@@ -192,6 +193,7 @@ impl SignedKind for SignedDecision {
             message: stored.message.clone(),
             application_status: stored.column("application_status"),
             slip_number: stored.column("slip_number"),
+            notice_number: stored.column("notice_number"),
         }
     }
 }
