@@ -270,6 +270,9 @@ messages! {
     PrintSeal => "（盖章）", "(seal)";
     PrintedBy => "打印人：", "Printed by ";
     PrintedAt => "打印时间：", "at ";
+    SlipsTitle => "编制使用单", "Quota-use slips";
+    SlipUsed => "已使用 / 核准", "Used / granted";
+    SlipStateTitle => "状态", "State";
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundBack => "返回首页", "Back to the start page";
     FooterVersion => "版本", "Version";

@@ -893,6 +893,16 @@ async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_but
         status,
         updated_at: "2026-11-28T08:00:00Z".into(),
         slip_number: None,
+        notice_number: None,
+        late: false,
+        days_overdue: 0,
+        comment: (status == ApplicationStatus::Returned).then(|| {
+            app::applications::tracked::Comment {
+                action: "return".into(),
+                decider_name: "李审核".into(),
+                note: "请补充请示文号".into(),
+            }
+        }),
     };
     // Accepted by the server, then sent back by the reviewers (a-1) or still with them (a-2).
     context.applications.set(
@@ -920,6 +930,20 @@ async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_but
             .get_attribute("data-review")
             .as_deref(),
         Some("returned")
+    );
+    // One status word, and the reviewer's comment reaches the clerk.
+    assert_eq!(
+        text(&host, &format!("{} .outbox-status", row("a-1"))),
+        "已退回"
+    );
+    assert_eq!(
+        text(&host, &format!("{} .outbox-status", row("a-2"))),
+        "已提交"
+    );
+    let comment = text(&host, &format!("{} .outbox-comment", row("a-1")));
+    assert!(
+        comment.contains("请补充请示文号") && comment.contains("李审核"),
+        "{comment}"
     );
     // The button and the panel answer alike: one application needs the clerk.
     assert!(

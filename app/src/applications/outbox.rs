@@ -201,6 +201,10 @@ mod tests {
             status,
             updated_at: "2026-11-28T08:00:00Z".into(),
             slip_number: None,
+            notice_number: None,
+            late: false,
+            days_overdue: 0,
+            comment: None,
         };
         BTreeMap::from([("a-1".to_owned(), application)])
     }

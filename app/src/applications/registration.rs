@@ -406,9 +406,9 @@ pub fn deadline(field: FormField, typed: &str) -> Option<domain::Deadline> {
     }
 }
 
-/// The quota-use slips a certificate carries (none until the pull carries them).
-pub fn slips_of(_certificate: &domain::Certificate) -> Vec<QuotaUseSlip> {
-    Vec::new()
+/// The quota-use slips a certificate carries.
+pub fn slips_of(certificate: &domain::Certificate) -> Vec<QuotaUseSlip> {
+    certificate.slips.clone()
 }
 
 #[cfg(test)]

@@ -21,6 +21,26 @@ pub struct TrackedApplication {
     pub updated_at: String,
     /// The quota-use slip (编制使用单) issued when it was approved.
     pub slip_number: Option<String>,
+    /// The notice (入编通知单, 出编通知单) issued when it was approved.
+    #[serde(default)]
+    pub notice_number: Option<String>,
+    /// Filed after its deadline (accepted, flagged for the bureau), by so many days.
+    #[serde(default)]
+    pub late: bool,
+    #[serde(default)]
+    pub days_overdue: u32,
+    /// The last decision that said something (审核意见), for the clerk to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Comment>,
+}
+
+/// A decider's comment on an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    /// The `domain::Action` code of the decision.
+    pub action: String,
+    pub decider_name: String,
+    pub note: String,
 }
 
 /// A pull record whose kind or status this build does not know.
@@ -47,6 +67,10 @@ impl TrackedApplication {
             status,
             updated_at,
             slip_number,
+            notice_number,
+            late,
+            days_overdue,
+            decisions,
             ..
         } = change
         else {
@@ -63,6 +87,18 @@ impl TrackedApplication {
             status: ApplicationStatus::from_code(status).ok_or_else(|| unknown(status))?,
             updated_at: updated_at.clone(),
             slip_number: slip_number.clone(),
+            notice_number: notice_number.clone(),
+            late: *late,
+            days_overdue: *days_overdue,
+            comment: decisions
+                .iter()
+                .rev()
+                .find(|d| !d.note.trim().is_empty())
+                .map(|d| Comment {
+                    action: d.action.clone(),
+                    decider_name: d.decider_name.clone(),
+                    note: d.note.clone(),
+                }),
         }))
     }
 }

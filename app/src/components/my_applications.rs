@@ -123,6 +123,9 @@ pub fn outbox_row(
         .map(ApplicationStatus::code)
         .unwrap_or_default();
     let slip = review.as_ref().and_then(|r| r.slip_number.clone());
+    let notice = review.as_ref().and_then(|r| r.notice_number.clone());
+    let comment = review.as_ref().and_then(|r| r.comment.clone());
+    let late = review.as_ref().filter(|r| r.late).map(|r| r.days_overdue);
     let printable = review_status == Some(ApplicationStatus::Approved)
         && kind.is_some_and(|k| k != ApplicationKind::RecordChange);
     let revise_button = revise.filter(|_| can_revise).map(|revise| {
@@ -160,12 +163,34 @@ pub fn outbox_row(
             </div>
             <p class="outbox-summary">{line}</p>
             {reason.map(|r| view! { <p class="outbox-reason">{r}</p> })}
+            {comment
+                .map(|c| {
+                    view! {
+                        <p class="outbox-comment">
+                            {t(Msg::DeciderComment)} {c.note} " —" {c.decider_name}
+                        </p>
+                    }
+                })}
             {slip
                 .map(|n| {
                     view! {
                         <p class="outbox-review">
                             {t(Msg::SlipNumber)} <span class="outbox-slip">{n}</span>
                         </p>
+                    }
+                })}
+            {notice
+                .map(|n| {
+                    view! {
+                        <p class="outbox-review">
+                            {t(Msg::NoticeNumber)} <span class="outbox-notice">{n}</span>
+                        </p>
+                    }
+                })}
+            {late
+                .map(|days| {
+                    view! {
+                        <p class="outbox-late">{t(Msg::DeadlineLate)} {days}</p>
                     }
                 })}
             <p class="outbox-meta">

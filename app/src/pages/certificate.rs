@@ -170,6 +170,7 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
     let figures: Vec<(EstablishmentCategory, domain::ledger::Figures)> =
         certificate.ledger.all_figures();
     let staff_total = certificate.staff.len();
+    let slips = certificate.slips.clone();
     let rows: Vec<_> = certificate
         .staff
         .iter()
@@ -212,6 +213,7 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            <SlipTable slips=slips/>
             <h3>{t(Msg::RosterTitle)}</h3>
             <Show when=move || { shown < staff_total }>
                 <p class="muted">
@@ -252,4 +254,52 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// The unit's quota-use slips: number, category, posts used of those granted, validity, and
+/// whether each is open, used up or lapsed today.
+#[component]
+fn SlipTable(slips: Vec<domain::QuotaUseSlip>) -> impl IntoView {
+    let lang = use_app_context().lang;
+    if slips.is_empty() {
+        return ().into_any();
+    }
+    let today = crate::applications::registration::today();
+    view! {
+        <h3>{t(Msg::SlipsTitle)}</h3>
+        <table class="roster slips" id="slips">
+            <thead>
+                <tr>
+                    <th>{t(Msg::FieldSlip)}</th>
+                    <th>{t(Msg::LedgerCategory)}</th>
+                    <th>{t(Msg::SlipUsed)}</th>
+                    <th>{t(Msg::SlipValidUntil)}</th>
+                    <th>{t(Msg::SlipStateTitle)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {slips
+                    .into_iter()
+                    .map(|s| {
+                        let category = s.category;
+                        let state = today.map(|d| s.state(d));
+                        view! {
+                            <tr class="slip" data-state=state.map(|s| s.code()).unwrap_or_default()>
+                                <td>{s.number.to_string()}</td>
+                                <td>{move || lang.get().pick(category.label_zh(), category.label_en())}</td>
+                                <td class="num">{format!("{} / {}", s.used.get(), s.count.get())}</td>
+                                <td>{s.valid_until.to_string()}</td>
+                                <td>
+                                    {move || {
+                                        state.map(|s| lang.get().pick(s.label_zh(), s.label_en())).unwrap_or_default()
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }
