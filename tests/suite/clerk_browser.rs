@@ -186,8 +186,12 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
             "the birth date is filled in from the ID number",
         )
         .await?;
+        page.click("#apply-next").await?;
         page.wait_for_text("#confirm [data-field=slip] dd", &slip)
             .await?;
+        page.wait_for_text("#confirm [data-field=id-number] dd", newcomer.as_str())
+            .await?;
+        page.click("#confirm-back").await?;
         confirm_and_sign(page, "clerk_onboarding_confirm").await?;
         Ok(())
     })
