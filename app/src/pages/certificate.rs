@@ -214,7 +214,12 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
                 </tbody>
             </table>
             <SlipTable slips=slips/>
-            <h3>{t(Msg::RosterTitle)}</h3>
+            // Closed at first, so that a clerk sees their applications below without scrolling
+            // past the whole staff.
+            <details class="roster-details" id="roster-details">
+            <summary>
+                <h3>{t(Msg::RosterTitle)} " (" {staff_total} " " {t(Msg::CertificatePeople)} ")"</h3>
+            </summary>
             <Show when=move || { shown < staff_total }>
                 <p class="muted">
                     {t(Msg::RosterShown)} {shown} {t(Msg::RosterOf)} {staff_total} " "
@@ -252,6 +257,7 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            </details>
         </div>
     }
 }
