@@ -752,7 +752,7 @@ async fn a_version_2_store_keeps_everything_and_gains_drafts() {
     let made: js_sys::Promise = js_sys::eval(&script).unwrap().unchecked_into();
     wasm_bindgen_futures::JsFuture::from(made).await.unwrap();
 
-    // Version 3 only adds the drafts: the queue, the client id, the pull position and the
+    // Later versions only add the drafts: the queue, the client id, the pull position and the
     // confirmed state are all still there.
     assert_eq!(store::outbox("h-v2").await.unwrap(), vec![item]);
     assert_eq!(store::client_id("h-v2").await.unwrap(), "client-9");
@@ -886,23 +886,27 @@ async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_but
     clear_storage().await;
     app::kept_session::remember(&clerk_session()).unwrap();
     let (host, context, _mounted) = mount(Page::Apply);
-    let tracked = |id: &str, status| TrackedApplication {
-        application_id: id.into(),
-        unit_id: "620502-0012".into(),
-        kind: ApplicationKind::QuotaUse,
-        status,
-        updated_at: "2026-11-28T08:00:00Z".into(),
-        slip_number: None,
-        notice_number: None,
-        late: false,
-        days_overdue: 0,
-        comment: (status == ApplicationStatus::Returned).then(|| {
-            app::applications::tracked::Comment {
+    let tracked = |id: &str, status| {
+        let mut application = TrackedApplication::new(
+            id,
+            "620502-0012",
+            ApplicationKind::QuotaUse,
+            status,
+            "2026-11-28T08:00:00Z",
+        );
+        if status == ApplicationStatus::Returned {
+            application.decisions.push(protocol::sync::DecisionRecord {
+                decision_id: "d-1".into(),
                 action: "return".into(),
+                decider_id: "reviewer-1".into(),
                 decider_name: "李审核".into(),
+                decider_role: "bureau_reviewer".into(),
                 note: "请补充请示文号".into(),
-            }
-        }),
+                signed_at: "2026-11-28T07:59:00Z".into(),
+                received_at: "2026-11-28T08:00:00Z".into(),
+            });
+        }
+        application
     };
     // Accepted by the server, then sent back by the reviewers (a-1) or still with them (a-2).
     context.applications.set(

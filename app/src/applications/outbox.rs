@@ -194,18 +194,13 @@ mod tests {
     }
 
     fn tracked(status: ApplicationStatus) -> BTreeMap<String, TrackedApplication> {
-        let application = TrackedApplication {
-            application_id: "a-1".into(),
-            unit_id: "620502-0012".into(),
-            kind: ApplicationKind::QuotaUse,
+        let application = TrackedApplication::new(
+            "a-1",
+            "620502-0012",
+            ApplicationKind::QuotaUse,
             status,
-            updated_at: "2026-11-28T08:00:00Z".into(),
-            slip_number: None,
-            notice_number: None,
-            late: false,
-            days_overdue: 0,
-            comment: None,
-        };
+            "2026-11-28T08:00:00Z",
+        );
         BTreeMap::from([("a-1".to_owned(), application)])
     }
 

@@ -2,15 +2,19 @@
 //! [`Change::Application`] converted at the edge, so that its kind and status are domain values
 //! from then on (the store keeps it, the signals hold it, the views read it).
 
-use domain::{ApplicationKind, ApplicationStatus};
-use protocol::sync::Change;
+use domain::payload::{
+    ApplicationPayload, OffboardingRequest, OnboardingRequest, QuotaUseRequest, RecordChangeRequest,
+};
+use domain::{ApplicationKind, ApplicationStatus, SignedEnvelope};
+use protocol::sync::{Change, DecisionRecord, RawJson};
 use serde::{Deserialize, Serialize};
 
 /// One application of the confirmed state.
 ///
 /// Its JSON is that of the pull's `Change::Application` (`"type": "application"` included),
-/// which is how the store has always kept it: records written by earlier builds still read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// which is how the store has always kept it: records written by earlier builds still read
+/// (the fields the pull gained in issue 11 default to empty).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "application")]
 pub struct TrackedApplication {
     pub application_id: String,
@@ -21,26 +25,34 @@ pub struct TrackedApplication {
     pub updated_at: String,
     /// The quota-use slip (编制使用单) issued when it was approved.
     pub slip_number: Option<String>,
-    /// The notice (入编通知单, 出编通知单) issued when it was approved.
+    /// What the clerk signed: the exact text of the signed envelope (canonical JSON).
+    #[serde(default)]
+    pub envelope: Option<RawJson>,
+    /// Who signed it, with which key (base64url), when; when the server received and verified
+    /// it (it tracks an application only once its signature verified).
+    #[serde(default)]
+    pub signer_id: String,
+    #[serde(default)]
+    pub signer_name: String,
+    #[serde(default)]
+    pub credential_id: String,
+    #[serde(default)]
+    pub signed_at: String,
+    #[serde(default)]
+    pub received_at: String,
+    /// The decisions accepted on it, oldest first, with their comments.
+    #[serde(default)]
+    pub decisions: Vec<DecisionRecord>,
+    /// The notice an approval issued (入编通知单, 出编通知单).
     #[serde(default)]
     pub notice_number: Option<String>,
-    /// Filed after its deadline (accepted, flagged for the bureau), by so many days.
+    /// The filing deadline (YYYY-MM-DD), and whether it was filed after it, by how many days.
+    #[serde(default)]
+    pub due_on: Option<String>,
     #[serde(default)]
     pub late: bool,
     #[serde(default)]
     pub days_overdue: u32,
-    /// The last decision that said something (审核意见), for the clerk to read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<Comment>,
-}
-
-/// A decider's comment on an application.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Comment {
-    /// The `domain::Action` code of the decision.
-    pub action: String,
-    pub decider_name: String,
-    pub note: String,
 }
 
 /// A pull record whose kind or status this build does not know.
@@ -57,6 +69,70 @@ impl std::fmt::Display for UnknownCode {
 }
 
 impl TrackedApplication {
+    /// An application with only what every build knows of it (as earlier builds stored it).
+    pub fn new(
+        application_id: &str,
+        unit_id: &str,
+        kind: ApplicationKind,
+        status: ApplicationStatus,
+        updated_at: &str,
+    ) -> Self {
+        TrackedApplication {
+            application_id: application_id.to_owned(),
+            unit_id: unit_id.to_owned(),
+            kind,
+            status,
+            updated_at: updated_at.to_owned(),
+            slip_number: None,
+            envelope: None,
+            signer_id: String::new(),
+            signer_name: String::new(),
+            credential_id: String::new(),
+            signed_at: String::new(),
+            received_at: String::new(),
+            decisions: Vec::new(),
+            notice_number: None,
+            due_on: None,
+            late: false,
+            days_overdue: 0,
+        }
+    }
+
+    /// The signed envelope, when the pull carried it and it reads.
+    pub fn signed_envelope(&self) -> Option<SignedEnvelope> {
+        serde_json::from_str(self.envelope.as_ref()?.get()).ok()
+    }
+
+    /// What the application asks (its signed payload), when the pull carried the document.
+    /// Read from the payload's JSON text (the client's one JSON input path, as
+    /// `QuotaForm::from_signed`).
+    pub fn payload(&self) -> Option<ApplicationPayload> {
+        let text = self.signed_envelope()?.payload.to_string();
+        Some(match self.kind {
+            ApplicationKind::QuotaUse => {
+                ApplicationPayload::QuotaUse(serde_json::from_str::<QuotaUseRequest>(&text).ok()?)
+            }
+            ApplicationKind::Onboarding => ApplicationPayload::Onboarding(Box::new(
+                serde_json::from_str::<OnboardingRequest>(&text).ok()?,
+            )),
+            ApplicationKind::Offboarding => ApplicationPayload::Offboarding(
+                serde_json::from_str::<OffboardingRequest>(&text).ok()?,
+            ),
+            ApplicationKind::RecordChange => ApplicationPayload::RecordChange(
+                serde_json::from_str::<RecordChangeRequest>(&text).ok()?,
+            ),
+        })
+    }
+
+    /// The comment of the last accepted decision that gave one (a return's reason reaches the
+    /// clerk here).
+    pub fn last_comment(&self) -> Option<&DecisionRecord> {
+        self.decisions
+            .iter()
+            .rev()
+            .find(|d| !d.note.trim().is_empty())
+    }
+
     /// The application a pull record carries (`None` for a certificate); an unknown kind or
     /// status code is refused here, where the record arrives.
     pub fn from_change(change: &Change) -> Result<Option<Self>, UnknownCode> {
@@ -67,11 +143,17 @@ impl TrackedApplication {
             status,
             updated_at,
             slip_number,
+            envelope,
+            signer_id,
+            signer_name,
+            credential_id,
+            signed_at,
+            received_at,
+            decisions,
             notice_number,
+            due_on,
             late,
             days_overdue,
-            decisions,
-            ..
         } = change
         else {
             return Ok(None);
@@ -87,18 +169,17 @@ impl TrackedApplication {
             status: ApplicationStatus::from_code(status).ok_or_else(|| unknown(status))?,
             updated_at: updated_at.clone(),
             slip_number: slip_number.clone(),
+            envelope: Some(envelope.clone()),
+            signer_id: signer_id.clone(),
+            signer_name: signer_name.clone(),
+            credential_id: credential_id.clone(),
+            signed_at: signed_at.clone(),
+            received_at: received_at.clone(),
+            decisions: decisions.clone(),
             notice_number: notice_number.clone(),
+            due_on: due_on.clone(),
             late: *late,
             days_overdue: *days_overdue,
-            comment: decisions
-                .iter()
-                .rev()
-                .find(|d| !d.note.trim().is_empty())
-                .map(|d| Comment {
-                    action: d.action.clone(),
-                    decider_name: d.decider_name.clone(),
-                    note: d.note.clone(),
-                }),
         }))
     }
 }

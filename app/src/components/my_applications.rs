@@ -124,7 +124,10 @@ pub fn outbox_row(
         .unwrap_or_default();
     let slip = review.as_ref().and_then(|r| r.slip_number.clone());
     let notice = review.as_ref().and_then(|r| r.notice_number.clone());
-    let comment = review.as_ref().and_then(|r| r.comment.clone());
+    let comment = review
+        .as_ref()
+        .and_then(|r| r.last_comment())
+        .map(|d| (d.note.clone(), d.decider_name.clone()));
     let late = review.as_ref().filter(|r| r.late).map(|r| r.days_overdue);
     let printable = review_status == Some(ApplicationStatus::Approved)
         && kind.is_some_and(|k| k != ApplicationKind::RecordChange);
@@ -167,7 +170,7 @@ pub fn outbox_row(
                 .map(|c| {
                     view! {
                         <p class="outbox-comment">
-                            {t(Msg::DeciderComment)} {c.note} " —" {c.decider_name}
+                            {t(Msg::DeciderComment)} {c.0} " —" {c.1}
                         </p>
                     }
                 })}

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::storage_error::StorageError;
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 /// Applications signed here: key = application id.
 pub const OUTBOX: &str = "outbox";
 /// This installation's named values: key = name (`store::meta`: client id, sequence).
@@ -25,7 +25,7 @@ pub const UNITS: &str = "units";
 pub const PEOPLE: &str = "people";
 /// Applications as the server tracks them: key = application id.
 pub const APPLICATIONS: &str = "applications";
-/// Forms being filled in, not signed: key = draft id (version 3).
+/// Forms being filled in, not signed: key = draft id (version 4).
 pub const DRAFTS: &str = "drafts";
 /// Where the pull stands: key = name (cursor, last complete sync).
 pub const PULL: &str = "pull";
@@ -50,8 +50,9 @@ pub(super) fn upgrade(db: &Database, old_version: u32) -> indexed_db_futures::Re
         }
         db.create_object_store(PULL).build()?;
     }
-    if old_version < 3 {
-        // Version 3: drafts. Nothing else changes; every record is kept.
+    // Version 3 changes no store (see the outbox for what it may hold).
+    if old_version < 4 {
+        // Version 4: drafts. Nothing else changes; every record is kept.
         db.create_object_store(DRAFTS).build()?;
     }
     Ok(())

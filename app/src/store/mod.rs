@@ -6,7 +6,7 @@
 //!   the applications it tracks ([`APPLICATIONS`]), and the pull cursor with the time of the
 //!   last complete sync ([`PULL`], read through [`meta`]). A pull page and its cursor are
 //!   written in one transaction ([`apply_page`]), so the cursor never runs ahead of the data.
-//! - **drafts** ([`drafts`], [`DRAFTS`], version 3) — forms being filled in, saved as the
+//! - **drafts** ([`drafts`], [`DRAFTS`], version 4) — forms being filled in, saved as the
 //!   clerk types; not applications, never sent; kept across resets, cleared at sign-out on a
 //!   shared computer.
 //! - **the queue** ([`outbox`]) — applications signed here ([`OUTBOX`]), with what the server
