@@ -138,7 +138,6 @@ messages! {
     ClockUnusable => "电脑时钟不可用，无法生成申请。", "The computer's clock is unusable, so the application cannot be created.";
     CredentialMismatch => "签名所用的安全密钥与确认内容不一致，申请未保存，请使用登录时的安全密钥重试。",
         "The key that signed is not the one named in what you confirmed; nothing was saved. Try again with the key you signed in with.";
-    OutboxTitle => "本机已签名的申请", "Applications signed on this computer";
     OutboxEmpty => "暂无已签名的申请。", "No signed applications yet.";
     StatusPending => "待同步", "Waiting to sync";
     StatusAccepted => "已提交", "Submitted";
@@ -201,8 +200,6 @@ messages! {
     RosterDivision => "内设机构", "Division";
     RosterShown => "显示前", "Showing the first ";
     RosterOf => "人，共", " of ";
-    PendingTitle => "尚未确认的申请", "Applications not yet confirmed";
-    ServerStatus => "审核状态：", "Review: ";
     SlipNumber => "编制使用单：", "Quota-use slip: ";
     VacancyConfirmed => "本单位该类别空编（已确认，未扣除待审批申请占用）：", "Vacant posts of this category (confirmed, before requests awaiting a decision): ";
     VacancyPosts => "名", "posts";
@@ -248,20 +245,15 @@ messages! {
     DeadlineLeft => "，剩余天数：", ", days left: ";
     DeadlineLate => "已逾期，天数：", "Late, days overdue: ";
     DeadlineLateNote => "逾期仍可申请，但将标注为逾期。", "A late filing is still accepted, and marked late.";
-    ChangesNone => "尚未修改任何项目：没有需要签名的内容。", "Nothing is changed yet: there is nothing to sign.";
-    ChangeBefore => "变更前", "Before";
-    ChangeAfter => "变更后", "After";
     DraftsTitle => "草稿（未签名，不是申请）", "Drafts (not signed, not applications)";
     DraftResume => "继续填写", "Resume";
     DraftDiscard => "删除草稿", "Discard";
     DraftSaved => "草稿已自动保存在本机", "Draft saved on this computer";
     DraftUpdated => "保存于", "saved";
-    NewApplication => "新建", "New";
     MyApplications => "我的申请", "My applications";
     Print => "打印", "Print";
     NoticeNumber => "通知单编号：", "Notice number: ";
     DeciderComment => "审核意见：", "Reviewer's comment: ";
-    NotNamedUnit => "（本机尚无单位名称）", "(unit name not stored yet)";
     PrintMissing => "本机没有这份已核准申请的数据，请联网同步后再打印。", "This computer holds no approved application of that id; sync, then print.";
     PrintNumber => "编号：", "Number: ";
     PrintValidUntil => "有效期至", "Valid until";
