@@ -236,6 +236,7 @@ messages! {
     ChooseField => "请选择", "Choose the ";
     ErrRequired => "此项不能为空", "This field must not be empty";
     ErrIdHoldsPost => "该身份证号在本机数据中已占用编制，同一人只能占用一个编制", "This ID number already holds a post in the local copy: one person, one post";
+    ErrNotChangeable => "此项不能通过信息变更修改", "A record change cannot change this field";
     DateHint => "格式：2026-12-01", "Form: 2026-12-01";
     OptionalHint => "选填", "Optional";
     SlipOption => "剩余", "left";

@@ -296,6 +296,12 @@ impl Deadline {
     pub fn is_late(&self, filed_on: Date) -> bool {
         filed_on > self.due
     }
+
+    /// How many calendar days after the due date `filed_on` is (0 when on time). A late filing
+    /// is accepted and flagged, never refused: the bureau sees how late it came.
+    pub fn days_overdue(&self, filed_on: Date) -> u32 {
+        u32::try_from(self.due.days_until(filed_on).max(0)).unwrap_or(u32::MAX)
+    }
 }
 
 #[cfg(test)]
@@ -412,6 +418,9 @@ mod tests {
         assert_eq!(rc.due, d("2026-10-28"));
         let plain = Deadline::record_change_30(d("2026-09-10"), &HolidayCalendar::weekends_only());
         assert_eq!(plain.due, d("2026-10-22"));
+        assert_eq!(off.days_overdue(d("2026-02-28")), 0);
+        assert_eq!(off.days_overdue(d("2026-01-01")), 0);
+        assert_eq!(off.days_overdue(d("2026-03-03")), 3);
     }
 
     #[test]

@@ -11,10 +11,15 @@ use crate::headcount::Headcount;
 use crate::id_number::IdNumber;
 use crate::ids::UnitId;
 use crate::ledger::{LedgerError, LedgerRow, UnitLedger};
-use crate::payload::{OffboardingRequest, OnboardingRequest, QuotaUseRequest};
+use crate::payload::{
+    ChangeSubject, FieldChange, OffboardingRequest, OnboardingRequest, QuotaUseRequest,
+    RecordChangeRequest,
+};
 use crate::person::{DepartedPerson, Person};
+use crate::record_change::{RecordChangeError, change_person, change_unit};
 use crate::registry::{PostHolding, PostRegistry, RegistryError};
 use crate::slip::{QuotaUseSlip, SlipError, SlipValidity};
+use crate::unit::UnitRecord;
 
 /// Why an approval could not take effect. Nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +48,9 @@ pub enum ApprovalError {
     /// A request for zero posts.
     #[error("a request must be for at least one post")]
     ZeroCount,
+    /// A record change that cannot be applied.
+    #[error(transparent)]
+    RecordChange(#[from] RecordChangeError),
 }
 
 impl ApprovalError {
@@ -57,6 +65,7 @@ impl ApprovalError {
             Self::DuplicateSlip { number } => format!("编制使用单编号{number}已存在"),
             Self::NotOnStaff { id } => format!("身份证号{id}不在本单位在编人员中"),
             Self::ZeroCount => "申请用编数至少为1名".to_owned(),
+            Self::RecordChange(e) => e.message_zh(),
         }
     }
 
@@ -73,6 +82,7 @@ impl ApprovalError {
             }
             Self::NotOnStaff { id } => format!("ID number {id} is not on the staff of this unit"),
             Self::ZeroCount => "at least one post must be requested".to_owned(),
+            Self::RecordChange(e) => e.message_en(),
         }
     }
 }
@@ -238,14 +248,16 @@ impl UnitBook {
         Ok(self.slips.entry(number).or_insert(slip))
     }
 
-    /// Onboarding approval on `on`: the person enters the staff on a valid slip, one reserved
-    /// post becomes filled, and the registry records the post.
+    /// Onboarding approval on `on`: the person enters the staff on a valid slip (its number
+    /// and the onboarding notice `notice`, if issued, recorded with the person), one reserved
+    /// post becomes filled, the slip has one post less left, and the registry records the post.
     pub fn approve_onboarding(
         &mut self,
         registry: &mut PostRegistry,
         request: &OnboardingRequest,
         on: Date,
-    ) -> Result<(), ApprovalError> {
+        notice: Option<DocumentNumber>,
+    ) -> Result<&Person, ApprovalError> {
         let person = &request.person;
         person.check()?;
         let number = &request.slip_number;
@@ -281,8 +293,42 @@ impl UnitBook {
         }
         let mut person = person.clone();
         person.slip_number = Some(number.clone());
-        self.staff.insert(person.id_number.clone(), person);
-        Ok(())
+        if notice.is_some() {
+            person.enrolment_document = notice;
+        }
+        let id = person.id_number.clone();
+        Ok(self.staff.entry(id).or_insert(person))
+    }
+
+    /// Record-change approval: the unit's record (`unit`, this book's unit) or a person on its
+    /// staff changed, field by field ([`crate::record_change`]); returns the changes that
+    /// changed something, each with the old value as `before`, for the history.
+    pub fn approve_record_change(
+        &mut self,
+        unit: &mut UnitRecord,
+        request: &RecordChangeRequest,
+    ) -> Result<Vec<FieldChange>, ApprovalError> {
+        match &request.subject {
+            ChangeSubject::Unit => {
+                let (changed, applied) = change_unit(unit, &request.changes)?;
+                if changed.id != self.unit {
+                    return Err(RecordChangeError::NotChangeable { field: "id".into() }.into());
+                }
+                *unit = changed;
+                Ok(applied)
+            }
+            ChangeSubject::Person { id_number } => {
+                let person =
+                    self.staff
+                        .get(id_number)
+                        .ok_or_else(|| ApprovalError::NotOnStaff {
+                            id: id_number.masked(),
+                        })?;
+                let (changed, applied) = change_person(person, &request.changes)?;
+                self.staff.insert(id_number.clone(), changed);
+                Ok(applied)
+            }
+        }
     }
 
     /// Offboarding approval: the person moves to departed staff and the post is freed.
@@ -427,6 +473,7 @@ mod tests {
             &mut reg,
             &onboarding("天编用〔2026〕0001号", 1),
             date("2026-04-01"),
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -439,6 +486,7 @@ mod tests {
                 &mut reg,
                 &onboarding("天编用〔2026〕0001号", 1),
                 date("2026-04-01"),
+                None,
             )
             .unwrap_err();
         assert!(matches!(e, ApprovalError::Registry(_)), "{e:?}");
@@ -448,6 +496,7 @@ mod tests {
                 &mut reg,
                 &onboarding("天编用〔2026〕0001号", 2),
                 date("2026-06-01"),
+                None,
             )
             .unwrap_err();
         assert!(matches!(e, ApprovalError::Slip(SlipError::Expired { .. })));
@@ -493,6 +542,7 @@ mod tests {
             &mut reg,
             &onboarding("天编用〔2026〕0001号", 7),
             date("2026-03-02"),
+            None,
         )
         .unwrap();
         let e = c
@@ -500,6 +550,7 @@ mod tests {
                 &mut reg,
                 &onboarding("天编用〔2026〕0002号", 7),
                 date("2026-03-02"),
+                None,
             )
             .unwrap_err();
         assert!(
@@ -520,7 +571,8 @@ mod tests {
             b.approve_onboarding(
                 &mut reg,
                 &onboarding("天编用〔2026〕0009号", 1),
-                date("2026-03-02")
+                date("2026-03-02"),
+                None,
             ),
             Err(ApprovalError::UnknownSlip { .. })
         ));
@@ -546,10 +598,85 @@ mod tests {
             crate::id_number::Sex::Female => crate::id_number::Sex::Male,
         };
         let e = b
-            .approve_onboarding(&mut reg, &req, date("2026-03-02"))
+            .approve_onboarding(&mut reg, &req, date("2026-03-02"), None)
             .unwrap_err();
         assert!(matches!(e, ApprovalError::Person(_)));
         assert!(e.message_zh().starts_with("性别与身份证号不一致"));
+        b.check_consistency().unwrap();
+    }
+
+    #[test]
+    fn an_onboarding_records_its_slip_and_notice_and_a_record_change_keeps_old_values() {
+        let mut reg = PostRegistry::new();
+        let mut b = book("u1", 2);
+        b.approve_quota_use(
+            &quota(1),
+            doc("天编用〔2026〕0001号"),
+            date("2026-03-01"),
+            SlipValidity::default(),
+        )
+        .unwrap();
+        let entered = b
+            .approve_onboarding(
+                &mut reg,
+                &onboarding("天编用〔2026〕0001号", 3),
+                date("2026-03-02"),
+                Some(doc("天编入〔2026〕0001号")),
+            )
+            .unwrap();
+        assert_eq!(
+            entered.enrolment_document,
+            Some(doc("天编入〔2026〕0001号"))
+        );
+        assert_eq!(
+            b.slips()[&doc("天编用〔2026〕0001号")].state(date("2026-03-02")),
+            crate::slip::SlipState::UsedUp
+        );
+        let mut unit = crate::certificate::tests::sample().unit;
+        unit.id = b.unit().clone();
+        let before = b.staff()[&id(3)].education.code();
+        let change = RecordChangeRequest {
+            subject: ChangeSubject::Person { id_number: id(3) },
+            changed_on: date("2026-04-01"),
+            changes: vec![FieldChange {
+                field: "education".into(),
+                before: Some(before.into()),
+                after: Some("postgraduate".into()),
+            }],
+            document: None,
+        };
+        let applied = b.approve_record_change(&mut unit, &change).unwrap();
+        assert_eq!(applied[0].before.as_deref(), Some(before));
+        assert_eq!(
+            b.staff()[&id(3)].education,
+            crate::person::Education::Postgraduate
+        );
+        // The same change again starts from a value the record no longer holds.
+        assert!(matches!(
+            b.approve_record_change(&mut unit, &change),
+            Err(ApprovalError::RecordChange(RecordChangeError::Stale { .. }))
+        ));
+        // Someone not on the staff.
+        let stranger = RecordChangeRequest {
+            subject: ChangeSubject::Person { id_number: id(4) },
+            ..change.clone()
+        };
+        assert!(matches!(
+            b.approve_record_change(&mut unit, &stranger),
+            Err(ApprovalError::NotOnStaff { .. })
+        ));
+        // The unit's record: a new short name.
+        let renamed = RecordChangeRequest {
+            subject: ChangeSubject::Unit,
+            changes: vec![FieldChange {
+                field: "short_name".into(),
+                before: unit.short_name.as_ref().map(|n| n.as_str().to_owned()),
+                after: Some("区卫健".into()),
+            }],
+            ..change
+        };
+        b.approve_record_change(&mut unit, &renamed).unwrap();
+        assert_eq!(unit.short_name.unwrap().as_str(), "区卫健");
         b.check_consistency().unwrap();
     }
 

@@ -12,7 +12,8 @@
 //! - the rules: [`ledger`] (编制台帐 arithmetic), [`registry`] (one person, one post), [`slip`]
 //!   (numbering and validity), [`application`] (lifecycle and deadlines), [`calendar`] (working
 //!   days), [`book`] (the effects of approvals on one unit, all-or-nothing), [`issued`] (the
-//!   documents approvals issue and the history of record changes).
+//!   documents approvals issue and the history of record changes), [`record_change`] (applying
+//!   an approved record change, keeping the old values).
 //! - access: [`access`] (what a role with its scope may read and do).
 //! - signing: [`payload`] (what each application asks), [`envelope`] (the signed envelope),
 //!   [`decision`] (a reviewer's signed decision on an application), [`canonical`] (RFC 8785
@@ -46,6 +47,7 @@ pub mod payload;
 pub mod person;
 #[cfg(test)]
 mod properties;
+pub mod record_change;
 pub mod region;
 pub mod registry;
 pub mod role;
@@ -72,8 +74,9 @@ pub use ids::{ApplicationId, ClientId, CredentialId, DecisionId, Name, UnitId, U
 pub use issued::{IssuedDocument, NoticePerson, RecordChangeEntry};
 pub use ledger::{Figures, LedgerError, LedgerRow, UnitLedger};
 pub use payload::ApplicationPayload;
+pub use record_change::RecordChangeError;
 pub use region::{Bureau, Region};
-pub use registry::{PostRegistry, RegistryError};
+pub use registry::{PostHolding, PostRegistry, RegistryError};
 pub use role::Role;
 pub use slip::{
     IssuedDocumentKind, Numbering, NumberingScheme, QuotaUseSlip, SlipError, SlipState,

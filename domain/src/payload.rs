@@ -1,6 +1,7 @@
 //! What each application asks for: the typed payloads carried inside a signed envelope.
 
-use crate::application::ApplicationKind;
+use crate::application::{ApplicationKind, Deadline};
+use crate::calendar::HolidayCalendar;
 use crate::date::Date;
 use crate::document_number::DocumentNumber;
 use crate::error::{Field, ValidationError};
@@ -216,6 +217,19 @@ impl ApplicationPayload {
             Self::Onboarding(request) => request.person.check(),
             Self::RecordChange(request) => RecordChangeRequest::check_changes(&request.changes),
             Self::Offboarding(_) => Ok(()),
+        }
+    }
+
+    /// Its filing deadline (申报时限), for the kinds that have one: an offboarding by the end of
+    /// the month of the departure, a record change within 30 working days of the change
+    /// (`calendar`'s working days).
+    pub fn deadline(&self, calendar: &HolidayCalendar) -> Option<Deadline> {
+        match self {
+            Self::Offboarding(request) => Some(Deadline::offboarding(request.left_on)),
+            Self::RecordChange(request) => {
+                Some(Deadline::record_change_30(request.changed_on, calendar))
+            }
+            Self::QuotaUse(_) | Self::Onboarding(_) => None,
         }
     }
 

@@ -239,9 +239,13 @@ impl World {
                         hr_document: None,
                     };
                     let before_staff = self.books[unit].staff().len();
-                    match self.books[unit].approve_onboarding(&mut self.registry, &req, self.today)
-                    {
-                        Ok(()) => {
+                    match self.books[unit].approve_onboarding(
+                        &mut self.registry,
+                        &req,
+                        self.today,
+                        None,
+                    ) {
+                        Ok(_) => {
                             self.ever.insert(id(n));
                         }
                         Err(_) => assert_eq!(self.books[unit].staff().len(), before_staff),

@@ -412,6 +412,7 @@ mod tests {
             pool: crate::db::unconnected().unwrap(),
             identity: crate::identity::state(&config).unwrap(),
             config: std::sync::Arc::new(config),
+            clock: crate::clock::Clock::default(),
         };
         let router = crate::startup::router(state);
         for (method, path) in documented_operations() {

@@ -15,6 +15,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::state::AppState;
 
@@ -33,11 +34,24 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database and binds the listener (`port = 0` picks a free port;
     /// a `public_origin` ending in `:0` then takes the bound port, as tests want).
-    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Clock::default()).await
+    }
+
+    /// [`Application::build`] with the clock of the rules given (tests set it forward).
+    /// Before serving, approvals an earlier server marked approved without applying them are
+    /// applied or reopened (`signed::effects::apply_pending`), then slips that lapsed are
+    /// released.
+    pub async fn build_with_clock(mut config: Config, clock: Clock) -> anyhow::Result<Self> {
         let pool = crate::db::open(&config.database_path()).await?;
         if let Some(demo) = &config.demo {
             crate::demo_data::seed_if_empty(&pool, demo).await?;
         }
+        let (applied, reopened) = crate::signed::effects::apply_pending(&pool).await?;
+        if applied + reopened > 0 {
+            tracing::info!(applied, reopened, "approvals left unapplied were settled");
+        }
+        crate::signed::lapse::sweep(&pool, clock.today()).await?;
         let listener = TcpListener::bind((config.host, config.port))
             .await
             .with_context(|| format!("binding {}:{}", config.host, config.port))?;
@@ -59,6 +73,7 @@ impl Application {
                 pool,
                 config: Arc::new(config),
                 identity,
+                clock,
             },
         })
     }
@@ -81,13 +96,19 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let pool = self.state.pool.clone();
-        axum::serve(
+        let job = tokio::spawn(crate::signed::lapse::run_job(
+            pool.clone(),
+            self.state.clock.clone(),
+        ));
+        let served = axum::serve(
             self.listener,
             router(self.state).into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
+        job.abort();
+        served?;
         pool.close().await;
         tracing::info!("stopped");
         Ok(())

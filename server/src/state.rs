@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Pool;
 use crate::identity::rate_limit::RateLimiter;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
     pub identity: Arc<IdentityState>,
+    /// The clock of the rules (tests set it forward).
+    pub clock: Clock,
 }
 
 /// What the identity and signed-document handlers share (built by `identity::state`).

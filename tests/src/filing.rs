@@ -8,11 +8,13 @@ use std::collections::BTreeSet;
 use domain::envelope::EnvelopeHeader;
 use domain::ids::{ApplicationId, ClientId, CredentialId, DecisionId};
 use domain::payload::{ApplicationPayload, QuotaUseRequest};
-use domain::person::EntryForm;
+use domain::person::{
+    Degree, Education, EntryForm, Person, PersonnelClass, PoliticalStatus, PostCategory,
+};
 use domain::{
     Action, Date, DecisionHeader, DocumentNumber, EstablishmentCategory, Figures, FundingForm,
-    Headcount, HeadcountDelta, LedgerRow, SignedDecision, SignedEnvelope, Timestamp, UnitId,
-    UserId,
+    Headcount, HeadcountDelta, IdNumber, LedgerRow, Name, SignedDecision, SignedEnvelope,
+    Timestamp, UnitId, UserId,
 };
 use protocol::identity::{
     DecideRequest, DecisionVerdict, SignedSubmission, SubmitRequest, SubmitResponse, Verdict,
@@ -32,7 +34,104 @@ pub fn an_hour_ago() -> Timestamp {
     Timestamp::from_unix_seconds(now - 3600).expect("a valid timestamp")
 }
 
+/// `days` days after [`an_hour_ago`]: a creation time for a server whose clock a test set
+/// forward by `days` days.
+pub fn days_ahead(days: i64) -> Timestamp {
+    Timestamp::from_unix_seconds(an_hour_ago().unix_seconds() + days * 86_400)
+        .expect("a valid timestamp")
+}
+
+/// A new person for an onboarding into `category`: a 身份证号 of 秦州区 born on `born`
+/// (`YYYY-MM-DD`) with sequence `sequence`, and a full record that agrees with it.
+pub fn new_person(born: &str, sequence: u16, category: EstablishmentCategory) -> Person {
+    let birth = Date::parse(born).expect("a birth date");
+    let id_number = IdNumber::compose(620502, birth, sequence).expect("an ID number");
+    Person {
+        birth_date: id_number.birth_date(),
+        sex: id_number.sex(),
+        id_number,
+        name: Name::parse("王新").expect("a name"),
+        ethnicity: "汉族".into(),
+        native_place: "甘肃天水".into(),
+        political_status: PoliticalStatus::Masses,
+        education: Education::Undergraduate,
+        degree: Degree::Bachelor,
+        division: None,
+        category,
+        funding_form: category.has_funding_form().then_some(FundingForm::Full),
+        personnel_class: PersonnelClass::NonLeader,
+        position: None,
+        rank: None,
+        post_category: PostCategory::Management,
+        entry_form: EntryForm::OpenRecruitment,
+        enrolled_on: Date::parse("2026-09-01").expect("a date"),
+        enrolment_document: None,
+        started_work_on: Some(Date::parse("2026-09-01").expect("a date")),
+        current_post_since: None,
+        slip_number: None,
+    }
+}
+
 impl KeyHolder {
+    /// Signs an application with `payload` for `unit`, created at `created_at` (not sent).
+    pub fn sign_application_at(
+        &mut self,
+        application: &str,
+        unit: &UnitId,
+        payload: &ApplicationPayload,
+        created_at: Timestamp,
+    ) -> SignedSubmission {
+        let header = EnvelopeHeader {
+            application_id: ApplicationId::parse(application).expect("an application id"),
+            client_id: ClientId::parse("client-test").expect("a client id"),
+            sequence: 1,
+            signer: UserId::parse(&self.id).expect("a user id"),
+            credential_id: CredentialId::parse(&self.credential_id).expect("a credential id"),
+            unit: unit.clone(),
+            created_at,
+        };
+        let envelope = SignedEnvelope::new(header, payload).expect("an envelope");
+        self.sign(&envelope.canonical_bytes().expect("canonical bytes"))
+    }
+
+    /// Signs and sends an application with `payload`; the verdict, whatever it is.
+    pub async fn file(
+        &mut self,
+        application: &str,
+        unit: &UnitId,
+        payload: &ApplicationPayload,
+    ) -> Verdict {
+        let signed = self.sign_application_at(application, unit, payload, an_hour_ago());
+        let mut verdicts = self.push(vec![signed]).await;
+        assert_eq!(verdicts.len(), 1);
+        verdicts.remove(0)
+    }
+
+    /// Signs and sends a decision created at `created_at` (a server whose clock was set
+    /// forward).
+    pub async fn decide_at(
+        &mut self,
+        id: &str,
+        application: &str,
+        action: Action,
+        note: &str,
+        created_at: Timestamp,
+    ) -> DecisionVerdict {
+        let header = DecisionHeader {
+            decision_id: DecisionId::parse(id).expect("a decision id"),
+            application_id: ApplicationId::parse(application).expect("an application id"),
+            decider: UserId::parse(&self.id).expect("a user id"),
+            credential_id: CredentialId::parse(&self.credential_id).expect("a credential id"),
+            created_at,
+        };
+        let bytes = SignedDecision::new(header, action, note)
+            .expect("a decision")
+            .canonical_bytes()
+            .expect("canonical bytes");
+        let signed = self.sign(&bytes);
+        self.send_decision(signed).await
+    }
+
     /// Files a quota-use request for `count` posts of `category`; asserts it was accepted.
     pub async fn file_quota_use(
         &mut self,

@@ -397,3 +397,73 @@ pub async fn highest_envelope_counter(pool: &Pool) -> i64 {
         .await
         .expect("reading the counters")
 }
+
+// Approvals' effects (issue 11).
+
+/// Whether `id_number` holds a post anywhere (the `staff` table).
+pub async fn holds_post(pool: &Pool, id_number: &str) -> bool {
+    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM staff WHERE id_number = ?")
+        .bind(id_number)
+        .fetch_one(pool)
+        .await
+        .expect("looking up a post")
+        > 0
+}
+
+/// One person on the staff of a unit other than `except`: (unit, 身份证号).
+pub async fn someone_elsewhere(pool: &Pool, except: &UnitId) -> (UnitId, String) {
+    let (unit, id): (String, String) = sqlx::query_as(
+        "SELECT unit_id, id_number FROM staff WHERE unit_id <> ? ORDER BY id_number LIMIT 1",
+    )
+    .bind(except.as_str())
+    .fetch_one(pool)
+    .await
+    .expect("reading a person elsewhere");
+    (unit_id(&unit), id)
+}
+
+/// The lateness recorded with an application: (due date, days overdue).
+pub async fn lateness(pool: &Pool, application_id: &str) -> (Option<String>, i64) {
+    sqlx::query_as("SELECT due_on, days_overdue FROM application WHERE application_id = ?")
+        .bind(application_id)
+        .fetch_one(pool)
+        .await
+        .expect("reading an application's lateness")
+}
+
+/// Makes an accepted application look approved by a server from before approvals applied
+/// their effects: status `approved`, effects not applied, and an accepted `approve` decision
+/// by `decider` on record (its signed parts are placeholders: only the row is read).
+pub async fn mark_approved_status_only(pool: &Pool, application_id: &str, decider: &str) {
+    sqlx::query(
+        "UPDATE application SET status = 'approved', applied = 0, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE application_id = ?",
+    )
+    .bind(application_id)
+    .execute(pool)
+    .await
+    .expect("marking an application approved");
+    sqlx::query(
+        "INSERT INTO decision (decision_hash, verified, decision_id, application_id, action, \
+         decider, credential_id, bytes, client_data_json, authenticator_data, signature, status, \
+         application_status, received_at) \
+         VALUES (?, 1, ?, ?, 'approve', ?, x'00', x'7b7d', x'00', x'00', x'00', 'accepted', \
+         'approved', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    )
+    .bind(format!("old-{application_id}"))
+    .bind(format!("old-{application_id}"))
+    .bind(application_id)
+    .bind(decider)
+    .execute(pool)
+    .await
+    .expect("recording an old approval");
+}
+
+/// Forgets the issued-document record of `number`, as a database from before they were recorded.
+pub async fn forget_issued_document(pool: &Pool, number: &str) {
+    sqlx::query("DELETE FROM issued_document WHERE number = ?")
+        .bind(number)
+        .execute(pool)
+        .await
+        .expect("forgetting an issued document");
+}

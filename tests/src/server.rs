@@ -17,6 +17,8 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 /// [`stop`](Self::stop) and [`start_again`](Self::start_again), as a real restart would.
 pub struct TestServer {
     config: Config,
+    /// The server's clock of the rules, kept across restarts ([`TestServer::clock`]).
+    clock: server::clock::Clock,
     running: Option<Running>,
     _data_dir: tempfile::TempDir,
 }
@@ -80,6 +82,7 @@ impl TestServer {
         };
         Ok(Self {
             config,
+            clock: server::clock::Clock::default(),
             running: None,
             _data_dir: data_dir,
         })
@@ -94,6 +97,12 @@ impl TestServer {
     /// for a test to arrange or inspect records directly.
     pub async fn database(&self) -> anyhow::Result<crate::schema::Pool> {
         server::db::open(&self.config.database_path()).await
+    }
+
+    /// The clock the server's rules read: a test sets it forward
+    /// (`clock().advance_days(…)`) to make slips lapse and deadlines pass.
+    pub fn clock(&self) -> &server::clock::Clock {
+        &self.clock
     }
 
     /// The port, fixed at the first start.
@@ -114,7 +123,7 @@ impl TestServer {
     /// Starts (again) on the same port with the same database.
     pub async fn start_again(&mut self) -> anyhow::Result<()> {
         anyhow::ensure!(self.running.is_none(), "the server is already running");
-        let app = Application::build(self.config.clone()).await?;
+        let app = Application::build_with_clock(self.config.clone(), self.clock.clone()).await?;
         self.config.port = app.port();
         self.config.public_origin = format!("http://localhost:{}", app.port());
         let (shutdown, signal) = oneshot::channel::<()>();

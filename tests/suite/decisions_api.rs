@@ -125,11 +125,11 @@ async fn a_quota_use_request_is_endorsed_approved_and_reserves_its_posts_once() 
     );
     assert_eq!(slip_count(pool).await, 1);
 
-    // A new decision on an approved application: the lifecycle refuses it.
+    // A new decision on an approved application: decided already, the first one stands.
     let twice = reviewer
         .decide("d-approve-2", "app-all", Action::Approve, "")
         .await;
-    assert_eq!(code(&twice), Some("transition_not_allowed"), "{twice:?}");
+    assert_eq!(code(&twice), Some("already_decided"), "{twice:?}");
     assert!(twice.message.as_deref().unwrap().contains("已核准"));
 
     // No vacancy is left: a request for one more post is refused at push already.

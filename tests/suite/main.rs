@@ -2,6 +2,9 @@
 //!
 //! Modules:
 //! - `api`: the HTTP surface without a browser — health, errors, headers, caching.
+//! - `approvals_api`: what approvals do (issue 11) — onboarding, offboarding, record change,
+//!   withdrawal, two reviewers at once, slips that lapse, late filings, approvals left unapplied
+//!   settled at start, and what the pull carries of them.
 //! - `browser`: the client in headless Chromium — sign-in page, offline start, reachability,
 //!   and the virtual security key.
 //! - `identity`: enrol, sign in, sign an application offline and see it accepted after a
@@ -25,6 +28,7 @@
 //!   changes after a cursor, resets on unknown or foreign cursors.
 
 mod api;
+mod approvals_api;
 mod browser;
 mod clerk_browser;
 mod decisions_api;

@@ -38,6 +38,27 @@ pub const PERSON_FIELDS: &[FormField] = &[
     FormField::CurrentPostSince,
 ];
 
+/// The fields of a person a record change shows: [`PERSON_FIELDS`] but the 身份证号.
+pub const CHANGEABLE_FIELDS: &[FormField] = &[
+    FormField::Name,
+    FormField::Sex,
+    FormField::BirthDate,
+    FormField::Ethnicity,
+    FormField::NativePlace,
+    FormField::PoliticalStatus,
+    FormField::Education,
+    FormField::Degree,
+    FormField::Division,
+    FormField::PersonnelClass,
+    FormField::Position,
+    FormField::Rank,
+    FormField::PostCategory,
+    FormField::EntryForm,
+    FormField::EnrolledOn,
+    FormField::StartedWorkOn,
+    FormField::CurrentPostSince,
+];
+
 /// What the local copy knows that the forms check against.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocalCopy {
@@ -287,6 +308,13 @@ pub fn parse_record_change(
         (Some(before), Some(after)) => RecordChangeRequest::person_changes(before, after),
         _ => Vec::new(),
     };
+    // Only what a record change may change (not the 身份证号: that is another person).
+    for change in &changes {
+        if !domain::record_change::PERSON_FIELDS.contains(&change.field.as_str()) {
+            let field = field_of_record(&change.field).unwrap_or(FormField::Changes);
+            p.fail(field, Problem::Msg(Msg::ErrNotChangeable));
+        }
+    }
     if before.is_some()
         && after.is_some()
         && let Err(e) = RecordChangeRequest::check_changes(&changes)
@@ -638,6 +666,19 @@ mod tests {
                 ("rank", None, Some("二级主任科员"))
             ]
         );
+        // The 身份证号 is not a record change's to change; every field the form offers is.
+        let mut other = values.clone();
+        let another = domain::IdNumber::compose(110105, d("1949-12-31"), 12).unwrap();
+        other.set(F::IdNumber, another.to_string());
+        let errors = parse_record_change(&other, &local).unwrap_err();
+        assert_eq!(errors[0].field, F::IdNumber, "{errors:?}");
+        for field in CHANGEABLE_FIELDS {
+            let name = field.name().replace('-', "_");
+            assert!(
+                domain::record_change::PERSON_FIELDS.contains(&name.as_str()),
+                "{name}"
+            );
+        }
         assert_eq!(field_of_record("education"), Some(F::Education));
         assert_eq!(field_of_record("native_place"), Some(F::NativePlace));
         assert_eq!(

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use domain::{
-    ApplicationId, ApplicationKind, ApplicationPayload, ApplicationStatus, SignedEnvelope,
+    ApplicationId, ApplicationKind, ApplicationPayload, ApplicationStatus, Date, SignedEnvelope,
     Timestamp, UnitId,
 };
 use protocol::sync::{Change, DecisionRecord, RawJson};
@@ -36,6 +36,7 @@ pub fn insert_submitted(
     payload: &ApplicationPayload,
     envelope_hash: &str,
     now: Timestamp,
+    lateness: Option<(Date, u32)>,
 ) -> anyhow::Result<()> {
     let (category, count) = match payload {
         ApplicationPayload::QuotaUse(request) => (
@@ -47,8 +48,8 @@ pub fn insert_submitted(
     writes
         .push(
             "INSERT INTO application (application_id, unit_id, kind, status, payload, signer, \
-             envelope_hash, submitted_at, updated_at, category, count) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             envelope_hash, submitted_at, updated_at, category, count, due_on, days_overdue) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(envelope.application_id.to_string())?
         .bind(envelope.unit.to_string())?
@@ -60,7 +61,9 @@ pub fn insert_submitted(
         .bind(now.to_string())?
         .bind(now.to_string())?
         .bind(category)?
-        .bind(count)?;
+        .bind(count)?
+        .bind(lateness.map(|(due, _)| due.to_string()))?
+        .bind(lateness.map_or(0, |(_, days)| i64::from(days)))?;
     Ok(())
 }
 
@@ -118,6 +121,74 @@ pub async fn set_status(
         "application {id} was not {from} when its status was updated"
     );
     Ok(())
+}
+
+/// Records that an approval's effects are written, with the notice it issued.
+pub async fn set_applied(
+    conn: &mut SqliteConnection,
+    id: &ApplicationId,
+    notice: Option<&str>,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE application SET applied = 1, notice_number = ? WHERE application_id = ?")
+        .bind(notice)
+        .bind(id.as_str())
+        .execute(&mut *conn)
+        .await
+        .context("marking an approval applied")?;
+    Ok(())
+}
+
+/// The last accepted decision on an application: its action code, decider's name and when it
+/// was received.
+pub async fn last_decision(
+    conn: &mut SqliteConnection,
+    id: &ApplicationId,
+) -> anyhow::Result<Option<(String, String, String)>> {
+    sqlx::query_as(
+        "SELECT d.action, coalesce(k.name, d.decider), d.received_at FROM decision d \
+         LEFT JOIN key_holder k ON k.id = d.decider \
+         WHERE d.application_id = ? AND d.status = 'accepted' ORDER BY d.id DESC LIMIT 1",
+    )
+    .bind(id.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .context("reading the last decision")
+}
+
+/// An approval whose effects were never written (approved by a server before they were
+/// applied): the application, who approved it, and when.
+#[derive(Debug, Clone)]
+pub struct Unapplied {
+    pub application: StoredApplication,
+    pub approver: Option<String>,
+    pub approved_at: String,
+}
+
+/// The approvals never applied, oldest first.
+pub async fn unapplied(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Unapplied>> {
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT a.application_id, a.updated_at, \
+         (SELECT d.decider FROM decision d WHERE d.application_id = a.application_id \
+          AND d.status = 'accepted' AND d.action = 'approve' ORDER BY d.id DESC LIMIT 1) \
+         FROM application a WHERE a.status = 'approved' AND a.applied = 0 \
+         ORDER BY a.updated_at, a.application_id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading approvals not applied")?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, approved_at, approver) in rows {
+        let id = ApplicationId::parse(&id).map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        let application = load(conn, &id)
+            .await?
+            .context("an application just listed is missing")?;
+        out.push(Unapplied {
+            application,
+            approver,
+            approved_at,
+        });
+    }
+    Ok(out)
 }
 
 /// An application as a pull sends it: where it stands, what the clerk signed (the accepted

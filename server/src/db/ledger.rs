@@ -10,10 +10,13 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use domain::ledger::{Figures, claims_vacancy};
+use domain::person::{DepartedPerson, Person};
 use domain::slip::{IssuedDocumentKind, QuotaUseSlip};
+use domain::unit::UnitRecord;
 use domain::{
     ApplicationId, ApplicationKind, ApplicationStatus, Bureau, DocumentNumber,
-    EstablishmentCategory, Headcount, Numbering, UnitBook,
+    EstablishmentCategory, Headcount, IdNumber, IssuedDocument, Numbering, PostHolding,
+    RecordChangeEntry, UnitBook,
 };
 use sqlx::SqliteConnection;
 
@@ -211,6 +214,206 @@ pub async fn set_last(
     .await
     .context("writing the numbering")?;
     Ok(())
+}
+
+/// The post `id` holds, wherever it is (`staff.id_number` is the deployment's one-post rule).
+pub async fn post_holding(
+    conn: &mut SqliteConnection,
+    id: &IdNumber,
+) -> anyhow::Result<Option<PostHolding>> {
+    let Some((unit, category)): Option<(String, String)> =
+        sqlx::query_as("SELECT unit_id, category FROM staff WHERE id_number = ?")
+            .bind(id.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .context("looking up a post")?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(PostHolding {
+        unit: domain::UnitId::parse(&unit).map_err(|e| anyhow::anyhow!(e.message_en()))?,
+        category: EstablishmentCategory::from_code(&category)
+            .with_context(|| format!("unknown establishment category {category:?}"))?,
+    }))
+}
+
+/// A person who entered `unit`'s staff.
+pub async fn insert_staff(
+    conn: &mut SqliteConnection,
+    unit: &domain::UnitId,
+    person: &Person,
+) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO staff (id_number, unit_id, category, person) VALUES (?, ?, ?, ?)")
+        .bind(person.id_number.as_str())
+        .bind(unit.as_str())
+        .bind(person.category.code())
+        .bind(serde_json::to_string(person).context("serialising a person")?)
+        .execute(&mut *conn)
+        .await
+        .context("writing a person")?;
+    Ok(())
+}
+
+/// A person's changed record (same post).
+pub async fn update_staff(conn: &mut SqliteConnection, person: &Person) -> anyhow::Result<()> {
+    let changed = sqlx::query("UPDATE staff SET person = ? WHERE id_number = ?")
+        .bind(serde_json::to_string(person).context("serialising a person")?)
+        .bind(person.id_number.as_str())
+        .execute(&mut *conn)
+        .await
+        .context("updating a person")?
+        .rows_affected();
+    anyhow::ensure!(changed == 1, "the person to update is not on the staff");
+    Ok(())
+}
+
+/// A person who left `unit`: off the staff, into its departed staff.
+pub async fn move_to_departed(
+    conn: &mut SqliteConnection,
+    unit: &domain::UnitId,
+    departed: &DepartedPerson,
+) -> anyhow::Result<()> {
+    let id = departed.person.id_number.as_str();
+    let removed = sqlx::query("DELETE FROM staff WHERE id_number = ? AND unit_id = ?")
+        .bind(id)
+        .bind(unit.as_str())
+        .execute(&mut *conn)
+        .await
+        .context("removing a person from the staff")?
+        .rows_affected();
+    anyhow::ensure!(removed == 1, "the person who left was not on the staff");
+    sqlx::query(
+        "INSERT INTO departed (unit_id, id_number, departed_on, record) VALUES (?, ?, ?, ?)",
+    )
+    .bind(unit.as_str())
+    .bind(id)
+    .bind(departed.left_on.to_string())
+    .bind(serde_json::to_string(departed).context("serialising a departed person")?)
+    .execute(&mut *conn)
+    .await
+    .context("writing a departed person")?;
+    Ok(())
+}
+
+/// A unit's changed record (its name and credit code columns with it).
+pub async fn update_unit(conn: &mut SqliteConnection, unit: &UnitRecord) -> anyhow::Result<()> {
+    sqlx::query("UPDATE unit SET name = ?, credit_code = ?, record = ? WHERE id = ?")
+        .bind(unit.name.as_str())
+        .bind(unit.credit_code.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(serde_json::to_string(unit).context("serialising a unit")?)
+        .bind(unit.id.as_str())
+        .execute(&mut *conn)
+        .await
+        .context("updating a unit's record")?;
+    Ok(())
+}
+
+/// Whether another unit than `unit` has this name or credit code (both unique).
+pub async fn name_taken(conn: &mut SqliteConnection, unit: &UnitRecord) -> anyhow::Result<bool> {
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM unit WHERE id <> ? AND (name = ? OR credit_code = ?) LIMIT 1",
+    )
+    .bind(unit.id.as_str())
+    .bind(unit.name.as_str())
+    .bind(unit.credit_code.as_ref().map(|c| c.as_str().to_owned()))
+    .fetch_optional(&mut *conn)
+    .await
+    .context("looking up a unit name")?;
+    Ok(taken.is_some())
+}
+
+/// A slip's use or release, as the book now has it.
+pub async fn update_slip(conn: &mut SqliteConnection, slip: &QuotaUseSlip) -> anyhow::Result<()> {
+    sqlx::query("UPDATE slip SET remaining = ?, released = ?, record = ? WHERE number = ?")
+        .bind(i64::from(slip.remaining().get()))
+        .bind(i64::from(slip.released))
+        .bind(serde_json::to_string(slip).context("serialising the slip")?)
+        .bind(slip.number.as_str())
+        .execute(&mut *conn)
+        .await
+        .context("updating the slip")?;
+    Ok(())
+}
+
+/// A document a bureau issued.
+pub async fn insert_issued(
+    conn: &mut SqliteConnection,
+    document: &IssuedDocument,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO issued_document (number, unit_id, kind, application_id, record) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(document.number.as_str())
+    .bind(document.unit.as_str())
+    .bind(document.kind.code())
+    .bind(document.application_id.as_str())
+    .bind(serde_json::to_string(document).context("serialising an issued document")?)
+    .execute(&mut *conn)
+    .await
+    .context("writing an issued document")?;
+    Ok(())
+}
+
+/// An approved record change with its old values, in `unit`'s history.
+pub async fn insert_record_change(
+    conn: &mut SqliteConnection,
+    unit: &domain::UnitId,
+    entry: &RecordChangeEntry,
+) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO record_change (unit_id, application_id, record) VALUES (?, ?, ?)")
+        .bind(unit.as_str())
+        .bind(entry.application_id.as_str())
+        .bind(serde_json::to_string(entry).context("serialising a record change")?)
+        .execute(&mut *conn)
+        .await
+        .context("writing a record change")?;
+    Ok(())
+}
+
+/// Slips issued before the documents a bureau issues were recorded (`issued_document`): each
+/// slip with its application and the reviewer who approved it, if on record.
+pub async fn slips_without_document(
+    conn: &mut SqliteConnection,
+) -> anyhow::Result<Vec<(QuotaUseSlip, ApplicationId, Option<String>)>> {
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT s.record, s.application_id, \
+         (SELECT d.decider FROM decision d WHERE d.application_id = s.application_id \
+          AND d.status = 'accepted' AND d.action = 'approve' ORDER BY d.id DESC LIMIT 1) \
+         FROM slip s WHERE NOT EXISTS (SELECT 1 FROM issued_document i WHERE i.number = s.number) \
+         ORDER BY s.issued_on, s.number",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading slips without their issued document")?;
+    rows.into_iter()
+        .map(|(record, application, decider)| {
+            Ok((
+                serde_json::from_str(&record).context("stored slip does not parse")?,
+                ApplicationId::parse(&application).map_err(|e| anyhow::anyhow!(e.message_en()))?,
+                decider,
+            ))
+        })
+        .collect()
+}
+
+/// The units holding a slip that still reserves posts although its validity ended before
+/// `today` (an indexed query: usually none).
+pub async fn units_with_lapsed_slips(
+    conn: &mut SqliteConnection,
+    today: domain::Date,
+) -> anyhow::Result<Vec<domain::UnitId>> {
+    sqlx::query_scalar::<_, String>(
+        "SELECT DISTINCT unit_id FROM slip \
+         WHERE released = 0 AND remaining > 0 AND valid_until < ? ORDER BY unit_id",
+    )
+    .bind(today.to_string())
+    .fetch_all(&mut *conn)
+    .await
+    .context("looking for lapsed slips")?
+    .iter()
+    .map(|id| domain::UnitId::parse(id).map_err(|e| anyhow::anyhow!(e.message_en())))
+    .collect()
 }
 
 /// How many numbering counters there are (one per bureau, kind of document and year).

@@ -178,8 +178,20 @@ impl SignedKind for SignedEnvelope {
         writes: &mut Writes,
         received: Received<'_>,
     ) -> anyhow::Result<()> {
+        // A late offboarding or record change is accepted, flagged with the days overdue.
+        let filed_on = received.now.date_in_china();
+        let lateness = payload
+            .deadline(crate::clock::calendar())
+            .map(|deadline| (deadline.due, deadline.days_overdue(filed_on)));
         // From now on the application is tracked, `submitted`, for decisions.
-        applications::insert_submitted(writes, self, payload, received.hash, received.now)?;
+        applications::insert_submitted(
+            writes,
+            self,
+            payload,
+            received.hash,
+            received.now,
+            lateness,
+        )?;
         // Sync: the new application reaches those whose scope covers its unit.
         let (unit, id) = (self.unit.as_str(), self.application_id.as_str());
         changes::record_to(writes, unit, Entity::Application, id)

@@ -9,45 +9,46 @@
 //! 1. the document's own rules (`SignedDecision::check`): a decision's action, a note for a
 //!    return or a rejection;
 //! 2. the decision id not used by another decision that was not rejected;
-//! 3. the application exists (its envelope was accepted);
+//! 3. the application exists (its envelope was accepted); if it was decided already
+//!    (approved, rejected, withdrawn or returned) and the step does not exist from there, a
+//!    decider who may read the unit is told `already_decided`, naming who decided it and when:
+//!    of two reviewers deciding at once (or one offline), the first decision to arrive stands;
 //! 4. the *decider's* grant covers the application's unit for this step
 //!    (`Grant::may_take_step`: `may_endorse` for the supervising department's steps,
-//!    `may_decide` for the bureau's);
+//!    `may_decide` for the bureau's, `may_file` for the clerk's withdrawal);
 //! 5. the domain lifecycle allows the step from the application's current status for the
 //!    decider's role (`domain::application::transition`): the server keeps no state machine of
 //!    its own;
-//! 6. a quota-use approval reserves the posts and issues the quota-use slip through
-//!    `domain::UnitBook::approve_quota_use` (which keeps `filled + reserved <= approved`),
-//!    numbered with `domain::Numbering` by the approver's bureau (`Grant::numbering_bureau`)
-//!    for the year.
+//! 6. an approval's effects, decided by `domain::UnitBook` ([`super::effects`]): a quota-use
+//!    approval reserves the posts and issues the slip; an onboarding adds the person to the
+//!    staff on its slip and issues the onboarding notice; an offboarding moves the person to
+//!    the departed staff and issues the offboarding notice; a record change changes the record
+//!    and keeps the old values. Numbers come from `domain::Numbering` of the approver's bureau
+//!    (`Grant::numbering_bureau`) for the year. A refusal names the field and the rule.
 //!
-//! Accepted, its effects are written in the receiver's transaction: the new ledger figures,
-//! the slip and the numbering counter, the application's new status, and the change log.
+//! A withdrawal (`withdraw`) is signed by the unit's clerk (the decider is the clerk,
+//! `Grant::may_file`), from `submitted`, `endorsed` or `returned`.
 //!
-//! Approvals of onboarding, offboarding and record-change applications change their status
-//! only: their effects on the staff lists and the ledger (`UnitBook::approve_onboarding`,
-//! `approve_offboarding`) come with synchronising those applications' records, and are not
-//! applied by this endpoint.
+//! Accepted, its effects are written in the receiver's transaction: the unit's changed
+//! records, the slip or notice and the numbering counter, the application's new status, and the
+//! change log.
 
 use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
-use domain::application::transition;
-use domain::payload::ApplicationPayload;
-use domain::slip::{IssuedDocumentKind, QuotaUseSlip, SlipValidity};
+use domain::application::{next_status, transition};
 use domain::unit::UnitRecord;
-use domain::{
-    ApplicationKind, ApplicationStatus, Bureau, DocumentNumber, SignedDecision, UnitBook,
-};
+use domain::{ApplicationStatus, SignedDecision, Timestamp, TransitionError};
 use protocol::identity::{DecideRequest, DecisionVerdict};
 use serde_json::{Value, json};
 
+use super::effects::{self, Approver, Effect};
 use super::receiver::{self, Received, SignedKind};
 use super::refusal::Refusal;
 use crate::db::applications::{self, StoredApplication};
 use crate::db::changes::{self, Entity};
 use crate::db::receipts::{self, DECISIONS, ReceiptTable, StoredVerdict};
-use crate::db::{Conn, Writes, holders, ledger, units};
+use crate::db::{Conn, Writes, holders, units};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::session::Session;
 use crate::state::AppState;
@@ -58,17 +59,8 @@ pub struct Step {
     unit: UnitRecord,
     from: ApplicationStatus,
     to: ApplicationStatus,
-    /// A quota-use approval's reservation and slip.
-    approval: Option<Approval>,
-}
-
-/// The effects of a quota-use approval, decided in memory by the domain.
-struct Approval {
-    /// The unit's book with the posts reserved.
-    book: UnitBook,
-    slip: QuotaUseSlip,
-    bureau: Bureau,
-    number: DocumentNumber,
+    /// An approval's effects, and who approved.
+    approval: Option<(Approver, Effect)>,
 }
 
 impl SignedKind for SignedDecision {
@@ -101,6 +93,14 @@ impl SignedKind for SignedDecision {
         let Some(decider) = holders::load(conn, self.decider.as_str()).await? else {
             return Ok(Err(Refusal::DeciderOutOfScope { action }));
         };
+        // Decided already (by whoever came first): said to those who may read the unit,
+        // whatever their step would have needed.
+        if let Err(error) = next_status(kind, from, action)
+            && (from.is_final() || from == ApplicationStatus::Returned)
+            && decider.grant.may_read(&unit)
+        {
+            return Ok(Err(already_decided(conn, &application, error).await?));
+        }
         if !decider.grant.may_take_step(&unit, kind, from, action) {
             return Ok(Err(Refusal::DeciderOutOfScope { action }));
         }
@@ -109,10 +109,16 @@ impl SignedKind for SignedDecision {
             Err(error) => return Ok(Err(Refusal::of_transition(error))),
         };
         let mut approval = None;
-        if to == ApplicationStatus::Approved && kind == ApplicationKind::QuotaUse {
-            let bureau = decider.grant.numbering_bureau(&unit);
-            match approve_quota_use(conn, &application, bureau, received).await? {
-                Ok(approved) => approval = Some(approved),
+        if to == ApplicationStatus::Approved {
+            let approver = Approver::new(
+                self.decider.clone(),
+                decider.info.name.clone(),
+                &decider.grant,
+                &unit,
+            );
+            let on = received.now.date_in_china();
+            match effects::plan(conn, &application, &unit, &approver, on).await? {
+                Ok(effect) => approval = Some((approver, effect)),
                 Err(refusal) => return Ok(Err(refusal)),
             }
         }
@@ -136,14 +142,8 @@ impl SignedKind for SignedDecision {
         // first.
         writes.run(conn).await?;
         let unit = step.unit.id.as_str();
-        if let Some(approval) = &step.approval {
-            let category = approval.slip.category;
-            ledger::save_figures(conn, &approval.book, category).await?;
-            ledger::insert_slip(conn, &approval.slip, &step.application.id).await?;
-            let kind = IssuedDocumentKind::QuotaUseSlip;
-            ledger::record_issued(conn, approval.bureau, kind, &approval.number).await?;
-            // Sync: the unit's certificate, whose ledger figures changed.
-            changes::record(conn, unit, Entity::Certificate, unit).await?;
+        if let Some((approver, effect)) = &step.approval {
+            effects::write(conn, &step.application, approver, effect).await?;
         }
         let id = &step.application.id;
         applications::set_status(conn, id, step.from, step.to, received.now).await?;
@@ -165,7 +165,7 @@ impl SignedKind for SignedDecision {
             ("decider", document.map(|d| d.decider.to_string())),
             ("application_status", step.map(|s| s.to.code().to_owned())),
             ("slip_number", step.and_then(slip_number)),
-            ("notice_number", None),
+            ("notice_number", step.and_then(notice_number)),
         ]
     }
 
@@ -180,6 +180,7 @@ impl SignedKind for SignedDecision {
             "from": step.map(|s| s.from.code()),
             "to": step.map(|s| s.to.code()),
             "slip_number": step.and_then(slip_number),
+            "notice_number": step.and_then(notice_number),
         });
         (target, detail)
     }
@@ -199,42 +200,34 @@ impl SignedKind for SignedDecision {
 }
 
 fn slip_number(step: &Step) -> Option<String> {
-    step.approval.as_ref().map(|a| a.number.to_string())
+    step.approval.as_ref().and_then(|(_, e)| e.slip_number())
 }
 
-/// Reserves the posts of a quota-use request and issues its slip numbered by `bureau`, in
-/// memory, through the domain: the approval to write, or the domain's refusal.
-async fn approve_quota_use(
+fn notice_number(step: &Step) -> Option<String> {
+    step.approval.as_ref().and_then(|(_, e)| e.notice_number())
+}
+
+/// The refusal of a step on an application decided already: who decided it, and when
+/// (Beijing time).
+async fn already_decided(
     conn: &mut Conn,
     application: &StoredApplication,
-    bureau: Bureau,
-    received: Received<'_>,
-) -> anyhow::Result<Result<Approval, Refusal>> {
-    let ApplicationPayload::QuotaUse(request) =
-        ApplicationPayload::from_value(application.kind, &application.payload)
-            .context("stored quota-use payload")?
-    else {
-        anyhow::bail!("application {} is not a quota-use request", application.id);
+    error: TransitionError,
+) -> anyhow::Result<Refusal> {
+    let Some((_, by, at)) = applications::last_decision(conn, &application.id).await? else {
+        return Ok(Refusal::of_transition(error));
     };
-    let mut book = ledger::load_book(conn, &application.unit)
-        .await?
-        .with_context(|| format!("unit {} of an application is missing", application.unit))?;
-    let on = received.now.date_in_china();
-    let kind = IssuedDocumentKind::QuotaUseSlip;
-    let mut numbering = ledger::numbering(conn, bureau, kind, on.year()).await?;
-    let number = numbering
-        .issue(bureau, kind, on)
-        .map_err(|e| anyhow::anyhow!("numbering a slip: {}", e.message_en()))?;
-    let slip = match book.approve_quota_use(&request, number.clone(), on, SlipValidity::default()) {
-        Ok(slip) => slip.clone(),
-        Err(error) => return Ok(Err(Refusal::of_approval(error))),
-    };
-    Ok(Ok(Approval {
-        book,
-        slip,
-        bureau,
-        number,
-    }))
+    let at = Timestamp::parse(&at)
+        .ok()
+        .and_then(|t| Timestamp::from_unix_seconds(t.unix_seconds() + 8 * 3600))
+        .map_or(at, |t| {
+            t.to_string().replace('T', " ").chars().take(16).collect()
+        });
+    Ok(Refusal::AlreadyDecided {
+        status: application.status,
+        by,
+        at,
+    })
 }
 
 /// The handler. The decision is judged by its *decider's* grant, whoever carries it.
@@ -242,9 +235,9 @@ async fn approve_quota_use(
     post,
     path = protocol::identity::DECISIONS_PATH,
     tag = "signed",
-    summary = "Submit one signed decision: endorse, approve, return or reject (提交审批决定)",
+    summary = "Submit one signed decision: endorse, approve, return, reject or withdraw (提交审批决定)",
     description = "Judged by the decider's grant, whoever carries it: its verdict, the \
-        application's new status and, for an approved quota-use request, the slip number. A \
+        application's new status and the slip or notice number an approval issued. A \
         repeat gets the first verdict. A verdict's `code` is a `RejectionCode`.",
     request_body = protocol::identity::DecideRequest,
     responses(

@@ -9,10 +9,14 @@
 //!   verification, counter, judgement, effects, receipt, audit, commit) and
 //!   [`receiver::SignedKind`], what a kind of document adds to it.
 //! - the kinds: [`application`] (`POST /api/envelopes`, a clerk's signed application) and
-//!   [`decision`] (`POST /api/decisions`, endorse, approve, return, reject).
+//!   [`decision`] (`POST /api/decisions`, endorse, approve, return, reject, the clerk's
+//!   withdraw); [`effects`], what an approval does to its unit (also applied at start for
+//!   approvals an earlier server left unapplied); [`lapse`], slips whose validity ended unused.
 
 pub mod application;
 pub mod decision;
+pub mod effects;
+pub mod lapse;
 pub mod receiver;
 pub mod refusal;
 pub mod verify;

@@ -259,6 +259,8 @@ pub async fn receive_batch<K: SignedKind + 'static>(
     let mut tx = db::write(&state.pool)
         .await
         .with_context(|| format!("starting to receive {}s", K::NAME))?;
+    // Slips that lapsed release their posts before anything is judged against the ledger.
+    super::lapse::sweep_in(&mut tx, state.clock.today()).await?;
     let mut batch = Batch::<K>::read(&mut tx, submissions).await?;
     let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
     let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
@@ -521,7 +523,7 @@ async fn receive_one<K: SignedKind>(
     if let Some(error) = batch.damaged.get(&submission.credential_id) {
         return Err(anyhow::anyhow!("reading the credential: {error}").into());
     }
-    let now = crate::clock::now();
+    let now = state.clock.now();
     let received = Received { hash: &hash, now };
     let checked = verify::check_prepared::<K>(
         prepared,

@@ -13,8 +13,8 @@
 use std::fmt;
 
 use domain::{
-    Action, ApprovalError, DecisionError, EnvelopeError, LedgerError, Timestamp, TransitionError,
-    ValidationError,
+    Action, ApplicationStatus, ApprovalError, DecisionError, EnvelopeError, LedgerError,
+    RecordChangeError, RegistryError, SlipError, Timestamp, TransitionError, ValidationError,
 };
 
 /// Declares [`Refusal`] from its table: each variant with its code, its Chinese and its English
@@ -244,7 +244,56 @@ refusals! {
     TransitionNotAllowed { error: TransitionError } => "transition_not_allowed",
         error.message_zh(),
         error.message_en();
-    /// The domain refused the approval's effect for another reason than the vacancy.
+    /// The application was decided already (approved, rejected, withdrawn or returned): the
+    /// first decision to arrive stands.
+    AlreadyDecided { status: ApplicationStatus, by: String, at: String } => "already_decided",
+        format!("申报状态：该申报已由{by}于{at}作出决定，当前为“{}”；同一申报以先到的决定为准，本决定未生效", status.label_zh()),
+        format!("application status: {by} already decided this application at {at} (it is {}); the first decision to arrive stands, so this one was not applied", status.label_en());
+    /// The slip of an onboarding lapsed (its validity ended) or was released.
+    SlipLapsed { error: ApprovalError } => "slip_lapsed",
+        format!("编制使用单编号：{}。编制使用单须在有效期内使用，期满未使用的自动失效，预留的编制收回", error.message_zh()),
+        format!("slip number: {}. A slip must be used within its validity; one that ends unused lapses and its reserved posts are released", error.message_en());
+    /// Every post of the slip is used.
+    SlipUsedUp { error: ApprovalError } => "slip_used_up",
+        format!("编制使用单编号：{}。每入编一人使用编制使用单的一个编制，用完即不能再用", error.message_zh()),
+        format!("slip number: {}. Each onboarding uses one post of its slip; a used-up slip cannot be used again", error.message_en());
+    /// No such slip in the unit, or one for another category, or not yet valid.
+    SlipNotUsable { error: ApprovalError } => "slip_not_usable",
+        format!("编制使用单编号：{}。入编须使用本单位、同一编制类别、在有效期内的编制使用单", error.message_zh()),
+        format!("slip number: {}. An onboarding must use a valid slip of its own unit and category", error.message_en());
+    /// The 身份证号 already holds a post (in this unit or elsewhere).
+    IdNumberHoldsPost { error: ApprovalError } => "id_number_holds_post",
+        format!("身份证号：{}（核准时按全市在编人员再次核对）", error.message_zh()),
+        format!("ID number: {} (checked again against every post of the city at approval)", error.message_en());
+    /// The person of an offboarding or record change is not on the unit's staff.
+    PersonNotInUnit { error: ApprovalError } => "person_not_in_unit",
+        format!("身份证号：{}。出编和人员信息变更只能针对本单位在编人员", error.message_zh()),
+        format!("ID number: {}. Offboardings and record changes are for people on the unit's staff", error.message_en());
+    /// The approval would break the ledger (other than by lack of vacancy).
+    LedgerWouldBreak { error: ApprovalError } => "ledger_would_break",
+        format!("编制台帐：{}。实有人数与预留编制之和不得超过核定编制数，也不得小于零", error.message_zh()),
+        format!("ledger: {}. Filled plus reserved posts may neither exceed the approved posts nor fall below zero", error.message_en());
+    /// A record change that changes nothing.
+    RecordChangeEmpty { error: ApprovalError } => "record_change_empty",
+        format!("变更事项：{}", error.message_zh()),
+        format!("changes: {}", error.message_en());
+    /// A record change whose old value is no longer the record's.
+    RecordChangeStale { error: ApprovalError } => "record_change_stale",
+        format!("变更事项：{}", error.message_zh()),
+        format!("changes: {}", error.message_en());
+    /// A field a record change may not change.
+    FieldNotChangeable { error: ApprovalError } => "field_not_changeable",
+        format!("变更事项：{}", error.message_zh()),
+        format!("changes: {}", error.message_en());
+    /// The changed record breaks a rule of the person or unit.
+    RecordInvalid { error: ApprovalError } => "record_invalid",
+        format!("变更事项：{}", error.message_zh()),
+        format!("changes: {}", error.message_en());
+    /// A unit's new name or credit code is another unit's.
+    UnitNameTaken => "record_invalid",
+        "单位名称：变更后的单位名称或统一社会信用代码已被其他单位使用",
+        "unit name: the new name or unified social credit code is another unit's";
+    /// The domain refused the approval's effect for another reason (the message says which).
     ApprovalRefused { error: ApprovalError } => "approval_refused",
         error.message_zh(),
         error.message_en();
@@ -275,12 +324,35 @@ impl Refusal {
         }
     }
 
-    /// The refusal of an approval's effect.
+    /// The refusal of an approval's effect: by the rule it breaks.
     pub fn of_approval(error: ApprovalError) -> Refusal {
         match error {
             ApprovalError::Ledger(error @ LedgerError::InsufficientVacancy { .. }) => {
                 Refusal::NoVacancy { error }
             }
+            ApprovalError::Ledger(_) => Refusal::LedgerWouldBreak { error },
+            ApprovalError::Slip(SlipError::Expired { .. } | SlipError::Released { .. }) => {
+                Refusal::SlipLapsed { error }
+            }
+            ApprovalError::Slip(SlipError::UsedUp { .. }) => Refusal::SlipUsedUp { error },
+            ApprovalError::Slip(_) | ApprovalError::UnknownSlip { .. } => {
+                Refusal::SlipNotUsable { error }
+            }
+            ApprovalError::Registry(RegistryError::AlreadyHoldsPost { .. }) => {
+                Refusal::IdNumberHoldsPost { error }
+            }
+            ApprovalError::Registry(RegistryError::HoldsNoPost { .. })
+            | ApprovalError::NotOnStaff { .. } => Refusal::PersonNotInUnit { error },
+            ApprovalError::RecordChange(RecordChangeError::ChangesNothing) => {
+                Refusal::RecordChangeEmpty { error }
+            }
+            ApprovalError::RecordChange(RecordChangeError::Stale { .. }) => {
+                Refusal::RecordChangeStale { error }
+            }
+            ApprovalError::RecordChange(RecordChangeError::NotChangeable { .. }) => {
+                Refusal::FieldNotChangeable { error }
+            }
+            ApprovalError::RecordChange(_) => Refusal::RecordInvalid { error },
             error => Refusal::ApprovalRefused { error },
         }
     }
@@ -297,7 +369,7 @@ impl std::error::Error for Refusal {}
 
 #[cfg(test)]
 mod tests {
-    use domain::{ApplicationKind, ApplicationStatus, EstablishmentCategory, Headcount};
+    use domain::{ApplicationKind, EstablishmentCategory, Headcount, UnitId};
 
     use super::*;
 
@@ -309,6 +381,7 @@ mod tests {
             from: ApplicationStatus::Approved,
             action,
         };
+        let number = "天编用〔2026〕0001号".to_owned();
         let vacancy = LedgerError::InsufficientVacancy {
             category: EstablishmentCategory::Administrative,
             requested: Headcount::new(2),
@@ -387,6 +460,48 @@ mod tests {
             }),
             Refusal::of_transition(transition(Action::Approve)),
             Refusal::of_approval(ApprovalError::Ledger(vacancy)),
+            Refusal::AlreadyDecided {
+                status: ApplicationStatus::Approved,
+                by: "李审核".into(),
+                at: "2026-12-01 20:34".into(),
+            },
+            Refusal::of_approval(ApprovalError::Slip(SlipError::Expired {
+                number: number.clone(),
+                valid_until: domain::Date::parse("2026-05-30").unwrap(),
+            })),
+            Refusal::of_approval(ApprovalError::Slip(SlipError::UsedUp {
+                number: number.clone(),
+            })),
+            Refusal::of_approval(ApprovalError::UnknownSlip { number }),
+            Refusal::of_approval(ApprovalError::Registry(RegistryError::AlreadyHoldsPost {
+                id: "620502********0011".into(),
+                unit: UnitId::parse("620502-0001").unwrap(),
+            })),
+            Refusal::of_approval(ApprovalError::NotOnStaff {
+                id: "620502********0011".into(),
+            }),
+            Refusal::of_approval(ApprovalError::Ledger(LedgerError::NotEnoughReserved {
+                category: EstablishmentCategory::Administrative,
+                requested: Headcount::ONE,
+                reserved: Headcount::ZERO,
+            })),
+            Refusal::of_approval(RecordChangeError::ChangesNothing.into()),
+            Refusal::of_approval(
+                RecordChangeError::Stale {
+                    field: "education".into(),
+                    recorded: None,
+                    before: None,
+                }
+                .into(),
+            ),
+            Refusal::of_approval(
+                RecordChangeError::NotChangeable {
+                    field: "category".into(),
+                }
+                .into(),
+            ),
+            Refusal::of_approval(RecordChangeError::Invalid("x".into()).into()),
+            Refusal::UnitNameTaken,
             Refusal::of_approval(ApprovalError::ZeroCount),
         ]
     }
@@ -410,7 +525,7 @@ mod tests {
             );
         }
         // The verifier's 26, then those an application and a decision add.
-        assert_eq!(codes.len(), 26 + 5 + 7, "{codes:?}");
+        assert_eq!(codes.len(), 26 + 5 + 7 + 11, "{codes:?}");
         for refusal in &examples {
             assert!(!refusal.message_zh().is_empty() && !refusal.message_en().is_empty());
             assert_eq!(refusal.to_string(), refusal.code());

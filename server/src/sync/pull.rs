@@ -111,6 +111,8 @@ pub async fn pull(
         },
     };
     let grant = &session.holder.grant;
+    // Slips that lapsed are released before the certificates are read.
+    crate::signed::lapse::sweep(&state.pool, state.clock.today()).await?;
     let mut page = page(&state.pool, grant, params.cursor.as_deref(), limit).await?;
     page.response.holder_id = session.holder.info.id.clone();
     if page.foreign_certificates {

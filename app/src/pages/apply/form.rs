@@ -375,7 +375,7 @@ fn fields_of_kind(state: FormState, errors: Memo<Vec<FieldError>>) -> AnyView {
                 </div>
                 <Show when=chosen>
                     {rows(state, errors, &[FormField::ChangedOn, FormField::ChangeDocument])}
-                    {rows(state, errors, PERSON_FIELDS)}
+                    {rows(state, errors, registration::CHANGEABLE_FIELDS)}
                     {field_error(state, errors, FormField::Changes)}
                 </Show>
             }

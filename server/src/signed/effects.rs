@@ -1,0 +1,450 @@
+//! What an approval does to its unit, decided in memory by `domain::UnitBook` and then written
+//! in the caller's transaction: the one place where an approved application changes the
+//! ledger, the staff and the issued documents ([`plan`], then [`write`]).
+//!
+//! - quota use → the posts reserved, the slip 编制使用单 issued and numbered;
+//! - onboarding → the person on the staff with the slip's number, one reserved post filled, the
+//!   slip's count left down (used up at 0), the onboarding notice 入编通知单 numbered (its number
+//!   is the person's 入编文号); the 身份证号 checked against every post of the deployment again;
+//! - offboarding → the person moved to the departed staff with reason, date, document and the
+//!   offboarding notice 出编通知单 (numbered), the post freed;
+//! - record change → the person's (or unit's) record changed, the old values kept in the
+//!   certificate's history with the approval.
+//!
+//! Numbers are issued by the approver's bureau (`Grant::numbering_bureau`) for the year of the
+//! approval. A refusal of the domain becomes a [`Refusal`] naming the field and the rule.
+//! `signed::decision` plans and writes an approval; [`apply_pending`] applies, at start, the
+//! approvals an earlier server marked approved without applying them.
+
+use anyhow::Context;
+use domain::payload::{ApplicationPayload, ChangeSubject};
+use domain::person::{DepartedPerson, Person};
+use domain::slip::{IssuedDocumentKind, QuotaUseSlip, SlipValidity};
+use domain::unit::UnitRecord;
+use domain::{
+    ApplicationKind, ApplicationStatus, Bureau, Date, DocumentNumber, Grant, IssuedDocument,
+    NoticePerson, PostRegistry, RecordChangeEntry, UnitBook, UserId,
+};
+use serde_json::json;
+
+use super::refusal::Refusal;
+use crate::db::applications::{self, StoredApplication};
+use crate::db::audit::{self, Entry};
+use crate::db::changes::{self, Entity};
+use crate::db::{self, Conn, Pool, holders, ledger, units};
+
+/// Who approves: the reviewer, their name, and the bureau whose numbering they use.
+#[derive(Debug, Clone)]
+pub struct Approver {
+    pub id: UserId,
+    pub name: String,
+    pub bureau: Bureau,
+}
+
+impl Approver {
+    /// The approver `id` with `grant`, approving for `unit`.
+    pub fn new(id: UserId, name: String, grant: &Grant, unit: &UnitRecord) -> Approver {
+        Approver {
+            id,
+            name,
+            bureau: grant.numbering_bureau(unit),
+        }
+    }
+}
+
+/// The effects of one approval, decided and checked, not yet written.
+#[derive(Debug)]
+pub enum Effect {
+    QuotaUse {
+        book: UnitBook,
+        slip: QuotaUseSlip,
+        issued: IssuedDocument,
+    },
+    Onboarding {
+        book: UnitBook,
+        person: Person,
+        slip: QuotaUseSlip,
+        issued: IssuedDocument,
+    },
+    Offboarding {
+        book: UnitBook,
+        departed: DepartedPerson,
+        issued: IssuedDocument,
+    },
+    RecordChange {
+        /// The changed unit record, or the changed person.
+        unit: Option<UnitRecord>,
+        person: Option<Person>,
+        entry: RecordChangeEntry,
+    },
+}
+
+impl Effect {
+    /// The number of the quota-use slip it issues.
+    pub fn slip_number(&self) -> Option<String> {
+        match self {
+            Effect::QuotaUse { issued, .. } => Some(issued.number.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The number of the notice it issues.
+    pub fn notice_number(&self) -> Option<String> {
+        match self {
+            Effect::Onboarding { issued, .. } | Effect::Offboarding { issued, .. } => {
+                Some(issued.number.to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Decides the effects of approving `application` (of `unit`) by `approver` on `on`: the
+/// effect to write, or the refusal. Reads only.
+pub async fn plan(
+    conn: &mut Conn,
+    application: &StoredApplication,
+    unit: &UnitRecord,
+    approver: &Approver,
+    on: Date,
+) -> anyhow::Result<Result<Effect, Refusal>> {
+    let payload = ApplicationPayload::from_value(application.kind, &application.payload)
+        .with_context(|| format!("stored payload of {}", application.id))?;
+    let mut book = ledger::load_book(conn, &unit.id)
+        .await?
+        .with_context(|| format!("unit {} of an application is missing", unit.id))?;
+    let issued = |kind, number: &DocumentNumber, person: Option<&Person>, slip| IssuedDocument {
+        number: number.clone(),
+        kind,
+        bureau: approver.bureau,
+        unit: unit.id.clone(),
+        issued_on: on,
+        application_id: application.id.clone(),
+        approver: approver.id.clone(),
+        approver_name: approver.name.clone(),
+        person: person.map(|p| NoticePerson {
+            id_number: p.id_number.clone(),
+            name: p.name.clone(),
+        }),
+        slip_number: slip,
+    };
+    Ok(Ok(match payload {
+        ApplicationPayload::QuotaUse(request) => {
+            let kind = IssuedDocumentKind::QuotaUseSlip;
+            let number = next_number(conn, approver.bureau, kind, on).await?;
+            let slip =
+                match book.approve_quota_use(&request, number.clone(), on, SlipValidity::default())
+                {
+                    Ok(slip) => slip.clone(),
+                    Err(error) => return Ok(Err(Refusal::of_approval(error))),
+                };
+            Effect::QuotaUse {
+                issued: issued(kind, &number, None, None),
+                book,
+                slip,
+            }
+        }
+        ApplicationPayload::Onboarding(request) => {
+            // One post per 身份证号, wherever: checked against the database again now.
+            let mut registry = PostRegistry::new();
+            let id = &request.person.id_number;
+            if let Some(holding) = ledger::post_holding(conn, id).await? {
+                registry
+                    .register(id.clone(), holding)
+                    .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+            }
+            let kind = IssuedDocumentKind::OnboardingNotice;
+            let number = next_number(conn, approver.bureau, kind, on).await?;
+            let person =
+                match book.approve_onboarding(&mut registry, &request, on, Some(number.clone())) {
+                    Ok(person) => person.clone(),
+                    Err(error) => return Ok(Err(Refusal::of_approval(error))),
+                };
+            let slip = book
+                .slips()
+                .get(&request.slip_number)
+                .cloned()
+                .context("the slip used is in the book")?;
+            Effect::Onboarding {
+                issued: issued(kind, &number, Some(&person), Some(slip.number.clone())),
+                book,
+                person,
+                slip,
+            }
+        }
+        ApplicationPayload::Offboarding(request) => {
+            let mut registry = PostRegistry::new();
+            if let Some(holding) = ledger::post_holding(conn, &request.id_number).await? {
+                registry
+                    .register(request.id_number.clone(), holding)
+                    .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+            }
+            let kind = IssuedDocumentKind::OffboardingNotice;
+            let number = next_number(conn, approver.bureau, kind, on).await?;
+            let departed =
+                match book.approve_offboarding(&mut registry, &request, Some(number.clone())) {
+                    Ok(departed) => departed.clone(),
+                    Err(error) => return Ok(Err(Refusal::of_approval(error))),
+                };
+            Effect::Offboarding {
+                issued: issued(kind, &number, Some(&departed.person), None),
+                book,
+                departed,
+            }
+        }
+        ApplicationPayload::RecordChange(request) => {
+            let mut record = unit.clone();
+            let applied = match book.approve_record_change(&mut record, &request) {
+                Ok(applied) => applied,
+                Err(error) => return Ok(Err(Refusal::of_approval(error))),
+            };
+            let (unit, person) = match &request.subject {
+                ChangeSubject::Unit => {
+                    if ledger::name_taken(conn, &record).await? {
+                        return Ok(Err(Refusal::UnitNameTaken));
+                    }
+                    (Some(record), None)
+                }
+                ChangeSubject::Person { id_number } => (
+                    None,
+                    Some(
+                        book.staff()
+                            .get(id_number)
+                            .cloned()
+                            .context("the changed person is on the staff")?,
+                    ),
+                ),
+            };
+            Effect::RecordChange {
+                unit,
+                person,
+                entry: RecordChangeEntry {
+                    subject: request.subject.clone(),
+                    changed_on: request.changed_on,
+                    changes: applied,
+                    document: request.document.clone(),
+                    application_id: application.id.clone(),
+                    approved_on: on,
+                    approver: approver.id.clone(),
+                    approver_name: approver.name.clone(),
+                },
+            }
+        }
+    }))
+}
+
+/// The next number `bureau` issues for `kind` on `on`.
+async fn next_number(
+    conn: &mut Conn,
+    bureau: Bureau,
+    kind: IssuedDocumentKind,
+    on: Date,
+) -> anyhow::Result<DocumentNumber> {
+    let mut numbering = ledger::numbering(conn, bureau, kind, on.year()).await?;
+    numbering
+        .issue(bureau, kind, on)
+        .map_err(|e| anyhow::anyhow!("numbering a {}: {}", kind.code(), e.message_en()))
+}
+
+/// Writes `effect` of approving `application`, in the caller's transaction: the unit's changed
+/// records, the issued document and its numbering, the application marked applied, and the
+/// unit's certificate in the change log.
+pub async fn write(
+    conn: &mut Conn,
+    application: &StoredApplication,
+    approver: &Approver,
+    effect: &Effect,
+) -> anyhow::Result<()> {
+    let unit = &application.unit;
+    let issued = match effect {
+        Effect::QuotaUse { book, slip, issued } => {
+            ledger::save_figures(conn, book, slip.category).await?;
+            ledger::insert_slip(conn, slip, &application.id).await?;
+            Some(issued)
+        }
+        Effect::Onboarding {
+            book,
+            person,
+            slip,
+            issued,
+        } => {
+            ledger::save_figures(conn, book, person.category).await?;
+            ledger::insert_staff(conn, unit, person).await?;
+            ledger::update_slip(conn, slip).await?;
+            Some(issued)
+        }
+        Effect::Offboarding {
+            book,
+            departed,
+            issued,
+        } => {
+            ledger::save_figures(conn, book, departed.person.category).await?;
+            ledger::move_to_departed(conn, unit, departed).await?;
+            Some(issued)
+        }
+        Effect::RecordChange {
+            unit: record,
+            person,
+            entry,
+        } => {
+            if let Some(record) = record {
+                ledger::update_unit(conn, record).await?;
+                // The parent's certificate lists the unit by name.
+                if let Some(parent) = &record.parent {
+                    changes::record(conn, parent.as_str(), Entity::Certificate, parent.as_str())
+                        .await?;
+                }
+            }
+            if let Some(person) = person {
+                ledger::update_staff(conn, person).await?;
+            }
+            ledger::insert_record_change(conn, unit, entry).await?;
+            None
+        }
+    };
+    if let Some(issued) = issued {
+        ledger::record_issued(conn, approver.bureau, issued.kind, &issued.number).await?;
+        ledger::insert_issued(conn, issued).await?;
+    }
+    let notice = effect.notice_number();
+    applications::set_applied(conn, &application.id, notice.as_deref()).await?;
+    // Sync: the unit's certificate, whose ledger, staff or history changed.
+    changes::record(conn, unit.as_str(), Entity::Certificate, unit.as_str()).await
+}
+
+/// At start: applies, oldest first, the approvals of onboarding, offboarding and record-change
+/// applications that an earlier server marked approved without applying them, as of their
+/// approval's date, where the rules still allow it; reopens the others for review (back to
+/// `submitted`: these kinds are decided by the bureau straight from there). Each is audited
+/// (`application.applied_late`, `application.reopened`, with the refusal's code). Slips issued
+/// before issued documents were recorded get theirs. Returns how many approvals were applied
+/// and reopened.
+pub async fn apply_pending(pool: &Pool) -> anyhow::Result<(u64, u64)> {
+    let mut tx = db::write(pool)
+        .await
+        .context("starting to apply approvals")?;
+    let pending = applications::unapplied(&mut tx).await?;
+    let (mut applied, mut reopened) = (0, 0);
+    for item in pending {
+        let application = &item.application;
+        let unit = units::record(&mut tx, &application.unit)
+            .await?
+            .with_context(|| format!("unit {} of an application is missing", application.unit))?;
+        let approver = match &item.approver {
+            Some(id) => holders::load(&mut tx, id).await?,
+            None => None,
+        };
+        let approved_at = domain::Timestamp::parse(&item.approved_at)
+            .map_err(|e| anyhow::anyhow!("approval time: {}", e.message_en()))?;
+        let on = approved_at.date_in_china();
+        let outcome = match approver {
+            // An approval without an approver on record cannot be numbered: review it again.
+            None => Err("approver_unknown".to_owned()),
+            Some(holder) => {
+                let id = UserId::parse(&holder.info.id).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let approver = Approver::new(id, holder.info.name.clone(), &holder.grant, &unit);
+                match plan(&mut tx, application, &unit, &approver, on).await? {
+                    Ok(effect) => {
+                        write(&mut tx, application, &approver, &effect).await?;
+                        Ok(effect.notice_number())
+                    }
+                    Err(refusal) => Err(refusal.code().to_owned()),
+                }
+            }
+        };
+        let (action, detail) = match outcome {
+            Ok(notice) => {
+                applied += 1;
+                (
+                    "application.applied_late",
+                    json!({"kind": application.kind.code(), "unit": unit.id.to_string(),
+                           "notice_number": notice}),
+                )
+            }
+            Err(code) => {
+                reopened += 1;
+                let to = if application.kind == ApplicationKind::QuotaUse {
+                    ApplicationStatus::Endorsed
+                } else {
+                    ApplicationStatus::Submitted
+                };
+                applications::set_status(
+                    &mut tx,
+                    &application.id,
+                    ApplicationStatus::Approved,
+                    to,
+                    crate::clock::now(),
+                )
+                .await?;
+                (
+                    "application.reopened",
+                    json!({"kind": application.kind.code(), "unit": unit.id.to_string(),
+                           "to": to.code(), "code": code}),
+                )
+            }
+        };
+        changes::record(
+            &mut tx,
+            unit.id.as_str(),
+            Entity::Application,
+            application.id.as_str(),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            Entry {
+                actor: None,
+                credential: None,
+                action,
+                target: &format!("application:{}", application.id),
+                detail,
+            },
+            crate::clock::now(),
+        )
+        .await?;
+    }
+    backfill_slip_documents(&mut tx).await?;
+    tx.commit()
+        .await
+        .context("committing the approvals applied")?;
+    Ok((applied, reopened))
+}
+
+/// Records the slips issued before issued documents were recorded, with the reviewer who
+/// approved them (so that a slip's print view names its approver); their units' certificates
+/// go into the change log.
+async fn backfill_slip_documents(conn: &mut Conn) -> anyhow::Result<()> {
+    for (slip, application_id, decider) in ledger::slips_without_document(conn).await? {
+        let Some(holder) = (match &decider {
+            Some(id) => holders::load(conn, id).await?,
+            None => None,
+        }) else {
+            continue;
+        };
+        let Some(unit) = units::record(conn, &slip.unit).await? else {
+            continue;
+        };
+        let approver = UserId::parse(&holder.info.id).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let document = IssuedDocument {
+            number: slip.number.clone(),
+            kind: IssuedDocumentKind::QuotaUseSlip,
+            bureau: holder.grant.numbering_bureau(&unit),
+            unit: slip.unit.clone(),
+            issued_on: slip.issued_on,
+            application_id,
+            approver,
+            approver_name: holder.info.name.clone(),
+            person: None,
+            slip_number: None,
+        };
+        ledger::insert_issued(conn, &document).await?;
+        changes::record(
+            conn,
+            unit.id.as_str(),
+            Entity::Certificate,
+            unit.id.as_str(),
+        )
+        .await?;
+    }
+    Ok(())
+}
