@@ -157,6 +157,7 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
 
     // 入编登记 against the slip: a bad ID number first, named beside its field.
     let newcomer = newcomer_id();
+    let mut onboarding = String::new();
     page.check("clerk_onboarding", async {
         page.click("#nav-apply").await?;
         open_kind(page, "onboarding").await?;
@@ -192,7 +193,35 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
         page.wait_for_text("#confirm [data-field=id-number] dd", newcomer.as_str())
             .await?;
         page.click("#confirm-back").await?;
-        confirm_and_sign(page, "clerk_onboarding_confirm").await?;
+        onboarding = confirm_and_sign(page, "clerk_onboarding_confirm").await?;
+        Ok(())
+    })
+    .await?;
+
+    // The bureau approves it: the person is on the roster, the notice prints.
+    let verdict = reviewer
+        .decide("d-onboard", &onboarding, Action::Approve, "同意入编")
+        .await;
+    let notice = verdict.notice_number.expect("the approval issued a notice");
+    page.check("clerk_onboarding_approved", async {
+        page.reload().await?;
+        page.wait_for_attribute(&item(&onboarding), "data-review", "approved")
+            .await?;
+        page.wait_for_text(&format!("{} .outbox-notice", item(&onboarding)), &notice)
+            .await?;
+        page.click("#nav-certificate").await?;
+        page.wait_for_text("#roster", "赵新来").await?;
+        page.wait_for_text("#slips", "1 / 1").await?;
+        page.click(&format!("{} .outbox-print", item(&onboarding)))
+            .await?;
+        page.wait_for_text(".print-sheet h1", "机关事业单位入编通知单")
+            .await?;
+        page.wait_for_text("#print-number", &notice).await?;
+        page.wait_for_text(".print-sheet", "赵新来").await?;
+        let decider = page.text("#print-decider").await?.unwrap_or_default();
+        anyhow::ensure!(!decider.trim().is_empty(), "no approving reviewer printed");
+        page.screenshot("clerk_print_onboarding_notice").await?;
+        page.click("#nav-apply").await?;
         Ok(())
     })
     .await?;

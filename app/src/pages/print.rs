@@ -146,22 +146,38 @@ fn printed(
         ApplicationPayload::Offboarding(_) => IssuedDocumentKind::OffboardingNotice,
         _ => IssuedDocumentKind::QuotaUseSlip,
     };
-    let slip = tracked
-        .slip_number
-        .as_deref()
-        .and_then(|n| local.slips.iter().find(|s| s.number.as_str() == n));
+    // The document the approval issued, as the certificate keeps it (number, bureau, date,
+    // approver); until the pull brings it, what the application itself says.
+    let issued = certificate
+        .issued
+        .iter()
+        .find(|d| d.application_id.as_str() == tracked.application_id && d.kind == kind);
+    let number = issued.map(|d| d.number.to_string()).or_else(|| match kind {
+        IssuedDocumentKind::QuotaUseSlip => tracked.slip_number.clone(),
+        _ => tracked.notice_number.clone(),
+    });
+    let slip = match kind {
+        IssuedDocumentKind::QuotaUseSlip => number.as_deref(),
+        _ => None,
+    }
+    .and_then(|n| local.slips.iter().find(|s| s.number.as_str() == n));
+    let decided_on = issued.map_or_else(
+        || {
+            let time = crate::clock::beijing_time(&tracked.updated_at);
+            time.split(' ').next().unwrap_or_default().to_owned()
+        },
+        |d| d.issued_on.to_string(),
+    );
     Printed {
         kind,
-        number: tracked.slip_number.clone(),
-        bureau: certificate.unit.region.bureau().name_zh(),
-        decided_on: crate::clock::beijing_time(&tracked.updated_at)
-            .split(' ')
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        number,
+        bureau: issued
+            .map_or(certificate.unit.region.bureau(), |d| d.bureau)
+            .name_zh(),
+        decided_on,
         unit: certificate.unit.name.to_string(),
         rows,
         valid_until: slip.map(|s| s.valid_until.to_string()),
-        decider: None,
+        decider: issued.map(|d| d.approver_name.clone()),
     }
 }
