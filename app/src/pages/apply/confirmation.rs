@@ -231,13 +231,16 @@ pub(super) fn Confirmation(state: FormState) -> impl IntoView {
         spawn_local(async move {
             let revises = state.revising.get_untracked();
             let outcome = signing::sign_and_store(&prepared, &session, revises.as_deref()).await;
-            state.signing.set(false);
+            // The page may be gone by now: what was signed is stored all the same.
+            let gone = state.signing.try_set(false).is_some();
             match outcome {
                 Ok(items) => {
                     let id = prepared.envelope.application_id.to_string();
-                    signed(context, state, items, id).await;
+                    signed(context, state, items, id, gone).await;
                 }
-                Err(e) => state.error.set(Some(e)),
+                Err(e) => {
+                    let _ = state.error.try_set(Some(e));
+                }
             }
         });
     };
@@ -287,16 +290,25 @@ pub(super) fn Confirmation(state: FormState) -> impl IntoView {
 
 /// After a signature was stored: the draft goes, the list shows it, a new form of the same
 /// kind starts, the queue is sent.
-async fn signed(context: AppContext, state: FormState, items: Vec<OutboxItem>, id: String) {
+async fn signed(
+    context: AppContext,
+    state: FormState,
+    items: Vec<OutboxItem>,
+    id: String,
+    gone: bool,
+) {
     context.outbox.set(items);
+    crate::sync::kick(context);
+    if gone {
+        return;
+    }
     let draft = state.draft.get_untracked();
     state.start(state.kind.get_untracked());
     state.signed.set(Some(id));
-    crate::sync::kick(context);
     if let (Some(holder), Some(draft)) = (context.holder_id(), draft) {
         let _ = store::discard_draft(&holder, &draft).await;
         if let Ok(drafts) = store::drafts(&holder).await {
-            state.drafts.set(drafts);
+            let _ = state.drafts.try_set(drafts);
         }
     }
 }

@@ -526,10 +526,13 @@ pub(super) fn ApplicationForm(state: FormState) -> impl IntoView {
         spawn_local(async move {
             match signing::prepare(&session, payload, summary).await {
                 Ok(prepared) => {
-                    state.prepared.set(Some(prepared));
-                    state.step.set(Step::Confirm);
+                    if state.prepared.try_set(Some(prepared)).is_none() {
+                        state.step.set(Step::Confirm);
+                    }
                 }
-                Err(e) => state.error.set(Some(e)),
+                Err(e) => {
+                    let _ = state.error.try_set(Some(e));
+                }
             }
         });
     };

@@ -113,17 +113,22 @@ fn load_local_copy(
             let (slips, roster) = certificate
                 .map(|c| (registration::slips_of(&c), c.staff))
                 .unwrap_or_default();
-            state.local.set(LocalCopy {
+            // The page may be gone by now (its signals disposed): then nothing is set.
+            let local = LocalCopy {
                 unit,
                 today: registration::today(),
                 slips,
                 roster,
                 posts,
-            });
-            if let Ok(drafts) = store::drafts(&holder).await {
-                state.drafts.set(drafts);
+            };
+            if state.local.try_set(local).is_some() {
+                return;
             }
-            let wanted = wanted_revision.get_value();
+            let drafts = store::drafts(&holder).await.unwrap_or_default();
+            if state.drafts.try_set(drafts).is_some() {
+                return;
+            }
+            let wanted = wanted_revision.try_get_value().flatten();
             if let Some(id) = wanted {
                 let item = context
                     .outbox
@@ -196,7 +201,7 @@ fn Drafts(state: FormState) -> impl IntoView {
         spawn_local(async move {
             let _ = store::discard_draft(&holder, &id).await;
             if let Ok(drafts) = store::drafts(&holder).await {
-                state.drafts.set(drafts);
+                let _ = state.drafts.try_set(drafts);
             }
         });
     };
