@@ -10,7 +10,7 @@ use crate::headcount::Headcount;
 use crate::id_number::IdNumber;
 use crate::person::{DepartureReason, EntryForm, Person};
 
-/// 编制使用核准申请: posts a unit asks to fill.
+/// 用编申请: posts a unit asks to fill.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuotaUseRequest {
     /// 编制类别.
@@ -183,7 +183,9 @@ impl RecordChangeRequest {
             .collect()
     }
 
-    /// 变更事项: at least one, and each changes its field (nothing changed, nothing to file).
+    /// 变更事项: at least one, and each changes its field (nothing changed, nothing to sign: the
+    /// client's rule before signing; the server judges the change against the record at
+    /// approval).
     pub fn check_changes(changes: &[FieldChange]) -> Result<(), ValidationError> {
         if changes.is_empty() || changes.iter().any(|c| c.before == c.after) {
             Err(ValidationError::Empty {
@@ -198,7 +200,7 @@ impl RecordChangeRequest {
 /// The payload of an application, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplicationPayload {
-    /// 编制使用核准.
+    /// 用编申请.
     QuotaUse(QuotaUseRequest),
     /// 入编登记.
     Onboarding(Box<OnboardingRequest>),
@@ -215,8 +217,9 @@ impl ApplicationPayload {
         match self {
             Self::QuotaUse(request) => request.problems().into_iter().next().map_or(Ok(()), Err),
             Self::Onboarding(request) => request.person.check(),
-            Self::RecordChange(request) => RecordChangeRequest::check_changes(&request.changes),
-            Self::Offboarding(_) => Ok(()),
+            // A record change that changes nothing is refused at approval, against the record
+            // as it then is (`record_change`); the client refuses it before signing.
+            Self::Offboarding(_) | Self::RecordChange(_) => Ok(()),
         }
     }
 

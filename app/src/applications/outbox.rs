@@ -127,7 +127,7 @@ impl OutboxItem {
 
     /// Whether the clerk has something to do with this application: it did not go through —
     /// the server refused its envelope (未受理), or the reviewers returned it for revision
-    /// (已退回修改) or refused it (不予核准) — and it has not been revised and signed again yet.
+    /// (已退回) or refused it (未予核准) — and it has not been revised and signed again yet.
     /// The one rule: the sync panel counts these, and each of them offers 修改后重新签名.
     pub fn needs_clerk_action(&self, tracked: &BTreeMap<String, TrackedApplication>) -> bool {
         let refused = matches!(self.status, ItemStatus::Rejected { .. });
