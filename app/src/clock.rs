@@ -17,6 +17,19 @@ pub fn now() -> Result<Timestamp, ClockError> {
     Timestamp::from_unix_seconds((ms / 1000.0).floor() as i64).ok_or(ClockError)
 }
 
+/// An RFC 3339 UTC instant as people in China read it: Beijing time (UTC+8) to the minute,
+/// `2026-12-01 20:34`; the text itself when it is no such instant.
+pub fn beijing_time(rfc3339: &str) -> String {
+    let Some(shifted) = Timestamp::parse(rfc3339)
+        .ok()
+        .and_then(|t| Timestamp::from_unix_seconds(t.unix_seconds() + 8 * 3600))
+    else {
+        return rfc3339.to_owned();
+    };
+    let minutes = shifted.unix_seconds().rem_euclid(86_400) / 60;
+    format!("{} {:02}:{:02}", shifted.date(), minutes / 60, minutes % 60)
+}
+
 /// Now in milliseconds since 1970 (`Date.now()`).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -27,5 +40,18 @@ pub fn now_ms() -> f64 {
 pub fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.mark(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn times_are_shown_in_beijing_time() {
+        assert_eq!(beijing_time("2026-12-01T12:34:18Z"), "2026-12-01 20:34");
+        assert_eq!(beijing_time("2026-12-31T16:05:00Z"), "2027-01-01 00:05");
+        assert_eq!(beijing_time("yesterday"), "yesterday");
     }
 }

@@ -44,8 +44,8 @@ use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound, review::Review,
-    sign_in::SignIn,
+    apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound,
+    print::PrintPage, review::Review, sign_in::SignIn,
 };
 use crate::router::{Router, routes};
 
@@ -85,6 +85,7 @@ enum Route {
     Apply,
     Certificate,
     Review,
+    Print,
     NotFound,
 }
 
@@ -96,6 +97,7 @@ fn route(path: &str) -> Route {
         "/apply" | "/apply/" => Route::Apply,
         "/certificate" | "/certificate/" => Route::Certificate,
         "/review" | "/review/" => Route::Review,
+        "/print" | "/print/" => Route::Print,
         _ => Route::NotFound,
     }
 }
@@ -107,6 +109,7 @@ fn page(route: Route) -> AnyView {
         Route::Apply => view! { <Apply/> }.into_any(),
         Route::Certificate => view! { <CertificatePage/> }.into_any(),
         Route::Review => view! { <Review/> }.into_any(),
+        Route::Print => view! { <PrintPage/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

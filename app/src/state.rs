@@ -141,9 +141,13 @@ impl Holder {
     }
 
     /// Where the holder's work is, the page they land on: a reviewer's queue, else the
-    /// application page.
+    /// certificate (a clerk's roster and applications).
     pub fn landing_page(&self) -> &'static str {
-        if self.reviews() { "/review" } else { "/apply" }
+        if self.reviews() {
+            "/review"
+        } else {
+            "/certificate"
+        }
     }
 
     /// Whether the holder may file applications (a unit clerk with a unit scope).

@@ -65,9 +65,10 @@ async fn clear_storage() {
             .delete_database(&store::db_name(holder))
             .unwrap();
         let done = js_sys::Promise::new(&mut |resolve, reject| {
+            // (`blocked` is not an error: a page just unmounted may still be finishing a read,
+            // whose connection closes on the deletion's `versionchange`, and then it succeeds.)
             request.set_onsuccess(Some(&resolve));
             request.set_onerror(Some(&reject));
-            request.set_onblocked(Some(&reject));
         });
         wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
     }
@@ -258,6 +259,13 @@ async fn a_kept_session_shows_who_is_signed_in_and_the_apply_page_needs_one() {
     let (host, _context, _mounted) = mount(Page::Apply);
     settle().await;
     assert!(text(&host, "#session-holder").contains("王敏"));
+    // The unit by its name from the store, by its id while the store has none (read async).
+    for _ in 0..100 {
+        if !text(&host, "#apply-unit").is_empty() {
+            break;
+        }
+        settle().await;
+    }
     assert_eq!(text(&host, "#apply-unit"), "620502-0012");
     assert!(text(&host, "#outbox-empty").contains("暂无"));
     host.remove();
@@ -324,7 +332,7 @@ async fn the_confirmation_shows_exactly_what_will_be_signed() {
 
     let row = |field: &str| text(&host, &format!("#confirm [data-field={field}] dd"));
     assert_eq!(row("unit"), "620502-0012");
-    assert_eq!(row("kind"), "编制使用核准");
+    assert_eq!(row("kind"), "用编申请");
     assert_eq!(row("category"), "事业编制");
     assert_eq!(row("funding"), "全额拨款");
     assert_eq!(row("count"), "2");
@@ -334,7 +342,9 @@ async fn the_confirmation_shows_exactly_what_will_be_signed() {
     assert!(row("signer").contains("王敏"));
     let id = row("application-id");
     assert_eq!(id.len(), 36, "a UUID: {id}");
-    assert!(row("created-at").ends_with('Z'));
+    // Beijing time as people read it, not raw UTC.
+    let created = row("created-at");
+    assert!(created.len() == 16 && !created.contains('T'), "{created}");
 
     // The canonical text is the envelope, and is what the challenge is computed over.
     let canonical = text(&host, "#confirm-canonical");
@@ -463,6 +473,57 @@ async fn the_store_keeps_the_queue_apart_and_records_verdicts() {
     let id = store::client_id("h1").await.unwrap();
     assert_eq!(store::client_id("h1").await.unwrap(), id);
     assert_ne!(store::client_id("h2").await.unwrap(), id);
+    clear_storage().await;
+}
+
+#[wasm_bindgen_test]
+async fn drafts_are_kept_until_discarded_and_apart_from_the_queue() {
+    use app::applications::form::{FormField, Values};
+    clear_storage().await;
+    let draft = |id: &str, at: &str, name: &str| store::Draft {
+        id: id.into(),
+        kind: "onboarding".into(),
+        values: Values::of(&[
+            (FormField::Name, name),
+            (FormField::IdNumber, "110105194912310"),
+        ]),
+        updated_at: at.into(),
+        revises: None,
+    };
+    store::save_draft("h1", &draft("d-1", "2026-12-01T08:00:00Z", "张三"))
+        .await
+        .unwrap();
+    store::save_draft("h1", &draft("d-2", "2026-12-01T09:00:00Z", "李四"))
+        .await
+        .unwrap();
+    // Typing again replaces the draft, and it becomes the newest.
+    store::save_draft("h1", &draft("d-1", "2026-12-01T10:00:00Z", "张三丰"))
+        .await
+        .unwrap();
+    // What was committed, through a fresh connection (as after a reload).
+    store::close("h1");
+    let drafts = store::drafts("h1").await.unwrap();
+    let ids: Vec<&str> = drafts.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["d-1", "d-2"], "newest first");
+    assert_eq!(drafts[0].values.get(FormField::Name), "张三丰");
+    assert_eq!(
+        drafts[0].values.get(FormField::IdNumber),
+        "110105194912310",
+        "kept as typed, invalid or not"
+    );
+    assert!(
+        store::outbox("h1").await.unwrap().is_empty(),
+        "a draft is not an application"
+    );
+    assert!(
+        store::drafts("h2").await.unwrap().is_empty(),
+        "one holder's store"
+    );
+    store::discard_draft("h1", "d-1").await.unwrap();
+    assert_eq!(store::drafts("h1").await.unwrap().len(), 1);
+    // Signing out of a shared computer takes the drafts too (they hold personal data).
+    store::clear_all_but_waiting("h1").await.unwrap();
+    assert!(store::drafts("h1").await.unwrap().is_empty());
     clear_storage().await;
 }
 
@@ -684,6 +745,48 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
 }
 
 #[wasm_bindgen_test]
+async fn a_version_2_store_keeps_everything_and_gains_drafts() {
+    clear_storage().await;
+    let item = item("a-1", 4, "h-v2");
+    let outbox = serde_json::json!({
+        "application_id": "a-1",
+        "sequence": 4,
+        "state": "pending",
+        "body": serde_json::to_string(&item).unwrap(),
+    });
+    let script = format!(
+        "new Promise((ok, fail) => {{ \
+           const r = indexedDB.open('{name}', 2); \
+           r.onupgradeneeded = () => {{ \
+             const db = r.result; \
+             for (const s of ['outbox', 'meta', 'units', 'people', 'applications', 'pull']) db.createObjectStore(s); \
+             const tx = r.transaction; \
+             tx.objectStore('outbox').put({outbox}, 'a-1'); \
+             tx.objectStore('meta').put('\"client-9\"', 'client_id'); \
+             tx.objectStore('pull').put('\"c-kept\"', 'cursor'); \
+             tx.objectStore('units').put({{unit_id: 'u', name: '天水市第一中学', staff: 3, body: new Uint8Array()}}, 'u'); \
+           }}; \
+           r.onsuccess = () => {{ r.result.close(); ok(); }}; r.onerror = () => fail(r.error); }})",
+        name = store::db_name("h-v2"),
+    );
+    let made: js_sys::Promise = js_sys::eval(&script).unwrap().unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(made).await.unwrap();
+
+    // Later versions only add the drafts: the queue, the client id, the pull position and the
+    // confirmed state are all still there.
+    assert_eq!(store::outbox("h-v2").await.unwrap(), vec![item]);
+    assert_eq!(store::client_id("h-v2").await.unwrap(), "client-9");
+    assert_eq!(
+        store::cursor("h-v2").await.unwrap().as_deref(),
+        Some("c-kept")
+    );
+    let units = store::units("h-v2").await.unwrap();
+    assert_eq!((units.len(), units[0].staff), (1, 3));
+    assert!(store::drafts("h-v2").await.unwrap().is_empty());
+    clear_storage().await;
+}
+
+#[wasm_bindgen_test]
 async fn a_version_1_store_keeps_its_queue_and_pulls_its_confirmed_state_again() {
     clear_storage().await;
     // A database as schema version 1 left it: a waiting application, the client id and
@@ -758,7 +861,7 @@ async fn a_stored_outbox_is_listed_with_each_status() {
     assert_eq!(status("a-1"), "待同步");
     assert_eq!(status("a-2"), "未受理");
     assert_eq!(status("a-3"), "待复核");
-    assert_eq!(status("a-4"), "已提交待审核");
+    assert_eq!(status("a-4"), "已提交");
     assert!(text(&host, "[data-application-id='a-2'] .outbox-reason").contains("管理范围"));
     assert!(
         host.query_selector("[data-application-id='other']")
@@ -804,13 +907,26 @@ async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_but
     app::kept_session::remember(&clerk_session()).unwrap();
     let (host, context, _mounted) = mount(Page::Apply);
     let tracked = |id: &str, status| {
-        TrackedApplication::new(
+        let mut application = TrackedApplication::new(
             id,
             "620502-0012",
             ApplicationKind::QuotaUse,
             status,
             "2026-11-28T08:00:00Z",
-        )
+        );
+        if status == ApplicationStatus::Returned {
+            application.decisions.push(protocol::sync::DecisionRecord {
+                decision_id: "d-1".into(),
+                action: "return".into(),
+                decider_id: "reviewer-1".into(),
+                decider_name: "李审核".into(),
+                decider_role: "bureau_reviewer".into(),
+                note: "请补充请示文号".into(),
+                signed_at: "2026-11-28T07:59:00Z".into(),
+                received_at: "2026-11-28T08:00:00Z".into(),
+            });
+        }
+        application
     };
     // Accepted by the server, then sent back by the reviewers (a-1) or still with them (a-2).
     context.applications.set(
@@ -838,6 +954,20 @@ async fn an_application_the_bureau_returned_is_counted_and_offers_the_revise_but
             .get_attribute("data-review")
             .as_deref(),
         Some("returned")
+    );
+    // One status word, and the reviewer's comment reaches the clerk.
+    assert_eq!(
+        text(&host, &format!("{} .outbox-status", row("a-1"))),
+        "已退回"
+    );
+    assert_eq!(
+        text(&host, &format!("{} .outbox-status", row("a-2"))),
+        "已提交"
+    );
+    let comment = text(&host, &format!("{} .outbox-comment", row("a-1")));
+    assert!(
+        comment.contains("请补充请示文号") && comment.contains("李审核"),
+        "{comment}"
     );
     // The button and the panel answer alike: one application needs the clerk.
     assert!(

@@ -1,4 +1,4 @@
-//! 业务申报: the four applications, their lifecycle as a state machine, and their filing deadlines.
+//! 业务申请: the four applications, their lifecycle as a state machine, and their filing deadlines.
 //!
 //! ```text
 //! draft ──sign──▶ signed ──submit──▶ submitted ──endorse──▶ endorsed      (quota_use only)
@@ -18,7 +18,7 @@ use crate::role::Role;
 labelled_enum! {
     /// The kind of application (业务类型).
     pub enum ApplicationKind {
-        QuotaUse => "quota_use", "编制使用核准", "quota use";
+        QuotaUse => "quota_use", "用编申请", "quota use";
         Onboarding => "onboarding", "入编登记", "onboarding";
         Offboarding => "offboarding", "出编登记", "offboarding";
         RecordChange => "record_change", "实名制信息变更", "record change";
@@ -31,10 +31,10 @@ labelled_enum! {
         Draft => "draft", "草稿", "draft";
         Signed => "signed", "已签名", "signed";
         Submitted => "submitted", "已提交", "submitted";
-        Endorsed => "endorsed", "主管部门已审核", "endorsed by the supervising department";
+        Endorsed => "endorsed", "主管部门已同意", "endorsed by the supervising department";
         Approved => "approved", "已核准", "approved";
-        Returned => "returned", "已退回修改", "returned for revision";
-        Rejected => "rejected", "不予核准", "rejected";
+        Returned => "returned", "已退回", "returned for revision";
+        Rejected => "rejected", "未予核准", "rejected";
         Withdrawn => "withdrawn", "已撤回", "withdrawn";
     }
 }
@@ -115,7 +115,7 @@ impl TransitionError {
     pub fn message_zh(&self) -> String {
         match self {
             Self::NotAllowed { kind, from, action } => format!(
-                "{}申报当前状态为“{}”，不能执行“{}”",
+                "{}当前状态为“{}”，不能执行“{}”",
                 kind.label_zh(),
                 from.label_zh(),
                 action.label_zh()
@@ -126,7 +126,7 @@ impl TransitionError {
                 action,
                 role,
             } => format!(
-                "{}不能对状态为“{}”的{}申报执行“{}”",
+                "{}不能对状态为“{}”的{}执行“{}”",
                 role.label_zh(),
                 from.label_zh(),
                 kind.label_zh(),
@@ -339,10 +339,7 @@ mod tests {
         assert!(l.status().is_final());
         assert_eq!(l.steps().len(), 4);
         let e = l.apply(A::Withdraw, Role::UnitClerk).unwrap_err();
-        assert_eq!(
-            e.message_zh(),
-            "编制使用核准申报当前状态为“已核准”，不能执行“撤回”"
-        );
+        assert_eq!(e.message_zh(), "用编申请当前状态为“已核准”，不能执行“撤回”");
     }
 
     #[test]

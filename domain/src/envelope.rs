@@ -115,17 +115,17 @@ impl EnvelopeError {
     /// The message in Chinese.
     pub fn message_zh(&self) -> String {
         match self {
-            Self::Malformed(d) => format!("申报数据格式错误：{d}"),
-            Self::UnknownVersion(v) => format!("申报数据版本{v}无法识别，请更新客户端"),
-            Self::NotCanonical => "申报数据不是规范格式，签名无法核验".to_owned(),
-            Self::Canonical(e) => format!("申报数据无法规范化：{e}"),
+            Self::Malformed(d) => format!("申请数据格式错误：{d}"),
+            Self::UnknownVersion(v) => format!("申请数据版本{v}无法识别，请更新客户端"),
+            Self::NotCanonical => "申请数据不是规范格式，签名无法核验".to_owned(),
+            Self::Canonical(e) => format!("申请数据无法规范化：{e}"),
             Self::TooOld { created_at, oldest } => {
-                format!("申报创建于{created_at}，早于允许的离线期限（{oldest}）")
+                format!("申请创建于{created_at}，早于允许的离线期限（{oldest}）")
             }
             Self::FromTheFuture { created_at, latest } => {
-                format!("申报创建时间{created_at}晚于当前时间（允许至{latest}），请核对电脑时钟")
+                format!("申请创建时间{created_at}晚于当前时间（允许至{latest}），请核对电脑时钟")
             }
-            Self::Payload { kind, detail } => format!("{}申报内容有误：{detail}", kind.label_zh()),
+            Self::Payload { kind, detail } => format!("{}内容有误：{detail}", kind.label_zh()),
         }
     }
 

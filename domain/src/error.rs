@@ -19,7 +19,7 @@ labelled_enum! {
         Name => "name", "名称", "name";
         Identifier => "identifier", "标识", "identifier";
         UnitId => "unit_id", "单位标识", "unit id";
-        ApplicationId => "application_id", "申报标识", "application id";
+        ApplicationId => "application_id", "申请标识", "application id";
         DecisionId => "decision_id", "审批决定标识", "decision id";
         ClientId => "client_id", "客户端标识", "client id";
         CredentialId => "credential_id", "凭据标识", "credential id";
@@ -33,6 +33,7 @@ labelled_enum! {
         RequestedCount => "requested_count", "申请数量", "number of posts requested";
         Reason => "reason", "申请理由", "reason";
         Scope => "scope", "管理范围", "scope";
+        Changes => "changes", "变更事项", "changes";
     }
 }
 

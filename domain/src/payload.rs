@@ -10,7 +10,7 @@ use crate::headcount::Headcount;
 use crate::id_number::IdNumber;
 use crate::person::{DepartureReason, EntryForm, Person};
 
-/// 编制使用核准申请: posts a unit asks to fill.
+/// 用编申请: posts a unit asks to fill.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuotaUseRequest {
     /// 编制类别.
@@ -158,10 +158,49 @@ impl QuotaUseRequest {
     }
 }
 
+impl RecordChangeRequest {
+    /// The fields of a person's record that differ from `before` to `after`, by field name:
+    /// `field` is the field's serde name (`education`, `rank` …), `before` and
+    /// `after` its JSON value as text (codes, `yyyy-mm-dd`), `None` for an empty field.
+    pub fn person_changes(before: &Person, after: &Person) -> Vec<FieldChange> {
+        let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
+            (serde_json::to_value(before), serde_json::to_value(after))
+        else {
+            return Vec::new();
+        };
+        let text = |v: Option<&serde_json::Value>| match v {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        new.iter()
+            .filter(|(field, value)| old.get(*field) != Some(*value))
+            .map(|(field, value)| FieldChange {
+                field: field.clone(),
+                before: text(old.get(field)),
+                after: text(Some(value)),
+            })
+            .collect()
+    }
+
+    /// 变更事项: at least one, and each changes its field (nothing changed, nothing to sign: the
+    /// client's rule before signing; the server judges the change against the record at
+    /// approval).
+    pub fn check_changes(changes: &[FieldChange]) -> Result<(), ValidationError> {
+        if changes.is_empty() || changes.iter().any(|c| c.before == c.after) {
+            Err(ValidationError::Empty {
+                field: Field::Changes,
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// The payload of an application, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplicationPayload {
-    /// 编制使用核准.
+    /// 用编申请.
     QuotaUse(QuotaUseRequest),
     /// 入编登记.
     Onboarding(Box<OnboardingRequest>),
@@ -178,6 +217,8 @@ impl ApplicationPayload {
         match self {
             Self::QuotaUse(request) => request.problems().into_iter().next().map_or(Ok(()), Err),
             Self::Onboarding(request) => request.person.check(),
+            // A record change that changes nothing is refused at approval, against the record
+            // as it then is (`record_change`); the client refuses it before signing.
             Self::Offboarding(_) | Self::RecordChange(_) => Ok(()),
         }
     }
@@ -279,6 +320,31 @@ mod tests {
                 .field(),
             Field::FundingForm
         );
+    }
+
+    #[test]
+    fn a_record_change_lists_what_differs_and_nothing_changed_is_refused() {
+        use crate::fixtures::{id, person};
+        let before = person(id(1), EstablishmentCategory::Administrative);
+        let mut after = before.clone();
+        assert!(RecordChangeRequest::person_changes(&before, &after).is_empty());
+        after.education = crate::person::Education::Postgraduate;
+        after.rank = Some("一级主任科员".into());
+        let changes = RecordChangeRequest::person_changes(&before, &after);
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["education", "rank"]);
+        assert_eq!(changes[0].after.as_deref(), Some("postgraduate"));
+        assert_eq!(changes[1].after.as_deref(), Some("一级主任科员"));
+        assert!(RecordChangeRequest::check_changes(&changes).is_ok());
+        let err = RecordChangeRequest::check_changes(&[]).unwrap_err();
+        assert_eq!(err.field(), Field::Changes);
+        assert_eq!(err.message_zh(), "变更事项不能为空");
+        let same = FieldChange {
+            field: "rank".into(),
+            before: Some("x".into()),
+            after: Some("x".into()),
+        };
+        assert!(RecordChangeRequest::check_changes(&[same]).is_err());
     }
 
     #[test]

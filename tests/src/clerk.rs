@@ -24,7 +24,7 @@ pub async fn fill(page: &TestPage, fields: &[(&str, &str)]) -> anyhow::Result<()
 
 /// On a tab opened at `created`'s enrolment link (with a virtual key): checks the code is filled
 /// in, enrols, follows the link to sign-in, checks the login is filled in, signs in and waits
-/// for `/apply`.
+/// for the certificate (where a clerk lands), then opens `/apply`.
 pub async fn enrol_and_sign_in(page: &TestPage, created: &HolderCreated) -> anyhow::Result<()> {
     let login = &created.holder.login;
     page.wait_for_text("#enrol h1", "注册安全密钥").await?;
@@ -51,12 +51,25 @@ pub async fn enrol_and_sign_in(page: &TestPage, created: &HolderCreated) -> anyh
     )
     .await?;
     page.click("#sign-in-button").await?;
-    // Each role lands on its own work: a clerk on /apply, a reviewer on the queue.
+    // Each role lands on its own work: a clerk on the certificate (then this opens /apply),
+    // a reviewer on the queue.
     page.wait_until(
-        "['/apply', '/review'].includes(location.pathname)",
+        "['/certificate', '/review'].includes(location.pathname)",
         "signed in, on the landing page",
     )
-    .await
+    .await?;
+    let on_certificate: bool = page.eval("location.pathname === '/certificate'").await?;
+    if on_certificate {
+        open_applications(page).await?;
+    }
+    Ok(())
+}
+
+/// Opens the application page from the navigation.
+pub async fn open_applications(page: &TestPage) -> anyhow::Result<()> {
+    page.click("#nav-apply").await?;
+    page.wait_until("location.pathname === '/apply'", "on /apply")
+        .await
 }
 
 /// Creates a holder, opens its enrolment link in a new tab of `browser` with a virtual key,

@@ -512,7 +512,7 @@ async fn a_record_change_keeps_the_old_value_and_the_first_of_two_decisions_stan
         Some("already_decided"),
         "{late_return:?}"
     );
-    assert!(late_return.message.unwrap().contains("已退回修改"));
+    assert!(late_return.message.unwrap().contains("已退回"));
 
     let certificate = schema::certificate(pool, &unit).await;
     let changed = certificate

@@ -45,7 +45,7 @@ async fn a_clerk_enrols_signs_in_signs_offline_and_the_server_accepts_it_after_r
     page.check("identity_enrol_and_sign_in", async {
         enrol_and_sign_in(&page, &created).await?;
         page.wait_for_text("#session-holder", NAME).await?;
-        page.wait_for_text("#apply h1", "编制使用申请").await?;
+        page.wait_for_text("#apply h1", "办理申请").await?;
         Ok(())
     })
     .await?;
@@ -118,7 +118,7 @@ async fn a_clerk_enrols_signs_in_signs_offline_and_the_server_accepts_it_after_r
     page.check("identity_accepted_after_restart", async {
         page.wait_for_attribute(&item, "data-status", "accepted")
             .await?;
-        page.wait_for_text(&format!("{item} .outbox-status"), "已提交待审核")
+        page.wait_for_text(&format!("{item} .outbox-status"), "已提交")
             .await?;
         Ok(())
     })

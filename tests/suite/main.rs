@@ -11,6 +11,9 @@
 //!   restart — in headless Chromium with a virtual security key.
 //! - `identity_api`: enrolment, sign-in, sessions, CSRF, scopes, revocation and signed envelopes
 //!   over HTTP with a software security key.
+//! - `clerk_browser`: the clerk's pages in headless Chromium — an onboarding filed against an
+//!   approved slip (printed), an offboarding, a record change with old → new, a draft across a
+//!   reload, a bad ID number named with everything typed kept; screenshots in both languages.
 //! - `decisions_api`: signed decisions (endorse, approve, return, reject) over HTTP with software
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
 //!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
@@ -30,6 +33,7 @@
 mod api;
 mod approvals_api;
 mod browser;
+mod clerk_browser;
 mod decisions_api;
 mod identity;
 mod identity_api;

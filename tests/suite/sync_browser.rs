@@ -645,7 +645,12 @@ async fn a_full_disk_is_told_and_nothing_is_reported_as_saved() -> anyhow::Resul
     anyhow::ensure!(freed);
     page.check("sync_full_recovered", async {
         page.click("#confirm-sign").await?;
-        page.wait_for_text("#apply-signed", "已签名").await?;
+        // (The success message goes once the item is submitted: wait for the item itself.)
+        page.wait_until(
+            "document.querySelector('.outbox-item')",
+            "the signed application is listed",
+        )
+        .await?;
         let id = page
             .attribute(".outbox-item", "data-application-id")
             .await?

@@ -5,7 +5,10 @@
 
 pub mod deciding;
 pub mod decision;
+
+pub mod form;
 pub mod outbox;
 pub mod quota_form;
+pub mod registration;
 pub mod signing;
 pub mod tracked;

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::payload::ApplicationPayload;
 use domain::{ApplicationKind, ApplicationStatus};
 use protocol::identity::{SignedSubmission, Verdict, VerdictStatus};
 use serde::{Deserialize, Serialize};
@@ -102,7 +103,7 @@ pub struct OutboxItem {
     pub application_id: String,
     /// `domain::ApplicationKind` code.
     pub kind: String,
-    /// A short description for the list (the 申请理由 as typed).
+    /// A short description for the list (the 申请理由 as typed, the person's name).
     pub summary: String,
     /// The envelope's sequence number (sending order).
     pub sequence: u64,
@@ -124,6 +125,28 @@ impl OutboxItem {
         ApplicationKind::from_code(&self.kind)
     }
 
+    /// The envelope signed, read back from its bytes.
+    pub fn envelope(&self) -> Option<domain::SignedEnvelope> {
+        let bytes = domain::canonical::base64url_decode(&self.submission.envelope)?;
+        // Through `from_str` only: the client's one JSON input path (no second copy of every
+        // deserialiser for byte slices or for `&Value`).
+        serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()
+    }
+
+    /// The payload signed (to show it, to revise it); `None` when the bytes hold none.
+    pub fn payload(&self) -> Option<ApplicationPayload> {
+        let envelope = self.envelope()?;
+        let text = envelope.payload.to_string();
+        Some(match envelope.kind {
+            ApplicationKind::QuotaUse => ApplicationPayload::QuotaUse(from_text(&text)?),
+            ApplicationKind::Onboarding => {
+                ApplicationPayload::Onboarding(Box::new(from_text(&text)?))
+            }
+            ApplicationKind::Offboarding => ApplicationPayload::Offboarding(from_text(&text)?),
+            ApplicationKind::RecordChange => ApplicationPayload::RecordChange(from_text(&text)?),
+        })
+    }
+
     /// The status the server tracks for this application, with its slip number, once the
     /// confirmed state (`tracked`, by application id) holds it.
     pub fn review<'a>(
@@ -142,7 +165,7 @@ impl OutboxItem {
 
     /// Whether the clerk has something to do with this application: it did not go through —
     /// the server refused its envelope (未受理), or the reviewers returned it for revision
-    /// (已退回修改) or refused it (不予核准) — and it has not been revised and signed again yet.
+    /// (已退回) or refused it (未予核准) — and it has not been revised and signed again yet.
     /// The one rule: the sync panel counts these, and each of them offers 修改后重新签名.
     pub fn needs_clerk_action(&self, tracked: &BTreeMap<String, TrackedApplication>) -> bool {
         let refused = matches!(self.status, ItemStatus::Rejected { .. });
@@ -154,6 +177,10 @@ impl OutboxItem {
         });
         self.revised_by.is_none() && (refused || sent_back)
     }
+}
+
+fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
 }
 
 /// The pending items of `signer`, in sequence order (the order they are sent in).
@@ -256,6 +283,44 @@ mod tests {
         for bad in [r#"{"state":"lost"}"#, r#"{"code":"x"}"#, r#""pending""#] {
             assert!(serde_json::from_str::<ItemStatus>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_signed_payload_reads_back_and_garbled_bytes_hold_none() {
+        use domain::payload::QuotaUseRequest;
+        use domain::{
+            ApplicationId, ClientId, CredentialId, EnvelopeHeader, SignedEnvelope, Timestamp,
+            UnitId, UserId,
+        };
+        let request = QuotaUseRequest {
+            category: domain::EstablishmentCategory::Administrative,
+            funding_form: None,
+            count: domain::Headcount::new(2),
+            recruitment: domain::person::EntryForm::Examination,
+            reason: "科员调出".into(),
+            request_document: None,
+        };
+        let header = EnvelopeHeader {
+            application_id: ApplicationId::parse("a-1").unwrap(),
+            client_id: ClientId::parse("client-1").unwrap(),
+            sequence: 7,
+            signer: UserId::parse("h1").unwrap(),
+            credential_id: CredentialId::parse("cred_1").unwrap(),
+            unit: UnitId::parse("620502-0012").unwrap(),
+            created_at: Timestamp::parse("2026-11-27T08:00:00Z").unwrap(),
+        };
+        let payload = ApplicationPayload::QuotaUse(request);
+        let envelope = SignedEnvelope::new(header, &payload).unwrap();
+        let mut signed = item(ItemStatus::Accepted);
+        signed.submission.envelope =
+            domain::canonical::base64url(&envelope.canonical_bytes().unwrap());
+        assert_eq!(signed.payload(), Some(payload));
+        assert_eq!(signed.envelope().unwrap().unit.as_str(), "620502-0012");
+        let mut garbled = signed.clone();
+        garbled.submission.envelope = domain::canonical::base64url(b"{\"tag\":1}");
+        assert_eq!(garbled.payload(), None);
+        garbled.submission.envelope = "not base64!".into();
+        assert_eq!(garbled.payload(), None);
     }
 
     #[wasm_bindgen_test]

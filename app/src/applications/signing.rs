@@ -3,7 +3,7 @@
 //!
 //! The key signs `SHA-256(canonical bytes)`; those exact bytes are what is stored and sent.
 
-use domain::payload::{ApplicationPayload, QuotaUseRequest};
+use domain::payload::ApplicationPayload;
 use domain::{
     ApplicationId, ClientId, CredentialId, EnvelopeError, EnvelopeHeader, SignedEnvelope, UserId,
     ValidationError,
@@ -24,7 +24,9 @@ use crate::webauthn::{self, WebAuthnError};
 pub struct Prepared {
     pub envelope: SignedEnvelope,
     pub bytes: Vec<u8>,
-    pub request: QuotaUseRequest,
+    pub payload: ApplicationPayload,
+    /// What the lists show besides the payload (the reason, the person's name).
+    pub summary: String,
 }
 
 impl Prepared {
@@ -83,12 +85,13 @@ impl From<ClockError> for SigningError {
     }
 }
 
-/// Builds the envelope for `request` as the signed-in holder: a new application id, this
+/// Builds the envelope for `payload` as the signed-in holder: a new application id, this
 /// installation's client id, the next sequence number, the first kept credential, the
 /// holder's unit, now.
 pub async fn prepare(
     session: &Session,
-    request: QuotaUseRequest,
+    payload: ApplicationPayload,
+    summary: String,
 ) -> Result<Prepared, SigningError> {
     let holder = &session.holder;
     if !holder.files_applications() {
@@ -118,13 +121,13 @@ pub async fn prepare(
         unit,
         created_at: clock::now()?,
     };
-    let envelope = SignedEnvelope::new(header, &ApplicationPayload::QuotaUse(request.clone()))
-        .map_err(SigningError::Envelope)?;
+    let envelope = SignedEnvelope::new(header, &payload).map_err(SigningError::Envelope)?;
     let bytes = envelope.canonical_bytes().map_err(SigningError::Envelope)?;
     Ok(Prepared {
         envelope,
         bytes,
-        request,
+        payload,
+        summary,
     })
 }
 
@@ -152,7 +155,7 @@ pub async fn sign_and_store(
     let item = OutboxItem {
         application_id: prepared.envelope.application_id.as_str().to_owned(),
         kind: prepared.envelope.kind.code().to_owned(),
-        summary: prepared.request.reason.clone(),
+        summary: prepared.summary.clone(),
         sequence: prepared.envelope.sequence,
         signer: prepared.envelope.signer.as_str().to_owned(),
         signed_at: clock::now()?.to_string(),

@@ -2,6 +2,6 @@
 
 pub mod connectivity_badge;
 pub mod layout;
-pub mod outbox_item;
+pub mod my_applications;
 pub mod sync_status;
 pub mod withdraw;

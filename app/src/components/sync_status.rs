@@ -76,7 +76,7 @@ pub fn SyncStatus() -> impl IntoView {
                     {t(Msg::SyncLastSync)}
                     {move || {
                         last_sync()
-                            .map(|s| local_time(&s))
+                            .map(|s| crate::clock::beijing_time(&s))
                             .unwrap_or_else(|| Msg::SyncNever.text(lang.get()).to_owned())
                     }}
                 </span>
@@ -141,22 +141,6 @@ pub fn SyncStatus() -> impl IntoView {
             </section>
         </Show>
     }
-}
-
-/// An RFC 3339 instant in the browser's time zone, to the minute: 2026-11-27 19:30.
-pub fn local_time(rfc3339: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if date.get_time().is_nan() {
-        return rfc3339.to_owned();
-    }
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date(),
-        date.get_hours(),
-        date.get_minutes()
-    )
 }
 
 /// Why syncing stopped, when it did (e.g. 请重新登录, or a write to the store that failed).

@@ -1,14 +1,14 @@
-//! The 编制证 page (`/certificate`): the confirmed state kept on this computer — the units of
-//! the holder's scope, the chosen unit's ledger figures and staff roster — and, apart, the
-//! holder's applications the server has not confirmed yet. Works offline: it reads only the
-//! local store, and re-reads it whenever a sync changed it.
+//! The 编制证 page (`/certificate`), where a clerk lands after signing in: the confirmed state
+//! kept on this computer — the units of the holder's scope, the chosen unit's ledger figures
+//! and staff roster — and, apart, the clerk's applications with their status. Works offline:
+//! it reads only the local store, and re-reads it whenever a sync changed it.
 
 use domain::EstablishmentCategory;
 use domain::certificate::Certificate;
 use leptos::prelude::*;
 
-use crate::applications::outbox::{ItemStatus, OutboxItem};
-use crate::components::outbox_item::outbox_row;
+use crate::applications::outbox::OutboxItem;
+use crate::components::my_applications::MyApplications;
 use crate::i18n::{Msg, t};
 use crate::state::use_app_context;
 use crate::store::{self, UnitSummary};
@@ -43,6 +43,10 @@ pub fn CertificatePage() -> impl IntoView {
                 Some(holder) => store::units(&holder).await,
             }
         }
+    });
+    let navigate = crate::router::use_navigate();
+    let revise = Callback::new(move |item: OutboxItem| {
+        navigate(&format!("/apply?revise={}", item.application_id));
     });
     let chosen = RwSignal::new(None::<String>);
     let filter = RwSignal::new(String::new());
@@ -153,7 +157,7 @@ pub fn CertificatePage() -> impl IntoView {
             }}
         </section>
         <Show when=move || own_unit().is_some()>
-            <Unconfirmed/>
+            <MyApplications revise=Some(revise)/>
         </Show>
     }
 }
@@ -166,6 +170,7 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
     let figures: Vec<(EstablishmentCategory, domain::ledger::Figures)> =
         certificate.ledger.all_figures();
     let staff_total = certificate.staff.len();
+    let slips = certificate.slips.clone();
     let rows: Vec<_> = certificate
         .staff
         .iter()
@@ -208,7 +213,13 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-            <h3>{t(Msg::RosterTitle)}</h3>
+            <SlipTable slips=slips/>
+            // Closed at first, so that a clerk sees their applications below without scrolling
+            // past the whole staff.
+            <details class="roster-details" id="roster-details">
+            <summary>
+                <h3>{t(Msg::RosterTitle)} " (" {staff_total} " " {t(Msg::CertificatePeople)} ")"</h3>
+            </summary>
             <Show when=move || { shown < staff_total }>
                 <p class="muted">
                     {t(Msg::RosterShown)} {shown} {t(Msg::RosterOf)} {staff_total} " "
@@ -246,49 +257,55 @@ fn UnitView(certificate: Certificate) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            </details>
         </div>
     }
 }
 
-/// The holder's applications that may still change the figures: waiting to sync, held, or
-/// accepted and not yet decided — each with its own status, never in the figures. (Those not
-/// accepted are on the application page, where they can be revised.)
+/// The unit's quota-use slips: number, category, posts used of those granted, validity, and
+/// whether each is open, used up or lapsed today.
 #[component]
-fn Unconfirmed() -> impl IntoView {
-    let context = use_app_context();
-    let items = move || {
-        context.applications.with(|tracked| {
-            context.outbox.with(|items| {
-                items
-                    .iter()
-                    .filter(|i| match &i.status {
-                        ItemStatus::Pending | ItemStatus::Held { .. } => true,
-                        ItemStatus::Accepted => !i.decided(tracked),
-                        ItemStatus::Rejected { .. } => false,
-                    })
-                    .cloned()
-                    .collect::<Vec<OutboxItem>>()
-            })
-        })
-    };
-    view! {
-        <section class="card unconfirmed" id="unconfirmed">
-            <h2>{t(Msg::PendingTitle)}</h2>
-            {move || {
-                let items = items();
-                if items.is_empty() {
-                    return view! { <p class="muted">{t(Msg::OutboxEmpty)}</p> }.into_any();
-                }
-                view! {
-                    <ul class="outbox-list">
-                        {items
-                            .into_iter()
-                            .map(|item| outbox_row(item, context, None))
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }}
-        </section>
+fn SlipTable(slips: Vec<domain::QuotaUseSlip>) -> impl IntoView {
+    let lang = use_app_context().lang;
+    if slips.is_empty() {
+        return ().into_any();
     }
+    let today = crate::applications::registration::today();
+    view! {
+        <h3>{t(Msg::SlipsTitle)}</h3>
+        <table class="roster slips" id="slips">
+            <thead>
+                <tr>
+                    <th>{t(Msg::FieldSlip)}</th>
+                    <th>{t(Msg::LedgerCategory)}</th>
+                    <th>{t(Msg::SlipUsed)}</th>
+                    <th>{t(Msg::SlipValidUntil)}</th>
+                    <th>{t(Msg::SlipStateTitle)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {slips
+                    .into_iter()
+                    .map(|s| {
+                        let category = s.category;
+                        let state = today.map(|d| s.state(d));
+                        view! {
+                            <tr class="slip" data-state=state.map(|s| s.code()).unwrap_or_default()>
+                                <td>{s.number.to_string()}</td>
+                                <td>{move || lang.get().pick(category.label_zh(), category.label_en())}</td>
+                                <td class="num">{format!("{} / {}", s.used.get(), s.count.get())}</td>
+                                <td>{s.valid_until.to_string()}</td>
+                                <td>
+                                    {move || {
+                                        state.map(|s| lang.get().pick(s.label_zh(), s.label_en())).unwrap_or_default()
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }

@@ -5,4 +5,6 @@ pub mod certificate;
 pub mod enrol;
 pub mod not_found;
 pub mod review;
+
+pub mod print;
 pub mod sign_in;

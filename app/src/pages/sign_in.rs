@@ -1,7 +1,8 @@
 //! The sign-in page (`/` and `/sign-in`): login name, then the security key.
 //!
 //! Begin (the server's request options) → `navigator.credentials.get` → finish (the server
-//! sets the session cookie and answers `SessionInfo`) → kept on this computer → `/apply`.
+//! sets the session cookie and answers `SessionInfo`) → kept on this computer → the
+//! certificate and the clerk's applications (`/certificate`).
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -67,7 +68,7 @@ pub fn SignIn() -> impl IntoView {
                 <p class="notice notice-ok" id="sign-in-already">
                     {t(Msg::SignInAlready)} {s.holder.name.clone()} " "
                     <a href=s.holder.landing_page() id="sign-in-go-apply">
-                        {t(if reviews { Msg::NavReview } else { Msg::NavApply })}
+                        {t(if reviews { Msg::NavReview } else { Msg::NavCertificate })}
                     </a>
                 </p>
             }

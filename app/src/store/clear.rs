@@ -4,21 +4,23 @@
 use indexed_db_futures::prelude::*;
 
 use super::connection::open;
-use super::db::{CONFIRMED, OUTBOX, all, write_error, writing};
+use super::db::{CONFIRMED, DRAFTS, OUTBOX, all, write_error, writing};
 use super::records::OutboxRecord;
 use crate::applications::outbox::ItemStatus;
 use crate::storage_error::StorageError;
 
 /// Removes from `holder`'s store everything but the applications still waiting to be sent:
-/// the confirmed state (certificates, people, applications, cursor, last sync) and the sent
+/// the confirmed state (certificates, people, applications, cursor, last sync), the drafts and
+/// the sent
 /// items of the queue, in one transaction. Returns how many waiting items were kept (signed
 /// applications are never dropped). For a shared computer, at sign-out.
 pub async fn clear_all_but_waiting(holder: &str) -> Result<usize, StorageError> {
     let db = open(holder).await?;
     let mut stores = CONFIRMED.to_vec();
     stores.push(OUTBOX);
+    stores.push(DRAFTS);
     let tx = writing(&db, stores)?;
-    for store in CONFIRMED {
+    for store in CONFIRMED.into_iter().chain([DRAFTS]) {
         tx.object_store(store)
             .map_err(write_error)?
             .clear()

@@ -320,6 +320,36 @@ async fn record(
         .map_err(read_error)
 }
 
+/// Every 身份证号 that holds a post in the confirmed state (all units' staff), so that a form
+/// can refuse a second post before signing (the server checks again).
+pub async fn posts(holder: &str) -> Result<std::collections::BTreeSet<String>, StorageError> {
+    #[derive(Deserialize)]
+    struct Held {
+        id_number: String,
+    }
+    #[derive(Deserialize)]
+    struct Staff {
+        staff: Vec<Held>,
+    }
+    let db = open(holder).await?;
+    let tx = reading(&db, PEOPLE)?;
+    let store = tx.object_store(PEOPLE).map_err(read_error)?;
+    let records: Vec<JsValue> = store
+        .get_all()
+        .primitive()
+        .map_err(read_error)?
+        .await
+        .map_err(read_error)?
+        .collect::<Result<_, _>>()
+        .map_err(read_error)?;
+    let mut posts = std::collections::BTreeSet::new();
+    for record in &records {
+        let Staff { staff } = parse_body(record)?;
+        posts.extend(staff.into_iter().map(|h| h.id_number));
+    }
+    Ok(posts)
+}
+
 /// How many people (staff) the confirmed state holds.
 pub async fn staff_count(holder: &str) -> Result<u64, StorageError> {
     Ok(units(holder)

@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 use crate::storage_error::StorageError;
 
 /// The schema version this build writes.
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 /// Applications signed here (key = application id) and decisions signed here (key = decision
 /// id; their record has a `decision_id`, version 3).
 pub const OUTBOX: &str = "outbox";
@@ -27,13 +27,15 @@ pub const UNITS: &str = "units";
 pub const PEOPLE: &str = "people";
 /// Applications as the server tracks them: key = application id.
 pub const APPLICATIONS: &str = "applications";
+/// Forms being filled in, not signed: key = draft id (version 4).
+pub const DRAFTS: &str = "drafts";
 /// Where the pull stands: key = name (cursor, last complete sync).
 pub const PULL: &str = "pull";
 /// The stores of the confirmed state: what the server last said, and where the pull stands.
 pub const CONFIRMED: [&str; 4] = [UNITS, PEOPLE, APPLICATIONS, PULL];
 
 /// The stores and what each upgrade step does, in order: step `n` takes version `n - 1` to
-/// `n`. The queue ([`OUTBOX`]) and [`META`] are never dropped; the confirmed state may be,
+/// `n`. The queue ([`OUTBOX`]), [`META`] and the [`DRAFTS`] are never dropped; the confirmed state may be,
 /// since the server has it: with its [`PULL`] position gone, the next pull starts over.
 pub(super) fn upgrade(db: &Database, old_version: u32) -> indexed_db_futures::Result<()> {
     if old_version < 1 {
@@ -53,6 +55,10 @@ pub(super) fn upgrade(db: &Database, old_version: u32) -> indexed_db_futures::Re
     // Version 3: the outbox also keeps signed decisions (records with a `decision_id`). Its
     // items stay as they are; the step exists so that a tab of an earlier build, which would
     // not read a decision's record, is closed and reloads (`connection`).
+    if old_version < 4 {
+        // Version 4: drafts. Nothing else changes; every record is kept.
+        db.create_object_store(DRAFTS).build()?;
+    }
     Ok(())
 }
 

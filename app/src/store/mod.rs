@@ -6,6 +6,9 @@
 //!   the applications it tracks ([`APPLICATIONS`]), and the pull cursor with the time of the
 //!   last complete sync ([`PULL`], read through [`meta`]). A pull page and its cursor are
 //!   written in one transaction ([`apply_page`]), so the cursor never runs ahead of the data.
+//! - **drafts** ([`drafts`], [`DRAFTS`], version 4) — forms being filled in, saved as the
+//!   clerk types; not applications, never sent; kept across resets, cleared at sign-out on a
+//!   shared computer.
 //! - **the queue** ([`outbox`]) — applications and decisions signed here ([`OUTBOX`]), with
 //!   what the server answered, and this installation's client id and sequence ([`META`]). A
 //!   pull never touches them; a reset, or a schema upgrade, drops the confirmed state only.
@@ -33,6 +36,7 @@ pub mod clear;
 pub mod confirmed;
 pub mod connection;
 pub mod db;
+pub mod drafts;
 pub mod legacy;
 pub mod meta;
 pub mod outbox;
@@ -41,11 +45,12 @@ mod records;
 pub use crate::storage_error::StorageError;
 pub use clear::clear_all_but_waiting;
 pub use confirmed::{
-    UnitSummary, applications, apply_page, certificate, certificate_without_people, staff_count,
-    units,
+    UnitSummary, applications, apply_page, certificate, certificate_without_people, posts,
+    staff_count, units,
 };
 pub use connection::{close, db_name, open};
-pub use db::{APPLICATIONS, DB_VERSION, META, OUTBOX, PEOPLE, PULL, UNITS};
+pub use db::{APPLICATIONS, DB_VERSION, DRAFTS, META, OUTBOX, PEOPLE, PULL, UNITS};
+pub use drafts::{Draft, discard_draft, drafts, save_draft};
 pub use legacy::{LEGACY_CLIENT_ID, LEGACY_OUTBOX, LEGACY_SEQUENCE, migrate_local_storage};
 pub use meta::{client_id, cursor, last_sync, next_sequence};
 pub use outbox::{add_decision, add_revision, add_to_outbox, decisions, outbox, record_verdicts};

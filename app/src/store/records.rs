@@ -192,7 +192,7 @@ fn bytes(text: &str) -> JsValue {
     js_sys::Uint8Array::from(text.as_bytes()).into()
 }
 
-fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, StorageError> {
+pub(super) fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, StorageError> {
     let object = js_sys::Object::new();
     for (name, value) in fields {
         js_sys::Reflect::set(&object, &JsValue::from_str(name), value)

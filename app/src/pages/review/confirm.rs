@@ -10,7 +10,7 @@ use super::ReviewState;
 use super::queue::unit_names;
 use crate::applications::deciding::{self, PreparedDecision};
 use crate::applications::tracked::TrackedApplication;
-use crate::components::sync_status::local_time;
+use crate::clock::beijing_time as local_time;
 use crate::i18n::{Lang, Msg, t};
 use crate::state::use_app_context;
 use crate::store;

@@ -12,7 +12,7 @@ use crate::applications::deciding;
 use crate::applications::decision::{QueuedDecision, allowed_actions, awaits};
 use crate::applications::outbox::ItemStatus;
 use crate::applications::tracked::TrackedApplication;
-use crate::components::sync_status::local_time;
+use crate::clock::beijing_time as local_time;
 use crate::i18n::{Lang, Msg, t};
 use crate::state::{AppContext, use_app_context};
 use crate::store;

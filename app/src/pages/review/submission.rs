@@ -10,7 +10,7 @@ use super::queue::{decision_state, unit_names};
 use super::{ReviewState, Reviewer, days_since};
 use crate::applications::deciding;
 use crate::applications::decision::{allowed_actions, decided_here, needs_note};
-use crate::components::sync_status::local_time;
+use crate::clock::beijing_time as local_time;
 use crate::i18n::{Msg, t};
 use crate::state::use_app_context;
 use crate::store;

@@ -11,7 +11,7 @@ use domain::{Action, Role};
 use leptos::prelude::*;
 
 use crate::applications::tracked::TrackedApplication;
-use crate::components::sync_status::local_time;
+use crate::clock::beijing_time as local_time;
 use crate::i18n::{Lang, Msg, t};
 use crate::state::AppContext;
 

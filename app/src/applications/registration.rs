@@ -1,0 +1,691 @@
+//! The forms about people — 入编登记 (onboarding), 出编登记 (offboarding) and 实名制信息变更
+//! (record change) — parsed into their `domain::payload` types with an error per field, from
+//! what the local copy holds: the unit's slips, its roster and every post held in the store.
+
+use std::collections::BTreeSet;
+
+use domain::payload::{ChangeSubject, OffboardingRequest, OnboardingRequest, RecordChangeRequest};
+use domain::person::{
+    Degree, DepartureReason, Education, EntryForm, Person, PersonnelClass, PoliticalStatus,
+    PostCategory,
+};
+use domain::slip::{QuotaUseSlip, SlipError};
+use domain::{Date, DocumentNumber, Name, Sex, UnitId};
+
+use crate::applications::form::{FieldError, FormField, Parser, Problem, Values};
+use crate::i18n::Msg;
+
+/// The fields of a person's record the forms show, in order (category, funding form and slip
+/// come from the slip, or stay as they are in a record change).
+pub const PERSON_FIELDS: &[FormField] = &[
+    FormField::Name,
+    FormField::IdNumber,
+    FormField::Sex,
+    FormField::BirthDate,
+    FormField::Ethnicity,
+    FormField::NativePlace,
+    FormField::PoliticalStatus,
+    FormField::Education,
+    FormField::Degree,
+    FormField::Division,
+    FormField::PersonnelClass,
+    FormField::Position,
+    FormField::Rank,
+    FormField::PostCategory,
+    FormField::EntryForm,
+    FormField::EnrolledOn,
+    FormField::StartedWorkOn,
+    FormField::CurrentPostSince,
+];
+
+/// The fields of a person a record change shows: [`PERSON_FIELDS`] but the 身份证号.
+pub const CHANGEABLE_FIELDS: &[FormField] = &[
+    FormField::Name,
+    FormField::Sex,
+    FormField::BirthDate,
+    FormField::Ethnicity,
+    FormField::NativePlace,
+    FormField::PoliticalStatus,
+    FormField::Education,
+    FormField::Degree,
+    FormField::Division,
+    FormField::PersonnelClass,
+    FormField::Position,
+    FormField::Rank,
+    FormField::PostCategory,
+    FormField::EntryForm,
+    FormField::EnrolledOn,
+    FormField::StartedWorkOn,
+    FormField::CurrentPostSince,
+];
+
+/// What the local copy knows that the forms check against.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LocalCopy {
+    /// The clerk's unit.
+    pub unit: Option<UnitId>,
+    /// Today in China.
+    pub today: Option<Date>,
+    /// The unit's quota-use slips.
+    pub slips: Vec<QuotaUseSlip>,
+    /// The unit's staff.
+    pub roster: Vec<Person>,
+    /// Every 身份证号 in a post anywhere in the local copy.
+    pub posts: BTreeSet<String>,
+}
+
+impl LocalCopy {
+    /// The slips an onboarding may use today: the unit's, in force, with posts left.
+    pub fn usable_slips(&self) -> Vec<&QuotaUseSlip> {
+        self.slips
+            .iter()
+            .filter(|s| self.check_slip(s).is_ok())
+            .collect()
+    }
+
+    fn check_slip(&self, slip: &QuotaUseSlip) -> Result<(), SlipError> {
+        match (&self.unit, self.today) {
+            (Some(unit), Some(today)) => slip.check_usable(unit, slip.category, today),
+            _ => Ok(()),
+        }
+    }
+
+    /// The person of the roster with this 身份证号.
+    pub fn person(&self, id_number: &str) -> Option<&Person> {
+        self.roster
+            .iter()
+            .find(|p| p.id_number.as_str() == id_number)
+    }
+}
+
+/// What a person's record takes from elsewhere than the form: the slip (onboarding) or the
+/// record as it is (record change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Base {
+    category: domain::EstablishmentCategory,
+    funding_form: Option<domain::FundingForm>,
+    enrolment_document: Option<DocumentNumber>,
+    slip_number: Option<DocumentNumber>,
+}
+
+impl Base {
+    fn of(person: &Person) -> Base {
+        Base {
+            category: person.category,
+            funding_form: person.funding_form,
+            enrolment_document: person.enrolment_document.clone(),
+            slip_number: person.slip_number.clone(),
+        }
+    }
+
+    fn of_slip(slip: Option<&QuotaUseSlip>) -> Base {
+        Base {
+            category: slip.map_or(domain::EstablishmentCategory::Administrative, |s| {
+                s.category
+            }),
+            funding_form: slip.and_then(|s| s.funding_form),
+            enrolment_document: None,
+            slip_number: slip.map(|s| s.number.clone()),
+        }
+    }
+}
+
+fn opt(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_owned()
+}
+
+fn date_text(date: Option<Date>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The form filled with a person's record.
+pub fn person_values(person: &Person) -> Values {
+    let mut v = Values::of(&[
+        (FormField::Name, person.name.as_str()),
+        (FormField::IdNumber, person.id_number.as_str()),
+        (FormField::Sex, person.sex.code()),
+        (FormField::Ethnicity, &person.ethnicity),
+        (FormField::NativePlace, &person.native_place),
+        (FormField::PoliticalStatus, person.political_status.code()),
+        (FormField::Education, person.education.code()),
+        (FormField::Degree, person.degree.code()),
+        (FormField::PersonnelClass, person.personnel_class.code()),
+        (FormField::PostCategory, person.post_category.code()),
+        (FormField::EntryForm, person.entry_form.code()),
+    ]);
+    v.set(FormField::BirthDate, person.birth_date.to_string());
+    v.set(FormField::EnrolledOn, person.enrolled_on.to_string());
+    v.set(
+        FormField::Division,
+        opt(person.division.as_ref().map(Name::as_str)),
+    );
+    v.set(FormField::Position, opt(person.position.as_deref()));
+    v.set(FormField::Rank, opt(person.rank.as_deref()));
+    v.set(FormField::StartedWorkOn, date_text(person.started_work_on));
+    v.set(
+        FormField::CurrentPostSince,
+        date_text(person.current_post_since),
+    );
+    v
+}
+
+/// The person's record from the form; what the form does not hold (category, funding form,
+/// slip, onboarding notice) comes from `base`. Cross-field rules (身份证号 with 出生日期 and
+/// 性别 …) are the domain's `Person::check`.
+fn parse_person(p: &mut Parser<'_>, base: Base) -> Option<Person> {
+    let name = p.name(FormField::Name);
+    let id_number = p.id_number(FormField::IdNumber);
+    let sex = p.choice(FormField::Sex, Sex::from_code);
+    let birth_date = p.date(FormField::BirthDate);
+    let ethnicity = p.required(FormField::Ethnicity);
+    let native_place = p.required(FormField::NativePlace);
+    let political_status = p.choice(FormField::PoliticalStatus, PoliticalStatus::from_code);
+    let education = p.choice(FormField::Education, Education::from_code);
+    let degree = p.choice(FormField::Degree, Degree::from_code);
+    let division = p.parsed_optional(FormField::Division, Name::parse);
+    let personnel_class = p.choice(FormField::PersonnelClass, PersonnelClass::from_code);
+    let position = p.optional(FormField::Position);
+    let rank = p.optional(FormField::Rank);
+    let post_category = p.choice(FormField::PostCategory, PostCategory::from_code);
+    let entry_form = p.choice(FormField::EntryForm, EntryForm::from_code);
+    let enrolled_on = p.date(FormField::EnrolledOn);
+    let started_work_on = p.optional_date(FormField::StartedWorkOn);
+    let current_post_since = p.optional_date(FormField::CurrentPostSince);
+    let person = Person {
+        id_number: id_number?,
+        name: name?,
+        sex: sex?,
+        birth_date: birth_date?,
+        ethnicity,
+        native_place,
+        political_status: political_status?,
+        education: education?,
+        degree: degree?,
+        division,
+        category: base.category,
+        funding_form: base.funding_form,
+        personnel_class: personnel_class?,
+        position,
+        rank,
+        post_category: post_category?,
+        entry_form: entry_form?,
+        enrolled_on: enrolled_on?,
+        enrolment_document: base.enrolment_document,
+        started_work_on,
+        current_post_since,
+        slip_number: base.slip_number,
+    };
+    if let Err(e) = person.check() {
+        p.fail_domain(FormField::IdNumber, e);
+    }
+    Some(person)
+}
+
+/// 入编登记: the slip chosen among the usable ones, the person's record; refused here when the
+/// 身份证号 already holds a post in the local copy (the server checks again).
+pub fn parse_onboarding(
+    values: &Values,
+    local: &LocalCopy,
+) -> Result<OnboardingRequest, Vec<FieldError>> {
+    let mut p = Parser::new(values);
+    let number = p.text(FormField::Slip);
+    let slip = local.slips.iter().find(|s| s.number.as_str() == number);
+    match slip {
+        None => p.fail(FormField::Slip, Problem::Choose),
+        Some(slip) => {
+            if let Err(e) = local.check_slip(slip) {
+                p.fail(FormField::Slip, slip_problem(&e));
+            }
+        }
+    }
+    let person = parse_person(&mut p, Base::of_slip(slip));
+    if let Some(person) = &person
+        && local.posts.contains(person.id_number.as_str())
+    {
+        p.fail(FormField::IdNumber, Problem::Msg(Msg::ErrIdHoldsPost));
+    }
+    let hr_document = p.optional_document(FormField::HrDocument);
+    let request = match (slip, person) {
+        (Some(slip), Some(person)) => Some(OnboardingRequest {
+            slip_number: slip.number.clone(),
+            person,
+            hr_document,
+        }),
+        _ => None,
+    };
+    p.finish(request)
+}
+
+fn slip_problem(e: &SlipError) -> Problem {
+    Problem::Text {
+        zh: e.message_zh(),
+        en: e.message_en(),
+    }
+}
+
+/// 出编登记: the person chosen from the roster, the reason, the date it happened, the document.
+pub fn parse_offboarding(
+    values: &Values,
+    local: &LocalCopy,
+) -> Result<OffboardingRequest, Vec<FieldError>> {
+    let mut p = Parser::new(values);
+    let person = chosen_person(&mut p, local);
+    let reason = p.choice(FormField::DepartureReason, DepartureReason::from_code);
+    let left_on = p.date(FormField::LeftOn);
+    let document = p.document(FormField::DepartureDocument);
+    let request = match (person, reason, left_on, document) {
+        (Some(person), Some(reason), Some(left_on), Some(document)) => Some(OffboardingRequest {
+            id_number: person.id_number.clone(),
+            reason,
+            left_on,
+            document,
+        }),
+        _ => None,
+    };
+    p.finish(request)
+}
+
+fn chosen_person<'a>(p: &mut Parser<'_>, local: &'a LocalCopy) -> Option<&'a Person> {
+    let person = local.person(p.text(FormField::Person));
+    if person.is_none() {
+        p.fail(FormField::Person, Problem::Choose);
+    }
+    person
+}
+
+/// 实名制信息变更 of a person: the record as the form now holds it against the roster's; every
+/// field that differs is a change (nothing changed, nothing to sign).
+pub fn parse_record_change(
+    values: &Values,
+    local: &LocalCopy,
+) -> Result<RecordChangeRequest, Vec<FieldError>> {
+    let mut p = Parser::new(values);
+    let before = chosen_person(&mut p, local);
+    let after = before.and_then(|before| parse_person(&mut p, Base::of(before)));
+    let changed_on = p.date(FormField::ChangedOn);
+    let document = p.optional_document(FormField::ChangeDocument);
+    let changes = match (before, &after) {
+        (Some(before), Some(after)) => RecordChangeRequest::person_changes(before, after),
+        _ => Vec::new(),
+    };
+    // Only what a record change may change (not the 身份证号: that is another person).
+    for change in &changes {
+        if !domain::record_change::PERSON_FIELDS.contains(&change.field.as_str()) {
+            let field = field_of_record(&change.field).unwrap_or(FormField::Changes);
+            p.fail(field, Problem::Msg(Msg::ErrNotChangeable));
+        }
+    }
+    if before.is_some()
+        && after.is_some()
+        && let Err(e) = RecordChangeRequest::check_changes(&changes)
+    {
+        p.fail(FormField::Changes, Problem::Domain(e));
+    }
+    let request = match (before, changed_on) {
+        (Some(before), Some(changed_on)) => Some(RecordChangeRequest {
+            subject: ChangeSubject::Person {
+                id_number: before.id_number.clone(),
+            },
+            changed_on,
+            changes,
+            document,
+        }),
+        _ => None,
+    };
+    p.finish(request)
+}
+
+/// The form field of a person's record field named as in its JSON (a change's `field`).
+pub fn field_of_record(name: &str) -> Option<FormField> {
+    PERSON_FIELDS
+        .iter()
+        .copied()
+        .find(|f| f.name().replace('-', "_") == name)
+}
+
+/// Today's date in China, from the browser's clock.
+pub fn today() -> Option<Date> {
+    crate::clock::now()
+        .ok()
+        .map(domain::Timestamp::date_in_china)
+}
+
+/// The 文号 of a document, as typed (for summaries).
+pub fn document_text(document: Option<&DocumentNumber>) -> String {
+    opt(document.map(DocumentNumber::as_str))
+}
+
+/// The options of a field chosen from a list of codes (empty for the others).
+pub fn choices_of(field: FormField) -> crate::applications::form::Choices {
+    use crate::applications::form::choices;
+    use domain::{EstablishmentCategory as C, FundingForm as F};
+    match field {
+        FormField::Category => choices(C::ALL, C::code, C::label_zh, C::label_en),
+        FormField::Funding => choices(F::ALL, F::code, F::label_zh, F::label_en),
+        FormField::Recruitment | FormField::EntryForm => choices(
+            EntryForm::ALL,
+            EntryForm::code,
+            EntryForm::label_zh,
+            EntryForm::label_en,
+        ),
+        FormField::Sex => choices(Sex::ALL, Sex::code, Sex::label_zh, Sex::label_en),
+        FormField::PoliticalStatus => choices(
+            PoliticalStatus::ALL,
+            PoliticalStatus::code,
+            PoliticalStatus::label_zh,
+            PoliticalStatus::label_en,
+        ),
+        FormField::Education => choices(
+            Education::ALL,
+            Education::code,
+            Education::label_zh,
+            Education::label_en,
+        ),
+        FormField::Degree => choices(
+            Degree::ALL,
+            Degree::code,
+            Degree::label_zh,
+            Degree::label_en,
+        ),
+        FormField::PersonnelClass => choices(
+            PersonnelClass::ALL,
+            PersonnelClass::code,
+            PersonnelClass::label_zh,
+            PersonnelClass::label_en,
+        ),
+        FormField::PostCategory => choices(
+            PostCategory::ALL,
+            PostCategory::code,
+            PostCategory::label_zh,
+            PostCategory::label_en,
+        ),
+        FormField::DepartureReason => choices(
+            DepartureReason::ALL,
+            DepartureReason::code,
+            DepartureReason::label_zh,
+            DepartureReason::label_en,
+        ),
+        _ => Vec::new(),
+    }
+}
+
+/// A field's value as people read it: the label of a code, else the text as typed.
+pub fn display_value(field: FormField, value: &str, lang: crate::i18n::Lang) -> String {
+    choices_of(field)
+        .into_iter()
+        .find(|(code, _, _)| *code == value)
+        .map_or_else(
+            || value.to_owned(),
+            |(_, zh, en)| lang.pick(zh, en).to_owned(),
+        )
+}
+
+/// The filing deadline of an offboarding (end of the month it happened) or a record change
+/// (30 working days, the holiday calendar), from the date typed in `field`.
+pub fn deadline(field: FormField, typed: &str) -> Option<domain::Deadline> {
+    let event = Date::parse(typed).ok()?;
+    match field {
+        FormField::LeftOn => Some(domain::Deadline::offboarding(event)),
+        FormField::ChangedOn => Some(domain::Deadline::record_change_30(
+            event,
+            &domain::HolidayCalendar::prc_official(),
+        )),
+        _ => None,
+    }
+}
+
+/// The quota-use slips a certificate carries.
+pub fn slips_of(certificate: &domain::Certificate) -> Vec<QuotaUseSlip> {
+    certificate.slips.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use FormField as F;
+    use domain::{EstablishmentCategory, FundingForm, Headcount};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn unit() -> UnitId {
+        UnitId::parse("620502-0012").unwrap()
+    }
+
+    fn slip(number: &str, count: u32, used: u32, valid_until: &str) -> QuotaUseSlip {
+        QuotaUseSlip {
+            number: DocumentNumber::parse(number).unwrap(),
+            unit: unit(),
+            category: EstablishmentCategory::PublicInstitution,
+            funding_form: Some(FundingForm::Full),
+            count: Headcount::new(count),
+            used: Headcount::new(used),
+            issued_on: d("2026-11-01"),
+            valid_until: d(valid_until),
+            released: false,
+        }
+    }
+
+    fn local() -> LocalCopy {
+        LocalCopy {
+            unit: Some(unit()),
+            today: Some(d("2026-12-01")),
+            slips: vec![
+                slip("天编用〔2026〕0001号", 2, 1, "2027-02-28"),
+                slip("天编用〔2026〕0002号", 1, 1, "2027-02-28"),
+                slip("天编用〔2026〕0003号", 1, 0, "2026-11-30"),
+            ],
+            roster: Vec::new(),
+            posts: BTreeSet::from(["620502198001010011".to_owned()]),
+        }
+    }
+
+    /// A newly recruited teacher: 11010519491231002X is a woman born 1949-12-31.
+    fn person() -> Values {
+        Values::of(&[
+            (F::Name, " 王芳 "),
+            (F::IdNumber, "11010519491231002x"),
+            (F::Sex, "female"),
+            (F::BirthDate, "1949-12-31"),
+            (F::Ethnicity, "汉族"),
+            (F::NativePlace, "甘肃天水"),
+            (F::PoliticalStatus, "masses"),
+            (F::Education, "undergraduate"),
+            (F::Degree, "bachelor"),
+            (F::PersonnelClass, "non_leader"),
+            (F::PostCategory, "professional"),
+            (F::EntryForm, "open_recruitment"),
+            (F::EnrolledOn, "2026-12-01"),
+        ])
+    }
+
+    fn with(mut values: Values, pairs: &[(FormField, &str)]) -> Values {
+        for (f, v) in pairs {
+            values.set(*f, (*v).to_owned());
+        }
+        values
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<FormField> {
+        errors.iter().map(|e| e.field).collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn only_slips_in_force_with_posts_left_are_offered() {
+        let local = local();
+        let usable: Vec<&str> = local
+            .usable_slips()
+            .iter()
+            .map(|s| s.number.as_str())
+            .collect();
+        assert_eq!(usable, ["天编用〔2026〕0001号"]);
+    }
+
+    #[wasm_bindgen_test]
+    fn an_onboarding_takes_category_and_funding_from_its_slip() {
+        let values = with(person(), &[(F::Slip, "天编用〔2026〕0001号")]);
+        let request = parse_onboarding(&values, &local()).unwrap();
+        assert_eq!(request.person.name.as_str(), "王芳");
+        assert_eq!(request.person.id_number.as_str(), "11010519491231002X");
+        assert_eq!(
+            request.person.category,
+            EstablishmentCategory::PublicInstitution
+        );
+        assert_eq!(request.person.funding_form, Some(FundingForm::Full));
+        assert_eq!(
+            request.person.slip_number,
+            Some(request.slip_number.clone())
+        );
+        assert_eq!(request.hr_document, None);
+        // Filled in again from what was signed, for a revision.
+        let again = person_values(&request.person);
+        assert_eq!(again.get(F::IdNumber), "11010519491231002X");
+        assert_eq!(again.get(F::Division), "");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_bad_id_number_is_named_and_nothing_else_is_blamed() {
+        let values = with(
+            person(),
+            &[
+                (F::Slip, "天编用〔2026〕0001号"),
+                (F::IdNumber, "110105194912310021"),
+            ],
+        );
+        let errors = parse_onboarding(&values, &local()).unwrap_err();
+        assert_eq!(fields(&errors), [F::IdNumber]);
+        let text = errors[0].text(Lang::Zh);
+        assert!(text.contains("身份证号") && text.contains("校验"), "{text}");
+        assert!(errors[0].text(Lang::En).contains("ID number"));
+        // The birth date and sex must agree with the number.
+        let values = with(
+            person(),
+            &[
+                (F::Slip, "天编用〔2026〕0001号"),
+                (F::BirthDate, "1950-01-01"),
+            ],
+        );
+        let errors = parse_onboarding(&values, &local()).unwrap_err();
+        assert_eq!(fields(&errors), [F::BirthDate]);
+        let values = with(
+            person(),
+            &[(F::Slip, "天编用〔2026〕0001号"), (F::Sex, "male")],
+        );
+        assert_eq!(
+            fields(&parse_onboarding(&values, &local()).unwrap_err()),
+            [F::Sex]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn an_id_number_in_a_post_and_an_unusable_slip_are_refused_before_signing() {
+        let mut local = local();
+        local.posts.insert("11010519491231002X".into());
+        let values = with(person(), &[(F::Slip, "天编用〔2026〕0003号")]);
+        let errors = parse_onboarding(&values, &local).unwrap_err();
+        assert_eq!(fields(&errors), [F::Slip, F::IdNumber]);
+        assert!(errors[0].text(Lang::Zh).contains("有效期"));
+        assert!(errors[1].text(Lang::Zh).contains("已占用编制"));
+        let errors = parse_onboarding(&person(), &local).unwrap_err();
+        assert_eq!(errors[0].field, F::Slip);
+        assert_eq!(errors[0].text(Lang::Zh), "请选择编制使用单");
+        // Every field of an empty form is named, each once.
+        let errors = parse_onboarding(&Values::default(), &local).unwrap_err();
+        for field in [
+            F::Slip,
+            F::Name,
+            F::IdNumber,
+            F::Sex,
+            F::Ethnicity,
+            F::EnrolledOn,
+        ] {
+            assert_eq!(
+                errors.iter().filter(|e| e.field == field).count(),
+                1,
+                "{field:?}"
+            );
+        }
+    }
+
+    fn with_roster() -> (LocalCopy, Person) {
+        let mut local = local();
+        let values = with(person(), &[(F::Slip, "天编用〔2026〕0001号")]);
+        let someone = parse_onboarding(&values, &local).unwrap().person;
+        local.roster.push(someone.clone());
+        (local, someone)
+    }
+
+    #[wasm_bindgen_test]
+    fn an_offboarding_names_a_person_of_the_roster_and_its_deadline_is_month_end() {
+        let (local, someone) = with_roster();
+        let values = Values::of(&[
+            (F::Person, someone.id_number.as_str()),
+            (F::DepartureReason, "retirement"),
+            (F::LeftOn, "2026-12-03"),
+            (F::DepartureDocument, "天人社发〔2026〕88号"),
+        ]);
+        let request = parse_offboarding(&values, &local).unwrap();
+        assert_eq!(request.id_number, someone.id_number);
+        assert_eq!(request.reason, DepartureReason::Retirement);
+        let due = deadline(F::LeftOn, "2026-12-03").unwrap().due;
+        assert_eq!(due, d("2026-12-31"));
+        let nobody = with(
+            values,
+            &[(F::Person, "620502198001010011"), (F::LeftOn, "12/03")],
+        );
+        assert_eq!(
+            fields(&parse_offboarding(&nobody, &local).unwrap_err()),
+            [F::Person, F::LeftOn]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_record_change_is_what_differs_and_nothing_changed_is_nothing_to_sign() {
+        let (local, someone) = with_roster();
+        let mut values = person_values(&someone);
+        values.set(F::Person, someone.id_number.to_string());
+        values.set(F::ChangedOn, "2026-11-20".into());
+        let errors = parse_record_change(&values, &local).unwrap_err();
+        assert_eq!(fields(&errors), [F::Changes]);
+        assert!(errors[0].text(Lang::Zh).contains("变更事项"));
+        values.set(F::Education, "postgraduate".into());
+        values.set(F::Rank, "二级主任科员".into());
+        let request = parse_record_change(&values, &local).unwrap();
+        let changed: Vec<(&str, Option<&str>, Option<&str>)> = request
+            .changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.before.as_deref(), c.after.as_deref()))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                ("education", Some("undergraduate"), Some("postgraduate")),
+                ("rank", None, Some("二级主任科员"))
+            ]
+        );
+        // The 身份证号 is not a record change's to change; every field the form offers is.
+        let mut other = values.clone();
+        let another = domain::IdNumber::compose(110105, d("1949-12-31"), 12).unwrap();
+        other.set(F::IdNumber, another.to_string());
+        let errors = parse_record_change(&other, &local).unwrap_err();
+        assert_eq!(errors[0].field, F::IdNumber, "{errors:?}");
+        for field in CHANGEABLE_FIELDS {
+            let name = field.name().replace('-', "_");
+            assert!(
+                domain::record_change::PERSON_FIELDS.contains(&name.as_str()),
+                "{name}"
+            );
+        }
+        assert_eq!(field_of_record("education"), Some(F::Education));
+        assert_eq!(field_of_record("native_place"), Some(F::NativePlace));
+        assert_eq!(
+            display_value(F::Education, "postgraduate", Lang::Zh),
+            "研究生"
+        );
+        // 30 working days, the holiday calendar's.
+        assert!(deadline(F::ChangedOn, "2026-11-20").unwrap().due > d("2026-12-31"));
+    }
+}
