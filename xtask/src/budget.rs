@@ -11,7 +11,7 @@ use flate2::write::GzEncoder;
 
 /// The most gzipped wasm + JS + CSS the release client may weigh (decimal bytes): issue 10's
 /// target of 350 KB itself, a fixed limit (no longer a ratchet following the client's weight). The
-/// client weighed 319 KB when it was set, so that the pages still to come have room; what they
+/// client weighed 317.6 KB when it was set, so that the pages still to come have room; what they
 /// add must fit under it. Raising it is a decision about the clerks' slow networks, not a fix.
 pub const BUDGET_BYTES: u64 = 350_000;
 
