@@ -147,9 +147,9 @@ messages! {
     DocReceived => "服务器接收时间", "Received by the server";
     DocVerified => "✓ 服务器已核验签名", "✓ signature verified by the server";
     DocDecisions => "审批记录", "Decisions so far";
-    DocLate => "逾期申报：超过期限", "Filed late: overdue by";
+    DocLate => "逾期提交：超过期限", "Filed late: overdue by";
     DocDays => "天", "days";
-    DocDueOn => "申报期限：", "due on ";
+    DocDueOn => "提交期限：", "due on ";
     QueueLate => "逾期", "late by";
     DocHrDocument => "人事部门文件文号", "HR document number";
     DocSlipLeft => "剩余", "left";

@@ -59,7 +59,7 @@ documentation is `docs/API.md` in the repository.";
     tags(
         (name = "meta", description = "The server itself (服务状态)"),
         (name = "identity", description = "Enrolling security keys, signing in, key holders (安全密钥与使用人员)"),
-        (name = "signed", description = "Signed applications and decisions, certificates (签名申报与审批)"),
+        (name = "signed", description = "Signed applications and decisions, certificates (签名申请与审批)"),
         (name = "sync", description = "Pulling the holder's scope (数据同步)"),
     ),
 )]

@@ -229,6 +229,12 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
     // 出编登记 of someone on the roster: the month-end deadline and the days left.
     page.check("clerk_offboarding", async {
         open_kind(page, "offboarding").await?;
+        // The roster is read from the store after the page opens.
+        page.wait_until(
+            "document.querySelectorAll('#apply-person option').length > 1",
+            "the roster in the person list",
+        )
+        .await?;
         let person: String = page
             .eval("document.querySelectorAll('#apply-person option')[1]?.value ?? ''")
             .await?;
@@ -254,6 +260,11 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
     // 实名制信息变更: nothing changed is nothing to sign; each change shows old → new.
     page.check("clerk_record_change", async {
         open_kind(page, "record_change").await?;
+        page.wait_until(
+            "document.querySelectorAll('#apply-person option').length > 1",
+            "the roster in the person list",
+        )
+        .await?;
         let person: String = page
             .eval("document.querySelectorAll('#apply-person option')[1]?.value ?? ''")
             .await?;

@@ -264,7 +264,7 @@ async fn a_return_with_a_comment_reaches_the_clerk() -> anyhow::Result<()> {
         let item = format!("[data-application-id='{id}']");
         page.wait_for_attribute(&item, "data-review", "returned")
             .await?;
-        page.wait_for_text(&item, "已退回修改").await?;
+        page.wait_for_text(&item, "已退回").await?;
         page.wait_for_text(&item, note).await?;
         Ok(())
     })

@@ -99,7 +99,7 @@ impl From<StatusFields> for ItemStatus {
 /// One signed application in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxItem {
-    /// 申报标识.
+    /// 申请标识.
     pub application_id: String,
     /// `domain::ApplicationKind` code.
     pub kind: String,

@@ -238,7 +238,7 @@ impl SignedKind for SignedEnvelope {
     post,
     path = protocol::identity::ENVELOPES_PATH,
     tag = "signed",
-    summary = "Submit signed applications (提交签名申报)",
+    summary = "Submit signed applications (提交签名申请)",
     description = "One verdict per signed application, in order; a repeat gets the first \
         verdict. Any signed-in holder may carry submissions (a clerk, or a department relaying \
         them); each is judged by its signer's grant. A verdict's `code` is a `RejectionCode`.",
@@ -258,7 +258,7 @@ pub async fn submit(
 ) -> Result<Json<SubmitResponse>, ApiError> {
     if request.submissions.len() > MAX_BATCH {
         return Err(ApiError::BadRequest(format!(
-            "一次最多提交{MAX_BATCH}份申报"
+            "一次最多提交{MAX_BATCH}份申请"
         )));
     }
     let decoded: Vec<_> = request.submissions.iter().map(receiver::decode).collect();

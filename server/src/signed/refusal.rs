@@ -79,27 +79,27 @@ refusals! {
         format!("the request field {field} is not valid base64url");
     /// The document is larger than `verify::MAX_ENVELOPE_BYTES`.
     EnvelopeTooLarge { size: usize, max: usize } => "envelope_too_large",
-        format!("申报数据过大（{size}字节，上限{max}字节）"),
+        format!("申请数据过大（{size}字节，上限{max}字节）"),
         format!("the application data is too large ({size} bytes, limit {max})");
     /// Not JSON, or fields missing, unknown or invalid (the detail may quote the document).
     EnvelopeMalformed { detail: String } => "envelope_malformed",
-        format!("申报数据格式错误：{detail}"),
+        format!("申请数据格式错误：{detail}"),
         format!("the application data is malformed: {detail}");
     /// The tag is not the one of the kind of document expected.
     EnvelopeTagUnknown => "envelope_tag_unknown",
-        "申报数据类型无法识别",
+        "申请数据类型无法识别",
         "the application data is of an unknown type";
     /// A schema version this build does not know.
     EnvelopeVersionUnknown { version: u32 } => "envelope_version_unknown",
-        format!("申报数据版本{version}无法识别，请更新客户端"),
+        format!("申请数据版本{version}无法识别，请更新客户端"),
         format!("application data version {version} is unknown; update the client");
     /// The bytes are not in canonical form.
     EnvelopeNotCanonical => "envelope_not_canonical",
-        "申报数据不是规范格式，签名无法核验",
+        "申请数据不是规范格式，签名无法核验",
         "the application data is not in canonical form, so its signature cannot be checked";
     /// The document names another credential than the one that signed.
     CredentialIdMismatch => "credential_id_mismatch",
-        "申报中的凭据与签名所用凭据不一致",
+        "申请中的凭据与签名所用凭据不一致",
         "the application names another key than the one that signed it";
     /// No such credential.
     CredentialUnknown => "credential_unknown",
@@ -111,15 +111,15 @@ refusals! {
         "the signing security key has been revoked";
     /// The credential belongs to someone other than the document's signer.
     CredentialHolderMismatch => "credential_holder_mismatch",
-        "签名所用的安全密钥不属于申报签名人",
+        "签名所用的安全密钥不属于申请签名人",
         "the signing security key belongs to someone other than the signer";
     /// Created before the offline window began.
     EnvelopeTooOld { created_at: Timestamp, oldest: Timestamp } => "envelope_too_old",
-        format!("申报创建于{created_at}，早于允许的离线期限（{oldest}）"),
+        format!("申请创建于{created_at}，早于允许的离线期限（{oldest}）"),
         format!("the application was created at {created_at}, before the offline window began ({oldest})");
     /// Created after now plus the clock-skew allowance.
     EnvelopeFromFuture { created_at: Timestamp, latest: Timestamp } => "envelope_from_future",
-        format!("申报创建时间{created_at}晚于当前时间（允许至{latest}），请核对电脑时钟"),
+        format!("申请创建时间{created_at}晚于当前时间（允许至{latest}），请核对电脑时钟"),
         format!("the application was created at {created_at}, in the future (allowed up to {latest}); check the computer's clock");
     /// clientDataJSON is not JSON.
     ClientDataNotJson => "client_data_not_json",
@@ -135,7 +135,7 @@ refusals! {
         "the signature is not an assertion (webauthn.get)";
     /// The challenge is not the document's hash.
     ChallengeMismatch => "challenge_mismatch",
-        "签名内容与申报数据不一致",
+        "签名内容与申请数据不一致",
         "the signature was made over other data than this application";
     /// The origin is not configured.
     OriginNotAllowed => "origin_not_allowed",
@@ -175,22 +175,22 @@ refusals! {
         "the signature is invalid";
     /// The counter is not above the highest seen: held for review, neither accepted nor lost.
     CounterRegression { counter: u32, highest: u32 } => "counter_regression",
-        "安全密钥计数器未递增，申报转人工复核",
+        "安全密钥计数器未递增，申请转人工复核",
         "the security key's counter did not increase; the application is held for review";
 
     // A signed application (`POST /api/envelopes`), in the order of its checks.
 
     /// Another envelope that was not rejected has this application id.
     ApplicationIdReused => "application_id_reused",
-        "该申报编号已被另一份申报使用",
+        "该申请编号已被另一份申请使用",
         "another application that was not rejected has this application id";
     /// The envelope's unit does not exist.
     UnitUnknown => "unit_unknown",
-        "申报单位不存在",
+        "申请单位不存在",
         "the unit of the application does not exist";
     /// The signer's role and scope do not allow this application for this unit.
     SignerOutOfScope => "out_of_scope",
-        "签名人无权为该单位办理此项申报",
+        "签名人无权为该单位办理此项申请",
         "the signer may not file this application for this unit";
     /// The payload is not of the application's kind.
     PayloadUnreadable { error: EnvelopeError } => "payload_invalid",
@@ -230,11 +230,11 @@ refusals! {
         "another decision that was not rejected has this decision id";
     /// No accepted application has this id.
     ApplicationUnknown => "application_unknown",
-        "审批的申报不存在或尚未提交",
+        "审批的申请不存在或尚未提交",
         "the application does not exist or was not submitted";
     /// The decider's scope does not cover the unit for this step.
     DeciderOutOfScope { action: Action } => "out_of_scope",
-        format!("审批人无权对该单位的申报执行“{}”", action.label_zh()),
+        format!("审批人无权对该单位的申请执行“{}”", action.label_zh()),
         format!("the decider may not {} this unit's applications", action.label_en());
     /// The decider's role does not take this step.
     WrongRole { error: TransitionError } => "out_of_scope",
@@ -247,7 +247,7 @@ refusals! {
     /// The application was decided already (approved, rejected, withdrawn or returned): the
     /// first decision to arrive stands.
     AlreadyDecided { status: ApplicationStatus, by: String, at: String } => "already_decided",
-        format!("申报状态：该申报已由{by}于{at}作出决定，当前为“{}”；同一申报以先到的决定为准，本决定未生效", status.label_zh()),
+        format!("申请状态：该申请已由{by}于{at}作出决定，当前为“{}”；同一申请以先到的决定为准，本决定未生效", status.label_zh()),
         format!("application status: {by} already decided this application at {at} (it is {}); the first decision to arrive stands, so this one was not applied", status.label_en());
     /// The slip of an onboarding lapsed (its validity ended) or was released.
     SlipLapsed { error: ApprovalError } => "slip_lapsed",
@@ -551,7 +551,7 @@ mod tests {
                 action: Action::Endorse
             }
             .message_zh(),
-            "审批人无权对该单位的申报执行“主管部门审核同意”"
+            "审批人无权对该单位的申请执行“主管部门审核同意”"
         );
         assert_eq!(
             Refusal::MalformedBase64 { field: "signature" }.message_zh(),
