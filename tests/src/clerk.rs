@@ -225,3 +225,15 @@ pub async fn confirm_and_sign(page: &TestPage, shot: &str) -> anyhow::Result<Str
         .await?;
     Ok(id)
 }
+
+/// The value (身份证号) of the first person in `#apply-person` whose label holds `name` (any
+/// person for `""`; not the unit's own record), once the roster is in the list.
+pub async fn person_option(page: &TestPage, name: &str) -> anyhow::Result<String> {
+    let find = format!(
+        "[...document.querySelectorAll('#apply-person option')].find(o => o.value && \
+         o.value !== 'unit' && o.textContent.includes({}))?.value ?? ''",
+        serde_json::to_string(name)?
+    );
+    page.wait_until(&find, "the person is in the list").await?;
+    page.eval(&find).await
+}

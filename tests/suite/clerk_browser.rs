@@ -7,8 +7,8 @@
 use domain::{Action, IdNumber};
 use tests::browser::TestPage;
 use tests::clerk::{
-    confirm_and_sign, fill, item, newcomer_fields, newcomer_id, open_kind, sign_request, today,
-    wait_for_sync,
+    confirm_and_sign, fill, item, newcomer_fields, newcomer_id, open_kind, person_option,
+    sign_request, today, wait_for_sync,
 };
 use tests::scenario::{ClerkInBrowser, Deciders};
 
@@ -196,14 +196,7 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
     // 实名制信息变更: nothing changed is nothing to sign; each change shows old → new.
     page.check("clerk_record_change", async {
         open_kind(page, "record_change").await?;
-        page.wait_until(
-            "document.querySelectorAll('#apply-person option').length > 1",
-            "the roster in the person list",
-        )
-        .await?;
-        let person: String = page
-            .eval("document.querySelectorAll('#apply-person option')[1]?.value ?? ''")
-            .await?;
+        let person = person_option(page, "").await?;
         fill(page, &[("#apply-person", person.as_str())]).await?;
         page.wait_until(
             "document.querySelector('#apply-name')?.value?.length > 0",

@@ -4,14 +4,15 @@
 //! is down, sent when it is back, endorsed and approved, its slip printed; an onboarding
 //! against the slip (on the roster; filled +1, reserved −1 on the certificate; the notice
 //! printed); an offboarding of that person (off the roster, vacant +1, the notice printed); a
-//! record change (the new value in the record, the old one in the history); a second quota
+//! record change of a person and one of the unit's own record (the new value in the record,
+//! the old one in the history); a second quota
 //! use returned with a comment, revised, signed again and approved. Screenshots on the way.
 
 use domain::{Action, EstablishmentCategory};
 use tests::browser::TestPage;
 use tests::clerk::{
-    confirm_and_sign, fill, item, newcomer_fields, newcomer_id, open_kind, sign_request, today,
-    wait_for_sync,
+    confirm_and_sign, fill, item, newcomer_fields, newcomer_id, open_kind, person_option,
+    sign_request, today, wait_for_sync,
 };
 use tests::review::{
     decide_up_to_confirmation, my_decision, reviewer_in_browser, row, sign_decision,
@@ -90,18 +91,6 @@ async fn decide(page: &TestPage, id: &str, action: Action, note: &str) -> anyhow
     sign_decision(page, id).await?;
     page.wait_for_attribute(&my_decision(id), "data-status", "accepted")
         .await
-}
-
-/// The value of the roster option in `#apply-person` whose label holds `name` (empty if
-/// none), once the roster is in the list.
-async fn person_option(page: &TestPage, name: &str) -> anyhow::Result<String> {
-    let find = format!(
-        "[...document.querySelectorAll('#apply-person option')].find(o => o.value && \
-         o.textContent.includes({}))?.value ?? ''",
-        serde_json::to_string(name)?
-    );
-    page.wait_until(&find, "the person is in the list").await?;
-    page.eval(&find).await
 }
 
 /// Opens the print view of the application `id` and checks its title and number.
@@ -301,14 +290,7 @@ async fn the_whole_cycle_with_three_security_keys_in_the_browser() -> anyhow::Re
     page.check("cycle_record_change", async {
         page.click("#nav-apply").await?;
         open_kind(page, "record_change").await?;
-        page.wait_until(
-            "document.querySelectorAll('#apply-person option').length > 1",
-            "the roster in the person list",
-        )
-        .await?;
-        person = page
-            .eval("document.querySelectorAll('#apply-person option')[1]?.value ?? ''")
-            .await?;
+        person = person_option(page, "").await?;
         fill(page, &[("#apply-person", person.as_str())]).await?;
         page.wait_until(
             "document.querySelector('#apply-name')?.value?.length > 0",
@@ -376,6 +358,89 @@ async fn the_whole_cycle_with_three_security_keys_in_the_browser() -> anyhow::Re
         .expect("the change is in the history");
     assert_eq!(entry.changes[0].before.as_deref(), Some(old.as_str()));
     assert_eq!(entry.changes[0].after.as_deref(), Some(new.as_str()));
+
+    // 7b. A record change of the unit's own record (本单位信息): its short name.
+    let old_short = certificate
+        .unit
+        .short_name
+        .as_ref()
+        .map(|n| n.as_str().to_owned());
+    let new_short = "新简称";
+    let mut unit_change = String::new();
+    page.check("cycle_unit_record_change", async {
+        page.click("#nav-apply").await?;
+        open_kind(page, "record_change").await?;
+        page.wait_until(
+            "document.querySelector(\"#apply-person option[value='unit']\")",
+            "the unit's record is offered",
+        )
+        .await?;
+        fill(page, &[("#apply-person", "unit")]).await?;
+        page.wait_until(
+            "document.querySelector('#apply-unit-name')?.value?.length > 0",
+            "the unit's record fills the form",
+        )
+        .await?;
+        page.wait_for_text("#apply-changes-error", "变更事项")
+            .await?;
+        let today = today().to_string();
+        fill(
+            page,
+            &[
+                ("#apply-changed-on", today.as_str()),
+                ("#apply-short-name", new_short),
+            ],
+        )
+        .await?;
+        page.wait_for_text(
+            ".field-change[data-field=short-name]",
+            &format!("→ {new_short}"),
+        )
+        .await?;
+        page.click("#apply-next").await?;
+        page.wait_for_text("#confirm [data-field=person] dd", "本单位信息")
+            .await?;
+        page.wait_for_text("#confirm [data-field=change]", "简称")
+            .await?;
+        page.click("#confirm-back").await?;
+        unit_change = confirm_and_sign(page, "cycle_unit_record_change_confirm").await?;
+        Ok(())
+    })
+    .await?;
+    rev.check("cycle_reviewer_approves_unit_change", async {
+        decide(rev, &unit_change, Action::Approve, "").await
+    })
+    .await?;
+    page.check("cycle_unit_record_changed", async {
+        reload_until_review(page, &unit_change, "approved").await?;
+        open_kind(page, "record_change").await?;
+        page.wait_until(
+            "document.querySelector(\"#apply-person option[value='unit']\")",
+            "the unit's record is offered",
+        )
+        .await?;
+        fill(page, &[("#apply-person", "unit")]).await?;
+        page.wait_until(
+            &format!(
+                "document.querySelector('#apply-short-name')?.value === {}",
+                serde_json::to_string(new_short)?
+            ),
+            "the unit's record holds the new short name",
+        )
+        .await
+    })
+    .await?;
+    let certificate = schema::certificate(&city.pool, &unit).await;
+    assert_eq!(
+        certificate.unit.short_name.as_ref().map(|n| n.as_str()),
+        Some(new_short)
+    );
+    let entry = certificate
+        .record_changes
+        .iter()
+        .find(|e| e.subject == domain::payload::ChangeSubject::Unit)
+        .expect("the unit's change is in the history");
+    assert_eq!(entry.changes[0].before, old_short);
 
     // 8. A second quota use, returned with a comment, revised, signed again and approved.
     let reason = "业务增加，申请使用空编一名";
