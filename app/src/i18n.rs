@@ -314,6 +314,14 @@ messages! {
     FieldEnrolledOn => "入编时间", "Enrolled on";
     FieldStartedWorkOn => "参加工作时间", "Started work on";
     FieldCurrentPostSince => "任现职时间", "In current post since";
+    FieldUnitName => "单位名称", "Unit name";
+    FieldShortName => "简称", "Short name";
+    FieldCreditCode => "统一社会信用代码", "Unified social credit code";
+    FieldUnitLevel => "机构规格", "Level";
+    FieldInstitutionCategory => "事业单位分类", "Public institution category";
+    FieldFoundedOn => "成立时间", "Founded on";
+    FieldFoundingDocument => "成立文号", "Founding document";
+    UnitRecordSubject => "本单位信息", "This unit's record";
     FieldPerson => "人员", "Person";
     FieldDepartureReason => "出编原因", "Reason for leaving";
     FieldLeftOn => "事由发生日期", "Date it happened";

@@ -9,6 +9,7 @@ use crate::establishment::{EstablishmentCategory, FundingForm};
 use crate::headcount::Headcount;
 use crate::id_number::IdNumber;
 use crate::person::{DepartureReason, EntryForm, Person};
+use crate::unit::UnitRecord;
 
 /// 用编申请: posts a unit asks to fill.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -163,6 +164,16 @@ impl RecordChangeRequest {
     /// `field` is the field's serde name (`education`, `rank` …), `before` and
     /// `after` its JSON value as text (codes, `yyyy-mm-dd`), `None` for an empty field.
     pub fn person_changes(before: &Person, after: &Person) -> Vec<FieldChange> {
+        Self::changes_between(before, after)
+    }
+
+    /// The fields of a unit's record that differ from `before` to `after`, as
+    /// [`person_changes`](Self::person_changes) gives them for a person.
+    pub fn unit_changes(before: &UnitRecord, after: &UnitRecord) -> Vec<FieldChange> {
+        Self::changes_between(before, after)
+    }
+
+    fn changes_between<T: serde::Serialize>(before: &T, after: &T) -> Vec<FieldChange> {
         let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
             (serde_json::to_value(before), serde_json::to_value(after))
         else {
@@ -345,6 +356,27 @@ mod tests {
             after: Some("x".into()),
         };
         assert!(RecordChangeRequest::check_changes(&[same]).is_err());
+    }
+
+    #[test]
+    fn a_change_of_the_units_record_lists_what_differs_by_its_record_names() {
+        let before = crate::certificate::tests::sample().unit;
+        let mut after = before.clone();
+        assert!(RecordChangeRequest::unit_changes(&before, &after).is_empty());
+        after.short_name = None;
+        after.level = crate::unit::UnitLevel::DivisionDeputy;
+        let changes = RecordChangeRequest::unit_changes(&before, &after);
+        let changed: Vec<(&str, Option<&str>, Option<&str>)> = changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.before.as_deref(), c.after.as_deref()))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                ("level", Some("section_full"), Some("division_deputy")),
+                ("short_name", Some("区卫健局"), None),
+            ]
+        );
     }
 
     #[test]

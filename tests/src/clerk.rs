@@ -1,7 +1,7 @@
 //! A clerk in the browser: enrolled with a virtual security key, signed in, filing 编制使用申请
 //! through the form, reading the sync status and the local store.
 
-use domain::EstablishmentCategory;
+use domain::{Date, EstablishmentCategory, IdNumber, Timestamp};
 use protocol::identity::HolderCreated;
 
 use crate::browser::{TestBrowser, TestPage};
@@ -156,4 +156,84 @@ pub async fn wait_for_sync(page: &TestPage) -> anyhow::Result<()> {
         "a sync completed",
     )
     .await
+}
+
+/// The clerk's list item of the application `id`.
+pub fn item(id: &str) -> String {
+    format!("[data-application-id='{id}']")
+}
+
+/// Today in China, by this machine's clock (what the app counts deadlines from).
+pub fn today() -> Date {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    Timestamp::from_unix_seconds(i64::try_from(now).unwrap_or_default())
+        .expect("a time")
+        .date_in_china()
+}
+
+/// A valid ID number of nobody in the demo city (a Beijing region code).
+pub fn newcomer_id() -> IdNumber {
+    IdNumber::compose(110105, Date::parse("1996-03-15").expect("a date"), 124).expect("an id")
+}
+
+/// The person fields of a newcomer, as a clerk types them (the ID number apart).
+pub fn newcomer_fields() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("#apply-name", "赵新来"),
+        ("#apply-ethnicity", "汉族"),
+        ("#apply-native-place", "甘肃天水"),
+        ("#apply-political-status", "cyl_member"),
+        ("#apply-education", "postgraduate"),
+        ("#apply-degree", "master"),
+        ("#apply-personnel-class", "non_leader"),
+        ("#apply-post-category", "professional"),
+        ("#apply-entry-form", "open_recruitment"),
+        ("#apply-enrolled-on", "2026-12-01"),
+    ]
+}
+
+/// Opens the form of `kind` on the application page.
+pub async fn open_kind(page: &TestPage, kind: &str) -> anyhow::Result<()> {
+    if page.text("#apply-kinds").await?.is_none() {
+        page.click("#nav-apply").await?;
+    }
+    page.wait_until(
+        "document.querySelector('#apply-kinds')",
+        "the kinds are shown",
+    )
+    .await?;
+    page.click(&format!("#kind-{kind}")).await?;
+    page.wait_for_attribute("#apply-form", "data-kind", kind)
+        .await
+}
+
+/// Goes on to the confirmation and signs; returns the application id once it is accepted.
+pub async fn confirm_and_sign(page: &TestPage, shot: &str) -> anyhow::Result<String> {
+    page.click("#apply-next").await?;
+    page.wait_for_text("#confirm h2", "确认签名内容").await?;
+    page.screenshot(shot).await?;
+    let id = page
+        .text("#confirm [data-field=application-id] dd")
+        .await?
+        .unwrap_or_default();
+    anyhow::ensure!(!id.is_empty(), "no application id shown");
+    page.click("#confirm-sign").await?;
+    page.wait_for_attribute(&item(&id), "data-status", "accepted")
+        .await?;
+    Ok(id)
+}
+
+/// The value (身份证号) of the first person in `#apply-person` whose label holds `name` (any
+/// person for `""`; not the unit's own record), once the roster is in the list.
+pub async fn person_option(page: &TestPage, name: &str) -> anyhow::Result<String> {
+    let find = format!(
+        "[...document.querySelectorAll('#apply-person option')].find(o => o.value && \
+         o.value !== 'unit' && o.textContent.includes({}))?.value ?? ''",
+        serde_json::to_string(name)?
+    );
+    page.wait_until(&find, "the person is in the list").await?;
+    page.eval(&find).await
 }

@@ -4,30 +4,13 @@
 //! with old → new shown; a draft that survives a reload; a bad ID number named beside its
 //! field with everything typed kept. Screenshots of each screen in Chinese and English.
 
-use domain::{Action, Date, IdNumber, Timestamp};
+use domain::{Action, IdNumber};
 use tests::browser::TestPage;
-use tests::clerk::{fill, sign_request, wait_for_sync};
+use tests::clerk::{
+    confirm_and_sign, fill, item, newcomer_fields, newcomer_id, open_kind, person_option,
+    sign_request, today, wait_for_sync,
+};
 use tests::scenario::{ClerkInBrowser, Deciders};
-
-fn item(id: &str) -> String {
-    format!("[data-application-id='{id}']")
-}
-
-/// Today in China, by this machine's clock (what the app counts deadlines from).
-fn today() -> Date {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    Timestamp::from_unix_seconds(i64::try_from(now).unwrap_or_default())
-        .expect("a time")
-        .date_in_china()
-}
-
-/// A valid ID number of nobody in the demo city (a Beijing region code).
-fn newcomer_id() -> IdNumber {
-    IdNumber::compose(110105, Date::parse("1996-03-15").unwrap(), 124).expect("an id")
-}
 
 /// `id` with a wrong check character (the 18th).
 fn wrong_check_character(id: &IdNumber) -> String {
@@ -35,53 +18,6 @@ fn wrong_check_character(id: &IdNumber) -> String {
     let wrong = if bad.ends_with('1') { "2" } else { "1" };
     bad.replace_range(17.., wrong);
     bad
-}
-
-/// The person fields of a newcomer, as a clerk types them (the ID number apart).
-fn newcomer_fields() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("#apply-name", "赵新来"),
-        ("#apply-ethnicity", "汉族"),
-        ("#apply-native-place", "甘肃天水"),
-        ("#apply-political-status", "cyl_member"),
-        ("#apply-education", "postgraduate"),
-        ("#apply-degree", "master"),
-        ("#apply-personnel-class", "non_leader"),
-        ("#apply-post-category", "professional"),
-        ("#apply-entry-form", "open_recruitment"),
-        ("#apply-enrolled-on", "2026-12-01"),
-    ]
-}
-
-/// Opens the form of `kind` on the application page.
-async fn open_kind(page: &TestPage, kind: &str) -> anyhow::Result<()> {
-    if page.text("#apply-kinds").await?.is_none() {
-        page.click("#nav-apply").await?;
-    }
-    page.wait_until(
-        "document.querySelector('#apply-kinds')",
-        "the kinds are shown",
-    )
-    .await?;
-    page.click(&format!("#kind-{kind}")).await?;
-    page.wait_for_attribute("#apply-form", "data-kind", kind)
-        .await
-}
-
-/// Goes on to the confirmation and signs; returns the application id once it is accepted.
-async fn confirm_and_sign(page: &TestPage, shot: &str) -> anyhow::Result<String> {
-    page.click("#apply-next").await?;
-    page.wait_for_text("#confirm h2", "确认签名内容").await?;
-    page.screenshot(shot).await?;
-    let id = page
-        .text("#confirm [data-field=application-id] dd")
-        .await?
-        .unwrap_or_default();
-    anyhow::ensure!(!id.is_empty(), "no application id shown");
-    page.click("#confirm-sign").await?;
-    page.wait_for_attribute(&item(&id), "data-status", "accepted")
-        .await?;
-    Ok(id)
 }
 
 /// Both languages of the current screen: `<name>_zh.png` and `<name>_en.png`.
@@ -260,14 +196,7 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
     // 实名制信息变更: nothing changed is nothing to sign; each change shows old → new.
     page.check("clerk_record_change", async {
         open_kind(page, "record_change").await?;
-        page.wait_until(
-            "document.querySelectorAll('#apply-person option').length > 1",
-            "the roster in the person list",
-        )
-        .await?;
-        let person: String = page
-            .eval("document.querySelectorAll('#apply-person option')[1]?.value ?? ''")
-            .await?;
+        let person = person_option(page, "").await?;
         fill(page, &[("#apply-person", person.as_str())]).await?;
         page.wait_until(
             "document.querySelector('#apply-name')?.value?.length > 0",

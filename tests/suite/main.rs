@@ -14,6 +14,10 @@
 //! - `clerk_browser`: the clerk's pages in headless Chromium — an onboarding filed against an
 //!   approved slip (printed), an offboarding, a record change with old → new, a draft across a
 //!   reload, a bad ID number named with everything typed kept; screenshots in both languages.
+//! - `cycle_browser`: the whole cycle with three virtual security keys (clerk, supervisor,
+//!   bureau reviewer), every decision in the browser — quota use filed offline, endorsed,
+//!   approved, printed; onboarding, offboarding, record change approved with their effects on
+//!   the certificate; a return revised and approved.
 //! - `decisions_api`: signed decisions (endorse, approve, return, reject) over HTTP with software
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
 //!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
@@ -34,6 +38,7 @@ mod api;
 mod approvals_api;
 mod browser;
 mod clerk_browser;
+mod cycle_browser;
 mod decisions_api;
 mod identity;
 mod identity_api;

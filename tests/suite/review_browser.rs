@@ -8,90 +8,13 @@
 
 use std::time::{Duration, Instant};
 
-use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
 use domain::Action;
-use tests::browser::TestPage;
-use tests::clerk::{fill, sign_request, wait_for_sync};
-use tests::scenario::{CITY_REGION, City, ClerkInBrowser, Review, SignedInBrowser};
+use tests::clerk::{fill, sign_request};
+use tests::review::{
+    decide_up_to_confirmation, my_decision, reviewer_in_browser, row, sign_decision,
+};
+use tests::scenario::{CITY_REGION, City, ClerkInBrowser, Review};
 use tests::schema;
-
-fn row(id: &str) -> String {
-    format!("#review-queue tr[data-application-id='{id}']")
-}
-
-fn my_decision(id: &str) -> String {
-    format!("#my-decisions li[data-application-id='{id}']")
-}
-
-/// A laptop's screen: 1366×768.
-async fn laptop(page: &TestPage) -> anyhow::Result<()> {
-    page.raw()
-        .execute(SetDeviceMetricsOverrideParams::new(1366, 768, 1.0, false))
-        .await?;
-    Ok(())
-}
-
-/// A reviewer or supervisor in a browser of their own, landed on the queue and synced.
-async fn reviewer_in_browser(
-    city: &City,
-    login: &str,
-    role: &str,
-    scope: &str,
-) -> anyhow::Result<SignedInBrowser> {
-    let scene = SignedInBrowser::start(&city.server, login, role, scope).await?;
-    let page = &scene.page;
-    laptop(page).await?;
-    page.check(&format!("{login}_lands_on_the_queue"), async {
-        page.wait_until(
-            "location.pathname === '/review'",
-            "a reviewer lands on the queue",
-        )
-        .await?;
-        wait_for_sync(page).await?;
-        page.wait_for_text("#review h1", "审核工作台").await?;
-        Ok(())
-    })
-    .await?;
-    Ok(scene)
-}
-
-/// Opens `id` from the queue, takes `action` with `note`, goes on to the confirmation.
-async fn decide_up_to_confirmation(
-    page: &TestPage,
-    id: &str,
-    action: Action,
-    note: &str,
-) -> anyhow::Result<()> {
-    page.wait_for_attribute(&row(id), "data-mine", "true")
-        .await?;
-    page.click(&format!("{} .review-open", row(id))).await?;
-    page.wait_for_attribute("#submission", "data-application-id", id)
-        .await?;
-    page.click(&format!("#decide-{}", action.code())).await?;
-    if !note.is_empty() {
-        fill(page, &[("#decide-note", note)]).await?;
-    }
-    page.click("#decide-next").await?;
-    page.wait_for_attribute("#confirm-decisions li", "data-action", action.code())
-        .await?;
-    Ok(())
-}
-
-/// Signs the decision on the confirmation screen; back on the queue.
-async fn sign_decision(page: &TestPage, id: &str) -> anyhow::Result<()> {
-    page.click("#confirm-decision-sign").await?;
-    // Back on the queue (the message that it is signed shows only while it waits).
-    page.wait_until(
-        "!document.querySelector('#confirm-decision') && document.querySelector('#my-decisions')",
-        "the decision is signed",
-    )
-    .await?;
-    page.wait_until(
-        &format!("document.querySelector(\"{}\")", my_decision(id)),
-        "the decision is listed",
-    )
-    .await
-}
 
 /// An application filed and endorsed over the API (software keys): (its id, the scenario).
 async fn endorsed_request(city: &City) -> (String, Review) {

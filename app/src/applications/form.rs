@@ -63,6 +63,13 @@ form_fields! {
     EnrolledOn => "enrolled-on", FieldEnrolledOn;
     StartedWorkOn => "started-work-on", FieldStartedWorkOn;
     CurrentPostSince => "current-post-since", FieldCurrentPostSince;
+    UnitName => "unit-name", FieldUnitName;
+    ShortName => "short-name", FieldShortName;
+    CreditCode => "credit-code", FieldCreditCode;
+    UnitLevel => "unit-level", FieldUnitLevel;
+    InstitutionCategory => "institution-category", FieldInstitutionCategory;
+    FoundedOn => "founded-on", FieldFoundedOn;
+    FoundingDocument => "founding-document", FieldFoundingDocument;
     Person => "person", FieldPerson;
     DepartureReason => "departure-reason", FieldDepartureReason;
     LeftOn => "left-on", FieldLeftOn;
@@ -86,6 +93,7 @@ impl FormField {
             Field::RequestedCount => FormField::Count,
             Field::Reason => FormField::Reason,
             Field::Changes => FormField::Changes,
+            Field::InstitutionCategory => FormField::InstitutionCategory,
             _ => return None,
         })
     }

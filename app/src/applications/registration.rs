@@ -10,7 +10,8 @@ use domain::person::{
     PostCategory,
 };
 use domain::slip::{QuotaUseSlip, SlipError};
-use domain::{Date, DocumentNumber, Name, Sex, UnitId};
+use domain::unit::{InstitutionCategory, UnitLevel, UnitRecord};
+use domain::{CreditCode, Date, DocumentNumber, Name, Sex, UnitId};
 
 use crate::applications::form::{FieldError, FormField, Parser, Problem, Values};
 use crate::i18n::Msg;
@@ -59,6 +60,27 @@ pub const CHANGEABLE_FIELDS: &[FormField] = &[
     FormField::CurrentPostSince,
 ];
 
+/// The value of the record-change form's subject list that stands for the unit's own record
+/// (本单位信息); any other value is a person's 身份证号.
+pub const UNIT_SUBJECT: &str = "unit";
+
+/// The fields of the unit's record a record change shows, with their names in the record
+/// (`domain::record_change::UNIT_FIELDS`).
+pub const UNIT_FIELDS: &[(FormField, &str)] = &[
+    (FormField::UnitName, "name"),
+    (FormField::ShortName, "short_name"),
+    (FormField::CreditCode, "credit_code"),
+    (FormField::UnitLevel, "level"),
+    (FormField::InstitutionCategory, "institution_category"),
+    (FormField::FoundedOn, "founded_on"),
+    (FormField::FoundingDocument, "founding_document"),
+];
+
+/// The form fields of [`UNIT_FIELDS`].
+pub fn unit_form_fields() -> Vec<FormField> {
+    UNIT_FIELDS.iter().map(|(f, _)| *f).collect()
+}
+
 /// What the local copy knows that the forms check against.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocalCopy {
@@ -72,6 +94,8 @@ pub struct LocalCopy {
     pub roster: Vec<Person>,
     /// Every 身份证号 in a post anywhere in the local copy.
     pub posts: BTreeSet<String>,
+    /// The unit's own record (机构信息).
+    pub unit_record: Option<UnitRecord>,
 }
 
 impl LocalCopy {
@@ -87,6 +111,16 @@ impl LocalCopy {
         match (&self.unit, self.today) {
             (Some(unit), Some(today)) => slip.check_usable(unit, slip.category, today),
             _ => Ok(()),
+        }
+    }
+
+    /// The record the record-change form's subject list value `subject` names (the unit's or
+    /// a person's), as form values.
+    pub fn subject_values(&self, subject: &str) -> Option<Values> {
+        if subject == UNIT_SUBJECT {
+            self.unit_record.as_ref().map(unit_values)
+        } else {
+            self.person(subject).map(person_values)
         }
     }
 
@@ -167,6 +201,65 @@ pub fn person_values(person: &Person) -> Values {
         date_text(person.current_post_since),
     );
     v
+}
+
+/// The form filled with the unit's record.
+pub fn unit_values(unit: &UnitRecord) -> Values {
+    let mut v = Values::of(&[
+        (FormField::UnitName, unit.name.as_str()),
+        (FormField::UnitLevel, unit.level.code()),
+    ]);
+    v.set(
+        FormField::ShortName,
+        opt(unit.short_name.as_ref().map(Name::as_str)),
+    );
+    v.set(
+        FormField::CreditCode,
+        opt(unit.credit_code.as_ref().map(CreditCode::as_str)),
+    );
+    v.set(
+        FormField::InstitutionCategory,
+        opt(unit.institution_category.map(InstitutionCategory::code)),
+    );
+    v.set(FormField::FoundedOn, date_text(unit.founded_on));
+    v.set(
+        FormField::FoundingDocument,
+        document_text(unit.founding_document.as_ref()),
+    );
+    v
+}
+
+/// The unit's record as the form now holds it; what the form does not show stays as `before`
+/// holds it. Cross-field rules (事业单位分类 only for 事业单位) are the domain's.
+fn parse_unit(p: &mut Parser<'_>, before: &UnitRecord) -> Option<UnitRecord> {
+    let name = p.name(FormField::UnitName);
+    let short_name = p.parsed_optional(FormField::ShortName, Name::parse);
+    let credit_code = p.parsed_optional(FormField::CreditCode, CreditCode::parse);
+    let level = p.choice(FormField::UnitLevel, UnitLevel::from_code);
+    let institution_category = if p.text(FormField::InstitutionCategory).is_empty() {
+        None
+    } else {
+        p.choice(
+            FormField::InstitutionCategory,
+            InstitutionCategory::from_code,
+        )
+    };
+    let founded_on = p.optional_date(FormField::FoundedOn);
+    let founding_document = p.optional_document(FormField::FoundingDocument);
+    let after = UnitRecord {
+        name: name?,
+        short_name,
+        credit_code,
+        level: level?,
+        institution_category,
+        founded_on,
+        founding_document,
+        ..before.clone()
+    };
+    if let Err(e) = after.check() {
+        p.fail_domain(FormField::UnitName, e);
+    }
+    Some(after)
 }
 
 /// The person's record from the form; what the form does not hold (category, funding form,
@@ -293,39 +386,62 @@ fn chosen_person<'a>(p: &mut Parser<'_>, local: &'a LocalCopy) -> Option<&'a Per
     person
 }
 
-/// 实名制信息变更 of a person: the record as the form now holds it against the roster's; every
-/// field that differs is a change (nothing changed, nothing to sign).
+/// 实名制信息变更 of a person or of the unit's own record: the record as the form now holds it
+/// against the local copy's; every field that differs is a change (nothing changed, nothing to
+/// sign).
 pub fn parse_record_change(
     values: &Values,
     local: &LocalCopy,
 ) -> Result<RecordChangeRequest, Vec<FieldError>> {
     let mut p = Parser::new(values);
-    let before = chosen_person(&mut p, local);
-    let after = before.and_then(|before| parse_person(&mut p, Base::of(before)));
+    // The subject, once its record before and after the change are both read.
+    let (subject, changes, allowed) = if p.text(FormField::Person) == UNIT_SUBJECT {
+        let before = local.unit_record.as_ref();
+        if before.is_none() {
+            p.fail(FormField::Person, Problem::Choose);
+        }
+        let after = before.and_then(|before| parse_unit(&mut p, before));
+        let changes = match (before, &after) {
+            (Some(before), Some(after)) => RecordChangeRequest::unit_changes(before, after),
+            _ => Vec::new(),
+        };
+        let subject = after.map(|_| ChangeSubject::Unit);
+        (subject, changes, domain::record_change::UNIT_FIELDS)
+    } else {
+        let before = chosen_person(&mut p, local);
+        let after = before.and_then(|before| parse_person(&mut p, Base::of(before)));
+        let changes = match (before, &after) {
+            (Some(before), Some(after)) => RecordChangeRequest::person_changes(before, after),
+            _ => Vec::new(),
+        };
+        let subject = before
+            .filter(|_| after.is_some())
+            .map(|before| ChangeSubject::Person {
+                id_number: before.id_number.clone(),
+            });
+        (subject, changes, domain::record_change::PERSON_FIELDS)
+    };
     let changed_on = p.date(FormField::ChangedOn);
     let document = p.optional_document(FormField::ChangeDocument);
-    let changes = match (before, &after) {
-        (Some(before), Some(after)) => RecordChangeRequest::person_changes(before, after),
-        _ => Vec::new(),
-    };
     // Only what a record change may change (not the 身份证号: that is another person).
     for change in &changes {
-        if !domain::record_change::PERSON_FIELDS.contains(&change.field.as_str()) {
-            let field = field_of_record(&change.field).unwrap_or(FormField::Changes);
+        if !allowed.contains(&change.field.as_str()) {
+            let field = subject
+                .as_ref()
+                .and_then(|s| field_of_change(s, &change.field))
+                .unwrap_or(FormField::Changes);
             p.fail(field, Problem::Msg(Msg::ErrNotChangeable));
         }
     }
-    if before.is_some()
-        && after.is_some()
+    // Both records read: whether anything changes.
+    if subject.is_some()
         && let Err(e) = RecordChangeRequest::check_changes(&changes)
     {
         p.fail(FormField::Changes, Problem::Domain(e));
     }
-    let request = match (before, changed_on) {
-        (Some(before), Some(changed_on)) => Some(RecordChangeRequest {
-            subject: ChangeSubject::Person {
-                id_number: before.id_number.clone(),
-            },
+    let request = match (subject, changed_on) {
+        (Some(subject), Some(changed_on)) => Some(RecordChangeRequest {
+            subject,
             changed_on,
             changes,
             document,
@@ -333,6 +449,17 @@ pub fn parse_record_change(
         _ => None,
     };
     p.finish(request)
+}
+
+/// The form field of a change's `field` (named as in the record's JSON) for its subject.
+pub fn field_of_change(subject: &ChangeSubject, name: &str) -> Option<FormField> {
+    match subject {
+        ChangeSubject::Unit => UNIT_FIELDS
+            .iter()
+            .find(|(_, json)| *json == name)
+            .map(|(f, _)| *f),
+        ChangeSubject::Person { .. } => field_of_record(name),
+    }
 }
 
 /// The form field of a person's record field named as in its JSON (a change's `field`).
@@ -398,6 +525,18 @@ pub fn choices_of(field: FormField) -> crate::applications::form::Choices {
             PostCategory::code,
             PostCategory::label_zh,
             PostCategory::label_en,
+        ),
+        FormField::UnitLevel => choices(
+            UnitLevel::ALL,
+            UnitLevel::code,
+            UnitLevel::label_zh,
+            UnitLevel::label_en,
+        ),
+        FormField::InstitutionCategory => choices(
+            InstitutionCategory::ALL,
+            InstitutionCategory::code,
+            InstitutionCategory::label_zh,
+            InstitutionCategory::label_en,
         ),
         FormField::DepartureReason => choices(
             DepartureReason::ALL,
@@ -480,6 +619,7 @@ mod tests {
             ],
             roster: Vec::new(),
             posts: BTreeSet::from(["620502198001010011".to_owned()]),
+            unit_record: None,
         }
     }
 
@@ -687,5 +827,97 @@ mod tests {
         );
         // 30 working days, the holiday calendar's.
         assert!(deadline(F::ChangedOn, "2026-11-20").unwrap().due > d("2026-12-31"));
+    }
+
+    fn unit_record() -> UnitRecord {
+        UnitRecord {
+            id: unit(),
+            name: Name::parse("天水市秦州区卫生健康局").unwrap(),
+            short_name: Some(Name::parse("区卫健局").unwrap()),
+            credit_code: None,
+            kind: domain::unit::UnitKind::Organ,
+            level: UnitLevel::SectionFull,
+            institution_category: None,
+            region: domain::Region::Qinzhou,
+            supervising_department: None,
+            parent: None,
+            founded_on: Some(d("2019-01-10")),
+            founding_document: None,
+            funding: Vec::new(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_change_of_the_units_own_record_is_what_differs_with_its_rules() {
+        let mut local = local();
+        local.unit_record = Some(unit_record());
+        let mut values = local.subject_values(UNIT_SUBJECT).unwrap();
+        assert_eq!(values.get(F::UnitName), "天水市秦州区卫生健康局");
+        assert_eq!(values.get(F::UnitLevel), "section_full");
+        assert_eq!(values.get(F::FoundedOn), "2019-01-10");
+        values.set(F::Person, UNIT_SUBJECT.into());
+        values.set(F::ChangedOn, "2026-11-20".into());
+        // Nothing changed: nothing to sign.
+        let errors = parse_record_change(&values, &local).unwrap_err();
+        assert_eq!(fields(&errors), [F::Changes]);
+        values.set(F::ShortName, "秦州区卫健局".into());
+        values.set(F::UnitLevel, "division_deputy".into());
+        let request = parse_record_change(&values, &local).unwrap();
+        assert_eq!(request.subject, ChangeSubject::Unit);
+        let changed: Vec<(&str, Option<&str>, Option<&str>)> = request
+            .changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.before.as_deref(), c.after.as_deref()))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                ("level", Some("section_full"), Some("division_deputy")),
+                ("short_name", Some("区卫健局"), Some("秦州区卫健局")),
+            ]
+        );
+        for (field, json) in UNIT_FIELDS {
+            assert!(domain::record_change::UNIT_FIELDS.contains(json), "{json}");
+            assert_eq!(field_of_change(&ChangeSubject::Unit, json), Some(*field));
+        }
+        // The unit's 单位名称 is not a person's 姓名.
+        assert_eq!(
+            field_of_change(&ChangeSubject::Unit, "name"),
+            Some(F::UnitName)
+        );
+        assert_eq!(
+            display_value(F::UnitLevel, "division_deputy", Lang::Zh),
+            "副处级"
+        );
+        // Each field's rules, named beside it: an organ has no 事业单位分类, a bad credit code,
+        // an empty name.
+        let bad = with(
+            values.clone(),
+            &[
+                (F::InstitutionCategory, "public_welfare_one"),
+                (F::CreditCode, "12345"),
+            ],
+        );
+        let errors = parse_record_change(&bad, &local).unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            [F::CreditCode, F::InstitutionCategory],
+            "{errors:?}"
+        );
+        assert!(errors[1].text(Lang::Zh).contains("事业单位分类"));
+        let mut bad = values;
+        bad.set(F::UnitName, String::new());
+        assert_eq!(
+            fields(&parse_record_change(&bad, &local).unwrap_err()),
+            [F::UnitName]
+        );
+        // Without the unit's record in the local copy there is nothing to change.
+        local.unit_record = None;
+        let mut values = Values::of(&[(F::Person, UNIT_SUBJECT), (F::ChangedOn, "2026-11-20")]);
+        values.set(F::ShortName, "x".into());
+        assert_eq!(
+            fields(&parse_record_change(&values, &local).unwrap_err()),
+            [F::Person]
+        );
     }
 }

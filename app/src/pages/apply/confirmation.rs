@@ -78,7 +78,7 @@ pub(crate) fn payload_rows(
                 field_row(FormField::ChangeDocument, &values, lang),
             ];
             rows.extend(request.changes.iter().map(|change| {
-                let field = registration::field_of_record(&change.field);
+                let field = registration::field_of_change(&request.subject, &change.field);
                 let shown = |v: &Option<String>| match (v, field) {
                     (None, _) => Msg::ConfirmNone.text(lang).to_owned(),
                     (Some(v), Some(f)) => registration::display_value(f, v, lang),
@@ -117,15 +117,19 @@ pub(crate) fn payload_rows(
 
 fn person_row(subject: &ChangeSubject, local: &LocalCopy, lang: Lang) -> Row {
     let value = match subject {
-        ChangeSubject::Unit => String::new(),
+        ChangeSubject::Unit => Msg::UnitRecordSubject.text(lang).to_owned(),
         ChangeSubject::Person { id_number } => match local.person(id_number.as_str()) {
             Some(p) => format!("{}（{}）", p.name, id_number),
             None => id_number.to_string(),
         },
     };
+    let label = match subject {
+        ChangeSubject::Unit => Msg::DocSubject,
+        ChangeSubject::Person { .. } => FormField::Person.label(),
+    };
     Row {
         name: "person",
-        label: FormField::Person.label().text(lang).to_owned(),
+        label: label.text(lang).to_owned(),
         value,
     }
 }

@@ -134,7 +134,12 @@ fn control(state: FormState, field: FormField) -> AnyView {
         FormField::BirthDate | FormField::EnrolledOn | FormField::LeftOn | FormField::ChangedOn => {
             Some(Msg::DateHint)
         }
-        FormField::StartedWorkOn | FormField::CurrentPostSince => Some(Msg::DateHint),
+        FormField::StartedWorkOn | FormField::CurrentPostSince | FormField::FoundedOn => {
+            Some(Msg::DateHint)
+        }
+        FormField::ShortName | FormField::CreditCode | FormField::FoundingDocument => {
+            Some(Msg::OptionalHint)
+        }
         FormField::Document | FormField::ChangeDocument => Some(Msg::FieldDocumentHint),
         FormField::HrDocument | FormField::Position | FormField::Rank | FormField::Division => {
             Some(Msg::OptionalHint)
@@ -195,7 +200,7 @@ fn hint(state: FormState, field: FormField) -> AnyView {
         })
         .into_any();
     }
-    if !PERSON_FIELDS.contains(&field) {
+    if !PERSON_FIELDS.contains(&field) && !registration::unit_form_fields().contains(&field) {
         return ().into_any();
     }
     (move || {
@@ -205,8 +210,8 @@ fn hint(state: FormState, field: FormField) -> AnyView {
         let old = state.local.with(|local| {
             state.values.with(|v| {
                 local
-                    .person(v.get(FormField::Person))
-                    .map(|p| registration::person_values(p).get(field).to_owned())
+                    .subject_values(v.get(FormField::Person))
+                    .map(|values| values.get(field).to_owned())
             })
         })?;
         let new = state.values.with(|v| v.get(field).to_owned());
@@ -342,7 +347,7 @@ fn fields_of_kind(state: FormState, errors: Memo<Vec<FieldError>>) -> AnyView {
                 let id = event_target_value(&ev);
                 let mut values = state
                     .local
-                    .with_untracked(|l| l.person(&id).map(registration::person_values))
+                    .with_untracked(|l| l.subject_values(&id))
                     .unwrap_or_default();
                 state.values.with_untracked(|old| {
                     for keep in [FormField::ChangedOn, FormField::ChangeDocument] {
@@ -358,6 +363,12 @@ fn fields_of_kind(state: FormState, errors: Memo<Vec<FieldError>>) -> AnyView {
                     <label for="apply-person">{t(Msg::FieldPerson)}</label>
                     <select id="apply-person" name="person" on:change=pick>
                         <option value="" prop:selected=move || !chosen()>{t(Msg::ChooseOption)}</option>
+                        <option
+                            value=registration::UNIT_SUBJECT
+                            prop:selected=move || state.values.with(|v| v.get(FormField::Person) == registration::UNIT_SUBJECT)
+                        >
+                            {t(Msg::UnitRecordSubject)}
+                        </option>
                         {move || {
                             roster_options(state)(Lang::Zh)
                                 .into_iter()
@@ -375,7 +386,13 @@ fn fields_of_kind(state: FormState, errors: Memo<Vec<FieldError>>) -> AnyView {
                 </div>
                 <Show when=chosen>
                     {rows(state, errors, &[FormField::ChangedOn, FormField::ChangeDocument])}
-                    {rows(state, errors, registration::CHANGEABLE_FIELDS)}
+                    {move || {
+                        if state.values.with(|v| v.get(FormField::Person) == registration::UNIT_SUBJECT) {
+                            rows(state, errors, &registration::unit_form_fields())
+                        } else {
+                            rows(state, errors, registration::CHANGEABLE_FIELDS)
+                        }
+                    }}
                     {field_error(state, errors, FormField::Changes)}
                 </Show>
             }

@@ -151,7 +151,11 @@ pub(super) fn parse(
             let request = registration::parse_record_change(values, local)?;
             let summary = match &request.subject {
                 domain::payload::ChangeSubject::Person { id_number } => name(id_number),
-                domain::payload::ChangeSubject::Unit => String::new(),
+                domain::payload::ChangeSubject::Unit => local
+                    .unit_record
+                    .as_ref()
+                    .map(|u| u.name.to_string())
+                    .unwrap_or_default(),
             };
             (ApplicationPayload::RecordChange(request), summary)
         }
@@ -181,19 +185,18 @@ pub(super) fn values_of(payload: &ApplicationPayload, local: &LocalCopy) -> Valu
             values
         }
         ApplicationPayload::RecordChange(request) => {
-            let domain::payload::ChangeSubject::Person { id_number } = &request.subject else {
-                return Values::default();
+            let subject = match &request.subject {
+                domain::payload::ChangeSubject::Person { id_number } => id_number.to_string(),
+                domain::payload::ChangeSubject::Unit => registration::UNIT_SUBJECT.to_owned(),
             };
-            let mut values = local
-                .person(id_number.as_str())
-                .map(registration::person_values)
-                .unwrap_or_default();
+            let mut values = local.subject_values(&subject).unwrap_or_default();
             for change in &request.changes {
-                if let Some(field) = registration::field_of_record(&change.field) {
+                if let Some(field) = registration::field_of_change(&request.subject, &change.field)
+                {
                     values.set(field, change.after.clone().unwrap_or_default());
                 }
             }
-            values.set(FormField::Person, id_number.to_string());
+            values.set(FormField::Person, subject);
             values.set(FormField::ChangedOn, request.changed_on.to_string());
             values.set(
                 FormField::ChangeDocument,

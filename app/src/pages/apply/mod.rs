@@ -115,8 +115,8 @@ fn load_local_copy(
                 None => None,
             };
             let posts = store::posts(&holder).await.unwrap_or_default();
-            let (slips, roster) = certificate
-                .map(|c| (registration::slips_of(&c), c.staff))
+            let (slips, roster, unit_record) = certificate
+                .map(|c| (registration::slips_of(&c), c.staff, Some(c.unit)))
                 .unwrap_or_default();
             // The page may be gone by now (its signals disposed): then nothing is set.
             let local = LocalCopy {
@@ -125,6 +125,7 @@ fn load_local_copy(
                 slips,
                 roster,
                 posts,
+                unit_record,
             };
             if state.local.try_set(local).is_some() {
                 return;
