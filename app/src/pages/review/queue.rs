@@ -26,12 +26,12 @@ pub(super) fn unit_names(context: AppContext) -> LocalResource<BTreeMap<String, 
             let Some(holder) = holder else {
                 return BTreeMap::new();
             };
-            store::units(&holder)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .map(|u| (u.unit_id, u.name))
-                .collect()
+            // Inserted one by one: collecting would sort first (a copy of the stable sort).
+            let mut names = BTreeMap::new();
+            for u in store::units(&holder).await.unwrap_or_default() {
+                names.insert(u.unit_id, u.name);
+            }
+            names
         }
     })
 }
@@ -85,7 +85,7 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
                 })
                 .collect()
         });
-        rows.sort_by(|a, b| a.0.updated_at.cmp(&b.0.updated_at));
+        crate::order::sort_by(&mut rows, |a, b| a.0.updated_at.cmp(&b.0.updated_at));
         rows
     });
     let total = move || context.applications.with(BTreeMap::len);
