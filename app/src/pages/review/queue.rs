@@ -61,7 +61,9 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
     let listed = Memo::new(move |_| {
         let names = names.get().unwrap_or_default();
         let kind = state.kind.get();
-        let unit = state.unit.get().trim().to_lowercase();
+        // ASCII case folding only: unit names are Chinese, unit ids ASCII, and `to_lowercase`'s
+        // Unicode tables would weigh 14 KB in the client.
+        let unit = state.unit.get().trim().to_ascii_lowercase();
         let status = state.status.get();
         let age = state.age.get();
         let mut rows: Vec<(TrackedApplication, String, bool)> = context.applications.with(|all| {
@@ -80,7 +82,7 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
                 })
                 .filter(|(a, name, _)| {
                     unit.is_empty()
-                        || name.to_lowercase().contains(&unit)
+                        || name.to_ascii_lowercase().contains(&unit)
                         || a.unit_id.contains(&unit)
                 })
                 .collect()
