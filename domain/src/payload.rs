@@ -199,11 +199,7 @@ impl RecordChangeRequest {
         else {
             return Vec::new();
         };
-        let text = |v: Option<&serde_json::Value>| match v {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(other) => Some(other.to_string()),
-        };
+        let text = crate::record_change::as_text;
         new.iter()
             .filter(|(field, value)| old.get(*field) != Some(*value))
             .map(|(field, value)| FieldChange {
