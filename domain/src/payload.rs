@@ -381,10 +381,19 @@ mod tests {
         let json = serde_json::to_string(&person).unwrap();
         assert_eq!(
             json,
-            format!("{{\"type\":\"person\",\"id_number\":\"{}\"}}", id(1).as_str())
+            format!(
+                "{{\"type\":\"person\",\"id_number\":\"{}\"}}",
+                id(1).as_str()
+            )
         );
-        assert_eq!(serde_json::from_str::<ChangeSubject>(&json).unwrap(), person);
-        assert_eq!(serde_json::to_string(&ChangeSubject::Unit).unwrap(), r#"{"type":"unit"}"#);
+        assert_eq!(
+            serde_json::from_str::<ChangeSubject>(&json).unwrap(),
+            person
+        );
+        assert_eq!(
+            serde_json::to_string(&ChangeSubject::Unit).unwrap(),
+            r#"{"type":"unit"}"#
+        );
         let unit: ChangeSubject = serde_json::from_str(r#"{"type":"unit"}"#).unwrap();
         assert_eq!(unit, ChangeSubject::Unit);
         for bad in [
