@@ -20,6 +20,7 @@ pub mod ids;
 pub mod json;
 pub mod kept_session;
 pub mod local_storage;
+pub mod order;
 pub mod pages;
 pub mod persistence;
 pub mod router;

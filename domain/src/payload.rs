@@ -52,9 +52,11 @@ pub struct OffboardingRequest {
     pub document: DocumentNumber,
 }
 
-/// What a record change is about (变更对象).
+/// What a record change is about (变更对象). Written as `{"type": "person", "id_number": …}`
+/// (internally tagged); read back through [`SubjectFields`], which takes the same objects
+/// without serde's buffering of internally tagged enums (smaller code in the client).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "SubjectFields")]
 pub enum ChangeSubject {
     /// 单位信息.
     Unit,
@@ -63,6 +65,35 @@ pub enum ChangeSubject {
         /// 身份证号.
         id_number: IdNumber,
     },
+}
+
+/// The written form of a [`ChangeSubject`]: the tag and the fields of every variant, flat.
+#[derive(serde::Deserialize)]
+struct SubjectFields {
+    #[serde(rename = "type")]
+    kind: SubjectKind,
+    #[serde(default)]
+    id_number: Option<IdNumber>,
+}
+
+/// The `type` tag of a [`ChangeSubject`].
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SubjectKind {
+    Unit,
+    Person,
+}
+
+impl TryFrom<SubjectFields> for ChangeSubject {
+    type Error = &'static str;
+
+    fn try_from(fields: SubjectFields) -> Result<Self, Self::Error> {
+        match (fields.kind, fields.id_number) {
+            (SubjectKind::Unit, _) => Ok(Self::Unit),
+            (SubjectKind::Person, Some(id_number)) => Ok(Self::Person { id_number }),
+            (SubjectKind::Person, None) => Err("missing field `id_number`"),
+        }
+    }
 }
 
 /// One changed field (变更事项).
@@ -179,11 +210,7 @@ impl RecordChangeRequest {
         else {
             return Vec::new();
         };
-        let text = |v: Option<&serde_json::Value>| match v {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(other) => Some(other.to_string()),
-        };
+        let text = crate::record_change::as_text;
         new.iter()
             .filter(|(field, value)| old.get(*field) != Some(*value))
             .map(|(field, value)| FieldChange {
@@ -377,6 +404,39 @@ mod tests {
                 ("short_name", Some("区卫健局"), None),
             ]
         );
+    }
+
+    #[test]
+    fn a_change_subject_is_written_tagged_and_read_back_from_the_same_json() {
+        use crate::fixtures::id;
+        let person = ChangeSubject::Person { id_number: id(1) };
+        let json = serde_json::to_string(&person).unwrap();
+        assert_eq!(
+            json,
+            format!(
+                "{{\"type\":\"person\",\"id_number\":\"{}\"}}",
+                id(1).as_str()
+            )
+        );
+        assert_eq!(
+            serde_json::from_str::<ChangeSubject>(&json).unwrap(),
+            person
+        );
+        assert_eq!(
+            serde_json::to_string(&ChangeSubject::Unit).unwrap(),
+            r#"{"type":"unit"}"#
+        );
+        let unit: ChangeSubject = serde_json::from_str(r#"{"type":"unit"}"#).unwrap();
+        assert_eq!(unit, ChangeSubject::Unit);
+        for bad in [
+            r#"{"type":"person"}"#,
+            r#"{"type":"person","id_number":null}"#,
+            r#"{"type":"person","id_number":"1"}"#,
+            r#"{"type":"unit_x"}"#,
+            r#"{"id_number":"1"}"#,
+        ] {
+            assert!(serde_json::from_str::<ChangeSubject>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -123,13 +123,28 @@ impl RecordChangeError {
     }
 }
 
-/// A JSON value as a field change writes it: text, or `None` for an empty field.
-fn as_text(value: Option<&Value>) -> Option<String> {
+/// A JSON value as a field change writes it: text, or `None` for an empty field. The client
+/// (`RecordChangeRequest::person_changes`) and the server's check write it with this one
+/// function; a value other than text or an integer as its JSON text by the canonical writer
+/// the client signs with (serde_json's `Display` would put a second serialiser of `Value` into
+/// the client). Records hold text, integers and `null` only.
+pub(crate) fn as_text(value: Option<&Value>) -> Option<String> {
+    let value = value?;
     match value {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => Some(other.to_string()),
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Some(i.to_string()),
+            (None, Some(u)) => Some(u.to_string()),
+            (None, None) => json_text(value),
+        },
+        Value::Bool(_) | Value::Array(_) | Value::Object(_) => json_text(value),
     }
+}
+
+/// `value` as JSON text (the canonical writer's).
+fn json_text(value: &Value) -> Option<String> {
+    String::from_utf8(crate::canonical::canonicalize(value).ok()?).ok()
 }
 
 /// Applies `changes` to `record` (any record with a validating serde form), allowing only

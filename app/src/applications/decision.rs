@@ -180,7 +180,7 @@ pub fn pending_decisions(decisions: &[QueuedDecision], signer: &str) -> Vec<Queu
         .filter(|d| d.status == ItemStatus::Pending && d.signer == signer)
         .cloned()
         .collect();
-    pending.sort_by_key(|d| d.sequence);
+    crate::order::sort_by(&mut pending, |a, b| a.sequence.cmp(&b.sequence));
     pending
 }
 

@@ -302,7 +302,7 @@ impl<'a> Parser<'a> {
             Some(value) if self.errors.is_empty() => Ok(value),
             _ => {
                 let mut errors = self.errors;
-                errors.sort_by_key(|e| e.field);
+                crate::order::sort_by(&mut errors, |a, b| a.field.cmp(&b.field));
                 Err(errors)
             }
         }

@@ -190,13 +190,12 @@ pub fn pending_of(items: &[OutboxItem], signer: &str) -> Vec<OutboxItem> {
         .filter(|i| i.status == ItemStatus::Pending && i.signer == signer)
         .cloned()
         .collect();
-    pending.sort_by(in_sequence());
+    crate::order::sort_by(&mut pending, in_sequence());
     pending
 }
 
-/// Sequence order (the sending order), for `sort_by`. The sorts of items pass a plain function
-/// pointer ([`in_sequence`], [`newest_first`]): one copy of the sort in the client, not one per
-/// call site.
+/// Sequence order (the sending order), for [`crate::order::sort_by`] (the client's one copy of
+/// the stable sort).
 pub fn in_sequence() -> fn(&OutboxItem, &OutboxItem) -> std::cmp::Ordering {
     |a, b| a.sequence.cmp(&b.sequence)
 }

@@ -25,7 +25,7 @@ pub fn MyApplications(revise: Option<Callback<OutboxItem>>) -> impl IntoView {
                 .cloned()
                 .collect()
         });
-        mine.sort_by(outbox::newest_first());
+        crate::order::sort_by(&mut mine, outbox::newest_first());
         mine
     };
     view! {

@@ -57,7 +57,7 @@ pub async fn drafts(holder: &str) -> Result<Vec<Draft>, StorageError> {
         .iter()
         .map(|r| from_json::<Draft>(&text_field(r, "body")?))
         .collect::<Result<Vec<_>, _>>()?;
-    drafts.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    crate::order::sort_by(&mut drafts, |a, b| b.updated_at.cmp(&a.updated_at));
     Ok(drafts)
 }
 

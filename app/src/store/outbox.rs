@@ -17,7 +17,7 @@ pub async fn outbox(holder: &str) -> Result<Vec<OutboxItem>, StorageError> {
         .filter(|r| r.decision_id.is_none())
         .map(|r| from_json::<OutboxItem>(&r.body))
         .collect::<Result<Vec<_>, _>>()?;
-    items.sort_by(outbox::in_sequence());
+    crate::order::sort_by(&mut items, outbox::in_sequence());
     Ok(items)
 }
 
@@ -87,7 +87,7 @@ pub async fn decisions(holder: &str) -> Result<Vec<QueuedDecision>, StorageError
         .filter(|r| r.decision_id.is_some())
         .map(|r| from_json::<QueuedDecision>(&r.body))
         .collect::<Result<Vec<_>, _>>()?;
-    decisions.sort_by_key(|d| d.sequence);
+    crate::order::sort_by(&mut decisions, |a, b| a.sequence.cmp(&b.sequence));
     Ok(decisions)
 }
 

@@ -26,12 +26,12 @@ pub(super) fn unit_names(context: AppContext) -> LocalResource<BTreeMap<String, 
             let Some(holder) = holder else {
                 return BTreeMap::new();
             };
-            store::units(&holder)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .map(|u| (u.unit_id, u.name))
-                .collect()
+            // Inserted one by one: collecting would sort first (a copy of the stable sort).
+            let mut names = BTreeMap::new();
+            for u in store::units(&holder).await.unwrap_or_default() {
+                names.insert(u.unit_id, u.name);
+            }
+            names
         }
     })
 }
@@ -42,6 +42,14 @@ fn batchable(role: domain::Role, application: &TrackedApplication) -> bool {
     application.kind == ApplicationKind::Onboarding
         && !application.late
         && allowed_actions(role, application).contains(&Action::Approve)
+}
+
+/// Whether the unit filter `query` (trimmed, any case) keeps a unit: part of its name, or of its
+/// id in lower case. ASCII case is folded only: unit names are Chinese, ids ASCII, and
+/// `to_lowercase`'s Unicode tables and code would weigh 14 KB in the client.
+fn unit_matches(query: &str, name: &str, unit_id: &str) -> bool {
+    let query = query.trim().to_ascii_lowercase();
+    query.is_empty() || name.to_ascii_lowercase().contains(&query) || unit_id.contains(&query)
 }
 
 /// The queue.
@@ -61,7 +69,7 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
     let listed = Memo::new(move |_| {
         let names = names.get().unwrap_or_default();
         let kind = state.kind.get();
-        let unit = state.unit.get().trim().to_lowercase();
+        let unit = state.unit.get();
         let status = state.status.get();
         let age = state.age.get();
         let mut rows: Vec<(TrackedApplication, String, bool)> = context.applications.with(|all| {
@@ -78,14 +86,10 @@ pub(super) fn Queue(state: ReviewState, reviewer: Reviewer) -> impl IntoView {
                     let name = names.get(&a.unit_id).cloned().unwrap_or_default();
                     (a.clone(), name, mine(a))
                 })
-                .filter(|(a, name, _)| {
-                    unit.is_empty()
-                        || name.to_lowercase().contains(&unit)
-                        || a.unit_id.contains(&unit)
-                })
+                .filter(|(a, name, _)| unit_matches(&unit, name, &a.unit_id))
                 .collect()
         });
-        rows.sort_by(|a, b| a.0.updated_at.cmp(&b.0.updated_at));
+        crate::order::sort_by(&mut rows, |a, b| a.0.updated_at.cmp(&b.0.updated_at));
         rows
     });
     let total = move || context.applications.with(BTreeMap::len);
@@ -459,5 +463,21 @@ fn MyDecisions() -> impl IntoView {
                     .into_any()
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn the_unit_filter_finds_part_of_the_name_or_the_id_in_any_ascii_case() {
+        assert!(unit_matches("", "天岳区教育局", "u-7"));
+        assert!(unit_matches("  教育 ", "天岳区教育局", "u-7"));
+        assert!(unit_matches("ABC", "abc 中心", "u-7"));
+        assert!(unit_matches("U-7", "天岳区教育局", "u-7"));
+        assert!(!unit_matches("卫生", "天岳区教育局", "u-7"));
+        assert!(!unit_matches("u-8", "天岳区教育局", "u-7"));
     }
 }
