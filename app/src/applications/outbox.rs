@@ -136,15 +136,7 @@ impl OutboxItem {
     /// The payload signed (to show it, to revise it); `None` when the bytes hold none.
     pub fn payload(&self) -> Option<ApplicationPayload> {
         let envelope = self.envelope()?;
-        let text = envelope.payload.to_string();
-        Some(match envelope.kind {
-            ApplicationKind::QuotaUse => ApplicationPayload::QuotaUse(from_text(&text)?),
-            ApplicationKind::Onboarding => {
-                ApplicationPayload::Onboarding(Box::new(from_text(&text)?))
-            }
-            ApplicationKind::Offboarding => ApplicationPayload::Offboarding(from_text(&text)?),
-            ApplicationKind::RecordChange => ApplicationPayload::RecordChange(from_text(&text)?),
-        })
+        crate::applications::tracked::payload_of(envelope.kind, &envelope.payload)
     }
 
     /// The status the server tracks for this application, with its slip number, once the
@@ -177,10 +169,6 @@ impl OutboxItem {
         });
         self.revised_by.is_none() && (refused || sent_back)
     }
-}
-
-fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_str(text).ok()
 }
 
 /// The pending items of `signer`, in sequence order (the order they are sent in).

@@ -104,24 +104,8 @@ impl TrackedApplication {
     }
 
     /// What the application asks (its signed payload), when the pull carried the document.
-    /// Read from the payload's JSON text (the client's one JSON input path, as
-    /// `QuotaForm::from_signed`).
     pub fn payload(&self) -> Option<ApplicationPayload> {
-        let text = self.signed_envelope()?.payload.to_string();
-        Some(match self.kind {
-            ApplicationKind::QuotaUse => {
-                ApplicationPayload::QuotaUse(serde_json::from_str::<QuotaUseRequest>(&text).ok()?)
-            }
-            ApplicationKind::Onboarding => ApplicationPayload::Onboarding(Box::new(
-                serde_json::from_str::<OnboardingRequest>(&text).ok()?,
-            )),
-            ApplicationKind::Offboarding => ApplicationPayload::Offboarding(
-                serde_json::from_str::<OffboardingRequest>(&text).ok()?,
-            ),
-            ApplicationKind::RecordChange => ApplicationPayload::RecordChange(
-                serde_json::from_str::<RecordChangeRequest>(&text).ok()?,
-            ),
-        })
+        payload_of(self.kind, &self.signed_envelope()?.payload)
     }
 
     /// The comment of the last accepted decision that gave one (a return's reason reaches the
@@ -182,6 +166,31 @@ impl TrackedApplication {
             days_overdue: *days_overdue,
         }))
     }
+}
+
+/// The payload of `kind` an envelope carries as `payload`; `None` when it is not one. Read from
+/// the payload's JSON text (the client's one JSON input path, as `QuotaForm::from_signed`),
+/// written by the canonical writer (`Value`'s `Display` would compile serde_json's serialisers
+/// of `Value` into the client). The outbox's items and the tracked applications share it.
+pub(crate) fn payload_of(
+    kind: ApplicationKind,
+    payload: &serde_json::Value,
+) -> Option<ApplicationPayload> {
+    let text = crate::json::value_text(payload).ok()?;
+    Some(match kind {
+        ApplicationKind::QuotaUse => {
+            ApplicationPayload::QuotaUse(serde_json::from_str::<QuotaUseRequest>(&text).ok()?)
+        }
+        ApplicationKind::Onboarding => ApplicationPayload::Onboarding(Box::new(
+            serde_json::from_str::<OnboardingRequest>(&text).ok()?,
+        )),
+        ApplicationKind::Offboarding => {
+            ApplicationPayload::Offboarding(serde_json::from_str::<OffboardingRequest>(&text).ok()?)
+        }
+        ApplicationKind::RecordChange => ApplicationPayload::RecordChange(
+            serde_json::from_str::<RecordChangeRequest>(&text).ok()?,
+        ),
+    })
 }
 
 #[cfg(test)]
