@@ -10,14 +10,13 @@ use protocol::identity::SignedSubmission;
 
 use crate::applications::decision::QueuedDecision;
 use crate::applications::outbox::ItemStatus;
-use crate::applications::signing::SigningError;
+use crate::applications::signing::{self, SigningError};
 use crate::applications::tracked::TrackedApplication;
 use crate::clock;
 use crate::i18n::Lang;
 use crate::state::Session;
 use crate::store;
 use crate::sync::tabs::{self, Notice};
-use crate::webauthn;
 
 /// A decision ready to sign, with its canonical bytes (what the confirmation shows).
 #[derive(Debug, Clone, PartialEq)]
@@ -104,18 +103,12 @@ pub async fn sign_and_store(
     let sequence = store::next_sequence(&session.holder.id)
         .await
         .map_err(SigningError::Storage)?;
-    let challenge = domain::canonical::sha256(&prepared.bytes);
-    let credential = prepared.decision.credential_id.as_str().to_owned();
-    let assertion = webauthn::sign(
-        &challenge,
-        &session.rp_id,
-        std::slice::from_ref(&credential),
+    let assertion = signing::sign_with_named_key(
+        &prepared.bytes,
+        prepared.decision.credential_id.as_str(),
+        session,
     )
-    .await
-    .map_err(SigningError::WebAuthn)?;
-    if assertion.credential_id != credential {
-        return Err(SigningError::CredentialMismatch.into());
-    }
+    .await?;
     let decision = &prepared.decision;
     let queued = QueuedDecision {
         decision_id: decision.decision_id.as_str().to_owned(),

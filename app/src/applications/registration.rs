@@ -485,65 +485,26 @@ pub fn document_text(document: Option<&DocumentNumber>) -> String {
 /// The options of a field chosen from a list of codes (empty for the others).
 pub fn choices_of(field: FormField) -> crate::applications::form::Choices {
     use crate::applications::form::choices;
+    // A labelled enum's codes and labels (domain's `labelled_enum!`), as the list's choices.
+    macro_rules! labelled {
+        ($t:ty) => {
+            choices(<$t>::ALL, <$t>::code, <$t>::label_zh, <$t>::label_en)
+        };
+    }
     use domain::{EstablishmentCategory as C, FundingForm as F};
     match field {
-        FormField::Category => choices(C::ALL, C::code, C::label_zh, C::label_en),
-        FormField::Funding => choices(F::ALL, F::code, F::label_zh, F::label_en),
-        FormField::Recruitment | FormField::EntryForm => choices(
-            EntryForm::ALL,
-            EntryForm::code,
-            EntryForm::label_zh,
-            EntryForm::label_en,
-        ),
-        FormField::Sex => choices(Sex::ALL, Sex::code, Sex::label_zh, Sex::label_en),
-        FormField::PoliticalStatus => choices(
-            PoliticalStatus::ALL,
-            PoliticalStatus::code,
-            PoliticalStatus::label_zh,
-            PoliticalStatus::label_en,
-        ),
-        FormField::Education => choices(
-            Education::ALL,
-            Education::code,
-            Education::label_zh,
-            Education::label_en,
-        ),
-        FormField::Degree => choices(
-            Degree::ALL,
-            Degree::code,
-            Degree::label_zh,
-            Degree::label_en,
-        ),
-        FormField::PersonnelClass => choices(
-            PersonnelClass::ALL,
-            PersonnelClass::code,
-            PersonnelClass::label_zh,
-            PersonnelClass::label_en,
-        ),
-        FormField::PostCategory => choices(
-            PostCategory::ALL,
-            PostCategory::code,
-            PostCategory::label_zh,
-            PostCategory::label_en,
-        ),
-        FormField::UnitLevel => choices(
-            UnitLevel::ALL,
-            UnitLevel::code,
-            UnitLevel::label_zh,
-            UnitLevel::label_en,
-        ),
-        FormField::InstitutionCategory => choices(
-            InstitutionCategory::ALL,
-            InstitutionCategory::code,
-            InstitutionCategory::label_zh,
-            InstitutionCategory::label_en,
-        ),
-        FormField::DepartureReason => choices(
-            DepartureReason::ALL,
-            DepartureReason::code,
-            DepartureReason::label_zh,
-            DepartureReason::label_en,
-        ),
+        FormField::Category => labelled!(C),
+        FormField::Funding => labelled!(F),
+        FormField::Recruitment | FormField::EntryForm => labelled!(EntryForm),
+        FormField::Sex => labelled!(Sex),
+        FormField::PoliticalStatus => labelled!(PoliticalStatus),
+        FormField::Education => labelled!(Education),
+        FormField::Degree => labelled!(Degree),
+        FormField::PersonnelClass => labelled!(PersonnelClass),
+        FormField::PostCategory => labelled!(PostCategory),
+        FormField::UnitLevel => labelled!(UnitLevel),
+        FormField::InstitutionCategory => labelled!(InstitutionCategory),
+        FormField::DepartureReason => labelled!(DepartureReason),
         _ => Vec::new(),
     }
 }

@@ -139,19 +139,12 @@ pub async fn sign_and_store(
     session: &Session,
     revises: Option<&str>,
 ) -> Result<Vec<OutboxItem>, SigningError> {
-    let challenge = domain::canonical::sha256(&prepared.bytes);
-    let credential = prepared.envelope.credential_id.as_str().to_owned();
-    // Only the credential the envelope names: what is signed is what was confirmed.
-    let assertion = webauthn::sign(
-        &challenge,
-        &session.rp_id,
-        std::slice::from_ref(&credential),
+    let assertion = sign_with_named_key(
+        &prepared.bytes,
+        prepared.envelope.credential_id.as_str(),
+        session,
     )
-    .await
-    .map_err(SigningError::WebAuthn)?;
-    if assertion.credential_id != credential {
-        return Err(SigningError::CredentialMismatch);
-    }
+    .await?;
     let item = OutboxItem {
         application_id: prepared.envelope.application_id.as_str().to_owned(),
         kind: prepared.envelope.kind.code().to_owned(),
@@ -177,4 +170,27 @@ pub async fn sign_and_store(
     .map_err(SigningError::Storage)?;
     tabs::announce(Notice::Queued);
     store::outbox(holder).await.map_err(SigningError::Storage)
+}
+
+/// Asks the security key to sign SHA-256 of `bytes` (a document's canonical bytes) with the
+/// one credential the document names — what is signed is what was confirmed — and checks that
+/// this credential answered. Applications and decisions are signed this way.
+pub async fn sign_with_named_key(
+    bytes: &[u8],
+    credential: &str,
+    session: &Session,
+) -> Result<webauthn::Assertion, SigningError> {
+    let challenge = domain::canonical::sha256(bytes);
+    let credential = credential.to_owned();
+    let assertion = webauthn::sign(
+        &challenge,
+        &session.rp_id,
+        std::slice::from_ref(&credential),
+    )
+    .await
+    .map_err(SigningError::WebAuthn)?;
+    if assertion.credential_id != credential {
+        return Err(SigningError::CredentialMismatch);
+    }
+    Ok(assertion)
 }
