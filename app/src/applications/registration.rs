@@ -14,7 +14,7 @@ use domain::unit::{InstitutionCategory, UnitLevel, UnitRecord};
 use domain::{CreditCode, Date, DocumentNumber, Name, Sex, UnitId};
 
 use crate::applications::form::{FieldError, FormField, Parser, Problem, Values};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 
 /// The fields of a person's record the forms show, in order (category, funding form and slip
 /// come from the slip, or stay as they are in a record change).
@@ -462,6 +462,12 @@ pub fn field_of_change(subject: &ChangeSubject, name: &str) -> Option<FormField>
     }
 }
 
+/// A change's field by its label in the form (单位名称, 籍贯 …), else as named in the record.
+pub fn change_label(lang: Lang, subject: &ChangeSubject, name: &str) -> String {
+    field_of_change(subject, name)
+        .map_or_else(|| name.to_owned(), |f| f.label().text(lang).to_owned())
+}
+
 /// The form field of a person's record field named as in its JSON (a change's `field`).
 pub fn field_of_record(name: &str) -> Option<FormField> {
     PERSON_FIELDS
@@ -542,7 +548,6 @@ pub fn slips_of(certificate: &domain::Certificate) -> Vec<QuotaUseSlip> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
     use FormField as F;
     use domain::{EstablishmentCategory, FundingForm, Headcount};
     use wasm_bindgen_test::wasm_bindgen_test;
@@ -880,5 +885,23 @@ mod tests {
             fields(&parse_record_change(&values, &local).unwrap_err()),
             [F::Person]
         );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_change_is_named_by_its_label_for_its_subject() {
+        let person = ChangeSubject::Person {
+            id_number: domain::IdNumber::parse("11010519491231002X").unwrap(),
+        };
+        assert_eq!(change_label(Lang::Zh, &person, "native_place"), "籍贯");
+        assert_eq!(
+            change_label(Lang::En, &person, "native_place"),
+            "Native place"
+        );
+        assert_eq!(
+            change_label(Lang::Zh, &ChangeSubject::Unit, "short_name"),
+            "简称"
+        );
+        // A name the form does not know is shown as the record names it.
+        assert_eq!(change_label(Lang::Zh, &person, "unknown_x"), "unknown_x");
     }
 }

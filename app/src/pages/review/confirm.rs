@@ -246,7 +246,7 @@ fn summary(application: &TrackedApplication, lang: Lang) -> Option<String> {
         ApplicationPayload::RecordChange(r) => r
             .changes
             .iter()
-            .map(|c| c.field.as_str())
+            .map(|c| crate::applications::registration::change_label(lang, &r.subject, &c.field))
             .collect::<Vec<_>>()
             .join("、"),
     })

@@ -10,6 +10,7 @@ use domain::person::Person;
 use domain::{Action, Role};
 use leptos::prelude::*;
 
+use crate::applications::registration;
 use crate::applications::tracked::TrackedApplication;
 use crate::clock::beijing_time as local_time;
 use crate::i18n::{Lang, Msg, t};
@@ -255,7 +256,7 @@ fn payload_fields(
                     Msg::DocChange,
                     format!(
                         "{}: {} → {}",
-                        change.field,
+                        registration::change_label(lang.get_untracked(), &r.subject, &change.field),
                         or_none(change.before.clone()),
                         or_none(change.after.clone())
                     ),
