@@ -6,9 +6,13 @@
 //! printed); an offboarding of that person (off the roster, vacant +1, the notice printed); a
 //! record change of a person and one of the unit's own record (the new value in the record,
 //! the old one in the history); a second quota
-//! use returned with a comment, revised, signed again and approved. Screenshots on the way.
+//! use returned with a comment, revised, signed again and approved. Apart: a slip that lapses
+//! when the server's clock passes its validity (shown 已失效, its post released, no longer
+//! offered to an onboarding), and an onboarding with a 身份证号 in a post in another unit,
+//! accepted by the clerk's form and refused at the bureau reviewer's approval. Screenshots on
+//! the way.
 
-use domain::{Action, EstablishmentCategory};
+use domain::{Action, EstablishmentCategory, IdNumber};
 use tests::browser::TestPage;
 use tests::clerk::{
     confirm_and_sign, fill, item, newcomer_fields, newcomer_id, open_kind, person_option,
@@ -17,7 +21,7 @@ use tests::clerk::{
 use tests::review::{
     decide_up_to_confirmation, my_decision, reviewer_in_browser, row, sign_decision,
 };
-use tests::scenario::{CITY_REGION, ClerkInBrowser};
+use tests::scenario::{CITY_REGION, ClerkInBrowser, Deciders};
 use tests::schema;
 
 /// The certificate's figures of `category`: approved, filled, reserved, vacant.
@@ -520,6 +524,198 @@ async fn the_whole_cycle_with_three_security_keys_in_the_browser() -> anyhow::Re
     assert_eq!(
         schema::application_status(&city.pool, &revised).await,
         "approved"
+    );
+    Ok(())
+}
+
+/// Whether the onboarding form offers the slip `number` (the expression).
+fn slip_offered(number: &str) -> anyhow::Result<String> {
+    Ok(format!(
+        "[...document.querySelectorAll('#apply-slip option')].some(o => o.value === {})",
+        serde_json::to_string(number)?
+    ))
+}
+
+/// The certificate's slip table row of `number`'s state (`data-state`), as an expression.
+fn slip_state(number: &str) -> anyhow::Result<String> {
+    Ok(format!(
+        "[...document.querySelectorAll('#slips tr.slip')].find(r => r.textContent.includes({}))\
+         ?.dataset.state ?? ''",
+        serde_json::to_string(number)?
+    ))
+}
+
+/// A clerk's quota use for one post, filed in the browser, endorsed and approved with
+/// software keys; returns the slip's number once the clerk has it.
+async fn approved_in_browser(clerk: &ClerkInBrowser, reason: &str) -> anyhow::Result<String> {
+    let page = &clerk.page;
+    let Deciders {
+        mut supervisor,
+        mut reviewer,
+    } = clerk.city.deciders(&clerk.department).await;
+    open_kind(page, "quota_use").await?;
+    let quota = sign_request(page, clerk.category, reason).await?;
+    page.wait_for_attribute(&item(&quota), "data-status", "accepted")
+        .await?;
+    supervisor
+        .decide("d-endorse", &quota, Action::Endorse, "")
+        .await;
+    let verdict = reviewer
+        .decide("d-approve", &quota, Action::Approve, "同意")
+        .await;
+    let slip = verdict
+        .slip_number
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("the approval issued no slip: {verdict:?}"))?;
+    reload_until_review(page, &quota, "approved").await?;
+    page.wait_for_text(&format!("{} .outbox-slip", item(&quota)), &slip)
+        .await?;
+    Ok(slip)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slip_lapses_and_its_posts_are_released_in_the_browser() -> anyhow::Result<()> {
+    let clerk = ClerkInBrowser::synced("lp-clerk", 2).await?;
+    let (page, category) = (&clerk.page, clerk.category);
+    let before = ledger(page, category).await?;
+    let slip = approved_in_browser(&clerk, "新设科室，申请使用空编一名").await?;
+
+    // Open: reserved +1, vacant −1, and the onboarding form offers it.
+    page.check("lapse_slip_open", async {
+        wait_for_ledger(
+            page,
+            category,
+            [before[0], before[1], before[2] + 1, before[3] - 1],
+        )
+        .await?;
+        page.wait_until(
+            &format!("{} === 'open'", slip_state(&slip)?),
+            "the slip is shown open",
+        )
+        .await?;
+        page.wait_for_text("#slips", "有效").await?;
+        page.screenshot("lapse_certificate_slip_open").await?;
+        open_kind(page, "onboarding").await?;
+        page.wait_until(&slip_offered(&slip)?, "the slip is offered")
+            .await
+    })
+    .await?;
+
+    // Ninety-two days on (the slip is valid 90): the next sync shows it lapsed, the post back.
+    clerk.city.server.clock().advance_days(92);
+    page.check("lapse_slip_lapsed", async {
+        page.reload().await?;
+        wait_for_sync(page).await?;
+        wait_for_ledger(page, category, before).await?;
+        page.wait_until(
+            &format!("{} === 'lapsed'", slip_state(&slip)?),
+            "the slip is shown lapsed",
+        )
+        .await?;
+        page.wait_for_text("#slips", "已失效").await?;
+        page.screenshot("lapse_certificate_slip_lapsed").await?;
+        open_kind(page, "onboarding").await?;
+        let offered: bool = page.eval(&slip_offered(&slip)?).await?;
+        anyhow::ensure!(!offered, "the lapsed slip {slip} is still offered");
+        page.screenshot("lapse_onboarding_without_slip").await?;
+        Ok(())
+    })
+    .await?;
+    let certificate = schema::certificate(&clerk.city.pool, &clerk.unit).await;
+    let stored = certificate
+        .slips
+        .iter()
+        .find(|s| s.number.as_str() == slip)
+        .ok_or_else(|| anyhow::anyhow!("the slip is not on the certificate"))?;
+    anyhow::ensure!(stored.released, "the slip was not released");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_number_in_a_post_elsewhere_is_refused_at_approval_in_the_browser()
+-> anyhow::Result<()> {
+    let clerk = ClerkInBrowser::synced("ho-clerk", 2).await?;
+    let (page, city) = (&clerk.page, &clerk.city);
+    let slip = approved_in_browser(&clerk, "新设科室，申请使用空编一名").await?;
+    let bureau = reviewer_in_browser(city, "ho-reviewer", "bureau_reviewer", CITY_REGION).await?;
+    let rev = &bureau.page;
+
+    // A 身份证号 on another unit's staff, outside what the clerk's copy holds.
+    let (elsewhere, held) = schema::someone_elsewhere(&city.pool, &clerk.unit).await;
+    anyhow::ensure!(
+        !schema::unit_family(&city.pool, &clerk.unit)
+            .await
+            .contains(elsewhere.as_str()),
+        "{elsewhere} is in the clerk's copy"
+    );
+    let held = IdNumber::parse(&held)?;
+    let staff_before = schema::certificate(&city.pool, &clerk.unit)
+        .await
+        .staff
+        .len();
+
+    // The clerk's form cannot know: it accepts the number and signs.
+    let mut onboarding = String::new();
+    page.check("held_onboarding_filed", async {
+        open_kind(page, "onboarding").await?;
+        page.wait_until(&slip_offered(&slip)?, "the slip is offered")
+            .await?;
+        fill(page, &[("#apply-slip", slip.as_str())]).await?;
+        fill(page, &newcomer_fields()).await?;
+        let born = held.birth_date().to_string();
+        fill(
+            page,
+            &[
+                ("#apply-id-number", held.as_str()),
+                ("#apply-sex", held.sex().code()),
+                ("#apply-birth-date", born.as_str()),
+            ],
+        )
+        .await?;
+        onboarding = confirm_and_sign(page, "held_onboarding_confirm").await?;
+        Ok(())
+    })
+    .await?;
+
+    // The bureau reviewer approves in the browser: refused, the rule named on the list.
+    rev.check("held_approval_refused", async {
+        rev.reload().await?;
+        wait_for_sync(rev).await?;
+        decide_up_to_confirmation(rev, &onboarding, Action::Approve, "同意入编").await?;
+        sign_decision(rev, &onboarding).await?;
+        rev.wait_for_attribute(&my_decision(&onboarding), "data-status", "rejected")
+            .await?;
+        rev.wait_for_text(&my_decision(&onboarding), "身份证号")
+            .await?;
+        rev.screenshot("held_reviewer_refused").await?;
+        Ok(())
+    })
+    .await?;
+    assert_eq!(
+        schema::application_status(&city.pool, &onboarding).await,
+        "submitted"
+    );
+
+    // The clerk's roster does not gain the person.
+    page.check("held_roster_unchanged", async {
+        page.reload().await?;
+        wait_for_sync(page).await?;
+        open_certificate(page).await?;
+        page.wait_until("document.querySelector('#roster')", "the roster is shown")
+            .await?;
+        let text = page.text("#roster").await?.unwrap_or_default();
+        anyhow::ensure!(!text.contains("赵新来"), "the person is on the roster");
+        page.screenshot("held_clerk_roster").await?;
+        Ok(())
+    })
+    .await?;
+    let certificate = schema::certificate(&city.pool, &clerk.unit).await;
+    assert_eq!(certificate.staff.len(), staff_before);
+    assert!(
+        !certificate
+            .staff
+            .iter()
+            .any(|p| p.id_number.as_str() == held.as_str())
     );
     Ok(())
 }

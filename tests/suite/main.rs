@@ -17,7 +17,9 @@
 //! - `cycle_browser`: the whole cycle with three virtual security keys (clerk, supervisor,
 //!   bureau reviewer), every decision in the browser — quota use filed offline, endorsed,
 //!   approved, printed; onboarding, offboarding, record change approved with their effects on
-//!   the certificate; a return revised and approved.
+//!   the certificate; a return revised and approved; a slip that lapses when the server's
+//!   clock passes its validity (已失效, its post released, no longer offered to an onboarding);
+//!   an onboarding with a 身份证号 in a post elsewhere, refused at the reviewer's approval.
 //! - `decisions_api`: signed decisions (endorse, approve, return, reject) over HTTP with software
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
 //!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
