@@ -39,26 +39,18 @@ pub const PERSON_FIELDS: &[FormField] = &[
     FormField::CurrentPostSince,
 ];
 
-/// The fields of a person a record change shows: [`PERSON_FIELDS`] but the 身份证号.
-pub const CHANGEABLE_FIELDS: &[FormField] = &[
-    FormField::Name,
-    FormField::Sex,
-    FormField::BirthDate,
-    FormField::Ethnicity,
-    FormField::NativePlace,
-    FormField::PoliticalStatus,
-    FormField::Education,
-    FormField::Degree,
-    FormField::Division,
-    FormField::PersonnelClass,
-    FormField::Position,
-    FormField::Rank,
-    FormField::PostCategory,
-    FormField::EntryForm,
-    FormField::EnrolledOn,
-    FormField::StartedWorkOn,
-    FormField::CurrentPostSince,
-];
+/// The fields of a person a record change shows: those of [`PERSON_FIELDS`] the domain lets a
+/// record change touch (`domain::record_change::PERSON_FIELDS`: not the 身份证号), in the form's
+/// order.
+pub fn changeable_fields() -> Vec<FormField> {
+    PERSON_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| {
+            domain::record_change::PERSON_FIELDS.contains(&f.name().replace('-', "_").as_str())
+        })
+        .collect()
+}
 
 /// The value of the record-change form's subject list that stands for the unit's own record
 /// (本单位信息); any other value is a person's 身份证号.
@@ -778,12 +770,12 @@ mod tests {
         other.set(F::IdNumber, another.to_string());
         let errors = parse_record_change(&other, &local).unwrap_err();
         assert_eq!(errors[0].field, F::IdNumber, "{errors:?}");
-        for field in CHANGEABLE_FIELDS {
-            let name = field.name().replace('-', "_");
-            assert!(
-                domain::record_change::PERSON_FIELDS.contains(&name.as_str()),
-                "{name}"
-            );
+        // The form offers every field the domain lets change, and only those.
+        let offered = changeable_fields();
+        assert!(!offered.contains(&F::IdNumber));
+        assert_eq!(offered.len(), domain::record_change::PERSON_FIELDS.len());
+        for name in domain::record_change::PERSON_FIELDS {
+            assert!(offered.contains(&field_of_record(name).unwrap()), "{name}");
         }
         assert_eq!(field_of_record("education"), Some(F::Education));
         assert_eq!(field_of_record("native_place"), Some(F::NativePlace));

@@ -390,7 +390,7 @@ fn fields_of_kind(state: FormState, errors: Memo<Vec<FieldError>>) -> AnyView {
                         if state.values.with(|v| v.get(FormField::Person) == registration::UNIT_SUBJECT) {
                             rows(state, errors, &registration::unit_form_fields())
                         } else {
-                            rows(state, errors, registration::CHANGEABLE_FIELDS)
+                            rows(state, errors, &registration::changeable_fields())
                         }
                     }}
                     {field_error(state, errors, FormField::Changes)}
