@@ -12,8 +12,8 @@ use crate::id_number::IdNumber;
 use crate::ids::UnitId;
 use crate::ledger::{LedgerError, LedgerRow, UnitLedger};
 use crate::payload::{
-    ChangeSubject, FieldChange, OffboardingRequest, OnboardingRequest, QuotaUseRequest,
-    RecordChangeRequest,
+    ApplicationPayload, ChangeSubject, FieldChange, OffboardingRequest, OnboardingRequest,
+    QuotaUseRequest, RecordChangeRequest,
 };
 use crate::person::{DepartedPerson, Person};
 use crate::record_change::{RecordChangeError, change_person, change_unit};
@@ -401,6 +401,38 @@ impl UnitBook {
     }
 }
 
+impl UnitLedger {
+    /// The ledger once an application asking `payload` is approved — the figures' part of
+    /// [`UnitBook`]'s approvals, for showing a decision's effect before it is taken: a quota
+    /// use reserves its posts, an onboarding fills one reserved post, an offboarding frees the
+    /// person's post (`staff`: the unit's, to find the person's category). `Ok(None)`: no
+    /// figure changes (a record change, or a person not on `staff`); `Err`: it would break the
+    /// ledger, as the approval itself would.
+    pub fn after_approval(
+        &self,
+        payload: &ApplicationPayload,
+        staff: &[Person],
+    ) -> Result<Option<UnitLedger>, LedgerError> {
+        let mut after = self.clone();
+        match payload {
+            ApplicationPayload::QuotaUse(request) => {
+                after.reserve(request.category, request.count)?;
+            }
+            ApplicationPayload::Onboarding(request) => {
+                after.fill_reserved(request.person.category, Headcount::ONE)?;
+            }
+            ApplicationPayload::Offboarding(request) => {
+                let Some(person) = staff.iter().find(|p| p.id_number == request.id_number) else {
+                    return Ok(None);
+                };
+                after.free_filled(person.category, Headcount::ONE)?;
+            }
+            ApplicationPayload::RecordChange(_) => return Ok(None),
+        }
+        Ok(Some(after))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -443,6 +475,37 @@ mod tests {
             person: person(id(n), ADMIN),
             hr_document: None,
         }
+    }
+
+    #[test]
+    fn the_ledger_after_an_approval_is_the_books_after_it() {
+        let mut b = book("u1", 3);
+        let before = b.ledger().clone();
+        let asked = ApplicationPayload::QuotaUse(quota(2));
+        let shown = before.after_approval(&asked, &[]).unwrap().unwrap();
+        b.approve_quota_use(
+            &quota(2),
+            doc("天编用〔2026〕0001号"),
+            date("2026-03-01"),
+            SlipValidity::default(),
+        )
+        .unwrap();
+        assert_eq!(&shown, b.ledger());
+        let filled =
+            ApplicationPayload::Onboarding(Box::new(onboarding("天编用〔2026〕0001号", 1)));
+        let after = shown.after_approval(&filled, &[]).unwrap().unwrap();
+        let mut reg = PostRegistry::new();
+        b.approve_onboarding(
+            &mut reg,
+            &onboarding("天编用〔2026〕0001号", 1),
+            date("2026-04-01"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(&after, b.ledger());
+        // More than the vacancy: refused, as the approval is.
+        let too_many = ApplicationPayload::QuotaUse(quota(3));
+        assert!(after.after_approval(&too_many, &[]).is_err());
     }
 
     #[test]

@@ -9,9 +9,7 @@
 use domain::application::transition;
 use domain::payload::ApplicationPayload;
 use domain::person::Person;
-use domain::{
-    Action, ApplicationKind, ApplicationStatus, Headcount, LedgerError, Role, UnitLedger,
-};
+use domain::{Action, ApplicationKind, ApplicationStatus, LedgerError, Role, UnitLedger};
 use protocol::identity::{DecisionVerdict, SignedSubmission};
 use serde::{Deserialize, Serialize};
 
@@ -126,9 +124,8 @@ pub fn may_withdraw(application: &TrackedApplication) -> bool {
         .is_ok()
 }
 
-/// The unit's ledger after `action` on an application asking `payload`, by the domain's
-/// arithmetic (`UnitLedger`): an approved quota use reserves its posts, an onboarding fills a
-/// reserved post, an offboarding frees the person's post. `Ok(None)`: the decision changes no
+/// The unit's ledger after `action` on an application asking `payload`: for an approval,
+/// `UnitLedger::after_approval` (the domain's). `Ok(None)`: the decision changes no
 /// figure; `Err`: it would break the ledger (the server refuses it too).
 pub fn ledger_after(
     ledger: &UnitLedger,
@@ -139,21 +136,7 @@ pub fn ledger_after(
     if action != Action::Approve {
         return Ok(None);
     }
-    let mut after = ledger.clone();
-    match payload {
-        ApplicationPayload::QuotaUse(request) => after.reserve(request.category, request.count)?,
-        ApplicationPayload::Onboarding(request) => {
-            after.fill_reserved(request.person.category, Headcount::ONE)?
-        }
-        ApplicationPayload::Offboarding(request) => {
-            let Some(person) = staff.iter().find(|p| p.id_number == request.id_number) else {
-                return Ok(None);
-            };
-            after.free_filled(person.category, Headcount::ONE)?
-        }
-        ApplicationPayload::RecordChange(_) => return Ok(None),
-    }
-    Ok(Some(after))
+    ledger.after_approval(payload, staff)
 }
 
 /// Whether `action` must say why (审批意见): return and reject.
@@ -330,7 +313,7 @@ mod tests {
                 funding_form: category
                     .has_funding_form()
                     .then_some(domain::FundingForm::Full),
-                count: Headcount::new(count),
+                count: domain::Headcount::new(count),
                 recruitment: EntryForm::OpenRecruitment,
                 reason: "理由".into(),
                 request_document: None,
