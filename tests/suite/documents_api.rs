@@ -187,6 +187,7 @@ fn openssl_verifies(dir: &Path, pem: &str, message: &[u8], signature: &[u8]) -> 
 async fn a_slip_is_signed_at_issuance_and_verifies_with_the_published_keys_and_openssl() {
     let city = City::start().await;
     let mut review = city.review().await;
+    set_vacancy(&city.pool, &review.unit, review.category, 2).await;
     let slip = approved_slip(&mut review, "q-doc-1", 1).await;
     let anonymous = ApiClient::new(&city.server);
 
@@ -310,6 +311,34 @@ async fn a_slip_is_signed_at_issuance_and_verifies_with_the_published_keys_and_o
         document.document.as_bytes(),
         &der
     ));
+
+    // Rotating the city's key: the old one stays published (retired) and its slip stays
+    // genuine; the next slip is signed with the new key.
+    let out = city
+        .server
+        .run_command(&["document-key", "rotate", "--bureau", "tianshui"])
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (_, keys) = published(&anonymous).await;
+    assert_eq!(keys.len(), Region::ALL.len() + 1);
+    let old = keys.iter().find(|k| k.key_id.as_str() == document.key_id);
+    assert!(old.is_some_and(|k| k.retired_at.is_some()), "{keys:?}");
+    assert!(qr::verify(&document.qr, &keys).is_genuine());
+    let (_, answer) = check(&anonymous, "content", &document.qr).await;
+    assert!(answer.genuine, "{answer:?}");
+    approved_slip(&mut review, "q-doc-1b", 1).await;
+    let (records, _) = pull_all(&review.clerk).await;
+    let next = document_of(&records, "q-doc-1b");
+    assert_ne!(next.key_id, document.key_id);
+    let Verdict::Genuine { key, .. } = qr::verify(&next.qr, &keys) else {
+        panic!("the slip signed with the new key verifies");
+    };
+    assert_eq!((key.bureau, key.retired_at), (Bureau::CITY, None));
+    assert!(audit_has(&city.pool, "document_key.rotate").await);
+}
+
+async fn audit_has(pool: &Pool, action: &str) -> bool {
+    !schema::audit_details(pool, action).await.is_empty()
 }
 
 /// A person who holds no post, for `category`.
