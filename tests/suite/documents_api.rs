@@ -468,12 +468,13 @@ async fn anyone_learns_only_genuine_or_not_and_a_voided_notice_is_void() {
 }
 
 #[tokio::test]
-async fn a_voided_slip_releases_its_posts() {
+async fn a_voided_slip_releases_its_posts_and_one_past_its_validity_is_lapsed() {
     let city = City::start().await;
     let pool = &city.pool;
     let mut review = city.review().await;
     let (unit, category) = (review.unit.clone(), review.category);
-    set_vacancy(pool, &unit, category, 2).await;
+    set_vacancy(pool, &unit, category, 3).await;
+    let lapsing = approved_slip(&mut review, "q-doc-3l", 1).await;
     let slip = approved_slip(&mut review, "q-doc-3", 2).await;
     assert_eq!(
         tests::filing::figures(pool, &unit, category)
@@ -497,6 +498,21 @@ async fn a_voided_slip_releases_its_posts() {
     );
     let (_, answer) = check(&review.clerk.client, "number", &slip).await;
     assert_eq!(answer.detail.expect("in scope").signed.status, "void");
+
+    // Ninety-two days on, the other slip (valid 90 days, unused) has lapsed: in the pull and
+    // the check; still genuine (a lapsed slip is no forgery), and void stays void.
+    city.server.clock().advance_days(92);
+    let (records, _) = pull_all(&review.clerk).await;
+    assert_eq!(document_of(&records, "q-doc-3l").status, "lapsed");
+    assert_eq!(document_of(&records, "q-doc-3").status, "void");
+    let (_, answer) = check(&review.clerk.client, "number", &lapsing).await;
+    assert!(answer.genuine);
+    let detail = answer.detail.expect("in scope");
+    assert_eq!(detail.signed.status, "lapsed");
+    assert!(
+        detail.events.iter().any(|e| e.what == "lapsed"),
+        "{detail:?}"
+    );
 }
 
 #[tokio::test]
