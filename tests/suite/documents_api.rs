@@ -600,3 +600,32 @@ async fn the_audit_head_is_signed_and_an_exported_chain_verifies_until_an_entry_
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("not genuine"));
 }
+
+#[tokio::test]
+async fn a_document_issued_before_signing_is_signed_at_start() {
+    let mut city = City::start().await;
+    let mut review = city.review().await;
+    let slip = approved_slip(&mut review, "q-doc-5", 1).await;
+    schema::forget_signature(&city.pool, &slip).await;
+    let (_, answer) = check(&review.reviewer.client, "number", &slip).await;
+    assert!(answer.genuine, "found by number, unsigned");
+    assert_eq!(answer.detail, None, "no signature to show");
+
+    city.server.stop().await.unwrap();
+    city.server.start_again().await.unwrap();
+    review.reviewer.client = ApiClient::new(&city.server);
+    review.reviewer.sign_in().await;
+    let (_, answer) = check(&review.reviewer.client, "number", &slip).await;
+    let signed = answer.detail.expect("signed at start").signed;
+    let (_, keys) = published(&ApiClient::new(&city.server)).await;
+    let Verdict::Genuine { document, .. } = qr::verify(&signed.qr, &keys) else {
+        panic!("the late signature verifies");
+    };
+    assert_eq!(document.form.decision.as_str(), "q-doc-5-a");
+    assert_eq!(
+        schema::audit_details(&city.pool, "document.sign_late")
+            .await
+            .len(),
+        1
+    );
+}
