@@ -384,6 +384,9 @@ async fn anyone_learns_only_genuine_or_not_and_a_voided_notice_is_void() {
     for secret in [person.name.as_str(), id, &id[6..14], &id[14..]] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
+    // Neither a content nor a number: a bad request.
+    let (status, code) = tests::keys::error_code(anonymous.get(DOCUMENT_CHECK_PATH).await).await;
+    assert_eq!((status, code.as_str()), (400, "bad_request"));
     // A holder of another unit: the same.
     let other = schema::first_unit_except(pool, &unit).await;
     let stranger = city.clerk("stranger", &other).await;
