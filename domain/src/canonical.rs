@@ -130,48 +130,23 @@ fn write_number(out: &mut String, n: &serde_json::Number) -> Result<(), Canonica
     write_f64(out, f)
 }
 
-/// Writes a double as ECMAScript's `Number.prototype.toString` does.
+/// Writes a double as ECMAScript's `Number.prototype.toString` does (RFC 8785 §3.2.2.3).
+///
+/// The digits come from `ryu-js`, Ryū adjusted to ECMAScript's Number::toString: the shortest
+/// digits that read back as the same double and, among those, the ones closest to its exact
+/// value (the even one on a tie). Rust's own shortest formatting (`{:e}`) breaks such ties
+/// differently (`1424953923781206.3` where ECMAScript writes `1424953923781206.2`).
+/// `domain/tests/jcs.rs` checks it against the JCS authors' sample of a million doubles.
 pub fn write_f64(out: &mut String, f: f64) -> Result<(), CanonicalError> {
     if !f.is_finite() {
         return Err(CanonicalError::NotFinite);
     }
     if f == 0.0 {
+        // `-0` too.
         out.push('0');
         return Ok(());
     }
-    if f < 0.0 {
-        out.push('-');
-    }
-    // `{:e}` gives the shortest round-trip digits, as ECMAScript requires: "d[.ddd]e<exp>".
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let k = i32::try_from(digits.len()).unwrap_or(i32::MAX);
-    let n = exp + 1; // position of the decimal point relative to the digits
-    if k <= n && n <= 21 {
-        out.push_str(&digits);
-        out.extend(std::iter::repeat_n('0', (n - k) as usize));
-    } else if 0 < n && n <= 21 {
-        let (int, frac) = digits.split_at(n as usize);
-        out.push_str(int);
-        out.push('.');
-        out.push_str(frac);
-    } else if -6 < n && n <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-n) as usize));
-        out.push_str(&digits);
-    } else {
-        let (first, rest) = digits.split_at(1);
-        out.push_str(first);
-        if !rest.is_empty() {
-            out.push('.');
-            out.push_str(rest);
-        }
-        out.push('e');
-        out.push(if n - 1 < 0 { '-' } else { '+' });
-        out.push_str(&(n - 1).abs().to_string());
-    }
+    out.push_str(ryu_js::Buffer::new().format_finite(f));
     Ok(())
 }
 
@@ -294,6 +269,9 @@ mod tests {
             (9007199254740994.0, "9007199254740994"),
             (0.000001234, "0.000001234"),
             (295147905179352830000.0, "295147905179352830000"),
+            // Ties Rust's `{:e}` breaks the other way (issue 15).
+            (f64::from_bits(0x4314_3ff3_c1cb_0959), "1424953923781206.2"),
+            (f64::from_bits(0xc2db_fec8_a208_1be8), "-123124406820975.62"),
         ];
         for (f, want) in cases {
             let mut s = String::new();
