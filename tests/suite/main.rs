@@ -23,6 +23,8 @@
 //! - `decisions_api`: signed decisions (endorse, approve, return, reject) over HTTP with software
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
 //!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
+//! - `hostile_api`: hostile input over HTTP — sign-in assertions with the clientData of a
+//!   cross-origin frame, a body over the size limit.
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
 //! - `review_browser`: the supervising department and the bureau in headless Chromium — the
 //!   review queue, one submission on one screen, decisions signed (offline too) and pushed,
@@ -42,6 +44,7 @@ mod browser;
 mod clerk_browser;
 mod cycle_browser;
 mod decisions_api;
+mod hostile_api;
 mod identity;
 mod identity_api;
 mod openapi;
