@@ -27,6 +27,9 @@ pub enum ApiError {
     /// Too many enrolment or sign-in attempts from one address.
     #[error("rate limited")]
     RateLimited,
+    /// A request body over `startup::MAX_BODY_BYTES`.
+    #[error("request body too large")]
+    PayloadTooLarge,
     /// Anything unexpected: logged with its cause, answered as a bare 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -55,13 +58,14 @@ pub const REFUSED_CODES: &[&str] = &[
 impl ApiError {
     /// One error of each kind whose code is fixed (the codes of the other two, `Forbidden` and
     /// `Refused`, are [`FORBIDDEN_CODES`] and [`REFUSED_CODES`]).
-    pub fn fixed_kinds() -> [ApiError; 6] {
+    pub fn fixed_kinds() -> [ApiError; 7] {
         [
             ApiError::NotFound,
             ApiError::BadRequest(String::new()),
             ApiError::Unavailable("database"),
             ApiError::Unauthenticated,
             ApiError::RateLimited,
+            ApiError::PayloadTooLarge,
             ApiError::Internal(anyhow::anyhow!("example")),
         ]
     }
@@ -92,6 +96,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden { code, .. } | ApiError::Refused { code, .. } => code,
             ApiError::RateLimited => "rate_limited",
+            ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -106,6 +111,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -121,6 +127,7 @@ impl ApiError {
                 message.clone()
             }
             ApiError::RateLimited => "尝试次数过多，请稍后再试".to_owned(),
+            ApiError::PayloadTooLarge => "请求内容过大（上限 1 MiB），请分批提交".to_owned(),
             ApiError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
         };
         ErrorBody {
@@ -170,6 +177,10 @@ where
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
+            // A body without a declared length that runs past the limit.
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::PayloadTooLarge)
+            }
             Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
         }
     }
@@ -194,7 +205,7 @@ mod tests {
             .iter()
             .map(|e| e.body().code)
             .collect();
-        assert_eq!(codes.len(), 6);
+        assert_eq!(codes.len(), 7);
         let doc = include_str!("../../docs/API.md");
         for code in ApiError::codes() {
             assert!(
