@@ -26,6 +26,9 @@
 //! - `hostile_api`: hostile input over HTTP — sign-in assertions with the clientData of a
 //!   cross-origin frame, a body over the size limit.
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
+//! - `operations`: `server backup` of a running server restored into a fresh data directory
+//!   (audit chain and every count kept), damaged, foreign and newer files refused, and the
+//!   upgrade of a database made by an earlier release (`tests/fixtures/upgrade/`).
 //! - `review_browser`: the supervising department and the bureau in headless Chromium — the
 //!   review queue, one submission on one screen, decisions signed (offline too) and pushed,
 //!   a return's comment reaching the clerk, two reviewers deciding the same application.
@@ -48,6 +51,7 @@ mod hostile_api;
 mod identity;
 mod identity_api;
 mod openapi;
+mod operations;
 mod review_browser;
 mod sync_api;
 mod sync_browser;
