@@ -5,6 +5,8 @@
 //! - `approvals_api`: what approvals do (issue 11) — onboarding, offboarding, record change,
 //!   withdrawal, two reviewers at once, slips that lapse, late filings, approvals left unapplied
 //!   settled at start, and what the pull carries of them.
+//! - `authorization`: the authorization matrix — every operation of the OpenAPI document ×
+//!   every role in and out of scope, and anonymous, with the exact outcome of each cell.
 //! - `browser`: the client in headless Chromium — sign-in page, offline start, reachability,
 //!   and the virtual security key.
 //! - `identity`: enrol, sign in, sign an application offline and see it accepted after a
@@ -43,6 +45,7 @@
 
 mod api;
 mod approvals_api;
+mod authorization;
 mod browser;
 mod clerk_browser;
 mod cycle_browser;
