@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use protocol::ErrorBody;
 
 /// Every way an API request can fail. Each variant has a stable `code`; the message is in
-/// Chinese (the interface language) and never carries internals.
+/// Chinese and English ([`english`], by code) and never carries internals.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("no such resource")]
@@ -130,10 +130,51 @@ impl ApiError {
             ApiError::PayloadTooLarge => "请求内容过大（上限 1 MiB），请分批提交".to_owned(),
             ApiError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
         };
+        let message_en = match self {
+            ApiError::BadRequest(detail) => format!("the request is not valid: {detail}"),
+            ApiError::Unavailable(what) => format!("the service is unavailable: {what}"),
+            other => english(other.code()).to_owned(),
+        };
         ErrorBody {
             code: self.code().to_owned(),
             message,
+            message_en: Some(message_en),
         }
+    }
+}
+
+/// The English message of an error code (the Chinese one, given where the error is raised, may
+/// name more: which field, which role).
+pub fn english(code: &str) -> &'static str {
+    match code {
+        "not_found" => "the requested resource does not exist",
+        "bad_request" => "the request is not valid",
+        "unavailable" => "the service is unavailable",
+        "unauthenticated" => "sign in with your security key first",
+        "rate_limited" => "too many attempts; try again later",
+        "payload_too_large" => "the request is too large (limit 1 MiB); send it in parts",
+        "internal" => "internal server error; try again later",
+        "origin_invalid" => "requests from this web site are not allowed",
+        "csrf_invalid" => "the page has expired; reload it and try again",
+        "out_of_scope" => "your role and scope do not allow this",
+        "enrolment_code_invalid" => {
+            "the enrolment code is invalid, used or expired; ask the bureau's administrator for a new one"
+        }
+        "enrolment_refused" => {
+            "the security key was not enrolled: it did not pass the check (model not accepted, or no PIN)"
+        }
+        "attestation_unavailable" => {
+            "security keys cannot be enrolled: the bureau has not configured the accepted models"
+        }
+        "credential_exists" => "this security key is enrolled already",
+        "ceremony_unknown" => "the operation has expired; start again",
+        "sign_in_failed" => "the login name or the security key is not right",
+        "holder_invalid" => "the key holder's login name, name, role or scope is invalid",
+        "login_taken" => "this login name is in use",
+        "holder_unknown" => "no key holder has this login name",
+        "unit_unknown" => "the unit does not exist",
+        "malformed_base64" => "a field of the request is not valid base64url",
+        _ => "the request was refused",
     }
 }
 
@@ -208,6 +249,7 @@ mod tests {
         assert_eq!(codes.len(), 7);
         let doc = include_str!("../../docs/API.md");
         for code in ApiError::codes() {
+            assert_ne!(english(code), english("?"), "{code} has no English message");
             assert!(
                 doc.contains(&format!("| `{code}` |")),
                 "{code} is missing from docs/API.md"

@@ -13,6 +13,8 @@
 //!   restart — in headless Chromium with a virtual security key.
 //! - `identity_api`: enrolment, sign-in, sessions, CSRF, scopes, revocation and signed envelopes
 //!   over HTTP with a software security key.
+//! - `language_api`: the server's messages in both interface languages — verdicts (and their
+//!   repeats) and error bodies carry `message` and `message_en`.
 //! - `clerk_browser`: the clerk's pages in headless Chromium — an onboarding filed against an
 //!   approved slip (printed), an offboarding, a record change with old → new, a draft across a
 //!   reload, a bad ID number named with everything typed kept; screenshots in both languages.
@@ -53,6 +55,7 @@ mod decisions_api;
 mod hostile_api;
 mod identity;
 mod identity_api;
+mod language_api;
 mod openapi;
 mod operations;
 mod review_browser;

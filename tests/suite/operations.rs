@@ -181,9 +181,6 @@ fn fixture_dir() -> PathBuf {
     tests::workspace_root().join("tests/fixtures/upgrade")
 }
 
-/// The release whose database [`regenerate_the_upgrade_fixture`] writes: this one.
-const RELEASE: &str = env!("CARGO_PKG_VERSION");
-
 #[tokio::test]
 async fn databases_of_earlier_releases_open_with_nothing_lost() {
     let mut upgraded = 0;
@@ -227,19 +224,20 @@ async fn databases_of_earlier_releases_open_with_nothing_lost() {
     assert!(upgraded >= 1, "no fixture in {}", fixture_dir().display());
 }
 
-/// Writes `tests/fixtures/upgrade/release-<version>.sqlite3` and its `.json` from this build:
-/// run it when a release is cut (see the folder's README), not in the suite.
+/// Writes `tests/fixtures/upgrade/schema-<highest migration>.sqlite3` and its `.json` from
+/// this build: run it before a release adds a migration (see the folder's README), not in the
+/// suite.
 #[tokio::test]
-#[ignore = "writes the upgrade fixture; run by hand when a release is cut"]
+#[ignore = "writes the upgrade fixture; run by hand before adding a migration"]
 async fn regenerate_the_upgrade_fixture() {
     let city = City::start().await;
     let review = tests::history::make(&city).await;
-    let file = fixture_dir().join(format!("release-{RELEASE}.sqlite3"));
-    if file.exists() {
-        std::fs::remove_file(&file).unwrap();
-    }
+    let dir = tempfile::tempdir().unwrap();
+    let made = dir.path().join("made.sqlite3");
+    let report = backup::backup(&city.pool, &made).await.unwrap();
     std::fs::create_dir_all(fixture_dir()).unwrap();
-    let report = backup::backup(&city.pool, &file).await.unwrap();
+    let file = fixture_dir().join(format!("schema-{}.sqlite3", report.schema_version));
+    std::fs::copy(&made, &file).unwrap();
     let fixture = Fixture {
         report,
         applications: schema::application_statuses(&city.pool).await,

@@ -67,6 +67,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "approval_effects",
         include_str!("../../migrations/0008_approval_effects.sql"),
     ),
+    (
+        9,
+        "verdict_english",
+        include_str!("../../migrations/0009_verdict_english.sql"),
+    ),
 ];
 
 /// The connection pool.
