@@ -137,6 +137,11 @@ fn write_number(out: &mut String, n: &serde_json::Number) -> Result<(), Canonica
 /// value (the even one on a tie). Rust's own shortest formatting (`{:e}`) breaks such ties
 /// differently (`1424953923781206.3` where ECMAScript writes `1424953923781206.2`).
 /// `domain/tests/jcs.rs` checks it against the JCS authors' sample of a million doubles.
+///
+/// Without the `exact-floats` feature — the browser client, which parses no float exactly and
+/// builds none (every number of the domain types is an integer), and keeps its size — the
+/// digits are Rust's shortest (`{:e}`) in ECMAScript's layout: the same but for the rare ties
+/// (the server, which has the feature, refuses such bytes as not canonical).
 pub fn write_f64(out: &mut String, f: f64) -> Result<(), CanonicalError> {
     if !f.is_finite() {
         return Err(CanonicalError::NotFinite);
@@ -146,8 +151,49 @@ pub fn write_f64(out: &mut String, f: f64) -> Result<(), CanonicalError> {
         out.push('0');
         return Ok(());
     }
+    #[cfg(feature = "exact-floats")]
     out.push_str(ryu_js::Buffer::new().format_finite(f));
+    #[cfg(not(feature = "exact-floats"))]
+    write_shortest(out, f);
     Ok(())
+}
+
+/// Rust's shortest digits of a non-zero finite `f` in ECMAScript's layout.
+#[cfg(not(feature = "exact-floats"))]
+fn write_shortest(out: &mut String, f: f64) {
+    if f < 0.0 {
+        out.push('-');
+    }
+    // `{:e}` gives the shortest round-trip digits: "d[.ddd]e<exp>".
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let k = i32::try_from(digits.len()).unwrap_or(i32::MAX);
+    let n = exp + 1; // position of the decimal point relative to the digits
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(n as usize);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-n) as usize));
+        out.push_str(&digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        out.push('e');
+        out.push(if n - 1 < 0 { '-' } else { '+' });
+        out.push_str(&(n - 1).abs().to_string());
+    }
 }
 
 /// SHA-256 of `bytes`.
@@ -226,6 +272,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "exact-floats")] // its numbers need exact parsing
     fn rfc8785_example() {
         let input = r#"{
           "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
@@ -252,6 +299,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "exact-floats")]
     fn numbers_as_ecmascript() {
         let cases: &[(f64, &str)] = &[
             (1.0, "1"),

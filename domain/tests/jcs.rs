@@ -3,6 +3,7 @@
 //! deterministic sample of doubles formatted by Node's `Number.prototype.toString` — the first
 //! 10,000 lines checked in and compared line by line, and the first 1,000,000 compared by the
 //! SHA-256 the authors publish for Node's output.
+#![cfg(feature = "exact-floats")]
 
 use std::fmt::Write as _;
 use std::path::Path;
