@@ -77,14 +77,17 @@ impl ApiError {
         matches!(self, ApiError::Network(_))
     }
 
-    /// The text the interface shows: the server's own message when it sent one (Chinese),
-    /// otherwise a message of ours.
+    /// The text the interface shows: the server's own message in `lang` when it sent one (its
+    /// English one in the English interface, when it sent that too), otherwise a message of ours.
     pub fn text(&self, lang: Lang) -> String {
         match self {
             ApiError::Network(_) => Msg::ApiNetwork.text(lang).to_owned(),
             ApiError::Status {
                 body: Some(body), ..
-            } if !body.message.trim().is_empty() => body.message.clone(),
+            } if !body.message.trim().is_empty() => match (&body.message_en, lang) {
+                (Some(english), Lang::En) if !english.trim().is_empty() => english.clone(),
+                _ => body.message.clone(),
+            },
             ApiError::Status { status, .. } => {
                 format!("{}（HTTP {status}）", Msg::ApiStatus.text(lang))
             }

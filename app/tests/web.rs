@@ -434,12 +434,14 @@ async fn the_store_keeps_the_queue_apart_and_records_verdicts() {
         status: VerdictStatus::Rejected,
         code: Some("no_vacancy".into()),
         message: Some("空余编制不足".into()),
+        message_en: Some("not enough vacant posts".into()),
     };
     let accepted = Verdict {
         application_id: Some("a-1".into()),
         status: VerdictStatus::Accepted,
         code: None,
         message: None,
+        message_en: None,
     };
     store::record_verdicts(
         "h1",
@@ -458,8 +460,18 @@ async fn the_store_keeps_the_queue_apart_and_records_verdicts() {
         reloaded[1].status,
         ItemStatus::Rejected {
             code: Some("no_vacancy".into()),
-            message: Some("空余编制不足".into())
+            message: Some("空余编制不足".into()),
+            message_en: Some("not enough vacant posts".into()),
         }
+    );
+    // Shown in the interface's language.
+    assert_eq!(
+        reloaded[1].status.reason(Lang::En).as_deref(),
+        Some("not enough vacant posts")
+    );
+    assert_eq!(
+        reloaded[1].status.reason(Lang::Zh).as_deref(),
+        Some("空余编制不足")
     );
     assert!(outbox::pending_of(&reloaded, "h1").is_empty());
     assert_eq!(
@@ -840,9 +852,13 @@ async fn a_stored_outbox_is_listed_with_each_status() {
     rejected.status = ItemStatus::Rejected {
         code: Some("out_of_scope".into()),
         message: Some("单位不在管理范围内".into()),
+        message_en: None,
     };
     let mut held = item("a-3", 3, "holder-7");
-    held.status = ItemStatus::Held { message: None };
+    held.status = ItemStatus::Held {
+        message: None,
+        message_en: None,
+    };
     let mut accepted = item("a-4", 4, "holder-7");
     accepted.status = ItemStatus::Accepted;
     let (host, context, _mounted) = mount(Page::Apply);
@@ -1140,6 +1156,7 @@ async fn a_version_2_store_keeps_its_queue_and_decisions_join_it() {
         status: ItemStatus::Rejected {
             code: Some("transition_not_allowed".into()),
             message: Some("已核准".into()),
+            message_en: None,
         },
         ..pending.clone()
     };

@@ -152,6 +152,9 @@ pub struct Verdict {
     pub code: Option<String>,
     /// The reason in Chinese; absent when accepted.
     pub message: Option<String>,
+    /// The reason in English; absent when accepted (and in verdicts stored before it was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
 }
 
 /// Answer of [`ENVELOPES_PATH`]: one verdict per submission, in order.
@@ -183,6 +186,9 @@ pub struct DecisionVerdict {
     pub code: Option<String>,
     /// The reason in Chinese; absent when accepted.
     pub message: Option<String>,
+    /// The reason in English; absent when accepted (and in verdicts stored before it was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
     /// The application's status after an accepted decision (a `domain::ApplicationStatus` code).
     pub application_status: Option<String>,
     /// The quota-use slip (编制使用单) number an accepted approval issued.

@@ -17,13 +17,17 @@ pub const OPENAPI_PATH: &str = "/api/openapi.json";
 
 /// The JSON body of every error the server answers with.
 ///
-/// `code` is stable and machine-readable (`snake_case`); `message` is for people and may
-/// change. Internals (SQL, file paths, stack traces) never appear in either.
+/// `code` is stable and machine-readable (`snake_case`); `message` (Chinese) and `message_en`
+/// (English) are for people and may change: a client shows the one of its interface's
+/// language. Internals (SQL, file paths, stack traces) never appear in any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
+    /// The message in English (absent from servers before it was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
 }
 
 /// Whether a dependency of the server is usable.
@@ -74,6 +78,7 @@ mod tests {
         let body = ErrorBody {
             code: "not_found".into(),
             message: "未找到".into(),
+            message_en: Some("not found".into()),
         };
         let json = serde_json::to_string(&body).unwrap();
         assert_eq!(serde_json::from_str::<ErrorBody>(&json).unwrap(), body);

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use protocol::ErrorBody;
 
 /// Every way an API request can fail. Each variant has a stable `code`; the message is in
-/// Chinese (the interface language) and never carries internals.
+/// Chinese and English ([`english`], by code) and never carries internals.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("no such resource")]
@@ -27,6 +27,9 @@ pub enum ApiError {
     /// Too many enrolment or sign-in attempts from one address.
     #[error("rate limited")]
     RateLimited,
+    /// A request body over `startup::MAX_BODY_BYTES`.
+    #[error("request body too large")]
+    PayloadTooLarge,
     /// Anything unexpected: logged with its cause, answered as a bare 500.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -55,13 +58,14 @@ pub const REFUSED_CODES: &[&str] = &[
 impl ApiError {
     /// One error of each kind whose code is fixed (the codes of the other two, `Forbidden` and
     /// `Refused`, are [`FORBIDDEN_CODES`] and [`REFUSED_CODES`]).
-    pub fn fixed_kinds() -> [ApiError; 6] {
+    pub fn fixed_kinds() -> [ApiError; 7] {
         [
             ApiError::NotFound,
             ApiError::BadRequest(String::new()),
             ApiError::Unavailable("database"),
             ApiError::Unauthenticated,
             ApiError::RateLimited,
+            ApiError::PayloadTooLarge,
             ApiError::Internal(anyhow::anyhow!("example")),
         ]
     }
@@ -92,6 +96,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::Forbidden { code, .. } | ApiError::Refused { code, .. } => code,
             ApiError::RateLimited => "rate_limited",
+            ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -106,6 +111,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -121,12 +127,54 @@ impl ApiError {
                 message.clone()
             }
             ApiError::RateLimited => "尝试次数过多，请稍后再试".to_owned(),
+            ApiError::PayloadTooLarge => "请求内容过大（上限 1 MiB），请分批提交".to_owned(),
             ApiError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
+        };
+        let message_en = match self {
+            ApiError::BadRequest(detail) => format!("the request is not valid: {detail}"),
+            ApiError::Unavailable(what) => format!("the service is unavailable: {what}"),
+            other => english(other.code()).to_owned(),
         };
         ErrorBody {
             code: self.code().to_owned(),
             message,
+            message_en: Some(message_en),
         }
+    }
+}
+
+/// The English message of an error code (the Chinese one, given where the error is raised, may
+/// name more: which field, which role).
+pub fn english(code: &str) -> &'static str {
+    match code {
+        "not_found" => "the requested resource does not exist",
+        "bad_request" => "the request is not valid",
+        "unavailable" => "the service is unavailable",
+        "unauthenticated" => "sign in with your security key first",
+        "rate_limited" => "too many attempts; try again later",
+        "payload_too_large" => "the request is too large (limit 1 MiB); send it in parts",
+        "internal" => "internal server error; try again later",
+        "origin_invalid" => "requests from this web site are not allowed",
+        "csrf_invalid" => "the page has expired; reload it and try again",
+        "out_of_scope" => "your role and scope do not allow this",
+        "enrolment_code_invalid" => {
+            "the enrolment code is invalid, used or expired; ask the bureau's administrator for a new one"
+        }
+        "enrolment_refused" => {
+            "the security key was not enrolled: it did not pass the check (model not accepted, or no PIN)"
+        }
+        "attestation_unavailable" => {
+            "security keys cannot be enrolled: the bureau has not configured the accepted models"
+        }
+        "credential_exists" => "this security key is enrolled already",
+        "ceremony_unknown" => "the operation has expired; start again",
+        "sign_in_failed" => "the login name or the security key is not right",
+        "holder_invalid" => "the key holder's login name, name, role or scope is invalid",
+        "login_taken" => "this login name is in use",
+        "holder_unknown" => "no key holder has this login name",
+        "unit_unknown" => "the unit does not exist",
+        "malformed_base64" => "a field of the request is not valid base64url",
+        _ => "the request was refused",
     }
 }
 
@@ -170,6 +218,10 @@ where
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
+            // A body without a declared length that runs past the limit.
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::PayloadTooLarge)
+            }
             Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
         }
     }
@@ -194,9 +246,10 @@ mod tests {
             .iter()
             .map(|e| e.body().code)
             .collect();
-        assert_eq!(codes.len(), 6);
+        assert_eq!(codes.len(), 7);
         let doc = include_str!("../../docs/API.md");
         for code in ApiError::codes() {
+            assert_ne!(english(code), english("?"), "{code} has no English message");
             assert!(
                 doc.contains(&format!("| `{code}` |")),
                 "{code} is missing from docs/API.md"

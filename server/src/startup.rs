@@ -10,7 +10,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -125,14 +124,19 @@ impl Application {
 }
 
 /// The whole HTTP surface: `/api/*`, then the client's files, all behind the same layers.
+/// The body limit sits inside the security headers, so a refused body is answered like any
+/// other error: 413 with its JSON `ErrorBody` and every header.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", crate::routes::api())
         .fallback(crate::static_files::serve)
         .with_state(state)
+        // Bodies read by the extractors stop at the limit (`ApiJson` answers 413)…
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // …and a declared length over it is refused before anything is read.
+        .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(axum::middleware::from_fn(crate::static_files::headers))
         .layer(CompressionLayer::new().gzip(true))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -149,6 +153,24 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+}
+
+/// Answers 413 (`payload_too_large`) to a request whose `Content-Length` exceeds
+/// [`MAX_BODY_BYTES`], without reading it.
+async fn refuse_large_bodies(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return crate::error::ApiError::PayloadTooLarge.into_response();
+    }
+    next.run(request).await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -10,6 +10,7 @@ use protocol::identity::{
     SessionInfo, SignInBeginRequest, SignedSubmission,
 };
 use serde::Serialize;
+use webauthn_authenticator_rs::AuthenticatorBackendHashedClientData;
 use webauthn_authenticator_rs::prelude::{
     CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator,
 };
@@ -231,6 +232,55 @@ impl KeyHolder {
         let info: SessionInfo = response.json().await.expect("SessionInfo");
         self.client.csrf = Some(info.csrf_token.clone());
         info
+    }
+
+    /// Answers a sign-in ceremony with a clientDataJSON of our own making: the browser's
+    /// (`type`, the ceremony's challenge, our origin) changed by `edit`, signed by this key.
+    /// Returns the server's answer to `POST /api/session/finish` (the session is not kept).
+    pub async fn sign_in_with_client_data(
+        &mut self,
+        edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+    ) -> reqwest::Response {
+        let begun: CeremonyBegun = self
+            .client
+            .post(
+                "/api/session/begin",
+                &SignInBeginRequest {
+                    login: self.created.holder.login.clone(),
+                },
+            )
+            .await
+            .json()
+            .await
+            .expect("request options");
+        let options: RequestChallengeResponse =
+            serde_json::from_value(begun.options).expect("WebAuthn JSON");
+        let mut client_data = serde_json::Map::new();
+        client_data.insert("type".into(), "webauthn.get".into());
+        client_data.insert(
+            "challenge".into(),
+            base64url(options.public_key.challenge.as_ref()).into(),
+        );
+        client_data.insert("origin".into(), self.client.origin.clone().into());
+        edit(&mut client_data);
+        let client_data_json = serde_json::to_vec(&client_data).expect("JSON");
+        let mut credential = AuthenticatorBackendHashedClientData::perform_auth(
+            &mut self.token,
+            sha256(&client_data_json).to_vec(),
+            options.public_key,
+            60_000,
+        )
+        .expect("the soft token signs");
+        credential.response.client_data_json = client_data_json;
+        self.client
+            .post(
+                "/api/session/finish",
+                &CeremonyFinish {
+                    ceremony: begun.ceremony,
+                    credential: serde_json::to_value(credential).expect("JSON"),
+                },
+            )
+            .await
     }
 
     /// Signs `bytes` as the browser does offline: challenge = SHA-256(bytes), this key only,

@@ -6,6 +6,7 @@
 pub mod browser;
 pub mod clerk;
 pub mod filing;
+pub mod history;
 pub mod keys;
 pub mod review;
 pub mod scenario;

@@ -482,3 +482,51 @@ pub async fn forget_signature(pool: &Pool, number: &str) {
     .await
     .expect("removing a document's signature");
 }
+
+// Backups (`tests/suite/operations.rs`).
+
+/// Every application's id and status, in id order.
+pub async fn application_statuses(pool: &Pool) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT application_id, status FROM application ORDER BY application_id")
+        .fetch_all(pool)
+        .await
+        .expect("reading the applications' statuses")
+}
+
+/// Writes a SQLite database at `path` that is not this system's: one table of notes.
+pub async fn write_foreign_database(path: &std::path::Path) {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("creating a database");
+    sqlx::query("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+        .execute(&mut conn)
+        .await
+        .expect("creating a table");
+    sqlx::query("INSERT INTO notes (text) VALUES ('not a staffing database')")
+        .execute(&mut conn)
+        .await
+        .expect("writing a row");
+    conn.close().await.expect("closing");
+}
+
+/// Records in the database at `path` a migration this release does not have, as a newer
+/// release would have applied.
+pub async fn add_unknown_migration(path: &std::path::Path) {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("opening a database");
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (9999, 'from the future', 1, x'00', 0)",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("recording a migration");
+    conn.close().await.expect("closing");
+}

@@ -261,3 +261,32 @@ pub fn dist_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| crate::workspace_root().join("dist"))
 }
+
+impl TestServer {
+    /// A server not yet started, with an empty data directory and no demo city: a test puts a
+    /// database there (a restore, an old release's file) and then calls
+    /// [`start_again`](Self::start_again).
+    pub fn unstarted() -> anyhow::Result<Self> {
+        Self::stopped(None)
+    }
+
+    /// Runs the server binary's command `args` (`backup <file>`, `restore <file>` …) on this
+    /// server's data directory, running or not; its output.
+    pub fn command(&self, args: &[&str]) -> anyhow::Result<std::process::Output> {
+        self.command_line(args)?
+            .output()
+            .context("running the server binary")
+    }
+
+    /// [`command`](Self::command), to be run by the caller (from another thread, say).
+    pub fn command_line(&self, args: &[&str]) -> anyhow::Result<std::process::Command> {
+        let mut command = std::process::Command::new(server_binary()?);
+        command
+            .args(args)
+            .current_dir(&self.config.data_dir)
+            .env("APP_DATA_DIR", &self.config.data_dir)
+            .env("APP_LOG__FILTER", "warn")
+            .stdin(std::process::Stdio::null());
+        Ok(command)
+    }
+}

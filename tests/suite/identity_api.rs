@@ -396,7 +396,7 @@ async fn endpoint_level_rejections_have_their_codes() {
             },
         )
         .await;
-    assert_eq!(big.status(), 413);
+    assert_eq!(error_code(big).await, (413, "payload_too_large".into()));
 }
 
 #[tokio::test]

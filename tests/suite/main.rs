@@ -5,12 +5,16 @@
 //! - `approvals_api`: what approvals do (issue 11) — onboarding, offboarding, record change,
 //!   withdrawal, two reviewers at once, slips that lapse, late filings, approvals left unapplied
 //!   settled at start, and what the pull carries of them.
+//! - `authorization`: the authorization matrix — every operation of the OpenAPI document ×
+//!   every role in and out of scope, and anonymous, with the exact outcome of each cell.
 //! - `browser`: the client in headless Chromium — sign-in page, offline start, reachability,
 //!   and the virtual security key.
 //! - `identity`: enrol, sign in, sign an application offline and see it accepted after a
 //!   restart — in headless Chromium with a virtual security key.
 //! - `identity_api`: enrolment, sign-in, sessions, CSRF, scopes, revocation and signed envelopes
 //!   over HTTP with a software security key.
+//! - `language_api`: the server's messages in both interface languages — verdicts (and their
+//!   repeats) and error bodies carry `message` and `message_en`.
 //! - `clerk_browser`: the clerk's pages in headless Chromium — an onboarding filed against an
 //!   approved slip (printed), an offboarding, a record change with old → new, a draft across a
 //!   reload, a bad ID number named with everything typed kept; screenshots in both languages.
@@ -28,7 +32,12 @@
 //!   genuine; anonymous checks see no personal data; voiding by a reviewer's signed decision;
 //!   the signed audit head, `export-audit` and `verify-audit --file` naming the first broken
 //!   entry.
+//! - `hostile_api`: hostile input over HTTP — sign-in assertions with the clientData of a
+//!   cross-origin frame, a body over the size limit.
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
+//! - `operations`: `server backup` of a running server restored into a fresh data directory
+//!   (audit chain and every count kept), damaged, foreign and newer files refused, and the
+//!   upgrade of a database made by an earlier release (`tests/fixtures/upgrade/`).
 //! - `review_browser`: the supervising department and the bureau in headless Chromium — the
 //!   review queue, one submission on one screen, decisions signed (offline too) and pushed,
 //!   a return's comment reaching the clerk, two reviewers deciding the same application.
@@ -43,14 +52,18 @@
 
 mod api;
 mod approvals_api;
+mod authorization;
 mod browser;
 mod clerk_browser;
 mod cycle_browser;
 mod decisions_api;
 mod documents_api;
+mod hostile_api;
 mod identity;
 mod identity_api;
+mod language_api;
 mod openapi;
+mod operations;
 mod review_browser;
 mod sync_api;
 mod sync_browser;

@@ -295,6 +295,17 @@ async fn a_rejected_application_shows_why_and_can_be_revised_and_signed_again() 
         page.wait_for_attribute("#sync-status", "data-rejected", "1")
             .await?;
         page.screenshot("sync_rejected_shown").await?;
+        // The server's reason in the interface's language (issue 12).
+        page.click("#lang-switch").await?;
+        page.wait_for_text(
+            &format!("{} .outbox-reason", item(&id)),
+            "not enough vacant posts",
+        )
+        .await?;
+        page.screenshot("sync_rejected_shown_en").await?;
+        page.click("#lang-switch").await?;
+        page.wait_for_text(&format!("{} .outbox-reason", item(&id)), "空余编制不足")
+            .await?;
         Ok(())
     })
     .await?;

@@ -65,6 +65,7 @@ impl QueuedDecision {
             status: verdict.status,
             code: verdict.code.clone(),
             message: verdict.message.clone(),
+            message_en: verdict.message_en.clone(),
         });
         self.application_status = verdict
             .application_status
@@ -243,6 +244,7 @@ mod tests {
             status: VerdictStatus::Accepted,
             code: None,
             message: None,
+            message_en: None,
             application_status: Some("approved".into()),
             slip_number: Some("天编用〔2026〕0001号".into()),
             notice_number: None,
@@ -338,6 +340,7 @@ mod tests {
         let decisions = [queued(ItemStatus::Rejected {
             code: Some("transition_not_allowed".into()),
             message: None,
+            message_en: None,
         })];
         assert!(decided_here(&decisions, "a-1").is_none());
         let decisions = [queued(ItemStatus::Pending)];

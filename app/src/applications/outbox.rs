@@ -14,6 +14,7 @@ use protocol::identity::{SignedSubmission, Verdict, VerdictStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::applications::tracked::TrackedApplication;
+use crate::i18n::Lang;
 
 /// Where a signed application stands. Stored as `{"state": "rejected", "code": …, "message": …}`
 /// (internally tagged); read back through [`StatusFields`], which takes the same objects without
@@ -25,13 +26,20 @@ pub enum ItemStatus {
     Pending,
     /// Verified and recorded by the server (已提交待审核).
     Accepted,
-    /// Refused for good (未受理), with the server's code and reason.
+    /// Refused for good (未受理), with the server's code and reason (Chinese, and English
+    /// from servers that send it).
     Rejected {
         code: Option<String>,
         message: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_en: Option<String>,
     },
     /// Recorded but held for review (待复核).
-    Held { message: Option<String> },
+    Held {
+        message: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_en: Option<String>,
+    },
 }
 
 impl ItemStatus {
@@ -52,11 +60,32 @@ impl ItemStatus {
             VerdictStatus::Rejected => ItemStatus::Rejected {
                 code: verdict.code.clone(),
                 message: verdict.message.clone(),
+                message_en: verdict.message_en.clone(),
             },
             VerdictStatus::Held => ItemStatus::Held {
                 message: verdict.message.clone(),
+                message_en: verdict.message_en.clone(),
             },
         }
+    }
+
+    /// The server's reason in `lang` — its English one in the English interface when it sent
+    /// one, else its Chinese one — or, without a reason, the code.
+    pub fn reason(&self, lang: Lang) -> Option<String> {
+        let (message, message_en, code) = match self {
+            ItemStatus::Rejected {
+                code,
+                message,
+                message_en,
+            } => (message, message_en, code.as_ref()),
+            ItemStatus::Held {
+                message,
+                message_en,
+            } => (message, message_en, None),
+            _ => return None,
+        };
+        let english = message_en.as_ref().filter(|_| lang == Lang::En);
+        english.or(message.as_ref()).or(code).cloned()
     }
 }
 
@@ -68,6 +97,8 @@ struct StatusFields {
     code: Option<String>,
     #[serde(default)]
     message: Option<String>,
+    #[serde(default)]
+    message_en: Option<String>,
 }
 
 /// The `state` tag of an [`ItemStatus`].
@@ -86,12 +117,20 @@ impl From<StatusFields> for ItemStatus {
             state,
             code,
             message,
+            message_en,
         } = fields;
         match state {
             StateName::Pending => ItemStatus::Pending,
             StateName::Accepted => ItemStatus::Accepted,
-            StateName::Rejected => ItemStatus::Rejected { code, message },
-            StateName::Held => ItemStatus::Held { message },
+            StateName::Rejected => ItemStatus::Rejected {
+                code,
+                message,
+                message_en,
+            },
+            StateName::Held => ItemStatus::Held {
+                message,
+                message_en,
+            },
         }
     }
 }
@@ -233,6 +272,7 @@ mod tests {
         ItemStatus::Rejected {
             code: Some("no_vacancy".into()),
             message: None,
+            message_en: None,
         }
     }
 
@@ -245,13 +285,31 @@ mod tests {
             ItemStatus::Rejected {
                 code: None,
                 message: Some("理由".into()),
+                message_en: None,
             },
-            ItemStatus::Held { message: None },
+            ItemStatus::Held {
+                message: None,
+                message_en: None,
+            },
             ItemStatus::Held {
                 message: Some("待复核".into()),
+                message_en: None,
             },
         ];
-        for status in statuses {
+        let english = ItemStatus::Rejected {
+            code: Some("no_vacancy".into()),
+            message: Some("空余编制不足".into()),
+            message_en: Some("not enough vacant posts".into()),
+        };
+        assert_eq!(
+            english.reason(Lang::En).as_deref(),
+            Some("not enough vacant posts")
+        );
+        assert_eq!(english.reason(Lang::Zh).as_deref(), Some("空余编制不足"));
+        // A verdict stored before the server sent English: its Chinese reason, then its code.
+        assert_eq!(statuses[3].reason(Lang::En).as_deref(), Some("理由"));
+        assert_eq!(refused().reason(Lang::En).as_deref(), Some("no_vacancy"));
+        for status in statuses.into_iter().chain([english]) {
             let json = serde_json::to_string(&status).unwrap();
             assert_eq!(serde_json::from_str::<ItemStatus>(&json).unwrap(), status);
         }
@@ -259,7 +317,8 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<ItemStatus>(r#"{"message":"m","state":"held"}"#).unwrap(),
             ItemStatus::Held {
-                message: Some("m".into())
+                message: Some("m".into()),
+                message_en: None,
             }
         );
         assert_eq!(
@@ -327,7 +386,10 @@ mod tests {
         for status in [
             ItemStatus::Pending,
             ItemStatus::Accepted,
-            ItemStatus::Held { message: None },
+            ItemStatus::Held {
+                message: None,
+                message_en: None,
+            },
         ] {
             assert!(!item(status).needs_clerk_action(&none));
         }

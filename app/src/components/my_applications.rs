@@ -107,10 +107,10 @@ pub fn outbox_row(
     let kind = item.application_kind();
     let status = item.status.clone();
     let status_name = status.name();
-    let reason = match &status {
-        ItemStatus::Rejected { message, code } => message.clone().or_else(|| code.clone()),
-        ItemStatus::Held { message } => message.clone(),
-        _ => None,
+    // The server's reason in the interface's language.
+    let reason = {
+        let status = status.clone();
+        move || status.reason(lang.get())
     };
     let (review, can_revise) = context.applications.with_untracked(|tracked| {
         (
@@ -165,7 +165,7 @@ pub fn outbox_row(
                 </span>
             </div>
             <p class="outbox-summary">{line}</p>
-            {reason.map(|r| view! { <p class="outbox-reason">{r}</p> })}
+            {move || reason().map(|r| view! { <p class="outbox-reason">{r}</p> })}
             {comment
                 .map(|c| {
                     view! {

@@ -203,10 +203,16 @@ pub enum ChainReport {
 
 /// Walks the whole log in order and reports the first broken link.
 pub async fn verify(pool: &SqlitePool) -> anyhow::Result<ChainReport> {
+    let mut conn = pool.acquire().await.context("reading the audit log")?;
+    verify_on(&mut conn).await
+}
+
+/// [`verify`] on one connection (a backup being checked).
+pub async fn verify_on(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<ChainReport> {
     let rows = sqlx::query(
         "SELECT seq, at, actor, credential, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq",
     )
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await
     .context("reading the audit log")?;
     let mut expected_prev = GENESIS.to_owned();

@@ -5,6 +5,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod backup;
 pub mod ceremonies;
 pub mod certificates;
 pub mod changes;
@@ -71,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "documents",
         include_str!("../../migrations/0009_documents.sql"),
+    ),
+    (
+        10,
+        "verdict_english",
+        include_str!("../../migrations/0010_verdict_english.sql"),
     ),
 ];
 
@@ -331,6 +337,14 @@ impl MigrationSource<'static> for Embedded {
                 .collect())
         })
     }
+}
+
+/// This release's migrations, with their checksums (what a restored file is checked against).
+pub(crate) async fn migrations() -> anyhow::Result<Vec<Migration>> {
+    Embedded
+        .resolve()
+        .await
+        .map_err(|e| anyhow::anyhow!("loading migrations: {e}"))
 }
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

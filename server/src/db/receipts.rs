@@ -48,12 +48,14 @@ pub const DECISIONS: ReceiptTable = ReceiptTable {
     ],
 };
 
-/// A verdict as stored: status, code and Chinese message, and the kind's columns (by name).
+/// A verdict as stored: status, code, Chinese and English message, and the kind's columns (by
+/// name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredVerdict {
     pub status: VerdictStatus,
     pub code: Option<String>,
     pub message: Option<String>,
+    pub message_en: Option<String>,
     pub columns: Vec<(&'static str, Option<String>)>,
 }
 
@@ -112,7 +114,7 @@ pub async fn first_verdicts(
         return Ok(HashMap::new());
     }
     let sql = format!(
-        "SELECT {hash}, status, code, message, {} FROM {} \
+        "SELECT {hash}, status, code, message, message_en, {} FROM {} \
          WHERE {hash} IN (SELECT value FROM json_each(?)) AND verified = 1",
         table.columns.join(", "),
         table.name,
@@ -138,6 +140,7 @@ fn stored_verdict(table: &ReceiptTable, row: &SqliteRow) -> anyhow::Result<Store
         status: status_of(&status),
         code: row.try_get("code").context("code")?,
         message: row.try_get("message").context("message")?,
+        message_en: row.try_get("message_en").context("message_en")?,
         columns,
     })
 }
@@ -213,8 +216,8 @@ pub fn insert(
     let names: Vec<&str> = own.iter().map(|(column, _)| *column).collect();
     let sql = format!(
         "INSERT INTO {} ({}, verified, credential_id, bytes, client_data_json, \
-         authenticator_data, signature, status, code, message, received_at{}{}) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{})",
+         authenticator_data, signature, status, code, message, message_en, received_at{}{}) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{})",
         table.name,
         table.hash_column,
         if names.is_empty() { "" } else { ", " },
@@ -233,6 +236,7 @@ pub fn insert(
         .bind(status_code(receipt.verdict.status))?
         .bind(receipt.verdict.code.clone())?
         .bind(receipt.verdict.message.clone())?
+        .bind(receipt.verdict.message_en.clone())?
         .bind(receipt.received_at.to_string())?;
     for (_, value) in own {
         writes.bind(value.clone())?;

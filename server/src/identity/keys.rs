@@ -486,6 +486,14 @@ pub async fn sign_in_finish(
     let CeremonyState::SignIn { authentication } = ceremony else {
         return Err(refused("ceremony_unknown", "操作已过期，请重新开始"));
     };
+    // The clientData rules webauthn-rs applies only at registration, as the signed documents'
+    // path applies them (`cross_origin`); told apart only in the log.
+    if let Err(refusal) = crate::signed::verify::check_sign_in_client_data(
+        credential.response.client_data_json.as_ref(),
+    ) {
+        tracing::info!(code = refusal.code(), "sign-in refused");
+        return Err(sign_in_failed());
+    }
     let result = state
         .identity
         .webauthn

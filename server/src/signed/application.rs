@@ -228,6 +228,7 @@ impl SignedKind for SignedEnvelope {
             status: stored.status,
             code: stored.code.clone(),
             message: stored.message.clone(),
+            message_en: stored.message_en.clone(),
         }
     }
 }

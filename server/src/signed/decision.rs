@@ -240,6 +240,7 @@ impl SignedKind for SignedDecision {
             status: stored.status,
             code: stored.code.clone(),
             message: stored.message.clone(),
+            message_en: stored.message_en.clone(),
             application_status: stored.column("application_status"),
             slip_number: stored.column("slip_number"),
             notice_number: stored.column("notice_number"),

@@ -222,6 +222,7 @@ fn verdict_of(refusal: &Refusal, columns: Vec<(&'static str, Option<String>)>) -
         },
         code: Some(refusal.code().to_owned()),
         message: Some(refusal.message_zh()),
+        message_en: Some(refusal.message_en()),
         columns,
     }
 }
@@ -562,6 +563,7 @@ async fn receive_one<K: SignedKind>(
             status: VerdictStatus::Accepted,
             code: None,
             message: None,
+            message_en: None,
             columns,
         },
         Err(refusal) => verdict_of(refusal, columns),

@@ -165,6 +165,10 @@ refusals! {
     UserNotVerified => "user_not_verified",
         "签名时未验证用户身份（未输入 PIN）",
         "the security key did not verify the user (no PIN)";
+    /// Backed up without being backup-eligible, or backup eligibility not that of enrolment.
+    BackupFlagsInconsistent => "backup_flags_inconsistent",
+        "安全密钥数据的备份标志异常（与注册时不一致），签名不予接受",
+        "the security key's backup flags are inconsistent (or differ from its enrolment)";
     /// The stored public key cannot verify signatures.
     CredentialKeyUnsupported => "credential_key_unsupported",
         "该安全密钥的公钥算法不受支持",
@@ -431,6 +435,7 @@ mod tests {
             Refusal::RpIdMismatch,
             Refusal::UserNotPresent,
             Refusal::UserNotVerified,
+            Refusal::BackupFlagsInconsistent,
             Refusal::CredentialKeyUnsupported,
             Refusal::SignatureInvalid,
             Refusal::CounterRegression {
@@ -542,8 +547,8 @@ mod tests {
                 "{code} is missing from docs/API.md"
             );
         }
-        // The verifier's 26, then those an application and a decision add.
-        assert_eq!(codes.len(), 26 + 5 + 7 + 11 + 3, "{codes:?}");
+        // The verifier's 27, then those an application and a decision add, then the documents'.
+        assert_eq!(codes.len(), 27 + 5 + 7 + 11 + 3, "{codes:?}");
         for refusal in &examples {
             assert!(!refusal.message_zh().is_empty() && !refusal.message_en().is_empty());
             assert_eq!(refusal.to_string(), refusal.code());

@@ -37,7 +37,8 @@
 //! 6. clientDataJSON: JSON, well-formed, `type == "webauthn.get"`, challenge equals the envelope
 //!    hash, origin configured, not cross-origin;
 //! 7. authenticatorData: at least 37 bytes and well-formed, rpIdHash equals `SHA-256(rp id)`,
-//!    user present, user verified;
+//!    user present, user verified, backup flags consistent (backed up only if eligible, and
+//!    eligible exactly when the key was at enrolment — WebAuthn Level 3 §7.2 steps 17–18);
 //! 8. signature over `authenticatorData ‖ SHA-256(clientDataJSON)` with the stored public key
 //!    ([`signature`]: `ring` for ES256 keys, webauthn-rs-core for any other);
 //! 9. signature counter, last: `counter_regression` is the only verdict that is not final (the
@@ -80,6 +81,8 @@ const WEBAUTHN_GET: &str = "webauthn.get";
 const AUTH_DATA_MIN_LEN: usize = 37;
 const FLAG_UP: u8 = 0x01;
 const FLAG_UV: u8 = 0x04;
+const FLAG_BE: u8 = 0x08;
+const FLAG_BS: u8 = 0x10;
 const FLAG_AT: u8 = 0x40;
 const FLAG_ED: u8 = 0x80;
 
@@ -500,8 +503,9 @@ pub fn check_prepared<T: SignedDocument>(
     }
 }
 
-/// The outcomes of steps 6 (clientDataJSON) and 7 (authenticatorData: the counter).
-type AssertionChecks = (Result<(), Refusal>, Result<u32, Refusal>);
+/// The outcomes of steps 6 (clientDataJSON) and 7 (authenticatorData: the counter and the
+/// backup-eligible flag).
+type AssertionChecks = (Result<(), Refusal>, Result<(u32, bool), Refusal>);
 
 /// Outcomes of steps 6–8 worked out ahead.
 struct Steps {
@@ -557,7 +561,12 @@ fn check_signature<T: SignedDocument>(
         ),
     };
     client_data?;
-    let counter = counter?;
+    let (counter, backup_eligible) = counter?;
+    // Level 3 §7.2 step 18: a key enrolled as single-device stays so (a change means a synced
+    // copy or another authenticator answering for it), and the reverse.
+    if backup_eligible != known.credential.backup_eligible {
+        return Err(Refusal::BackupFlagsInconsistent);
+    }
 
     // 8. The signature (checked beforehand if it was with this very key).
     let key = &known.credential.cred;
@@ -615,15 +624,29 @@ fn check_client_data(
     if !policy.allows_origin(&client.origin) {
         return Err(Refusal::OriginNotAllowed);
     }
-    // `topOrigin` is only present when signing inside a cross-origin frame.
+    refuse_cross_origin(&client)
+}
+
+/// The frame rule of WebAuthn Level 3 §7.2 step 10 for a deployment that is never embedded:
+/// `crossOrigin: true`, or a `topOrigin` (present only inside a cross-origin frame), is refused.
+fn refuse_cross_origin(client: &CollectedClientData) -> Result<(), Refusal> {
     if client.cross_origin == Some(true) || client.unknown_keys.contains_key("topOrigin") {
         return Err(Refusal::CrossOrigin);
     }
     Ok(())
 }
 
-/// Checks authenticatorData and returns its signature counter.
-fn check_authenticator_data(auth_data: &[u8], rp_id: &str) -> Result<u32, Refusal> {
+/// The clientData rule of a sign-in that webauthn-rs leaves to us (it checks `type`,
+/// challenge and origin of an assertion, but the frame only at registration): see
+/// [`refuse_cross_origin`]. Unreadable clientDataJSON is refused too (webauthn-rs would).
+pub fn check_sign_in_client_data(client_data_json: &[u8]) -> Result<(), Refusal> {
+    let client: CollectedClientData =
+        serde_json::from_slice(client_data_json).map_err(|_| Refusal::ClientDataMalformed)?;
+    refuse_cross_origin(&client)
+}
+
+/// Checks authenticatorData and returns its signature counter and backup-eligible flag.
+fn check_authenticator_data(auth_data: &[u8], rp_id: &str) -> Result<(u32, bool), Refusal> {
     if auth_data.len() < AUTH_DATA_MIN_LEN {
         return Err(Refusal::AuthenticatorDataTruncated {
             len: auth_data.len(),
@@ -645,7 +668,11 @@ fn check_authenticator_data(auth_data: &[u8], rp_id: &str) -> Result<u32, Refusa
     if !parsed.user_verified || flags & FLAG_UV == 0 {
         return Err(Refusal::UserNotVerified);
     }
-    Ok(parsed.counter)
+    // Level 3 §7.2 step 17: backed up (BS) only when backup-eligible (BE).
+    if flags & FLAG_BS != 0 && flags & FLAG_BE == 0 {
+        return Err(Refusal::BackupFlagsInconsistent);
+    }
+    Ok((parsed.counter, flags & FLAG_BE != 0))
 }
 
 pub mod signature;

@@ -397,18 +397,24 @@ pub(super) fn decision_state(
                     }),
                 )
             }
-            ItemStatus::Rejected { message, code } => {
-                let reason = message.clone().or_else(|| code.clone()).unwrap_or_default();
+            status @ ItemStatus::Rejected { .. } => {
+                let status = status.clone();
                 (
                     "rejected",
-                    Box::new(move |l| format!("{}{reason}", Msg::DecisionRefused.text(l))),
+                    Box::new(move |l| {
+                        let reason = status.reason(l).unwrap_or_default();
+                        format!("{}{reason}", Msg::DecisionRefused.text(l))
+                    }),
                 )
             }
-            ItemStatus::Held { message } => {
-                let reason = message.clone().unwrap_or_default();
+            status @ ItemStatus::Held { .. } => {
+                let status = status.clone();
                 (
                     "held",
-                    Box::new(move |l| format!("{}{reason}", Msg::StatusHeld.text(l))),
+                    Box::new(move |l| {
+                        let reason = status.reason(l).unwrap_or_default();
+                        format!("{}{reason}", Msg::StatusHeld.text(l))
+                    }),
                 )
             }
         };

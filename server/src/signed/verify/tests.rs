@@ -770,6 +770,40 @@ fn missing_user_verification_is_refused() {
 }
 
 #[test]
+fn inconsistent_backup_flags_are_refused() {
+    // Level 3 §7.2 steps 17–18, with genuine signatures over the flags we choose.
+    let mut f = fixture();
+    let bytes = f.envelope();
+    let cd = client_data("webauthn.get", &bytes, ORIGIN, false);
+    assert!(!f.alice.credential.backup_eligible);
+    // Backed up, not eligible.
+    let sub = f
+        .alice
+        .sign_raw(&bytes, cd.clone(), FLAG_UP | FLAG_UV | FLAG_BS, 9);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::BackupFlagsInconsistent);
+    // Eligible now, though enrolled as a single-device key.
+    let sub = f
+        .alice
+        .sign_raw(&bytes, cd.clone(), FLAG_UP | FLAG_UV | FLAG_BE, 9);
+    assert_eq!(f.check(&sub).unwrap_err(), Refusal::BackupFlagsInconsistent);
+    // A key enrolled as backup-eligible that stops saying so.
+    let mut known = f.alice.known();
+    known.credential.backup_eligible = true;
+    let sub = f.alice.sign_raw(&bytes, cd.clone(), FLAG_UP | FLAG_UV, 9);
+    assert_eq!(
+        f.check_with(&sub, &known).unwrap_err(),
+        Refusal::BackupFlagsInconsistent
+    );
+    // …and is accepted while it does, backed up or not.
+    for flags in [FLAG_BE, FLAG_BE | FLAG_BS] {
+        let sub = f
+            .alice
+            .sign_raw(&bytes, cd.clone(), FLAG_UP | FLAG_UV | flags, 9);
+        assert!(f.check_with(&sub, &known).is_ok());
+    }
+}
+
+#[test]
 fn truncated_authenticator_data_is_refused() {
     let mut f = fixture();
     let valid = f.valid();
