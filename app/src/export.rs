@@ -75,8 +75,8 @@ async fn in_worker(request: String) -> Result<Uint8Array, String> {
 fn save(file: &str, parts: &Array, media_type: &str) -> Result<(), String> {
     let options = BlobPropertyBag::new();
     options.set_type(media_type);
-    let blob = Blob::new_with_blob_sequence_and_options(parts, &options)
-        .map_err(|e| format!("{e:?}"))?;
+    let blob =
+        Blob::new_with_blob_sequence_and_options(parts, &options).map_err(|e| format!("{e:?}"))?;
     let url = Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let document = leptos::prelude::document();
     let link: web_sys::HtmlAnchorElement = document

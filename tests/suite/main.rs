@@ -24,6 +24,9 @@
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
 //!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
+//! - `reports_browser`: the reports and the structure analysis offline in headless Chromium —
+//!   each on screen, exported as .xlsx (read back with calamine) and .csv, compared with the
+//!   server's certificates; screenshots in both languages.
 //! - `review_browser`: the supervising department and the bureau in headless Chromium — the
 //!   review queue, one submission on one screen, decisions signed (offline too) and pushed,
 //!   a return's comment reaching the clerk, two reviewers deciding the same application.
@@ -45,6 +48,7 @@ mod decisions_api;
 mod identity;
 mod identity_api;
 mod openapi;
+mod reports_browser;
 mod review_browser;
 mod sync_api;
 mod sync_browser;

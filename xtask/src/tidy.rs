@@ -7,7 +7,15 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 const CRATES: &[&str] = &[
-    "app", "demo", "domain", "protocol", "server", "tests", "xtask", "reports", "xlsx-worker",
+    "app",
+    "demo",
+    "domain",
+    "protocol",
+    "server",
+    "tests",
+    "xtask",
+    "reports",
+    "xlsx-worker",
 ];
 
 /// A library that only some places may name: `path` (a crate's `src`, or a folder of it) may

@@ -69,11 +69,7 @@ fn report_lang(lang: Lang) -> reports::Lang {
 fn scopes(all: &[Certificate], lang: Lang) -> Vec<(String, String)> {
     let mut out = vec![(
         "all".to_owned(),
-        format!(
-            "{}（{}）",
-            Msg::ReportsScopeAll.text(lang),
-            all.len()
-        ),
+        format!("{}（{}）", Msg::ReportsScopeAll.text(lang), all.len()),
     )];
     let mut regions: Vec<domain::region::Region> = all.iter().map(|c| c.unit.region).collect();
     regions.dedup();
@@ -82,7 +78,10 @@ fn scopes(all: &[Certificate], lang: Lang) -> Vec<(String, String)> {
             let n = all.iter().filter(|c| c.unit.region == *region).count();
             if n > 0 {
                 let label = lang.pick(region.label_zh(), region.label_en());
-                out.push((format!("region:{}", region.code()), format!("{label}（{n}）")));
+                out.push((
+                    format!("region:{}", region.code()),
+                    format!("{label}（{n}）"),
+                ));
             }
         }
     }
@@ -136,7 +135,10 @@ fn build(
 ) -> Built {
     let table = |t: Table| vec![t];
     let (sheets, distributions) = match report {
-        Report::Ledger => (table(reports::ledger::establishment_ledger(scope, lang)), vec![]),
+        Report::Ledger => (
+            table(reports::ledger::establishment_ledger(scope, lang)),
+            vec![],
+        ),
         Report::Roster => (table(reports::roster::roster(scope, lang)), vec![]),
         Report::Departures => (
             table(reports::roster::departures(scope, from, to, lang)),
@@ -196,8 +198,11 @@ pub fn ReportsPage() -> impl IntoView {
             if value == "all" {
                 f(all);
             } else {
-                let chosen: Vec<Certificate> =
-                    all.iter().filter(|c| in_scope(&value, c)).cloned().collect();
+                let chosen: Vec<Certificate> = all
+                    .iter()
+                    .filter(|c| in_scope(&value, c))
+                    .cloned()
+                    .collect();
                 f(&chosen);
             }
         })
@@ -224,12 +229,7 @@ pub fn ReportsPage() -> impl IntoView {
         let label = untrack(scope_label);
         let scope_name = label.split('（').next().unwrap_or_default().to_owned();
         let mut workbook = built.workbook;
-        workbook.name = format!(
-            "{}_{}_{}",
-            kind.title().text(Lang::Zh),
-            scope_name,
-            today
-        );
+        workbook.name = format!("{}_{}_{}", kind.title().text(Lang::Zh), scope_name, today);
         let lang = lang.get_untracked();
         status.set(Some((false, Msg::ReportsExporting.text(lang).to_owned())));
         spawn_local(async move {
@@ -242,10 +242,16 @@ pub fn ReportsPage() -> impl IntoView {
             let file = format!("{name}.{}", if xlsx { "xlsx" } else { "csv" });
             match done {
                 Ok(()) => {
-                    status.set(Some((false, format!("{}{file}", Msg::ReportsExported.text(lang)))));
+                    status.set(Some((
+                        false,
+                        format!("{}{file}", Msg::ReportsExported.text(lang)),
+                    )));
                     exported.set(file);
                 }
-                Err(e) => status.set(Some((true, format!("{}{e}", Msg::ReportsExportFailed.text(lang))))),
+                Err(e) => status.set(Some((
+                    true,
+                    format!("{}{e}", Msg::ReportsExportFailed.text(lang)),
+                ))),
             }
         });
     };

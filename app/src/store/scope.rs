@@ -29,9 +29,9 @@ pub async fn all_certificates(holder: &str) -> Result<Vec<Certificate>, StorageE
             other => other,
         };
         let mut certificate: Certificate = parse_body(record).map_err(corrupt)?;
-        let people = by_unit.get(&unit_id).ok_or_else(|| {
-            StorageError::Corrupt(format!("{unit_id}: its people are missing"))
-        })?;
+        let people = by_unit
+            .get(&unit_id)
+            .ok_or_else(|| StorageError::Corrupt(format!("{unit_id}: its people are missing")))?;
         let People { staff, departed } = parse_body(people).map_err(corrupt)?;
         certificate.staff = staff;
         certificate.departed = departed;
