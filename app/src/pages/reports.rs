@@ -292,7 +292,10 @@ pub fn ReportsPage() -> impl IntoView {
                                 class="report-tab"
                                 id=format!("report-tab-{}", r.code())
                                 aria-selected=move || (report.get() == r).to_string()
-                                on:click=move |_| report.set(r)
+                                on:click=move |_| {
+                                    report.set(r);
+                                    status.set(None);
+                                }
                             >
                                 {t(r.title())}
                             </button>
@@ -303,7 +306,10 @@ pub fn ReportsPage() -> impl IntoView {
             <div class="report-controls no-print">
                 <label class="report-scope">
                     {t(Msg::ReportsScope)}
-                    <select id="report-scope" on:change=move |ev| scope.set(event_target_value(&ev))>
+                    <select id="report-scope" on:change=move |ev| {
+                        scope.set(event_target_value(&ev));
+                        status.set(None);
+                    }>
                         {move || {
                             let current = scope.get();
                             certificates
@@ -357,18 +363,22 @@ pub fn ReportsPage() -> impl IntoView {
                         }
                     })
             }}
-            {move || match certificates.get() {
-                None => view! { <p class="muted">{t(Msg::ReportsLoading)}</p> }.into_any(),
-                Some(Err(e)) => {
+            {move || match certificates.with(|loaded| match loaded {
+                None => Err(None),
+                Some(Err(e)) => Err(Some(e.clone())),
+                Some(Ok(all)) => Ok(all.is_empty()),
+            }) {
+                Err(None) => view! { <p class="muted">{t(Msg::ReportsLoading)}</p> }.into_any(),
+                Err(Some(e)) => {
                     view! {
                         <p class="error" role="alert">{move || e.text(lang.get())}</p>
                     }
                         .into_any()
                 }
-                Some(Ok(all)) if all.is_empty() => {
+                Ok(true) => {
                     view! { <p class="muted" id="reports-empty">{t(Msg::ReportsEmpty)}</p> }.into_any()
                 }
-                Some(Ok(_)) => {
+                Ok(false) => {
                     let kind = report.get();
                     let dates = (from.get(), to.get(), on.get());
                     let l = lang.get();
@@ -452,6 +462,7 @@ fn ReportTable(table: Table) -> impl IntoView {
                                             let (class, text) = match &cell {
                                                 Cell::Number(_) | Cell::Percent(_) => ("num", cell.plain()),
                                                 Cell::IdNumber(id) => ("id", reports::mask_id_number(id)),
+                                                Cell::Date(_) => ("date", cell.plain()),
                                                 other => ("", other.plain()),
                                             };
                                             view! { <td class=class>{text}</td> }
