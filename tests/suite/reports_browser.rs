@@ -105,6 +105,18 @@ async fn shot(page: &TestPage, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A screenshot of the page as it prints (the print stylesheet: no header, no controls), at
+/// about the width of A4 landscape.
+async fn print_shot(page: &TestPage, name: &str) -> anyhow::Result<()> {
+    use chromiumoxide::cdp::browser_protocol::emulation::SetEmulatedMediaParams;
+    let media = |m: &str| SetEmulatedMediaParams::builder().media(m).build();
+    page.raw().execute(media("print")).await?;
+    page.set_viewport(1123, 794).await?;
+    page.screenshot(name).await?;
+    page.raw().execute(media("")).await?;
+    Ok(())
+}
+
 /// Opens a report's tab and waits for its output.
 async fn open_report(page: &TestPage, code: &str) -> anyhow::Result<()> {
     page.click(&format!("#report-tab-{code}")).await?;
@@ -165,6 +177,7 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
         // 编制台帐: a row per unit and category, and the figures of the server's ledgers.
         open_report(page, "ledger").await?;
         shot(page, "reports_ledger_zh").await?;
+        print_shot(page, "reports_ledger_print").await?;
         let figures: Vec<(String, EstablishmentCategory, domain::ledger::Figures)> = certificates
             .iter()
             .flat_map(|c| {
@@ -201,6 +214,7 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
         // 在编人员花名册: everyone, every field; the 身份证号 as text, dates as dates.
         open_report(page, "roster").await?;
         shot(page, "reports_roster_zh").await?;
+        print_shot(page, "reports_roster_print").await?;
         assert_eq!(rows_shown(page).await?, staff.len());
         let shown: String = page.text("#report-table tbody").await?.unwrap_or_default();
         assert!(
@@ -302,6 +316,7 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
         )
         .await?;
         shot(page, "reports_structure_zh").await?;
+        print_shot(page, "reports_structure_print").await?;
         let counts: BTreeMap<String, BTreeMap<String, u32>> = serde_json::from_str(
             &page
                 .eval::<String>(

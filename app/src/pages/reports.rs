@@ -398,7 +398,7 @@ pub fn ReportsPage() -> impl IntoView {
                         <div class="report-output" id="report-output" data-report=kind.code()>
                             <h2 class="report-title">{t(kind.title())}</h2>
                             <p class="report-meta">
-                                <span>{t(Msg::ReportsScope)} "：" {scope_label}</span>
+                                <span>{t(Msg::ReportsScope)} {move || lang.get().pick("：", ": ")} {scope_label}</span>
                                 <span>{period}</span>
                                 <span>{t(Msg::ReportsPreparedBy)} {printer} " " {today.to_string()}</span>
                             </p>
