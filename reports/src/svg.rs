@@ -17,7 +17,8 @@ const ROW: u32 = 26;
 const LABEL: u32 = 220;
 const BAR: u32 = 300;
 
-fn escape(text: &str) -> String {
+/// `text` with the characters markup gives meaning to escaped.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {

@@ -9,7 +9,7 @@ use domain::person::Person;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reports::structure::{self, Distribution};
-use reports::{Cell, Table, Workbook};
+use reports::{Table, Workbook};
 
 use crate::i18n::{Lang, Msg, t};
 use crate::state::use_app_context;
@@ -422,13 +422,12 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
-/// One report's table on screen: numbers right-aligned, 身份证号 masked, totals in bold; at
-/// most [`SCREEN_ROWS`] rows.
+/// One report's table on screen (`reports::html`: numbers right-aligned, 身份证号 masked, totals
+/// in bold); at most [`SCREEN_ROWS`] rows.
 #[component]
 fn ReportTable(table: Table) -> impl IntoView {
     let total = table.rows.len();
     let shown = total.min(SCREEN_ROWS);
-    let wide = table.columns.len() > 9;
     view! {
         <p class="muted report-count" data-rows=total.to_string()>
             {total} " " {t(Msg::ReportsRows)}
@@ -440,41 +439,7 @@ fn ReportTable(table: Table) -> impl IntoView {
                 })}
         </p>
         {(total == 0).then(|| view! { <p class="muted" id="report-none">{t(Msg::ReportsNoRows)}</p> })}
-        <div class="report-scroll">
-            <table class=if wide { "report-table wide" } else { "report-table" } id="report-table">
-                <thead>
-                    <tr>
-                        {table.columns.into_iter().map(|c| view! { <th>{c.header}</th> }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {table
-                        .rows
-                        .into_iter()
-                        .take(shown)
-                        .map(|row| {
-                            view! {
-                                <tr class:total=row.total>
-                                    {row
-                                        .cells
-                                        .into_iter()
-                                        .map(|cell| {
-                                            let (class, text) = match &cell {
-                                                Cell::Number(_) | Cell::Percent(_) => ("num", cell.plain()),
-                                                Cell::IdNumber(id) => ("id", reports::mask_id_number(id)),
-                                                Cell::Date(_) => ("date", cell.plain()),
-                                                other => ("", other.plain()),
-                                            };
-                                            view! { <td class=class>{text}</td> }
-                                        })
-                                        .collect_view()}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <div class="report-scroll" inner_html=reports::html::table(&table, shown)></div>
     }
 }
 
