@@ -365,6 +365,33 @@ messages! {
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundBack => "返回首页", "Back to the start page";
     FooterVersion => "版本", "Version";
+    NavReports => "报表", "Reports";
+    ReportsTitle => "报表与人员结构分析", "Reports and workforce structure";
+    ReportLedger => "编制台帐", "Establishment ledger";
+    ReportRoster => "在编人员花名册", "Staff roster";
+    ReportDepartures => "减少人员名册", "Departed staff";
+    ReportChanges => "人员变动情况", "Staff changes";
+    ReportStructure => "人员结构分析", "Workforce structure";
+    ReportsScope => "范围", "Scope";
+    ReportsScopeAll => "本机全部单位", "Every unit on this computer";
+    ReportsScopeSupervised => "及所属单位", " and the units it supervises";
+    ReportsFrom => "起始日期", "From";
+    ReportsTo => "截止日期", "To";
+    ReportsAgeOn => "年龄计算日期：", "Ages on: ";
+    ReportsExportXlsx => "导出 Excel（.xlsx）", "Export Excel (.xlsx)";
+    ReportsExportCsv => "导出 CSV", "Export CSV";
+    ReportsPrint => "打印", "Print";
+    ReportsExporting => "正在生成文件…", "Building the file…";
+    ReportsExported => "已导出：", "Exported: ";
+    ReportsExportFailed => "导出失败：", "Export failed: ";
+    ReportsLoading => "正在读取本机数据…", "Reading the data kept on this computer…";
+    ReportsEmpty => "本机尚无数据，请联网同步一次。", "No data on this computer yet: sync once online.";
+    ReportsRows => "行", "rows";
+    ReportsShownFirst => "屏幕显示前", "the screen shows the first";
+    ReportsAllInFiles => "行，导出文件包含全部", "rows, the exported files hold them all";
+    ReportsNoRows => "所选范围和日期内没有记录。", "Nothing in the chosen scope and dates.";
+    ReportsPreparedBy => "制表：", "Prepared by ";
+    ReportsTotal => "合计", "total";
 }
 
 /// Reads the stored language (Chinese if none), creates its signal, keeps `<html lang>` and

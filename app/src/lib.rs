@@ -15,6 +15,7 @@ pub mod ceremony;
 pub mod clock;
 pub mod components;
 pub mod connectivity;
+pub mod export;
 pub mod i18n;
 pub mod ids;
 pub mod json;
@@ -46,7 +47,7 @@ use leptos::task::spawn_local;
 use crate::components::layout::Layout;
 use crate::pages::{
     apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound,
-    print::PrintPage, review::Review, sign_in::SignIn,
+    print::PrintPage, reports::ReportsPage, review::Review, sign_in::SignIn,
 };
 use crate::router::{Router, routes};
 
@@ -87,6 +88,7 @@ enum Route {
     Certificate,
     Review,
     Print,
+    Reports,
     NotFound,
 }
 
@@ -99,6 +101,7 @@ fn route(path: &str) -> Route {
         "/certificate" | "/certificate/" => Route::Certificate,
         "/review" | "/review/" => Route::Review,
         "/print" | "/print/" => Route::Print,
+        "/reports" | "/reports/" => Route::Reports,
         _ => Route::NotFound,
     }
 }
@@ -111,6 +114,7 @@ fn page(route: Route) -> AnyView {
         Route::Certificate => view! { <CertificatePage/> }.into_any(),
         Route::Review => view! { <Review/> }.into_any(),
         Route::Print => view! { <PrintPage/> }.into_any(),
+        Route::Reports => view! { <ReportsPage/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

@@ -92,6 +92,49 @@ impl TestBrowser {
     }
 }
 
+impl TestBrowser {
+    /// Saves the downloads of every tab into `dir` under the names the page gives them, as a
+    /// user's browser would (Chromium's own download, so the bytes are the ones a user gets).
+    pub async fn save_downloads_in(&self, dir: &std::path::Path) -> anyhow::Result<()> {
+        use chromiumoxide::cdp::browser_protocol::browser::{
+            SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
+        };
+        let params = SetDownloadBehaviorParams::builder()
+            .behavior(SetDownloadBehaviorBehavior::Allow)
+            .download_path(dir.display().to_string())
+            .build()
+            .map_err(anyhow::Error::msg)?;
+        self.browser
+            .execute(params)
+            .await
+            .context("allowing downloads")?;
+        Ok(())
+    }
+}
+
+/// Waits until the file `name` in `dir` is completely downloaded; returns its bytes.
+pub async fn downloaded(dir: &std::path::Path, name: &str) -> anyhow::Result<Vec<u8>> {
+    let path = dir.join(name);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tokio::time::Instant::now() < deadline {
+        let partial = std::fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"));
+        if !partial
+            && let Ok(bytes) = std::fs::read(&path)
+            && !bytes.is_empty()
+        {
+            return Ok(bytes);
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    let found: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    bail!("{name} was not downloaded within {WAIT:?} (the folder holds {found:?})")
+}
+
 impl Drop for TestBrowser {
     /// Kills Chromium with every process it started (SIGKILL: renderers, GPU and utility
     /// processes, the zygote) and reaps it, before the profile directory is removed.
@@ -305,6 +348,18 @@ impl TestPage {
             tokio::time::sleep(POLL).await;
         }
         bail!("{what}: `{expression}` never became true within {WAIT:?}")
+    }
+
+    /// Shows the page at `width`×`height` CSS pixels (a laptop's 1366×768, say).
+    pub async fn set_viewport(&self, width: i64, height: i64) -> anyhow::Result<()> {
+        use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+        self.page
+            .execute(SetDeviceMetricsOverrideParams::new(
+                width, height, 1.0, false,
+            ))
+            .await
+            .context("setting the viewport")?;
+        Ok(())
     }
 
     /// Reloads the page (without waiting for the network: the service worker may answer).

@@ -38,6 +38,9 @@
 //! - `operations`: `server backup` of a running server restored into a fresh data directory
 //!   (audit chain and every count kept), damaged, foreign and newer files refused, and the
 //!   upgrade of a database made by an earlier release (`tests/fixtures/upgrade/`).
+//! - `reports_browser`: the reports and the structure analysis offline in headless Chromium —
+//!   each on screen, exported as .xlsx (read back with calamine) and .csv, compared with the
+//!   server's certificates; screenshots in both languages.
 //! - `review_browser`: the supervising department and the bureau in headless Chromium — the
 //!   review queue, one submission on one screen, decisions signed (offline too) and pushed,
 //!   a return's comment reaching the clerk, two reviewers deciding the same application.
@@ -64,6 +67,7 @@ mod identity_api;
 mod language_api;
 mod openapi;
 mod operations;
+mod reports_browser;
 mod review_browser;
 mod sync_api;
 mod sync_browser;

@@ -7,7 +7,15 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 
 const CRATES: &[&str] = &[
-    "app", "demo", "domain", "protocol", "server", "tests", "xtask",
+    "app",
+    "demo",
+    "domain",
+    "protocol",
+    "server",
+    "tests",
+    "xtask",
+    "reports",
+    "xlsx-worker",
 ];
 
 /// A library that only some places may name: `path` (a crate's `src`, or a folder of it) may
@@ -72,6 +80,24 @@ pub const BOUNDARIES: &[Boundary] = &[
         library: "web_sys",
         allowed: &[],
         why: "protocol is serde types only",
+    },
+    Boundary {
+        path: "reports",
+        library: "web_sys",
+        allowed: &[],
+        why: "reports builds tables from domain types, natively and in the browser",
+    },
+    Boundary {
+        path: "reports",
+        library: "rust_xlsxwriter",
+        allowed: &["reports/src/xlsx.rs"],
+        why: "the .xlsx writer is behind the `xlsx` feature, in one module",
+    },
+    Boundary {
+        path: "app/src",
+        library: "rust_xlsxwriter",
+        allowed: &[],
+        why: "the .xlsx is built in the export worker (xlsx-worker), off the main client",
     },
 ];
 

@@ -92,6 +92,9 @@ fn SessionTools() -> impl IntoView {
                         }
                             .into_any()
                     }}
+                    <a href="/reports" id="nav-reports" class="nav-link">
+                        {t(Msg::NavReports)}
+                    </a>
                     <span class="session-holder" id="session-holder" data-login=login>
                         {t(Msg::SignedInAs)}
                         {name}

@@ -7,4 +7,5 @@ pub mod not_found;
 pub mod review;
 
 pub mod print;
+pub mod reports;
 pub mod sign_in;

@@ -42,9 +42,9 @@ pub struct UnitSummary {
 
 /// A unit's people, as the `PEOPLE` record's body holds them.
 #[derive(Serialize, Deserialize)]
-struct People {
-    staff: Vec<Person>,
-    departed: Vec<DepartedPerson>,
+pub(super) struct People {
+    pub(super) staff: Vec<Person>,
+    pub(super) departed: Vec<DepartedPerson>,
 }
 
 /// The same JSON as [`People`], each person deserialised (and so checked) and dropped at once:

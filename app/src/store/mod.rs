@@ -41,6 +41,7 @@ pub mod legacy;
 pub mod meta;
 pub mod outbox;
 mod records;
+pub mod scope;
 
 pub use crate::storage_error::StorageError;
 pub use clear::clear_all_but_waiting;
