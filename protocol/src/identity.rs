@@ -294,6 +294,7 @@ mod tests {
                 status: VerdictStatus::Rejected,
                 code: Some("bad_signature".into()),
                 message: Some("签名无效".into()),
+                message_en: Some("The signature is not valid".into()),
             }],
         });
         round_trip(DecideRequest {
@@ -311,6 +312,7 @@ mod tests {
             status: VerdictStatus::Accepted,
             code: None,
             message: None,
+            message_en: None,
             application_status: Some("approved".into()),
             slip_number: Some("天编用〔2026〕0001号".into()),
             notice_number: None,
