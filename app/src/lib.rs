@@ -45,8 +45,8 @@ use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound,
-    print::PrintPage, review::Review, sign_in::SignIn,
+    apply::Apply, certificate::CertificatePage, certificate::person::PersonPage, enrol::Enrol,
+    not_found::NotFound, print::PrintPage, review::Review, sign_in::SignIn,
 };
 use crate::router::{Router, routes};
 
@@ -87,6 +87,7 @@ enum Route {
     Certificate,
     Review,
     Print,
+    Person,
     NotFound,
 }
 
@@ -99,6 +100,8 @@ fn route(path: &str) -> Route {
         "/certificate" | "/certificate/" => Route::Certificate,
         "/review" | "/review/" => Route::Review,
         "/print" | "/print/" => Route::Print,
+        p if p.starts_with("/certificate/") => Route::Certificate,
+        p if p.starts_with("/person/") => Route::Person,
         _ => Route::NotFound,
     }
 }
@@ -111,6 +114,7 @@ fn page(route: Route) -> AnyView {
         Route::Certificate => view! { <CertificatePage/> }.into_any(),
         Route::Review => view! { <Review/> }.into_any(),
         Route::Print => view! { <PrintPage/> }.into_any(),
+        Route::Person => view! { <PersonPage/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }
