@@ -409,10 +409,10 @@ messages! {
     LedgerDocTitle => "文件标题", "Title";
     LedgerNote => "备注", "Note";
     EmptyLedger => "编制台帐没有记录：尚未核定编制。", "The ledger has no rows: no establishment has been approved yet.";
-    CatAdministrative => "行政", "Admin.";
-    CatPoliticalLegal => "政法专项", "Pol.-legal";
-    CatPublicInstitution => "事业", "Inst.";
-    CatLogistics => "工勤", "Logistics";
+    CatAdministrative => "行政编制", "Administrative";
+    CatPoliticalLegal => "政法专项编制", "Political-legal";
+    CatPublicInstitution => "事业编制", "Public institution";
+    CatLogistics => "工勤编制", "Logistics";
     LeadLevel => "级别", "Level";
     LeadApproved => "核定职数", "Approved";
     LeadFilled => "实有职数", "Filled";
@@ -441,7 +441,7 @@ messages! {
     DocKind => "单据", "Document";
     DocNumberCol => "编号", "Number";
     DocIssuedOn => "出具日期", "Issued on";
-    PersonNoDocuments => "本机没有此人的单据：其入编早于本系统启用。", "No document of this person is stored: they were enrolled before this system.";
+    PersonNoDocuments => "此人的记录没有入编单据编号：其入编早于编制使用单和入编通知单的使用。", "This person's record carries no slip or notice number: they were enrolled before slips and notices were used.";
     PersonHistory => "信息变更记录", "Record changes";
     ChangeBefore => "变更前", "Before";
     ChangeAfter => "变更后", "After";

@@ -257,7 +257,7 @@ pub fn CertificatePage() -> impl IntoView {
                     .and_then(Result::ok)
                     .flatten()
                     .map(|c| {
-                        view! { <UnitView certificate=Arc::new(c) section=section names=names wide=wide()/> }
+                        view! { <UnitView certificate=Arc::new(c) section=section names=names wide=Signal::derive(wide)/> }
                     })
             }}
         </section>
@@ -324,7 +324,7 @@ fn UnitView(
     certificate: Arc<Certificate>,
     section: Memo<Section>,
     names: Memo<Names>,
-    wide: bool,
+    wide: Signal<bool>,
 ) -> impl IntoView {
     let unit_id = certificate.unit.id.to_string();
     let tabs = {

@@ -48,6 +48,9 @@ pub struct RosterFilter {
     pub education: Option<Education>,
 }
 
+/// Where the unit's column is in [`COLUMNS`].
+const UNIT_COLUMN: usize = 3;
+
 /// The roster's columns, in order; each sorts.
 pub const COLUMNS: [Msg; 11] = [
     Msg::FieldName,
@@ -126,12 +129,13 @@ impl RosterIndex {
         if sort.column == usize::MAX {
             return order;
         }
+        let column = self.column(sort.column);
         let people = &self.people;
         let units = &self.units;
         sort_by(&mut order, |&a, &b| {
             let (p, pu) = &people[a as usize];
             let (q, qu) = &people[b as usize];
-            let by = match sort.column {
+            let by = match column {
                 0 => p.name.as_str().cmp(q.name.as_str()),
                 1 => p.id_number.cmp(&q.id_number),
                 2 => p.sex.cmp(&q.sex),
@@ -173,27 +177,45 @@ impl RosterIndex {
         found
     }
 
+    /// The columns shown: every one of [`COLUMNS`], the unit's only when there are several.
+    pub fn columns(&self) -> Vec<Msg> {
+        COLUMNS
+            .into_iter()
+            .filter(|c| self.units.len() > 1 || *c != Msg::RosterUnit)
+            .collect()
+    }
+
+    /// The column of [`COLUMNS`] shown at `shown` (the unit's may be left out).
+    fn column(&self, shown: usize) -> usize {
+        if self.units.len() > 1 || shown < UNIT_COLUMN || shown == usize::MAX {
+            shown
+        } else {
+            shown + 1
+        }
+    }
+
     /// The row of the person at `i`, in `lang` (their 身份证号 masked).
     pub fn row(&self, i: u32, lang: Lang) -> Row {
         let (p, unit) = &self.people[i as usize];
         let (unit_id, unit_name) = &self.units[*unit];
         let label = |zh, en| Cell::text(lang.pick(zh, en));
-        Row::new(
-            p.id_number.masked(),
-            vec![
-                Cell::link(p.name.as_str(), person_href(unit_id, p)).class("person-name"),
-                Cell::text(p.id_number.masked()).class("id-number"),
-                label(p.sex.label_zh(), p.sex.label_en()),
-                Cell::link(unit_name.as_str(), format!("/certificate/{unit_id}")),
-                Cell::text(p.division.as_ref().map(|d| d.as_str()).unwrap_or("")),
-                label(p.category.label_zh(), p.category.label_en()),
-                Cell::text(p.position.clone().unwrap_or_default()),
-                Cell::text(p.rank.clone().unwrap_or_default()),
-                label(p.post_category.label_zh(), p.post_category.label_en()),
-                label(p.education.label_zh(), p.education.label_en()),
-                Cell::text(p.enrolled_on.to_string()),
-            ],
-        )
+        let mut cells = vec![
+            Cell::link(p.name.as_str(), person_href(unit_id, p)).class("person-name"),
+            Cell::text(p.id_number.masked()).class("id-number"),
+            label(p.sex.label_zh(), p.sex.label_en()),
+            Cell::link(unit_name.as_str(), format!("/certificate/{unit_id}")).class("unit"),
+            Cell::text(p.division.as_ref().map(|d| d.as_str()).unwrap_or("")).class("division"),
+            Cell::text(super::sections::category_msg(p.category).text(lang)),
+            Cell::text(p.position.clone().unwrap_or_default()),
+            Cell::text(p.rank.clone().unwrap_or_default()).class("rank"),
+            label(p.post_category.label_zh(), p.post_category.label_en()),
+            label(p.education.label_zh(), p.education.label_en()),
+            Cell::text(p.enrolled_on.to_string()).class("date"),
+        ];
+        if self.units.len() == 1 {
+            cells.remove(UNIT_COLUMN);
+        }
+        Row::new(p.id_number.masked(), cells)
     }
 }
 
@@ -281,7 +303,11 @@ async fn load(
 /// The roster of `unit` (its staff `own`), with the scope offered when `wide` (a unit of a
 /// holder who sees more than one).
 #[component]
-pub fn Roster(unit: UnitRecord, own: Vec<Person>, wide: bool) -> impl IntoView {
+pub fn Roster(
+    unit: UnitRecord,
+    own: Vec<Person>,
+    #[prop(into)] wide: Signal<bool>,
+) -> impl IntoView {
     let context = use_app_context();
     let lang = context.lang;
     let holder = move || {
@@ -342,7 +368,7 @@ pub fn Roster(unit: UnitRecord, own: Vec<Person>, wide: bool) -> impl IntoView {
             .map(|&i| index.row(i, lang))
             .collect()
     });
-    let columns = Signal::derive(move || COLUMNS.to_vec());
+    let columns = Signal::derive(move || ready().map(|i| i.columns()).unwrap_or_default());
     // Once drawn: for `cargo xtask bench` (how soon a reload shows the roster, offline).
     Effect::new(move |_| {
         if found.with(Option::is_some) {
@@ -369,7 +395,7 @@ pub fn Roster(unit: UnitRecord, own: Vec<Person>, wide: bool) -> impl IntoView {
     };
     view! {
         <div class="roster-tools">
-            <Show when=move || wide>
+            <Show when=move || wide.get()>
                 <label>
                     {t(Msg::RosterScope)}
                     <select
@@ -459,7 +485,7 @@ pub fn Roster(unit: UnitRecord, own: Vec<Person>, wide: bool) -> impl IntoView {
                     {t(Msg::PagePrev)}
                 </button>
                 <span id="roster-page">{move || page.get() + 1} " / " {pages}</span>
-                <button type="button" class="secondary" id="roster-next" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>
+                <button type="button" class="secondary" id="roster-next" disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>
                     {t(Msg::PageNext)}
                 </button>
             </nav>

@@ -433,8 +433,8 @@ pub fn ledger(c: &Certificate) -> AnyView {
     .into_any()
 }
 
-/// The header of a category's column.
-fn category_msg(category: domain::EstablishmentCategory) -> Msg {
+/// A category's short name (a column's header, a roster's cell).
+pub fn category_msg(category: domain::EstablishmentCategory) -> Msg {
     use domain::EstablishmentCategory as E;
     match category {
         E::Administrative => Msg::CatAdministrative,
