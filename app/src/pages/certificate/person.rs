@@ -82,13 +82,29 @@ fn find(c: &Certificate, id: &str) -> Option<AnyView> {
         .departed
         .iter()
         .find(|d| d.person.id_number.as_str() == id)?;
+    let departure: Vec<AnyView> = vec![
+        entry_label(
+            "departure-reason",
+            Msg::FieldDepartureReason,
+            d.reason.label_zh(),
+            d.reason.label_en(),
+        ),
+        entry("left-on", Msg::FieldLeftOn, d.left_on.to_string()),
+        entry(
+            "departure-document",
+            Msg::FieldDepartureDocument,
+            d.document.to_string(),
+        ),
+        entry(
+            "approval",
+            Msg::FieldApproval,
+            or_none(d.approval.as_ref().map(ToString::to_string)),
+        ),
+    ];
     let left = view! {
         <h2>{t(Msg::PersonDeparted)}</h2>
         <dl class="record" id="person-departure">
-            {entry_label("departure-reason", Msg::FieldDepartureReason, d.reason.label_zh(), d.reason.label_en())}
-            {entry("left-on", Msg::FieldLeftOn, d.left_on.to_string())}
-            {entry("departure-document", Msg::FieldDepartureDocument, d.document.to_string())}
-            {entry("approval", Msg::FieldApproval, or_none(d.approval.as_ref().map(ToString::to_string)))}
+            {departure}
         </dl>
     }
     .into_any();
@@ -174,35 +190,97 @@ fn page(c: &Certificate, p: &Person, left: Option<AnyView>) -> AnyView {
             })
             .collect()
     });
+    let record: Vec<AnyView> = vec![
+        entry("id-number", Msg::FieldIdNumber, p.id_number.to_string()),
+        entry("name", Msg::FieldName, p.name.to_string()),
+        entry_label("sex", Msg::FieldSex, p.sex.label_zh(), p.sex.label_en()),
+        entry("birth-date", Msg::FieldBirthDate, p.birth_date.to_string()),
+        entry("ethnicity", Msg::FieldEthnicity, p.ethnicity.clone()),
+        entry(
+            "native-place",
+            Msg::FieldNativePlace,
+            p.native_place.clone(),
+        ),
+        entry_label(
+            "political-status",
+            Msg::FieldPoliticalStatus,
+            p.political_status.label_zh(),
+            p.political_status.label_en(),
+        ),
+        entry_label(
+            "education",
+            Msg::FieldEducation,
+            p.education.label_zh(),
+            p.education.label_en(),
+        ),
+        entry_label(
+            "degree",
+            Msg::FieldDegree,
+            p.degree.label_zh(),
+            p.degree.label_en(),
+        ),
+        entry(
+            "division",
+            Msg::FieldDivision,
+            or_none(p.division.as_ref().map(ToString::to_string)),
+        ),
+        entry_label(
+            "category",
+            Msg::FieldCategory,
+            p.category.label_zh(),
+            p.category.label_en(),
+        ),
+        match p.funding_form {
+            Some(f) => entry_label("funding", Msg::FieldFunding, f.label_zh(), f.label_en()),
+            None => entry("funding", Msg::FieldFunding, "—".into()),
+        },
+        entry_label(
+            "personnel-class",
+            Msg::FieldPersonnelClass,
+            p.personnel_class.label_zh(),
+            p.personnel_class.label_en(),
+        ),
+        entry("position", Msg::FieldPosition, opt(&p.position)),
+        entry("rank", Msg::FieldRank, opt(&p.rank)),
+        entry_label(
+            "post-category",
+            Msg::FieldPostCategory,
+            p.post_category.label_zh(),
+            p.post_category.label_en(),
+        ),
+        entry_label(
+            "entry-form",
+            Msg::FieldEntryForm,
+            p.entry_form.label_zh(),
+            p.entry_form.label_en(),
+        ),
+        entry(
+            "enrolled-on",
+            Msg::FieldEnrolledOn,
+            p.enrolled_on.to_string(),
+        ),
+        entry(
+            "enrolment-document",
+            Msg::FieldEnrolmentDocument,
+            doc(&p.enrolment_document),
+        ),
+        entry(
+            "started-work-on",
+            Msg::FieldStartedWorkOn,
+            date(p.started_work_on),
+        ),
+        entry(
+            "current-post-since",
+            Msg::FieldCurrentPostSince,
+            date(p.current_post_since),
+        ),
+        entry("slip", Msg::FieldSlip, doc(&p.slip_number)),
+    ];
     view! {
         <h1 id="person-name">{p.name.to_string()}</h1>
         <p class="muted">{c.unit.name.to_string()}</p>
         <dl class="record" id="person-record" data-id=p.id_number.as_str().to_owned()>
-            {entry("id-number", Msg::FieldIdNumber, p.id_number.to_string())}
-            {entry("name", Msg::FieldName, p.name.to_string())}
-            {entry_label("sex", Msg::FieldSex, p.sex.label_zh(), p.sex.label_en())}
-            {entry("birth-date", Msg::FieldBirthDate, p.birth_date.to_string())}
-            {entry("ethnicity", Msg::FieldEthnicity, p.ethnicity.clone())}
-            {entry("native-place", Msg::FieldNativePlace, p.native_place.clone())}
-            {entry_label("political-status", Msg::FieldPoliticalStatus, p.political_status.label_zh(), p.political_status.label_en())}
-            {entry_label("education", Msg::FieldEducation, p.education.label_zh(), p.education.label_en())}
-            {entry_label("degree", Msg::FieldDegree, p.degree.label_zh(), p.degree.label_en())}
-            {entry("division", Msg::FieldDivision, or_none(p.division.as_ref().map(ToString::to_string)))}
-            {entry_label("category", Msg::FieldCategory, p.category.label_zh(), p.category.label_en())}
-            {match p.funding_form {
-                Some(f) => entry_label("funding", Msg::FieldFunding, f.label_zh(), f.label_en()),
-                None => entry("funding", Msg::FieldFunding, "—".into()),
-            }}
-            {entry_label("personnel-class", Msg::FieldPersonnelClass, p.personnel_class.label_zh(), p.personnel_class.label_en())}
-            {entry("position", Msg::FieldPosition, opt(&p.position))}
-            {entry("rank", Msg::FieldRank, opt(&p.rank))}
-            {entry_label("post-category", Msg::FieldPostCategory, p.post_category.label_zh(), p.post_category.label_en())}
-            {entry_label("entry-form", Msg::FieldEntryForm, p.entry_form.label_zh(), p.entry_form.label_en())}
-            {entry("enrolled-on", Msg::FieldEnrolledOn, p.enrolled_on.to_string())}
-            {entry("enrolment-document", Msg::FieldEnrolmentDocument, doc(&p.enrolment_document))}
-            {entry("started-work-on", Msg::FieldStartedWorkOn, date(p.started_work_on))}
-            {entry("current-post-since", Msg::FieldCurrentPostSince, date(p.current_post_since))}
-            {entry("slip", Msg::FieldSlip, doc(&p.slip_number))}
+            {record}
         </dl>
         {left}
         <h2>{t(Msg::PersonDocuments)}</h2>

@@ -376,93 +376,132 @@ pub fn Roster(
         }
     });
     let set = move |f: fn(&mut RosterFilter, String)| {
-        move |ev| {
-            let value = event_target_value(&ev);
-            filter.update(|filter| f(filter, value));
-        }
+        Callback::new(move |value: String| filter.update(|filter| f(filter, value)))
     };
-    let options = move |list: fn(&RosterIndex) -> &Vec<String>| {
-        move || {
+    let found_in = move |list: fn(&RosterIndex) -> &Vec<String>| {
+        Signal::derive(move || {
             ready()
                 .map(|index| {
                     list(&index)
                         .iter()
-                        .map(|v| view! { <option value=v.clone()>{v.clone()}</option> })
-                        .collect_view()
+                        .map(|v| (v.clone(), v.clone()))
+                        .collect()
                 })
                 .unwrap_or_default()
-        }
+        })
     };
-    view! {
-        <div class="roster-tools">
-            <Show when=move || wide.get()>
-                <label>
-                    {t(Msg::RosterScope)}
-                    <select
-                        id="roster-scope"
-                        on:change=move |ev| {
-                            let code = event_target_value(&ev);
-                            if let Some(s) = RosterScope::ALL.into_iter().find(|s| s.code() == code) {
-                                scope.set(s);
-                            }
-                        }
-                    >
-                        {RosterScope::ALL
-                            .into_iter()
-                            .map(|s| {
-                                view! {
-                                    <option value=s.code() selected=move || scope.get() == s>
-                                        {t(s.msg())}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-            </Show>
+    let always = Signal::from(true);
+    let tools: Vec<AnyView> = vec![
+        choice(
+            "roster-scope",
+            Msg::RosterScope,
+            None,
+            Signal::derive(move || {
+                let lang = lang.get();
+                RosterScope::ALL
+                    .into_iter()
+                    .map(|s| (s.code().to_owned(), s.msg().text(lang).to_owned()))
+                    .collect()
+            }),
+            Callback::new(move |code: String| {
+                if let Some(s) = RosterScope::ALL.into_iter().find(|s| s.code() == code) {
+                    scope.set(s);
+                }
+            }),
+            Signal::derive(move || scope.get().code().to_owned()),
+            wide,
+        ),
+        view! {
             <input
                 id="roster-search"
                 type="search"
                 placeholder=t(Msg::RosterSearch)
                 aria-label=t(Msg::RosterSearch)
-                on:input=set(|f, v| f.needle = v.to_ascii_lowercase())
+                on:input=move |ev| {
+                    let value = event_target_value(&ev).to_ascii_lowercase();
+                    filter.update(|f| f.needle = value);
+                }
             />
-            <label>
-                {t(Msg::FieldCategory)}
-                <select id="roster-category" on:change=set(|f, v| f.category = EstablishmentCategory::from_code(&v))>
-                    <option value="">{t(Msg::FilterAll)}</option>
-                    {coded_options(EstablishmentCategory::ALL, |c| (c.code(), c.label_zh(), c.label_en()))}
-                </select>
-            </label>
-            <label>
-                {t(Msg::FieldDivision)}
-                <select id="roster-division" on:change=set(|f, v| f.division = Some(v).filter(|v| !v.is_empty()))>
-                    <option value="">{t(Msg::FilterAll)}</option>
-                    {options(|i| &i.divisions)}
-                </select>
-            </label>
-            <label>
-                {t(Msg::FieldPostCategory)}
-                <select id="roster-post" on:change=set(|f, v| f.post = PostCategory::from_code(&v))>
-                    <option value="">{t(Msg::FilterAll)}</option>
-                    {coded_options(PostCategory::ALL, |c| (c.code(), c.label_zh(), c.label_en()))}
-                </select>
-            </label>
-            <label>
-                {t(Msg::FieldRank)}
-                <select id="roster-rank" on:change=set(|f, v| f.rank = Some(v).filter(|v| !v.is_empty()))>
-                    <option value="">{t(Msg::FilterAll)}</option>
-                    {options(|i| &i.ranks)}
-                </select>
-            </label>
-            <label>
-                {t(Msg::FieldEducation)}
-                <select id="roster-education" on:change=set(|f, v| f.education = Education::from_code(&v))>
-                    <option value="">{t(Msg::FilterAll)}</option>
-                    {coded_options(Education::ALL, |c| (c.code(), c.label_zh(), c.label_en()))}
-                </select>
-            </label>
-        </div>
+        }
+        .into_any(),
+        choice(
+            "roster-category",
+            Msg::FieldCategory,
+            Some(Msg::FilterAll),
+            coded(
+                lang,
+                EstablishmentCategory::ALL
+                    .iter()
+                    .map(|c| (c.code(), c.label_zh(), c.label_en()))
+                    .collect(),
+            ),
+            set(|f, v| f.category = EstablishmentCategory::from_code(&v)),
+            Signal::derive(move || {
+                filter
+                    .with(|f| f.category.map(|c| c.code().to_owned()))
+                    .unwrap_or_default()
+            }),
+            always,
+        ),
+        choice(
+            "roster-division",
+            Msg::FieldDivision,
+            Some(Msg::FilterAll),
+            found_in(|i| &i.divisions),
+            set(|f, v| f.division = Some(v).filter(|v| !v.is_empty())),
+            Signal::derive(move || filter.with(|f| f.division.clone()).unwrap_or_default()),
+            always,
+        ),
+        choice(
+            "roster-post",
+            Msg::FieldPostCategory,
+            Some(Msg::FilterAll),
+            coded(
+                lang,
+                PostCategory::ALL
+                    .iter()
+                    .map(|c| (c.code(), c.label_zh(), c.label_en()))
+                    .collect(),
+            ),
+            set(|f, v| f.post = PostCategory::from_code(&v)),
+            Signal::derive(move || {
+                filter
+                    .with(|f| f.post.map(|c| c.code().to_owned()))
+                    .unwrap_or_default()
+            }),
+            always,
+        ),
+        choice(
+            "roster-rank",
+            Msg::FieldRank,
+            Some(Msg::FilterAll),
+            found_in(|i| &i.ranks),
+            set(|f, v| f.rank = Some(v).filter(|v| !v.is_empty())),
+            Signal::derive(move || filter.with(|f| f.rank.clone()).unwrap_or_default()),
+            always,
+        ),
+        choice(
+            "roster-education",
+            Msg::FieldEducation,
+            Some(Msg::FilterAll),
+            coded(
+                lang,
+                Education::ALL
+                    .iter()
+                    .map(|c| (c.code(), c.label_zh(), c.label_en()))
+                    .collect(),
+            ),
+            set(|f, v| f.education = Education::from_code(&v)),
+            Signal::derive(move || {
+                filter
+                    .with(|f| f.education.map(|c| c.code().to_owned()))
+                    .unwrap_or_default()
+            }),
+            always,
+        ),
+    ];
+    view! {
+        <div class="roster-tools">{tools}</div>
         {move || match index.get() {
             None => view! { <p class="muted" id="roster-loading">{t(Msg::RosterLoading)}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{move || e.text(lang.get())}</p> }.into_any(),
@@ -493,18 +532,55 @@ pub fn Roster(
     }
 }
 
-/// The options of a coded field: its code as the value, its label in the current language.
-fn coded_options<T: Copy + Send + Sync + 'static>(
-    all: &'static [T],
-    label: fn(T) -> (&'static str, &'static str, &'static str),
-) -> impl IntoView {
-    let lang = use_app_context().lang;
-    all.iter()
-        .map(|&v| {
-            let (code, zh, en) = label(v);
-            view! { <option value=code>{move || lang.get().pick(zh, en)}</option> }
+/// The options of a coded field (code, Chinese, English): its code as the value, its label
+/// in the current language.
+fn coded(
+    lang: RwSignal<Lang>,
+    all: Vec<(&'static str, &'static str, &'static str)>,
+) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        let lang = lang.get();
+        all.iter()
+            .map(|(code, zh, en)| ((*code).to_owned(), lang.pick(zh, en).to_owned()))
+            .collect()
+    })
+}
+
+/// A labelled list to choose from (`all`: a first option, empty, meaning everything), shown
+/// when `shown`; `set` gets the value chosen; `current` is the one chosen when the options are
+/// drawn again (in the other language).
+fn choice(
+    id: &'static str,
+    label: Msg,
+    all: Option<Msg>,
+    options: Signal<Vec<(String, String)>>,
+    set: Callback<String>,
+    current: Signal<String>,
+    shown: Signal<bool>,
+) -> AnyView {
+    (move || {
+        shown.get().then(|| {
+            view! {
+                <label>
+                    {t(label)}
+                    <select id=id on:change=move |ev| set.run(event_target_value(&ev))>
+                        {all.map(|all| view! { <option value="">{t(all)}</option> })}
+                        {move || {
+                            options
+                                .get()
+                                .into_iter()
+                                .map(|(value, text)| {
+                                    let selected = current.with_untracked(|c| *c == value);
+                                    view! { <option value=value selected=selected>{text}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+            }
         })
-        .collect_view()
+    })
+    .into_any()
 }
 
 #[cfg(test)]

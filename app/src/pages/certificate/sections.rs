@@ -17,8 +17,8 @@ use crate::state::use_app_context;
 /// The stored units by id: (name, staff), to name and link the units a certificate refers to.
 pub type Names = Arc<BTreeMap<String, (String, u32)>>;
 
-/// One labelled value of a record.
-pub fn entry(name: &'static str, label: Msg, value: String) -> AnyView {
+/// One labelled value of a record, its value any view.
+pub fn row(name: &'static str, label: Msg, value: AnyView) -> AnyView {
     view! {
         <div class="record-row" data-field=name>
             <dt>{t(label)}</dt>
@@ -28,16 +28,15 @@ pub fn entry(name: &'static str, label: Msg, value: String) -> AnyView {
     .into_any()
 }
 
+/// One labelled value of a record.
+pub fn entry(name: &'static str, label: Msg, value: String) -> AnyView {
+    row(name, label, value.into_any())
+}
+
 /// One labelled value written in both languages (a domain value's labels).
 pub fn entry_label(name: &'static str, label: Msg, zh: &'static str, en: &'static str) -> AnyView {
     let lang = use_app_context().lang;
-    view! {
-        <div class="record-row" data-field=name>
-            <dt>{t(label)}</dt>
-            <dd>{move || lang.get().pick(zh, en)}</dd>
-        </div>
-    }
-    .into_any()
+    row(name, label, (move || lang.get().pick(zh, en)).into_any())
 }
 
 /// An optional value, or 无.
@@ -69,83 +68,103 @@ fn unit_cell(names: &Names, id: &str) -> Cell {
 /// 机构信息: every field of the unit's record, the funding forms with their counts.
 pub fn info(c: &Certificate, names: &Names) -> AnyView {
     let u = &c.unit;
+    let lang = use_app_context().lang;
     let unit_link = |id: &Option<domain::UnitId>| -> AnyView {
-        match id {
-            None => view! { <dd>"—"</dd> }.into_any(),
-            Some(id) => {
-                let cell = unit_cell(names, id.as_str());
-                match cell.href {
-                    Some(href) => view! { <dd><a href=href>{cell.text}</a></dd> }.into_any(),
-                    None => view! {
-                        <dd>{cell.text} " " <span class="muted">{t(Msg::NotInScope)}</span></dd>
-                    }
-                    .into_any(),
-                }
+        let Some(id) = id else {
+            return "—".into_any();
+        };
+        let cell = unit_cell(names, id.as_str());
+        match cell.href {
+            Some(href) => view! { <a href=href>{cell.text}</a> }.into_any(),
+            None => {
+                view! { {cell.text} " " <span class="muted">{t(Msg::NotInScope)}</span> }.into_any()
             }
         }
     };
-    let funding = u
-        .funding
-        .iter()
-        .map(|s| {
-            let (form, count) = (s.form, s.count.get());
-            view! {
-                <li data-form=form.code()>
-                    <CodeLabel zh=form.label_zh() en=form.label_en()/> " " {count}
-                </li>
-            }
-        })
-        .collect_view();
-    let total = u.funded_total().map(|n| n.get());
-    view! {
-        <dl class="record" id="unit-record">
-            {entry("unit-name", Msg::FieldUnitName, u.name.to_string())}
-            {entry("short-name", Msg::FieldShortName, or_none(u.short_name.as_ref().map(ToString::to_string)))}
-            {entry("credit-code", Msg::FieldCreditCode, or_none(u.credit_code.as_ref().map(ToString::to_string)))}
-            {entry("unit-id", Msg::InfoUnitId, u.id.to_string())}
-            {entry_label("kind", Msg::InfoKind, u.kind.label_zh(), u.kind.label_en())}
-            {entry_label("level", Msg::FieldUnitLevel, u.level.label_zh(), u.level.label_en())}
-            {match u.institution_category {
-                Some(c) => entry_label("institution-category", Msg::FieldInstitutionCategory, c.label_zh(), c.label_en()),
-                None => entry("institution-category", Msg::FieldInstitutionCategory, "—".into()),
-            }}
-            {entry_label("region", Msg::InfoRegion, u.region.label_zh(), u.region.label_en())}
-            <div class="record-row" data-field="supervising-department">
-                <dt>{t(Msg::InfoSupervising)}</dt>
-                {unit_link(&u.supervising_department)}
-            </div>
-            <div class="record-row" data-field="parent">
-                <dt>{t(Msg::InfoParent)}</dt>
-                {unit_link(&u.parent)}
-            </div>
-            {entry("founded-on", Msg::FieldFoundedOn, or_none(u.founded_on.map(|d| d.to_string())))}
-            {entry("founding-document", Msg::FieldFoundingDocument, or_none(u.founding_document.as_ref().map(ToString::to_string)))}
-            <div class="record-row" data-field="funding">
-                <dt>{t(Msg::FieldFunding)}</dt>
-                <dd>
-                    {if u.funding.is_empty() {
-                        view! { <span class="muted">{t(Msg::InfoNoFunding)}</span> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="funding">{funding}</ul>
-                            <span class="funding-total" data-total=total.map(|n| n.to_string()).unwrap_or_default()>
-                                {t(Msg::LedgerTotal)} " " {total.map(|n| n.to_string()).unwrap_or_default()}
-                            </span>
-                        }
-                        .into_any()
-                    }}
-                </dd>
-            </div>
-        </dl>
-    }
-    .into_any()
-}
-
-/// A domain value's label in the current language.
-#[component]
-pub fn CodeLabel(zh: &'static str, en: &'static str) -> impl IntoView {
-    let lang = use_app_context().lang;
-    move || lang.get().pick(zh, en)
+    let funding: AnyView = if u.funding.is_empty() {
+        view! { <span class="muted">{t(Msg::InfoNoFunding)}</span> }.into_any()
+    } else {
+        let shares: Vec<_> = u.funding.iter().map(|s| (s.form, s.count.get())).collect();
+        let total = u
+            .funded_total()
+            .map(|n| n.get().to_string())
+            .unwrap_or_default();
+        let list = move || {
+            let lang = lang.get();
+            shares
+                .iter()
+                .map(|(form, count)| {
+                    let text = format!("{} {count}", lang.pick(form.label_zh(), form.label_en()));
+                    view! { <li data-form=form.code()>{text}</li> }
+                })
+                .collect_view()
+        };
+        view! {
+            <ul class="funding">{list}</ul>
+            <span class="funding-total" data-total=total.clone()>
+                {t(Msg::LedgerTotal)} " " {total.clone()}
+            </span>
+        }
+        .into_any()
+    };
+    let rows: Vec<AnyView> = vec![
+        entry("unit-name", Msg::FieldUnitName, u.name.to_string()),
+        entry(
+            "short-name",
+            Msg::FieldShortName,
+            or_none(u.short_name.as_ref().map(ToString::to_string)),
+        ),
+        entry(
+            "credit-code",
+            Msg::FieldCreditCode,
+            or_none(u.credit_code.as_ref().map(ToString::to_string)),
+        ),
+        entry("unit-id", Msg::InfoUnitId, u.id.to_string()),
+        entry_label("kind", Msg::InfoKind, u.kind.label_zh(), u.kind.label_en()),
+        entry_label(
+            "level",
+            Msg::FieldUnitLevel,
+            u.level.label_zh(),
+            u.level.label_en(),
+        ),
+        match u.institution_category {
+            Some(c) => entry_label(
+                "institution-category",
+                Msg::FieldInstitutionCategory,
+                c.label_zh(),
+                c.label_en(),
+            ),
+            None => entry(
+                "institution-category",
+                Msg::FieldInstitutionCategory,
+                "—".into(),
+            ),
+        },
+        entry_label(
+            "region",
+            Msg::InfoRegion,
+            u.region.label_zh(),
+            u.region.label_en(),
+        ),
+        row(
+            "supervising-department",
+            Msg::InfoSupervising,
+            unit_link(&u.supervising_department),
+        ),
+        row("parent", Msg::InfoParent, unit_link(&u.parent)),
+        entry(
+            "founded-on",
+            Msg::FieldFoundedOn,
+            or_none(u.founded_on.map(|d| d.to_string())),
+        ),
+        entry(
+            "founding-document",
+            Msg::FieldFoundingDocument,
+            or_none(u.founding_document.as_ref().map(ToString::to_string)),
+        ),
+        row("funding", Msg::FieldFunding, funding),
+    ];
+    view! { <dl class="record" id="unit-record">{rows}</dl> }.into_any()
 }
 
 /// 主要职责: the functions, searched by their text.
