@@ -202,4 +202,35 @@ mod tests {
         assert!(svg.contains("甲&lt;乙&gt;&amp;丙"));
         assert!(!svg.contains("<乙>"));
     }
+
+    #[wasm_bindgen_test]
+    fn forty_boxes_keep_seven_to_a_row_and_two_short_lines_each() {
+        let city = demo::generate(3, demo::Size::Tiny);
+        let mut c = city.certificates[0].clone();
+        let template = c.divisions.first().cloned().unwrap();
+        c.divisions = (0..32)
+            .map(|i| domain::unit::Division {
+                name: domain::Name::parse(&format!("第{i}业务管理与综合协调科室")).unwrap(),
+                ..template.clone()
+            })
+            .collect();
+        c.affiliates = (0..7)
+            .map(|i| domain::unit::Affiliate {
+                unit: domain::UnitId::parse(&format!("aff-{i}")).unwrap(),
+                name: domain::Name::parse(&format!("天水市某某事业服务中心{i}")).unwrap(),
+            })
+            .collect();
+        let (svg, boxes) = svg(&c, Lang::En);
+        assert_eq!(boxes, 40);
+        assert_eq!(svg.matches("class=\"org-box\"").count(), 40);
+        // 32 divisions in 5 rows of at most 7, 7 affiliates in one: the drawing stays as wide
+        // as seven boxes, and no line of text is longer than a box holds.
+        assert!(svg.contains(&format!("viewBox=\"0 0 {WIDTH} ")));
+        // (The unit's own box is twice as wide.)
+        for text in svg.split("<text x=").skip(2) {
+            let line = text.split('>').nth(1).unwrap().split('<').next().unwrap();
+            assert!(line.chars().count() <= LINE_CHARS, "{line}");
+        }
+        assert!(svg.contains("internal division (32)"));
+    }
 }
