@@ -46,8 +46,8 @@ use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound,
-    print::PrintPage, reports::ReportsPage, review::Review, sign_in::SignIn,
+    apply::Apply, certificate::CertificatePage, certificate::person::PersonPage, enrol::Enrol,
+    not_found::NotFound, print::PrintPage, reports::ReportsPage, review::Review, sign_in::SignIn,
 };
 use crate::router::{Router, routes};
 
@@ -89,6 +89,7 @@ enum Route {
     Review,
     Print,
     Reports,
+    Person,
     NotFound,
 }
 
@@ -102,6 +103,8 @@ fn route(path: &str) -> Route {
         "/review" | "/review/" => Route::Review,
         "/print" | "/print/" => Route::Print,
         "/reports" | "/reports/" => Route::Reports,
+        p if p.starts_with("/certificate/") => Route::Certificate,
+        p if p.starts_with("/person/") => Route::Person,
         _ => Route::NotFound,
     }
 }
@@ -115,6 +118,7 @@ fn page(route: Route) -> AnyView {
         Route::Review => view! { <Review/> }.into_any(),
         Route::Print => view! { <PrintPage/> }.into_any(),
         Route::Reports => view! { <ReportsPage/> }.into_any(),
+        Route::Person => view! { <PersonPage/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

@@ -231,3 +231,17 @@ pub fn use_query(name: &str) -> Option<String> {
     // Decoded once more, as leptos_router's query map did.
     Some(js_sys::decode_uri_component(&last).map_or(last, String::from))
 }
+
+/// The path of the address now, tracked: a page that reads its own parts (`/certificate/<unit>/
+/// <section>`) follows links that change only them.
+pub fn use_path() -> Memo<String> {
+    let address = Routing::get().address;
+    Memo::new(move |_| address.with(|a| a.path.clone()))
+}
+
+/// The fragment of the address now (with its `#`, or empty), tracked. A fragment never leaves
+/// the browser: `/person/<unit>#<身份证号>` keeps the number out of every server's log.
+pub fn use_hash() -> Memo<String> {
+    let address = Routing::get().address;
+    Memo::new(move |_| address.with(|a| a.hash.clone()))
+}

@@ -33,6 +33,23 @@ pub enum Scope {
     Region(Region),
 }
 
+impl Scope {
+    /// Whether `unit` lies in this scope: a unit and its affiliates; a department, the units it
+    /// supervises and its affiliates; a region and the regions inside it. What a holder of the
+    /// scope may read ([`Grant::may_read`]), and what a list of a scope's units holds.
+    pub fn covers(&self, unit: &UnitRecord) -> bool {
+        match self {
+            Scope::Unit(own) => unit.id == *own || unit.parent.as_ref() == Some(own),
+            Scope::Department(department) => {
+                unit.id == *department
+                    || unit.supervising_department.as_ref() == Some(department)
+                    || unit.parent.as_ref() == Some(department)
+            }
+            Scope::Region(region) => region.contains(unit.region),
+        }
+    }
+}
+
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -145,15 +162,7 @@ impl Grant {
 
     /// Whether the holder may read this unit's certificate (including its personal data).
     pub fn may_read(&self, unit: &UnitRecord) -> bool {
-        match &self.scope {
-            Scope::Unit(own) => unit.id == *own || unit.parent.as_ref() == Some(own),
-            Scope::Department(department) => {
-                unit.id == *department
-                    || unit.supervising_department.as_ref() == Some(department)
-                    || unit.parent.as_ref() == Some(department)
-            }
-            Scope::Region(region) => region.contains(unit.region),
-        }
+        self.scope.covers(unit)
     }
 
     /// Whether the holder may sign and file an application of `kind` for this unit.

@@ -29,7 +29,7 @@ type Figures = [i64; 4];
 
 fn ledger_expression(category: EstablishmentCategory) -> String {
     format!(
-        "JSON.stringify([...document.querySelectorAll(\"#ledger tr[data-category='{}'] td.num\")]\
+        "JSON.stringify([...document.querySelectorAll(\"#ledger tr[data-key='{}'] td.num\")]\
          .map(td => Number(td.textContent.trim())))",
         category.code()
     )

@@ -15,6 +15,10 @@
 //!   over HTTP with a software security key.
 //! - `language_api`: the server's messages in both interface languages — verdicts (and their
 //!   repeats) and error bodies carry `message` and `message_en`.
+//! - `certificate_browser`: the whole certificate offline in headless Chromium (issue 12) —
+//!   every section of a unit against the server's certificate, the organisation chart, an
+//!   affiliate's certificate, a person's page, a city of 10,000 filtered by name and category;
+//!   screenshots in both languages at 1366×768.
 //! - `clerk_browser`: the clerk's pages in headless Chromium — an onboarding filed against an
 //!   approved slip (printed), an offboarding, a record change with old → new, a draft across a
 //!   reload, a bad ID number named with everything typed kept; screenshots in both languages.
@@ -57,6 +61,7 @@ mod api;
 mod approvals_api;
 mod authorization;
 mod browser;
+mod certificate_browser;
 mod clerk_browser;
 mod cycle_browser;
 mod decisions_api;

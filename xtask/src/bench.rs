@@ -1,6 +1,7 @@
-//! `cargo xtask bench [--only push|pull_idb]`: runs `tests/benches/push.rs` (which measures
-//! OpenSSL's P-256 rate beside the push) and `tests/benches/pull_idb.rs` (against the release
-//! client, beside Dexie, which it installs from npm for the benchmark only) in the
+//! `cargo xtask bench [--only push|pull_idb|roster]`: runs `tests/benches/push.rs` (which
+//! measures OpenSSL's P-256 rate beside the push), `tests/benches/pull_idb.rs` (against the
+//! release client, beside Dexie, which it installs from npm for the benchmark only) and
+//! `tests/benches/roster.rs` (the roster filter at 5,000 people, release client) in the
 //! `server-release` profile, or only one of them, and writes their results, with the date,
 //! the machine, the compiler and the commit, into BENCHMARKS.md.
 //!
@@ -27,7 +28,7 @@ const SKELETON: &str = "# Benchmarks\n\n\
 Written by `cargo xtask bench` (source: `tests/benches/push.rs`); see ARCHITECTURE.md.\n\n";
 
 /// The benchmarks, in the order they run.
-const BENCHES: [&str; 2] = ["push", "pull_idb"];
+const BENCHES: [&str; 3] = ["push", "pull_idb", "roster"];
 
 /// `args`: nothing (every benchmark) or `--only <name>` (one of [`BENCHES`]).
 pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
@@ -43,12 +44,14 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let report_path =
         std::env::temp_dir().join(format!("staffing-bench-{}.md", std::process::id()));
     let mut dexie = None;
-    if benches.contains(&"pull_idb") {
-        // The first pull into IndexedDB runs the client as it ships (release build), beside
-        // Dexie.
+    if benches.contains(&"pull_idb") || benches.contains(&"roster") {
+        // The first pull into IndexedDB and the roster run the client as it ships (release
+        // build); the pull beside Dexie.
         crate::tools::ensure_client_tools(root)?;
         crate::tools::ensure_browser()?;
-        dexie = Some(ensure_dexie()?);
+        if benches.contains(&"pull_idb") {
+            dexie = Some(ensure_dexie()?);
+        }
         crate::build_client(root, true)?;
     }
     // The server's own profile (opt-level 3, thin LTO, unwind), not the client's size-first

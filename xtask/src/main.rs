@@ -52,8 +52,8 @@ commands:
                  only install what is missing (with --browser: Chromium and its driver)
   tidy           check the source conventions (module docs)
   size           weigh dist/ (wasm + JS + CSS gzipped) against the client's size budget
-  bench [--only push|pull_idb]
-                 run the benchmarks (tests/benches/push.rs and pull_idb.rs, profile
+  bench [--only push|pull_idb|roster]
+                 run the benchmarks (tests/benches/push.rs, pull_idb.rs, roster.rs, profile
                  server-release; --only: one of them) and write the results, machine and
                  commit into BENCHMARKS.md
 ";

@@ -4,4 +4,5 @@ pub mod connectivity_badge;
 pub mod layout;
 pub mod my_applications;
 pub mod sync_status;
+pub mod table;
 pub mod withdraw;

@@ -13,6 +13,7 @@ use std::marker::PhantomData;
 
 use domain::certificate::Certificate;
 use domain::person::{DepartedPerson, Person};
+use domain::unit::UnitRecord;
 use indexed_db_futures::prelude::*;
 use protocol::sync::{Change, PullResponse};
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
@@ -318,6 +319,47 @@ async fn record(
         .map_err(read_error)?
         .await
         .map_err(read_error)
+}
+
+/// The record (机构信息) of every unit of the confirmed state, the rest of each certificate
+/// skipped: what choosing the units of a scope reads.
+pub async fn unit_records(holder: &str) -> Result<Vec<UnitRecord>, StorageError> {
+    #[derive(Deserialize)]
+    struct Head {
+        unit: UnitRecord,
+    }
+    let db = open(holder).await?;
+    let tx = reading(&db, UNITS)?;
+    let store = tx.object_store(UNITS).map_err(read_error)?;
+    let records = all(&store, None).await?;
+    let mut units = Vec::with_capacity(records.len());
+    for record in &records {
+        let Head { unit } = parse_body(record)?;
+        units.push(unit);
+    }
+    Ok(units)
+}
+
+/// The staff of each of `unit_ids` (departed skipped), in one transaction: the roster of a
+/// scope. A unit without a stored record is left out.
+pub async fn staff_of(
+    holder: &str,
+    unit_ids: &[String],
+) -> Result<Vec<(String, Vec<Person>)>, StorageError> {
+    #[derive(Deserialize)]
+    struct Staff {
+        staff: Vec<Person>,
+    }
+    let db = open(holder).await?;
+    let tx = reading(&db, PEOPLE)?;
+    let mut staff = Vec::with_capacity(unit_ids.len());
+    for unit_id in unit_ids {
+        if let Some(people) = record(&tx, PEOPLE, unit_id).await? {
+            let Staff { staff: list } = parse_body(&people)?;
+            staff.push((unit_id.clone(), list));
+        }
+    }
+    Ok(staff)
 }
 
 /// Every 身份证号 that holds a post in the confirmed state (all units' staff), so that a form

@@ -47,7 +47,7 @@ pub use crate::storage_error::StorageError;
 pub use clear::clear_all_but_waiting;
 pub use confirmed::{
     UnitSummary, applications, apply_page, certificate, certificate_without_people, posts,
-    staff_count, units,
+    staff_count, staff_of, unit_records, units,
 };
 pub use connection::{close, db_name, open};
 pub use db::{APPLICATIONS, DB_VERSION, DRAFTS, META, OUTBOX, PEOPLE, PULL, UNITS};
