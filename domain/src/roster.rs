@@ -16,7 +16,9 @@ use crate::error::ValidationError;
 use crate::establishment::{EstablishmentCategory, FundingForm};
 use crate::id_number::{IdNumber, Sex};
 use crate::ids::Name;
-use crate::person::{Degree, Education, EntryForm, Person, PersonnelClass, PoliticalStatus, PostCategory};
+use crate::person::{
+    Degree, Education, EntryForm, Person, PersonnelClass, PoliticalStatus, PostCategory,
+};
 
 /// One column of the roster file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +142,12 @@ pub fn check_row(cells: &[String]) -> Result<Person, Vec<CellError>> {
     let mut errors = Vec::new();
     for (i, c) in COLUMNS.iter().enumerate() {
         if c.required && cell(i).is_empty() {
-            errors.push(error(i, "required", "不能为空".into(), "is required".into()));
+            errors.push(error(
+                i,
+                "required",
+                "不能为空".into(),
+                "is required".into(),
+            ));
         }
     }
     macro_rules! take {
@@ -183,17 +190,35 @@ pub fn check_row(cells: &[String]) -> Result<Person, Vec<CellError>> {
     };
     let birth_date = if required_ok(3) { take!(date(3)) } else { None };
     let political_status = if required_ok(6) {
-        take!(coded(6, cell(6), PoliticalStatus::ALL, PoliticalStatus::label_zh, PoliticalStatus::code))
+        take!(coded(
+            6,
+            cell(6),
+            PoliticalStatus::ALL,
+            PoliticalStatus::label_zh,
+            PoliticalStatus::code
+        ))
     } else {
         None
     };
     let education = if required_ok(7) {
-        take!(coded(7, cell(7), Education::ALL, Education::label_zh, Education::code))
+        take!(coded(
+            7,
+            cell(7),
+            Education::ALL,
+            Education::label_zh,
+            Education::code
+        ))
     } else {
         None
     };
     let degree = if required_ok(8) {
-        take!(coded(8, cell(8), Degree::ALL, Degree::label_zh, Degree::code))
+        take!(coded(
+            8,
+            cell(8),
+            Degree::ALL,
+            Degree::label_zh,
+            Degree::code
+        ))
     } else {
         None
     };
@@ -202,30 +227,65 @@ pub fn check_row(cells: &[String]) -> Result<Person, Vec<CellError>> {
         None => Some(None),
     };
     let category = if required_ok(10) {
-        take!(coded(10, cell(10), EstablishmentCategory::ALL, EstablishmentCategory::label_zh, EstablishmentCategory::code))
+        take!(coded(
+            10,
+            cell(10),
+            EstablishmentCategory::ALL,
+            EstablishmentCategory::label_zh,
+            EstablishmentCategory::code
+        ))
     } else {
         None
     };
     let funding_form = match optional(11) {
-        Some(text) => take!(coded(11, text, FundingForm::ALL, FundingForm::label_zh, FundingForm::code)).map(Some),
+        Some(text) => take!(coded(
+            11,
+            text,
+            FundingForm::ALL,
+            FundingForm::label_zh,
+            FundingForm::code
+        ))
+        .map(Some),
         None => Some(None),
     };
     let personnel_class = if required_ok(12) {
-        take!(coded(12, cell(12), PersonnelClass::ALL, PersonnelClass::label_zh, PersonnelClass::code))
+        take!(coded(
+            12,
+            cell(12),
+            PersonnelClass::ALL,
+            PersonnelClass::label_zh,
+            PersonnelClass::code
+        ))
     } else {
         None
     };
     let post_category = if required_ok(15) {
-        take!(coded(15, cell(15), PostCategory::ALL, PostCategory::label_zh, PostCategory::code))
+        take!(coded(
+            15,
+            cell(15),
+            PostCategory::ALL,
+            PostCategory::label_zh,
+            PostCategory::code
+        ))
     } else {
         None
     };
     let entry_form = if required_ok(16) {
-        take!(coded(16, cell(16), EntryForm::ALL, EntryForm::label_zh, EntryForm::code))
+        take!(coded(
+            16,
+            cell(16),
+            EntryForm::ALL,
+            EntryForm::label_zh,
+            EntryForm::code
+        ))
     } else {
         None
     };
-    let enrolled_on = if required_ok(17) { take!(date(17)) } else { None };
+    let enrolled_on = if required_ok(17) {
+        take!(date(17))
+    } else {
+        None
+    };
     let document = |i: usize| match optional(i) {
         Some(text) => DocumentNumber::parse(text)
             .map(Some)
@@ -338,6 +398,37 @@ pub fn check_row(cells: &[String]) -> Result<Person, Vec<CellError>> {
     Ok(person)
 }
 
+/// A person as a row of the roster file (the inverse of [`check_row`]): for the template's
+/// examples, exports and tests.
+pub fn row_of(p: &Person) -> Vec<String> {
+    let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let text = |t: Option<&str>| t.unwrap_or("").to_owned();
+    vec![
+        p.name.to_string(),
+        p.sex.label_zh().to_owned(),
+        p.id_number.to_string(),
+        p.birth_date.to_string(),
+        p.ethnicity.clone(),
+        p.native_place.clone(),
+        p.political_status.label_zh().to_owned(),
+        p.education.label_zh().to_owned(),
+        p.degree.label_zh().to_owned(),
+        text(p.division.as_ref().map(Name::as_str)),
+        p.category.label_zh().to_owned(),
+        text(p.funding_form.map(FundingForm::label_zh)),
+        p.personnel_class.label_zh().to_owned(),
+        text(p.position.as_deref()),
+        text(p.rank.as_deref()),
+        p.post_category.label_zh().to_owned(),
+        p.entry_form.label_zh().to_owned(),
+        p.enrolled_on.to_string(),
+        text(p.enrolment_document.as_ref().map(DocumentNumber::as_str)),
+        date(p.started_work_on),
+        date(p.current_post_since),
+        text(p.slip_number.as_ref().map(DocumentNumber::as_str)),
+    ]
+}
+
 /// A whole file checked: each data row's person (`None` when it has errors) and the errors by
 /// row index (0 = the first data row).
 #[derive(Debug, Clone, Default)]
@@ -371,7 +462,10 @@ pub fn check_rows(rows: &[Vec<String>], in_post: impl Fn(&IdNumber) -> bool) -> 
                         2,
                         "id_in_post",
                         format!("{}已在编（一人只能占用一个编制）", person.id_number),
-                        format!("{} already holds a post (one person, one post)", person.id_number),
+                        format!(
+                            "{} already holds a post (one person, one post)",
+                            person.id_number
+                        ),
                     ));
                 }
                 if !seen.insert(person.id_number.clone()) {
@@ -386,7 +480,9 @@ pub fn check_rows(rows: &[Vec<String>], in_post: impl Fn(&IdNumber) -> bool) -> 
                     check.people.push(Some(person));
                 } else {
                     check.people.push(None);
-                    check.errors.extend(row_errors.into_iter().map(|e| (index, e)));
+                    check
+                        .errors
+                        .extend(row_errors.into_iter().map(|e| (index, e)));
                 }
             }
             Err(errors) => {
@@ -402,7 +498,9 @@ pub fn check_rows(rows: &[Vec<String>], in_post: impl Fn(&IdNumber) -> bool) -> 
 pub fn digest(people: &[&Person]) -> Result<String, canonical::CanonicalError> {
     let value = serde_json::to_value(people)
         .map_err(|e| canonical::CanonicalError::NotJson(e.to_string()))?;
-    Ok(canonical::hex(&canonical::sha256(&canonical::canonicalize(&value)?)))
+    Ok(canonical::hex(&canonical::sha256(
+        &canonical::canonicalize(&value)?,
+    )))
 }
 
 #[cfg(test)]
@@ -443,6 +541,7 @@ mod tests {
     fn a_good_row_is_a_person_and_bad_cells_are_named() {
         let person = check_row(&good_row("11010519491231002X", "王芳")).unwrap();
         assert_eq!(person.name.as_str(), "王芳");
+        assert_eq!(check_row(&row_of(&person)).unwrap(), person);
         let mut bad = good_row("110105194912310021", "王芳");
         bad[0] = String::new();
         let errors = check_row(&bad).unwrap_err();

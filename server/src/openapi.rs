@@ -59,6 +59,8 @@ documentation is `docs/API.md` in the repository.";
         crate::signed::application::submit,
         crate::signed::decision::decide,
         crate::signed::act::submit,
+        crate::roster::download_template,
+        crate::roster::check,
         crate::sync::pull::pull,
     ),
     components(schemas(RejectionCode, protocol::ErrorBody)),

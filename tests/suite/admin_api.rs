@@ -536,3 +536,156 @@ async fn a_county_administrator_cannot_act_on_another_countys_unit() {
         (403, "out_of_scope".into())
     );
 }
+
+/// Uploads `rows` as an .xlsx for `unit`; the report.
+async fn check_file(
+    holder: &KeyHolder,
+    unit: &UnitId,
+    rows: &[Vec<String>],
+) -> protocol::admin::ImportReport {
+    let bytes = server::roster::workbook(rows).expect("an .xlsx");
+    let client = &holder.client;
+    let response = client
+        .with_session(
+            client
+                .http
+                .post(format!("{}/api/import/check?unit={unit}", client.base))
+                .body(bytes),
+        )
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("a report")
+}
+
+#[tokio::test]
+async fn a_roster_with_three_bad_rows_imports_nothing_and_the_fixed_file_imports_all() {
+    use domain::roster::row_of;
+    let city = City::start().await;
+    let units = city.units().await;
+    let unit = &units[0];
+    let category = tests::filing::vacant_category(&city.pool, unit, 0).await;
+    let staff_before = schema::staff_count(&city.pool).await;
+    let mut admin = city.administrator("admin").await;
+    let template = admin.client.get("/api/import/template").await;
+    assert_eq!(template.status(), 200);
+    assert!(!template.bytes().await.unwrap().is_empty());
+
+    let fresh: Vec<domain::person::Person> = (1..=5)
+        .map(|n| tests::filing::new_person(&format!("1990-03-0{n}"), 100 + n, category))
+        .collect();
+    let mut rows: Vec<Vec<String>> = fresh.iter().map(row_of).collect();
+    // Row 3: a wrong check character.
+    let id = rows[1][2].clone();
+    let last = if id.ends_with('1') { '2' } else { '1' };
+    rows[1][2] = format!("{}{last}", &id[..17]);
+    // Row 4: someone who holds a post elsewhere.
+    let (other, holder_id) = schema::someone_elsewhere(&city.pool, unit).await;
+    let holder_cert = schema::certificate(&city.pool, &other)
+        .await
+        .staff
+        .into_iter()
+        .find(|p| p.id_number.as_str() == holder_id)
+        .expect("the person in post");
+    rows[2] = row_of(&holder_cert);
+    // Row 5: a required field missing.
+    rows[3][0] = String::new();
+
+    let report = check_file(&admin, unit, &rows).await;
+    assert_eq!(report.rows_total, 5);
+    assert_eq!(report.rows_valid, 2);
+    let mut named: Vec<(u32, &str, &str)> = report
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.rule.as_str()))
+        .collect();
+    named.sort();
+    assert_eq!(
+        named,
+        vec![
+            (3, "C", "check_digit"),
+            (4, "C", "id_in_post"),
+            (5, "A", "required")
+        ],
+        "{:?}",
+        report.errors
+    );
+    assert!(
+        report
+            .errors
+            .iter()
+            .all(|e| !e.message_zh.is_empty() && !e.message_en.is_empty())
+    );
+    assert!(
+        report.digest_all.is_empty(),
+        "not clean: no digest of all rows"
+    );
+    assert_eq!(
+        schema::staff_count(&city.pool).await,
+        staff_before,
+        "nothing imported"
+    );
+    // An import naming the unclean file is refused.
+    let refused = admin
+        .act(
+            "import-bad",
+            &ActPayload::RosterImport(domain::act::RosterImport {
+                unit: unit.clone(),
+                upload_id: report.upload_id.clone(),
+                digest: report.digest_valid.clone(),
+                rows: report.rows_total,
+                valid_only: false,
+            }),
+        )
+        .await;
+    assert_eq!(refused.code.as_deref(), Some("upload_unknown"));
+
+    // The fixed file: clean, and imported by a signed act naming its digest.
+    let fixed: Vec<Vec<String>> = fresh.iter().map(row_of).collect();
+    let report = check_file(&admin, unit, &fixed).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let verdict = admin
+        .act(
+            "import-ok",
+            &ActPayload::RosterImport(domain::act::RosterImport {
+                unit: unit.clone(),
+                upload_id: report.upload_id.clone(),
+                digest: report.digest_all.clone(),
+                rows: report.rows_total,
+                valid_only: false,
+            }),
+        )
+        .await;
+    assert_eq!(verdict.status, VerdictStatus::Accepted, "{verdict:?}");
+    assert_eq!(schema::staff_count(&city.pool).await, staff_before + 5);
+    let certificate = schema::certificate(&city.pool, unit).await;
+    assert!(fresh.iter().all(|p| certificate.staff.contains(p)));
+    let overview: VerificationOverview = admin
+        .client
+        .get("/api/verification")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        overview
+            .units
+            .iter()
+            .any(|u| u.unit_id == unit.as_str() && u.state == VerificationState::Imported)
+    );
+    // The same upload cannot be imported twice.
+    let again = admin
+        .act(
+            "import-again",
+            &ActPayload::RosterImport(domain::act::RosterImport {
+                unit: unit.clone(),
+                upload_id: report.upload_id,
+                digest: report.digest_all,
+                rows: report.rows_total,
+                valid_only: false,
+            }),
+        )
+        .await;
+    assert_eq!(again.code.as_deref(), Some("upload_unknown"));
+}

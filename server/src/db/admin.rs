@@ -437,3 +437,29 @@ pub async fn set_counts(
     .context("writing the ledger counts")?;
     Ok(())
 }
+
+/// Every ID number that holds a post (the whole deployment).
+pub async fn id_numbers_in_post(
+    conn: &mut Conn,
+) -> anyhow::Result<std::collections::HashSet<String>> {
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT id_number FROM staff")
+            .fetch_all(&mut *conn)
+            .await
+            .context("reading the ID numbers in post")?
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// Whether any of these ID numbers holds a post now.
+pub async fn any_in_post(conn: &mut Conn, ids: &[&str]) -> anyhow::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM staff WHERE id_number IN (SELECT value FROM json_each(?)) LIMIT 1",
+    )
+    .bind(serde_json::to_string(ids).context("listing ID numbers")?)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("checking ID numbers")?;
+    Ok(found.is_some())
+}

@@ -11,6 +11,7 @@
 //! changed unit gets a history entry with the act's document, and a change for sync (a removed
 //! unit's is sent as its tombstone).
 
+use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
 use domain::act::{self, ActDocument, ActError, ActPayload, ConfirmStage, SignedAct};
@@ -60,6 +61,13 @@ pub enum Work {
     },
     /// A verification state reached.
     Verification { unit: UnitId, state: &'static str },
+    /// Checked rows imported into a unit's staff.
+    Import {
+        unit: UnitId,
+        upload_id: String,
+        people: Vec<domain::person::Person>,
+        ledger_after: Box<UnitLedger>,
+    },
 }
 
 /// The plan of an accepted act.
@@ -134,6 +142,9 @@ impl SignedKind for SignedAct {
                 matches!((grant.role(), grant.scope()), (Role::UnitClerk, Scope::Unit(own)) if *own == c.unit)
             }
             ActPayload::UnitCreate(create) => grant.may_administer(create.record.region),
+            ActPayload::RosterImport(import) if grant.role() == Role::UnitClerk => {
+                matches!(grant.scope(), Scope::Unit(own) if *own == import.unit)
+            }
             _ => records.iter().all(|r| grant.may_administer(r.region)),
         };
         if !allowed {
@@ -376,9 +387,59 @@ impl SignedKind for SignedAct {
                 }
             }
             ActPayload::RosterImport(import) => {
-                // The import of a checked upload is not served yet: refused as unknown.
-                let _ = import;
-                return Ok(Err(Refusal::UploadUnknown));
+                let now = crate::clock::unix_now();
+                let Some(upload) = db::admin::upload(conn, &import.upload_id, now).await? else {
+                    return Ok(Err(Refusal::UploadUnknown));
+                };
+                let expected = if import.valid_only {
+                    (&upload.digest_valid, upload.rows_valid)
+                } else {
+                    (&upload.digest_all, upload.rows_total)
+                };
+                if upload.unit_id != import.unit.as_str()
+                    || expected.0.is_empty()
+                    || *expected.0 != import.digest
+                    || expected.1 != import.rows
+                {
+                    return Ok(Err(Refusal::UploadUnknown));
+                }
+                let rows: Vec<Option<domain::person::Person>> =
+                    serde_json::from_str(&upload.rows).context("stored upload rows")?;
+                let people: Vec<domain::person::Person> = rows.into_iter().flatten().collect();
+                let ids: Vec<&str> = people.iter().map(|p| p.id_number.as_str()).collect();
+                // Someone took a post since the check: check again.
+                if db::admin::any_in_post(conn, &ids).await? {
+                    return Ok(Err(Refusal::UploadUnknown));
+                }
+                let ledger = certificates::read_ledger(conn, &import.unit).await?;
+                let mut filled = std::collections::BTreeMap::new();
+                let mut reserved = std::collections::BTreeMap::new();
+                for category in EstablishmentCategory::ALL {
+                    let f = ledger.figures(*category);
+                    let added = people.iter().filter(|p| p.category == *category).count();
+                    let added = u32::try_from(added).unwrap_or(u32::MAX);
+                    filled.insert(
+                        *category,
+                        domain::Headcount::new(f.filled.get().saturating_add(added)),
+                    );
+                    reserved.insert(*category, f.reserved);
+                }
+                let after = UnitLedger::from_parts(ledger.rows().to_vec(), filled, reserved)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                // The existing staff are the facts: over establishment is flagged, not refused.
+                let over = act::check_ledger_after(&import.unit, &after, true)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                Plan {
+                    work: Work::Import {
+                        unit: import.unit.clone(),
+                        upload_id: import.upload_id.clone(),
+                        people,
+                        ledger_after: Box::new(after),
+                    },
+                    units: vec![import.unit],
+                    flags: over_flags(&over),
+                    document: None,
+                }
             }
         };
         Ok(Ok(plan))
@@ -500,6 +561,22 @@ impl SignedKind for SignedAct {
             }
             Work::Verification { unit, state } => {
                 db::admin::set_verification(conn, unit, state, now).await?;
+            }
+            Work::Import {
+                unit,
+                upload_id,
+                people,
+                ledger_after,
+            } => {
+                for person in people {
+                    db::ledger::insert_staff(conn, unit, person).await?;
+                }
+                for category in EstablishmentCategory::ALL {
+                    let f = ledger_after.figures(*category);
+                    db::admin::set_counts(conn, unit, *category, f.filled, f.reserved).await?;
+                }
+                db::admin::use_upload(conn, upload_id, crate::clock::unix_now()).await?;
+                db::admin::set_verification(conn, unit, "imported", now).await?;
             }
         }
         for unit in &plan.units {
