@@ -24,8 +24,10 @@ fn main() {
     let born = Date::parse("1980-01-01").expect("a date");
     let rows: Vec<Vec<String>> = (0..ROWS)
         .map(|n| {
-            let birth = Date::from_days_since_epoch(born.days_since_epoch() + i64::try_from(n / 500).unwrap_or(0))
-                .expect("a date");
+            let birth = Date::from_days_since_epoch(
+                born.days_since_epoch() + i64::try_from(n / 500).unwrap_or(0),
+            )
+            .expect("a date");
             let born = birth.to_string();
             let sequence = u16::try_from(n % 500).unwrap_or(0) * 2 + 1;
             row_of(&tests::filing::new_person(
@@ -37,8 +39,9 @@ fn main() {
         .collect();
     let in_post: HashSet<String> = (0..IN_POST)
         .map(|n| {
-            let birth = Date::from_days_since_epoch(born.days_since_epoch() - 20_000 + i64::from(n / 500))
-                .expect("a date");
+            let birth =
+                Date::from_days_since_epoch(born.days_since_epoch() - 20_000 + i64::from(n / 500))
+                    .expect("a date");
             IdNumber::compose(620503, birth, u16::try_from(n % 500).unwrap_or(0) + 1)
                 .expect("an ID")
                 .to_string()
@@ -48,10 +51,14 @@ fn main() {
     let unit = UnitId::parse("620502-0001").expect("a unit id");
     let check = || {
         let read = server::roster::read_rows(&bytes).expect("readable");
-        let (report, _) =
-            server::roster::report(&unit, &read, |id| in_post.contains(id.as_str()))
-                .expect("a report");
-        assert_eq!(report.rows_valid as usize, ROWS, "{:?}", report.errors.first());
+        let (report, _) = server::roster::report(&unit, &read, |id| in_post.contains(id.as_str()))
+            .expect("a report");
+        assert_eq!(
+            report.rows_valid as usize,
+            ROWS,
+            "{:?}",
+            report.errors.first()
+        );
     };
     check();
     let mut times: Vec<Duration> = (0..ROUNDS)
