@@ -333,7 +333,7 @@ async fn a_merger_carries_the_staff_over_and_the_absorbed_unit_leaves_the_clerks
     assert!(staffed.len() >= 2, "two staffed units in 秦州区");
     let (absorbed, absorbed_staff) = staffed[0].clone();
     let (into, into_staff) = staffed[1].clone();
-    let clerk = city.clerk("zhou", &absorbed).await;
+    let mut clerk = city.clerk("zhou", &absorbed).await;
     let (changes, cursor) = pull(&clerk.client, None).await;
     assert!(changes.iter().any(
         |c| matches!(c, Change::Certificate { unit_id, .. } if *unit_id == absorbed.as_str())
@@ -400,6 +400,16 @@ async fn a_merger_carries_the_staff_over_and_the_absorbed_unit_leaves_the_clerks
     ));
     let verdict = admin.act("merge-2", &merge).await;
     assert_eq!(verdict.code.as_deref(), Some("unit_unknown"));
+    // An application for the merged unit is refused: the unit is gone.
+    let verdict = clerk
+        .try_file_quota_use(
+            "after-merger",
+            &absorbed,
+            EstablishmentCategory::Administrative,
+            1,
+        )
+        .await;
+    assert_eq!(verdict.code.as_deref(), Some("unit_unknown"), "{verdict:?}");
 }
 
 #[tokio::test]

@@ -73,6 +73,8 @@ pub struct Received<'a> {
 pub struct Lookups {
     units: HashMap<UnitId, UnitRecord>,
     holders: HashMap<String, Holder>,
+    /// Units of the batch that were merged or abolished: unknown to new documents.
+    removed: std::collections::HashSet<UnitId>,
 }
 
 impl Lookups {
@@ -82,6 +84,7 @@ impl Lookups {
         units: &[&UnitId],
         holders: &[&str],
     ) -> anyhow::Result<Self> {
+        let units_asked = units;
         // One that does not read is left out: asked for, it is read again and fails then,
         // for the document that needs it alone.
         let units = db::units::records(conn, units)
@@ -95,13 +98,23 @@ impl Lookups {
             .into_iter()
             .filter_map(|(id, holder)| Some((id, holder.ok()?)))
             .collect();
-        Ok(Lookups { units, holders })
+        let ids: Vec<UnitId> = units_asked.iter().map(|u| (*u).clone()).collect();
+        let removed = db::admin::removals(conn, &ids).await?.into_keys().collect();
+        Ok(Lookups {
+            units,
+            holders,
+            removed,
+        })
     }
 
-    /// The unit's record, `None` if there is no such unit.
+    /// The unit's record, `None` if there is no such unit (or it was merged or abolished).
     pub async fn unit(&self, conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<UnitRecord>> {
+        if self.removed.contains(id) {
+            return Ok(None);
+        }
         match self.units.get(id) {
             Some(record) => Ok(Some(record.clone())),
+            None if db::admin::is_removed(conn, id).await? => Ok(None),
             None => db::units::record(conn, id).await,
         }
     }
