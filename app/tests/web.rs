@@ -672,6 +672,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
         complete,
         progress: None,
         document_keys: Vec::new(),
+        oversight: None,
     };
     store::apply_page(
         "h1",

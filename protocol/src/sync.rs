@@ -35,6 +35,9 @@ pub struct PullResponse {
     /// client can verify issued documents offline.
     #[serde(default)]
     pub document_keys: Vec<crate::documents::DocumentKey>,
+    /// The dashboard's thresholds from the server's configuration (absent from older servers).
+    #[serde(default)]
+    pub oversight: Option<crate::admin::OversightSettings>,
 }
 
 /// How far a snapshot has come.
@@ -108,6 +111,26 @@ pub enum Change {
         /// The slip or notice its approval issued: signature, QR content and status.
         document: Option<crate::documents::IssuedSignature>,
     },
+    /// A tombstone: the unit no longer exists (merged into another, or abolished). The client
+    /// drops the unit's certificate, people and applications from its confirmed state (never
+    /// its own pending applications, which the server will refuse as `unit_unknown`).
+    UnitRemoved {
+        unit_id: String,
+        /// `merged` or `abolished`.
+        reason: String,
+        /// For a merger: the unit that carries the staff and ledger on.
+        merged_into: Option<String>,
+        /// The signed act's document number (文号).
+        document: String,
+    },
+    /// A unit's data-verification state (数据核实); sent in the snapshot for every unit whose
+    /// state is not `not_started`, and in the log when it changes.
+    Verification {
+        unit_id: String,
+        state: crate::admin::VerificationState,
+        /// RFC 3339: when the state was reached.
+        updated_at: String,
+    },
 }
 
 /// One accepted decision on an application, as a pull carries it.
@@ -165,6 +188,17 @@ impl PartialEq for RawJson {
 enum ChangeType {
     Certificate,
     Application,
+    UnitRemoved,
+    Verification,
+}
+
+/// `document` of a [`WireChange`]: what an application issued, signed, or the number of the
+/// document that removed a unit (the two kinds share the field's name on the wire).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WireDocument {
+    Signed(Box<crate::documents::IssuedSignature>),
+    Number(String),
 }
 
 /// A [`Change`] as read: the `type` and every variant's fields.
@@ -193,7 +227,11 @@ struct WireChange {
     late: bool,
     #[serde(default)]
     days_overdue: u32,
-    document: Option<crate::documents::IssuedSignature>,
+    reason: Option<String>,
+    merged_into: Option<String>,
+    /// An application's signed document, or the number of the document that removed a unit.
+    document: Option<WireDocument>,
+    state: Option<crate::admin::VerificationState>,
 }
 
 impl TryFrom<WireChange> for Change {
@@ -226,7 +264,32 @@ impl TryFrom<WireChange> for Change {
                 due_on: wire.due_on,
                 late: wire.late,
                 days_overdue: wire.days_overdue,
-                document: wire.document,
+                document: match wire.document {
+                    None => None,
+                    Some(WireDocument::Signed(signed)) => Some(*signed),
+                    Some(WireDocument::Number(_)) => {
+                        return Err(
+                            "`document` of an application must be its signed document".into()
+                        );
+                    }
+                },
+            },
+            ChangeType::UnitRemoved => Change::UnitRemoved {
+                unit_id: wire.unit_id,
+                reason: wire.reason.ok_or_else(|| missing("reason"))?,
+                merged_into: wire.merged_into,
+                document: match wire.document {
+                    None => String::new(),
+                    Some(WireDocument::Number(number)) => number,
+                    Some(WireDocument::Signed(_)) => {
+                        return Err("`document` of a removed unit must be a document number".into());
+                    }
+                },
+            },
+            ChangeType::Verification => Change::Verification {
+                unit_id: wire.unit_id,
+                state: wire.state.ok_or_else(|| missing("state"))?,
+                updated_at: wire.updated_at.ok_or_else(|| missing("updated_at"))?,
             },
         })
     }
@@ -280,6 +343,22 @@ mod tests {
         let json = serde_json::to_string(&certificate).unwrap();
         assert!(json.starts_with(r#"{"type":"certificate","unit_id":"620502-0001""#));
         assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), certificate);
+        let tombstone = Change::UnitRemoved {
+            unit_id: "620502-0002".into(),
+            reason: "merged".into(),
+            merged_into: Some("620502-0001".into()),
+            document: "天编发〔2026〕3号".into(),
+        };
+        let json = serde_json::to_string(&tombstone).unwrap();
+        assert!(json.starts_with(r#"{"type":"unit_removed","unit_id":"620502-0002""#));
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), tombstone);
+        let verification = Change::Verification {
+            unit_id: "620502-0002".into(),
+            state: crate::admin::VerificationState::ConfirmedByUnit,
+            updated_at: "2026-05-01T08:00:00Z".into(),
+        };
+        let json = serde_json::to_string(&verification).unwrap();
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), verification);
     }
 
     #[test]

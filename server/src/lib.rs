@@ -12,6 +12,7 @@ pub mod documents;
 pub mod error;
 pub mod identity;
 pub mod openapi;
+pub mod roster;
 pub mod routes;
 pub mod signed;
 pub mod startup;

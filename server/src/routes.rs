@@ -18,6 +18,8 @@ pub fn api() -> Router<AppState> {
         .merge(crate::signed::routes())
         .merge(crate::sync::routes())
         .merge(crate::documents::routes())
+        .route("/import/template", get(crate::roster::download_template))
+        .route("/import/check", axum::routing::post(crate::roster::check))
         .fallback(|| async { ApiError::NotFound })
 }
 

@@ -432,6 +432,7 @@ impl World {
                     name: "矩阵测试".into(),
                     role: "unit_clerk".into(),
                     scope: format!("unit:{unit}"),
+                    phone: String::new(),
                 };
                 self.client(caller).post("/api/holders", &body).await
             }

@@ -1,6 +1,9 @@
 //! The one integration-test binary (one binary links once: compile time matters on two cores).
 //!
 //! Modules:
+//! - `admin_api`: the bureau runs the system (issue 14) — key holders registered, enrolled with
+//!   their own code, revoked, suspended; demo keys in production; signed establishment changes,
+//!   a merger's tombstone, abolition refused, verification confirmed, a county admin's limits.
 //! - `api`: the HTTP surface without a browser — health, errors, headers, caching.
 //! - `approvals_api`: what approvals do (issue 11) — onboarding, offboarding, record change,
 //!   withdrawal, two reviewers at once, slips that lapse, late filings, approvals left unapplied
@@ -57,6 +60,7 @@
 //! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
 //!   changes after a cursor, resets on unknown or foreign cursors.
 
+mod admin_api;
 mod api;
 mod approvals_api;
 mod authorization;

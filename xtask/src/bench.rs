@@ -1,7 +1,8 @@
-//! `cargo xtask bench [--only push|pull_idb|roster]`: runs `tests/benches/push.rs` (which
+//! `cargo xtask bench [--only push|pull_idb|roster|import]`: runs `tests/benches/push.rs` (which
 //! measures OpenSSL's P-256 rate beside the push), `tests/benches/pull_idb.rs` (against the
-//! release client, beside Dexie, which it installs from npm for the benchmark only) and
-//! `tests/benches/roster.rs` (the roster filter at 5,000 people, release client) in the
+//! release client, beside Dexie, which it installs from npm for the benchmark only),
+//! `tests/benches/roster.rs` (the roster filter at 5,000 people, release client) and
+//! `tests/benches/import.rs` (the roster import's check of 10,000 rows) in the
 //! `server-release` profile, or only one of them, and writes their results, with the date,
 //! the machine, the compiler and the commit, into BENCHMARKS.md.
 //!
@@ -28,7 +29,7 @@ const SKELETON: &str = "# Benchmarks\n\n\
 Written by `cargo xtask bench` (source: `tests/benches/push.rs`); see ARCHITECTURE.md.\n\n";
 
 /// The benchmarks, in the order they run.
-const BENCHES: [&str; 3] = ["push", "pull_idb", "roster"];
+const BENCHES: [&str; 4] = ["push", "pull_idb", "roster", "import"];
 
 /// `args`: nothing (every benchmark) or `--only <name>` (one of [`BENCHES`]).
 pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 //! take and return domain (or protocol) types. No other module of the server names sqlx: they
 //! hold a [`Pool`], a [`Conn`] or a [`Tx`].
 
+pub mod admin;
 pub mod applications;
 pub mod audit;
 pub mod backup;
@@ -77,6 +78,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "verdict_english",
         include_str!("../../migrations/0010_verdict_english.sql"),
+    ),
+    (
+        11,
+        "bureau_admin",
+        include_str!("../../migrations/0011_bureau_admin.sql"),
     ),
 ];
 

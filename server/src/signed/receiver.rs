@@ -75,6 +75,8 @@ pub struct Received<'a> {
 pub struct Lookups {
     units: HashMap<UnitId, UnitRecord>,
     holders: HashMap<String, Holder>,
+    /// Units of the batch that were merged or abolished: unknown to new documents.
+    removed: std::collections::HashSet<UnitId>,
 }
 
 impl Lookups {
@@ -84,6 +86,7 @@ impl Lookups {
         units: &[&UnitId],
         holders: &[&str],
     ) -> anyhow::Result<Self> {
+        let units_asked = units;
         // One that does not read is left out: asked for, it is read again and fails then,
         // for the document that needs it alone.
         let units = db::units::records(conn, units)
@@ -97,13 +100,23 @@ impl Lookups {
             .into_iter()
             .filter_map(|(id, holder)| Some((id, holder.ok()?)))
             .collect();
-        Ok(Lookups { units, holders })
+        let ids: Vec<UnitId> = units_asked.iter().map(|u| (*u).clone()).collect();
+        let removed = db::admin::removals(conn, &ids).await?.into_keys().collect();
+        Ok(Lookups {
+            units,
+            holders,
+            removed,
+        })
     }
 
-    /// The unit's record, `None` if there is no such unit.
+    /// The unit's record, `None` if there is no such unit (or it was merged or abolished).
     pub async fn unit(&self, conn: &mut Conn, id: &UnitId) -> anyhow::Result<Option<UnitRecord>> {
+        if self.removed.contains(id) {
+            return Ok(None);
+        }
         match self.units.get(id) {
             Some(record) => Ok(Some(record.clone())),
+            None if db::admin::is_removed(conn, id).await? => Ok(None),
             None => db::units::record(conn, id).await,
         }
     }
@@ -228,12 +241,18 @@ fn verdict_of(refusal: &Refusal, columns: Vec<(&'static str, Option<String>)>) -
 }
 
 /// The stored key as the verifier takes it.
-fn known_credential(stored: credentials::StoredCredential) -> anyhow::Result<KnownCredential> {
+/// A key that may not sign — its holder suspended, or enrolled in demo attestation mode while
+/// the server runs in production mode — is refused as a revoked one (`credential_revoked`).
+fn known_credential(
+    stored: credentials::StoredCredential,
+    production: bool,
+) -> anyhow::Result<KnownCredential> {
+    let revoked = !stored.usable(production);
     Ok(KnownCredential {
         credential_id: stored.id,
         holder: UserId::parse(&stored.holder_id).map_err(|e| anyhow::anyhow!(e.message_en()))?,
         credential: Credential::from(stored.passkey),
-        revoked: stored.revoked,
+        revoked,
         highest_counter: u32::try_from(stored.highest_envelope_counter).unwrap_or(u32::MAX),
     })
 }
@@ -264,7 +283,8 @@ pub async fn receive_batch<K: SignedKind + 'static>(
         .with_context(|| format!("starting to receive {}s", K::NAME))?;
     // Slips that lapsed release their posts before anything is judged against the ledger.
     super::lapse::sweep_in(&mut tx, state.clock.today()).await?;
-    let mut batch = Batch::<K>::read(&mut tx, submissions).await?;
+    let production = state.identity.attestation_cas.is_some();
+    let mut batch = Batch::<K>::read(&mut tx, submissions, production).await?;
     let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
     let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
     let mut memo = K::prefetch(&mut tx, &documents).await?;
@@ -362,14 +382,18 @@ struct Outcome {
 }
 
 impl<K: SignedKind> Batch<K> {
-    async fn read(conn: &mut Conn, submissions: &[SignedSubmission]) -> anyhow::Result<Self> {
+    async fn read(
+        conn: &mut Conn,
+        submissions: &[SignedSubmission],
+        production: bool,
+    ) -> anyhow::Result<Self> {
         let mut ids: Vec<&[u8]> = submissions.iter().map(|s| &s.credential_id[..]).collect();
         ids.sort_unstable();
         ids.dedup();
         let mut known = HashMap::with_capacity(ids.len());
         let mut damaged = HashMap::new();
         for (id, stored) in credentials::load_many(conn, &ids).await? {
-            match stored.and_then(known_credential) {
+            match stored.and_then(|stored| known_credential(stored, production)) {
                 Ok(credential) => {
                     known.insert(id, credential);
                 }
