@@ -25,7 +25,7 @@ use protocol::identity::{
     CeremonyFinish, DecisionVerdict, EnrolBeginRequest, NewHolder, RevokeRequest,
     SignInBeginRequest, SubmitResponse, VerdictStatus,
 };
-use tests::filing::{set_vacancy, vacant_category};
+use tests::filing::{an_hour_ago, set_vacancy, vacant_category};
 use tests::keys::{ApiClient, KeyHolder};
 use tests::scenario::City;
 
@@ -88,6 +88,15 @@ struct Row {
 
 const UNAUTHENTICATED: Outcome = Outcome::Refused(401, "unauthenticated");
 const OUT_OF_SCOPE: Outcome = Outcome::Refused(403, "out_of_scope");
+
+/// 401 without a session; `outcome` for a bureau administrator, `out_of_scope` for any other.
+fn admin_only(caller: Caller, outcome: Outcome) -> Outcome {
+    match caller {
+        Caller::Anonymous => UNAUTHENTICATED,
+        Caller::Holder(Role::BureauAdmin) => outcome,
+        Caller::Holder(_) => OUT_OF_SCOPE,
+    }
+}
 
 /// The same answer for everyone, signed in or not.
 fn public(outcome: Outcome) -> Outcome {
@@ -239,6 +248,107 @@ const ROWS: &[Row] = &[
         expect: |caller, target| match (caller, target) {
             (Caller::Holder(_), Target::In) => Outcome::Checked { detail: true },
             _ => Outcome::Checked { detail: false },
+        },
+    },
+    Row {
+        // The holders an administrator may administer (the list is filtered by region).
+        operation: "GET /api/holders",
+        expect: |caller, _| admin_only(caller, Outcome::Ok(200)),
+    },
+    Row {
+        operation: "GET /api/holders/{id}",
+        expect: |caller, target| {
+            scoped(
+                caller,
+                target,
+                &[Role::BureauAdmin],
+                Outcome::Ok(200),
+                OUT_OF_SCOPE,
+            )
+        },
+    },
+    Row {
+        operation: "POST /api/holders/{id}/suspend",
+        expect: |caller, target| {
+            scoped(
+                caller,
+                target,
+                &[Role::BureauAdmin],
+                Outcome::Ok(200),
+                OUT_OF_SCOPE,
+            )
+        },
+    },
+    Row {
+        operation: "POST /api/holders/{id}/reinstate",
+        expect: |caller, target| {
+            scoped(
+                caller,
+                target,
+                &[Role::BureauAdmin],
+                Outcome::Ok(200),
+                OUT_OF_SCOPE,
+            )
+        },
+    },
+    Row {
+        // The 使用人员备案表 of a unit.
+        operation: "GET /api/units/{id}/holder-register",
+        expect: |caller, target| {
+            scoped(
+                caller,
+                target,
+                &[Role::BureauAdmin],
+                Outcome::Ok(200),
+                OUT_OF_SCOPE,
+            )
+        },
+    },
+    Row {
+        // Every region-scoped holder sees the verification phase of its region.
+        operation: "GET /api/verification",
+        expect: |caller, _| match caller {
+            Caller::Anonymous => UNAUTHENTICATED,
+            Caller::Holder(Role::BureauReviewer | Role::BureauAdmin | Role::Coordinator) => {
+                Outcome::Ok(200)
+            }
+            Caller::Holder(_) => OUT_OF_SCOPE,
+        },
+    },
+    Row {
+        // Those who import: the bureau's administrator and the unit's clerk.
+        operation: "GET /api/import/template",
+        expect: |caller, _| match caller {
+            Caller::Anonymous => UNAUTHENTICATED,
+            Caller::Holder(Role::BureauAdmin | Role::UnitClerk) => Outcome::Ok(200),
+            Caller::Holder(_) => OUT_OF_SCOPE,
+        },
+    },
+    Row {
+        // The (empty) template checked for the target's unit: its administrator or its clerk.
+        operation: "POST /api/import/check",
+        expect: |caller, target| {
+            scoped(
+                caller,
+                target,
+                &[Role::BureauAdmin, Role::UnitClerk],
+                Outcome::Ok(200),
+                OUT_OF_SCOPE,
+            )
+        },
+    },
+    Row {
+        // One post more for the target's unit, signed by the caller: only the region's
+        // administrator signs establishment changes.
+        operation: "POST /api/acts",
+        expect: |caller, target| {
+            scoped(
+                caller,
+                target,
+                &[Role::BureauAdmin],
+                Outcome::Accepted,
+                Outcome::Rejected("out_of_scope"),
+            )
         },
     },
     Row {
@@ -520,6 +630,93 @@ impl World {
                     return Outcome::Checked {
                         detail: check.detail.is_some(),
                     };
+                }
+                response
+            }
+            "GET /api/holders/{id}"
+            | "POST /api/holders/{id}/suspend"
+            | "POST /api/holders/{id}/reinstate" => {
+                let victim = match target {
+                    Target::In => self.victim_a.id.clone(),
+                    Target::Out => self.victim_b.id.clone(),
+                };
+                let (method, rest) = operation.split_once(' ').expect("METHOD /path");
+                let path = rest.replace("{id}", &victim);
+                if method == "GET" {
+                    self.client(caller).get(&path).await
+                } else {
+                    let body = protocol::admin::HolderStatusChange {
+                        reason: "矩阵测试".into(),
+                    };
+                    let response = self.client(caller).post(&path, &body).await;
+                    // A suspension that took is lifted again, so the victim keeps its key.
+                    if response.status() == 200 && path.ends_with("/suspend") {
+                        let reinstate = path.replace("/suspend", "/reinstate");
+                        let lifted = self.client(caller).post(&reinstate, &body).await;
+                        assert_eq!(lifted.status(), 200, "{reinstate}");
+                    }
+                    response
+                }
+            }
+            "GET /api/units/{id}/holder-register" => {
+                let path = format!("/api/units/{unit}/holder-register");
+                self.client(caller).get(&path).await
+            }
+            "POST /api/import/check" => {
+                let template = self
+                    .holder(Role::BureauAdmin)
+                    .client
+                    .get("/api/import/template")
+                    .await
+                    .bytes()
+                    .await
+                    .expect("the template");
+                let client = self.client(caller);
+                let url = format!("{}/api/import/check?unit={unit}", client.base);
+                client
+                    .with_session(client.http.post(url).body(template.to_vec()))
+                    .send()
+                    .await
+                    .expect("the test server answers")
+            }
+            "POST /api/acts" => {
+                let id = self.next("act");
+                let number = format!("天编发〔2026〕{}号", 500 + self.serial);
+                let payload = domain::act::ActPayload::EstablishmentChange(
+                    domain::act::EstablishmentChange {
+                        unit: unit.clone(),
+                        row: domain::LedgerRow {
+                            document: domain::DocumentNumber::parse(&number).unwrap(),
+                            date: domain::Date::parse("2026-11-02").unwrap(),
+                            title: "关于核增编制的批复".into(),
+                            changes: [(category, domain::HeadcountDelta::new(1))].into(),
+                            note: None,
+                        },
+                        over_establishment: false,
+                    },
+                );
+                // Anonymous: a genuine act of the administrator, carried without a session.
+                let role = match caller {
+                    Caller::Anonymous => Role::BureauAdmin,
+                    Caller::Holder(role) => role,
+                };
+                let holder = self.holder(role);
+                let bytes = domain::act::SignedAct::new(
+                    domain::DecisionId::parse(&id).unwrap(),
+                    domain::UserId::parse(&holder.id).unwrap(),
+                    domain::CredentialId::parse(&holder.credential_id).unwrap(),
+                    an_hour_ago(),
+                    &payload,
+                )
+                .unwrap()
+                .canonical_bytes()
+                .unwrap();
+                let submission = holder.sign(&bytes);
+                let body = protocol::admin::ActRequest { submission };
+                let response = self.client(caller).post("/api/acts", &body).await;
+                if response.status() == 200 {
+                    let verdict: protocol::admin::ActVerdict = response.json().await.unwrap();
+                    return verdict_outcome(verdict.status, verdict.code);
                 }
                 response
             }
