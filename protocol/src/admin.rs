@@ -141,6 +141,9 @@ pub struct ActVerdict {
     pub code: Option<String>,
     /// The reason in Chinese; absent when accepted.
     pub message: Option<String>,
+    /// The reason in English; absent when accepted (and from verdicts stored before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
     /// Accepted, but recorded with a flag: `over_establishment` (the document records
     /// over-establishment), `over_leadership_posts`.
     #[serde(default)]

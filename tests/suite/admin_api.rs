@@ -297,6 +297,15 @@ async fn an_establishment_change_raises_the_vacancy_a_clerk_pulls_and_over_filli
         .await;
     assert_eq!(verdict.status, VerdictStatus::Rejected);
     assert_eq!(verdict.code.as_deref(), Some("over_establishment"));
+    // The reason in both interface languages.
+    assert!(verdict.message.as_deref().is_some_and(|m| !m.is_empty()));
+    assert!(
+        verdict
+            .message_en
+            .as_deref()
+            .is_some_and(|m| m.is_ascii() && !m.is_empty()),
+        "{verdict:?}"
+    );
     assert!(verdict.message.unwrap().contains("changes"));
     assert_eq!(
         tests::filing::figures(&city.pool, unit, category).await,

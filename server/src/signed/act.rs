@@ -634,6 +634,7 @@ impl SignedKind for SignedAct {
             status: stored.status,
             code: stored.code.clone(),
             message: stored.message.clone(),
+            message_en: stored.message_en.clone(),
             flags: list("flags"),
             units: list("units"),
         }
