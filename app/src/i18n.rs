@@ -355,7 +355,10 @@ messages! {
     PrintNumber => "编号：", "Number: ";
     PrintValidUntil => "有效期至", "Valid until";
     PrintDecider => "审核人", "Approved by";
-    PrintQr => "二维码（预留）", "QR code (reserved)";
+    PrintQrLabel => "文书核验二维码", "QR code to verify this document";
+    PrintQrMissing => "签名文书尚未同步，联网同步后重新打开即显示二维码", "The signed document has not synced yet: sync, then open this again for the QR code";
+    PrintQrScan => "扫描二维码核验本文书真伪", "Scan the QR code to check this document";
+    PrintVerifyAt => "核验网址：", "Verify at ";
     PrintSeal => "（盖章）", "(seal)";
     PrintedBy => "打印人：", "Printed by ";
     PrintedAt => "打印时间：", "at ";

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod clerk;
 pub mod filing;
 pub mod keys;
+pub mod qr;
 pub mod review;
 pub mod scenario;
 pub mod schema;

@@ -1,0 +1,74 @@
+//! A QR code as the path of an SVG, made in Rust (`qrcode`, no image features): the print
+//! views carry an issued document's QR content (`DZ1.…`, the signed document, about 560–640
+//! ASCII characters) this way.
+//!
+//! Error correction level M (15 % of the code words may be lost): a printed A4 sheet is
+//! folded, stamped over and copied, which L (7 %) tolerates badly; Q and H would raise the
+//! version from about 15–17 (77–85 modules) to over 20 for the same content, and at the
+//! printed size of 40 mm a module would shrink below 0.45 mm, which a phone camera or a
+//! counter scanner reads less reliably. M at 40 mm gives modules of about 0.5 mm.
+
+use qrcode::{Color, EcLevel, QrCode};
+
+/// A QR code ready to draw: its width in modules and one SVG path of its dark modules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrSvg {
+    /// Modules per side (without the quiet zone).
+    pub width: usize,
+    /// The `d` of a path drawing every dark module, runs of a row joined.
+    pub path: String,
+}
+
+/// Modules of light margin around the code (the quiet zone the standard asks for).
+pub const QUIET_ZONE: usize = 4;
+
+impl QrSvg {
+    /// The `viewBox` of the code with its quiet zone.
+    pub fn view_box(&self) -> String {
+        let side = self.width + 2 * QUIET_ZONE;
+        format!("0 0 {side} {side}")
+    }
+}
+
+/// Encodes `content` at level M; `None` when it does not fit a QR code at all.
+pub fn encode(content: &str) -> Option<QrSvg> {
+    let code = QrCode::with_error_correction_level(content.as_bytes(), EcLevel::M).ok()?;
+    let width = code.width();
+    let colors = code.to_colors();
+    let mut path = String::with_capacity(width * width);
+    for y in 0..width {
+        let mut x = 0;
+        while x < width {
+            if colors[y * width + x] == Color::Dark {
+                let start = x;
+                while x < width && colors[y * width + x] == Color::Dark {
+                    x += 1;
+                }
+                let run = x - start;
+                path.push_str(&format!(
+                    "M{} {}h{run}v1h-{run}z",
+                    start + QUIET_ZONE,
+                    y + QUIET_ZONE
+                ));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    Some(QrSvg { width, path })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_document_sized_content_fits_with_its_quiet_zone() {
+        let content = format!("DZ1.{}.k1.{}", "A".repeat(560), "B".repeat(96));
+        let qr = encode(&content).unwrap();
+        assert!((77..=101).contains(&qr.width), "{}", qr.width);
+        assert!(qr.path.starts_with("M4 4h7v1h-7z"), "the finder pattern's top row");
+        assert_eq!(qr.view_box(), format!("0 0 {0} {0}", qr.width + 8));
+    }
+}
