@@ -659,6 +659,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
         cursor: cursor.into(),
         complete,
         progress: None,
+        document_keys: Vec::new(),
     };
     store::apply_page(
         "h1",
@@ -692,6 +693,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
         due_on: None,
         late: false,
         days_overdue: 0,
+        document: None,
     });
     store::apply_page(
         "h1",

@@ -50,6 +50,7 @@ labelled_enum! {
         Reject => "reject", "不予核准", "reject";
         Withdraw => "withdraw", "撤回", "withdraw";
         Revise => "revise", "修改", "revise";
+        Void => "void", "作废单据", "void the document";
     }
 }
 
@@ -57,6 +58,11 @@ impl ApplicationKind {
     /// Whether the supervising department must endorse it before the bureau decides.
     pub fn needs_endorsement(self) -> bool {
         self == ApplicationKind::QuotaUse
+    }
+
+    /// Whether its approval issues a document (a slip or a notice), which a reviewer may void.
+    pub fn issues_document(self) -> bool {
+        self != ApplicationKind::RecordChange
     }
 }
 
@@ -85,7 +91,9 @@ impl Action {
             {
                 &[Role::Supervisor]
             }
-            Action::Approve | Action::Return | Action::Reject => &[Role::BureauReviewer],
+            Action::Approve | Action::Return | Action::Reject | Action::Void => {
+                &[Role::BureauReviewer]
+            }
         }
     }
 }
@@ -184,6 +192,8 @@ pub fn next_status(
         (S::Draft | S::Signed | S::Submitted | S::Endorsed | S::Returned, A::Withdraw) => {
             Some(S::Withdrawn)
         }
+        // Voiding the slip or notice an approval issued: the application stays approved.
+        (S::Approved, A::Void) if kind.issues_document() => Some(S::Approved),
         _ => None,
     };
     to.ok_or(TransitionError::NotAllowed { kind, from, action })
@@ -398,10 +408,22 @@ mod tests {
         for k in K::ALL {
             for s in [S::Approved, S::Rejected, S::Withdrawn] {
                 for a in A::ALL {
+                    // Voiding the document an approval issued leaves the application approved.
+                    if s == S::Approved && *a == A::Void && k.issues_document() {
+                        assert_eq!(next_status(*k, s, *a), Ok(S::Approved));
+                        continue;
+                    }
                     assert!(next_status(*k, s, *a).is_err());
                 }
             }
         }
+        assert!(next_status(K::RecordChange, S::Approved, A::Void).is_err());
+        assert!(next_status(K::QuotaUse, S::Endorsed, A::Void).is_err());
+        assert!(transition(K::QuotaUse, S::Approved, A::Void, Role::Supervisor).is_err());
+        assert_eq!(
+            transition(K::Onboarding, S::Approved, A::Void, Role::BureauReviewer),
+            Ok(S::Approved)
+        );
     }
 
     #[test]

@@ -15,7 +15,9 @@
 //! "decider":…,"decision_id":…,"note":"…","tag":"dzbzglz.decision","version":1}`
 //!
 //! [`SignedDecision::check`] holds the rules of the document itself: only endorse, approve,
-//! return, reject and the clerk's withdraw are decisions, and a return or a rejection must say why (审批意见). Whether
+//! return, reject, the clerk's withdraw and the reviewer's void (作废: of the slip or notice an
+//! approved application issued) are decisions, and a return, a rejection or a voiding must say
+//! why (审批意见). Whether
 //! the decider may take the step, and whether the application's status allows it, is for
 //! [`crate::access`] and [`crate::application`] to say.
 
@@ -196,12 +198,18 @@ impl DecisionError {
 }
 
 /// Whether `action` is a step signed as a decision: a reviewer's endorse, approve, return or
-/// reject, or the unit clerk's withdraw (撤回, of an application not yet decided: the decider is
+/// reject or void (作废, of the document an approval issued), or the unit clerk's withdraw (撤回,
+/// of an application not yet decided: the decider is
 /// the clerk).
 pub fn is_decision(action: Action) -> bool {
     matches!(
         action,
-        Action::Endorse | Action::Approve | Action::Return | Action::Reject | Action::Withdraw
+        Action::Endorse
+            | Action::Approve
+            | Action::Return
+            | Action::Reject
+            | Action::Withdraw
+            | Action::Void
     )
 }
 
@@ -241,7 +249,9 @@ impl SignedDecision {
                 actual: chars,
             });
         }
-        if matches!(self.action, Action::Return | Action::Reject) && self.note.trim().is_empty() {
+        if matches!(self.action, Action::Return | Action::Reject | Action::Void)
+            && self.note.trim().is_empty()
+        {
             return Err(DecisionError::NoteRequired {
                 action: self.action,
             });
@@ -400,7 +410,7 @@ mod tests {
 
     #[test]
     fn document_rules() {
-        for action in [Action::Return, Action::Reject] {
+        for action in [Action::Return, Action::Reject, Action::Void] {
             assert_eq!(
                 SignedDecision::new(header(), action, "  ").unwrap_err(),
                 DecisionError::NoteRequired { action }

@@ -428,6 +428,12 @@ proptest! {
         for (action, role) in steps {
             let before = l.status();
             match l.apply(action, role) {
+                Ok(after) if action == Action::Void => {
+                    // Voiding an approval's document: the application stays approved.
+                    prop_assert_eq!((before, after), (S::Approved, S::Approved));
+                    prop_assert_eq!(role, Role::BureauReviewer);
+                    prop_assert!(kind.issues_document());
+                }
                 Ok(after) => {
                     prop_assert!(!before.is_final(), "left final status {before}");
                     prop_assert!(action.allowed_roles(kind, before).contains(&role));

@@ -31,6 +31,10 @@ pub struct PullResponse {
     pub complete: bool,
     /// While a snapshot is being sent: how many of the scope's units have been sent.
     pub progress: Option<Progress>,
+    /// The bureaus' published document keys (all of them, retired ones included), so the
+    /// client can verify issued documents offline.
+    #[serde(default)]
+    pub document_keys: Vec<crate::documents::DocumentKey>,
 }
 
 /// How far a snapshot has come.
@@ -101,6 +105,8 @@ pub enum Change {
         late: bool,
         /// Calendar days after `due_on` it was filed (0 when on time).
         days_overdue: u32,
+        /// The slip or notice its approval issued: signature, QR content and status.
+        document: Option<crate::documents::IssuedSignature>,
     },
 }
 
@@ -187,6 +193,7 @@ struct WireChange {
     late: bool,
     #[serde(default)]
     days_overdue: u32,
+    document: Option<crate::documents::IssuedSignature>,
 }
 
 impl TryFrom<WireChange> for Change {
@@ -219,6 +226,7 @@ impl TryFrom<WireChange> for Change {
                 due_on: wire.due_on,
                 late: wire.late,
                 days_overdue: wire.days_overdue,
+                document: wire.document,
             },
         })
     }
@@ -257,6 +265,7 @@ mod tests {
             due_on: None,
             late: false,
             days_overdue: 0,
+            document: None,
         };
         let json = serde_json::to_value(&change).unwrap();
         assert_eq!(json["type"], "application");

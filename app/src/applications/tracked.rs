@@ -138,6 +138,7 @@ impl TrackedApplication {
             due_on,
             late,
             days_overdue,
+            document: _,
         } = change
         else {
             return Ok(None);
@@ -217,6 +218,7 @@ mod tests {
             due_on: None,
             late: false,
             days_overdue: 0,
+            document: None,
         }
     }
 

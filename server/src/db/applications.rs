@@ -238,6 +238,7 @@ fn application_change(
         due_on: row.try_get("due_on")?,
         late: days_overdue > 0,
         days_overdue: u32::try_from(days_overdue).unwrap_or(0),
+        document: None,
     })
 }
 

@@ -279,6 +279,7 @@ pub async fn page(
             cursor,
             complete,
             progress,
+            document_keys: Vec::new(),
         },
         certificates: filler.certificates,
         foreign_certificates: filler.foreign_certificates,
