@@ -1,14 +1,15 @@
-//! A QR code as the path of an SVG, made in Rust (`qrcode`, no image features): the print
+//! A QR code as the path of an SVG, made in Rust (`qrcodegen`, byte mode): the print
 //! views carry an issued document's QR content (`DZ1.…`, the signed document, about 560–640
 //! ASCII characters) this way.
 //!
-//! Error correction level M (15 % of the code words may be lost): a printed A4 sheet is
+//! Error correction level M at least (15 % of the code words may be lost; qrcodegen raises it
+//! when the same version holds a higher level): a printed A4 sheet is
 //! folded, stamped over and copied, which L (7 %) tolerates badly; Q and H would raise the
 //! version from about 15–17 (77–85 modules) to over 20 for the same content, and at the
 //! printed size of 40 mm a module would shrink below 0.45 mm, which a phone camera or a
 //! counter scanner reads less reliably. M at 40 mm gives modules of about 0.5 mm.
 
-use qrcode::{Color, EcLevel, QrCode};
+use qrcodegen::{QrCode, QrCodeEcc};
 
 /// A QR code ready to draw: its width in modules and one SVG path of its dark modules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,26 +31,23 @@ impl QrSvg {
     }
 }
 
-/// Encodes `content` at level M; `None` when it does not fit a QR code at all.
+/// Encodes `content` at level M (byte mode); `None` when it does not fit a QR code at all.
 pub fn encode(content: &str) -> Option<QrSvg> {
-    let code = QrCode::with_error_correction_level(content.as_bytes(), EcLevel::M).ok()?;
-    let width = code.width();
-    let colors = code.to_colors();
+    let code = QrCode::encode_binary(content.as_bytes(), QrCodeEcc::Medium).ok()?;
+    let side = code.size();
+    let width = usize::try_from(side).ok()?;
     let mut path = String::with_capacity(width * width);
-    for y in 0..width {
+    for y in 0..side {
         let mut x = 0;
-        while x < width {
-            if colors[y * width + x] == Color::Dark {
+        while x < side {
+            if code.get_module(x, y) {
                 let start = x;
-                while x < width && colors[y * width + x] == Color::Dark {
+                while x < side && code.get_module(x, y) {
                     x += 1;
                 }
                 let run = x - start;
-                path.push_str(&format!(
-                    "M{} {}h{run}v1h-{run}z",
-                    start + QUIET_ZONE,
-                    y + QUIET_ZONE
-                ));
+                let (left, top) = (start as usize + QUIET_ZONE, y as usize + QUIET_ZONE);
+                path.push_str(&format!("M{left} {top}h{run}v1h-{run}z"));
             } else {
                 x += 1;
             }

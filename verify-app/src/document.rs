@@ -58,7 +58,7 @@ pub fn DocumentPage() -> impl IntoView {
             <p class="intro">{t(Msg::DocumentIntro)}</p>
             <label for="verify-input" class="field-label">{t(Msg::InputLabel)}</label>
             <textarea id="verify-input" rows="4" spellcheck="false"
-                attr:placeholder=t(Msg::InputHint)
+                placeholder=t(Msg::InputHint)
                 prop:value=move || input.get()
                 on:input=move |ev| input.set(event_target_value(&ev))></textarea>
             <div class="actions">
@@ -156,9 +156,11 @@ async fn verify(text: &str, online: bool, held: Option<&keys::HeldKeys>) -> Show
 fn result_view(shown: Shown, lang: Lang, synced: Option<String>) -> AnyView {
     let status = status_view(shown.seen, lang, synced);
     match shown.verdict {
-        Verdict::NotGenuine(not) => view! {
+        Verdict::NotGenuine(not) => {
+            let number_attr = not.number.clone().unwrap_or_default();
+            view! {
             <section class="verdict not-genuine" id="verify-result" data-outcome="not-genuine"
-                data-reason=not.failure.code() data-number=not.number.clone().unwrap_or_default()>
+                data-reason=not.failure.code() data-number=number_attr>
                 <p class="verdict-word">{Msg::NotGenuine.text(lang)}</p>
                 <p>{Msg::NotGenuineLine.text(lang)}</p>
                 <p class="verdict-reason" id="verify-reason">{not.failure.msg().text(lang)}</p>
@@ -169,7 +171,8 @@ fn result_view(shown: Shown, lang: Lang, synced: Option<String>) -> AnyView {
                 {status}
             </section>
         }
-        .into_any(),
+        .into_any()
+        }
         Verdict::Genuine(genuine) => {
             let line = if genuine.form.is_none() {
                 Msg::GenuineNumberLine

@@ -31,19 +31,20 @@ pub fn held() -> Option<HeldKeys> {
 }
 
 /// Fetches the published keys and keeps them (only an answer that reads as keys is kept);
-/// offline, or on any failure, what is held.
-pub async fn refresh() -> Option<HeldKeys> {
-    if let Ok(json) = api::get_text(crate::check::KEYS_PATH).await
-        && crate::check::keys_are_readable(&json)
-    {
-        let synced_at = String::from(js_sys::Date::new_0().to_iso_string());
-        if let Some(storage) = storage() {
-            let _ = storage.set_item(KEYS_KEY, &json);
-            let _ = storage.set_item(SYNCED_KEY, &synced_at);
+/// offline, or on any failure, what is held. Answers whether the server answered, and the keys.
+pub async fn refresh() -> (bool, Option<HeldKeys>) {
+    match api::get_text(crate::check::KEYS_PATH).await {
+        Ok(json) if crate::check::keys_are_readable(&json) => {
+            let synced_at = String::from(js_sys::Date::new_0().to_iso_string());
+            if let Some(storage) = storage() {
+                let _ = storage.set_item(KEYS_KEY, &json);
+                let _ = storage.set_item(SYNCED_KEY, &synced_at);
+            }
+            (true, Some(HeldKeys { json, synced_at }))
         }
-        return Some(HeldKeys { json, synced_at });
+        Ok(_) | Err(api::ApiError::Status(_)) => (true, held()),
+        Err(api::ApiError::Network) => (false, held()),
     }
-    held()
 }
 
 /// An RFC 3339 UTC time as Beijing time, `2026-05-01 16:00` (what the page shows).

@@ -124,7 +124,7 @@ pub fn App() -> impl IntoView {
                 <span class="brand-subtitle">{t(Msg::Subtitle)}</span>
             </div>
             <button type="button" class="lang-switch" id="lang-switch"
-                attr:aria-label=t(Msg::SwitchLanguageLabel) on:click=switch>
+                aria-label=t(Msg::SwitchLanguageLabel) on:click=switch>
                 {t(Msg::SwitchLanguage)}
             </button>
         </header>

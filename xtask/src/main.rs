@@ -198,8 +198,8 @@ fn build_client(root: &Path, release: bool) -> anyhow::Result<()> {
     let mut verify = Command::new("trunk");
     verify.args([
         "build",
-        "--offline",
         "verify-app/index.html",
+        "--offline",
         "--dist",
         "dist/verify",
         "--public-url",

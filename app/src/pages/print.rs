@@ -30,6 +30,25 @@ struct Printed {
     decider: Option<String>,
     /// The signed document's QR content, as the sync brought it (`DZ1.…`).
     qr: Option<String>,
+    /// Its status code (`current`, `used`, `void`, `lapsed`) as of the last sync, and a
+    /// voiding's reason.
+    status: Option<String>,
+    void_reason: Option<String>,
+}
+
+/// The document's status as of the last sync (not printed), and on the sheet a plain stamp
+/// when it was voided.
+fn status_line(status: Option<String>, void_reason: Option<String>) -> impl IntoView {
+    status.map(|code| {
+        let msg = crate::i18n::document_status(&code);
+        view! {
+            <p class="print-status no-print" id="print-document-status" data-status=code.clone()>
+                {t(Msg::DocumentStatusLabel)}
+                <strong class=format!("document-status document-{code}")>{msg.map(t)}</strong>
+                {void_reason.map(|r| view! { " · " {t(Msg::DocumentVoidReason)} {r} })}
+            </p>
+        }
+    })
 }
 
 /// The QR code of the signed document with its number and where to check it; until the sync
@@ -117,8 +136,11 @@ pub fn PrintPage() -> impl IntoView {
             Some(p) => {
                 let printer = printer();
                 let printed_at = printed_at.clone();
+                let void = p.status.as_deref() == Some("void");
                 view! {
+                    {status_line(p.status.clone(), p.void_reason.clone())}
                     <article class="print-sheet" id="print-sheet" data-kind=p.kind.code()>
+                        {void.then(|| view! { <p class="print-void" id="print-void">{t(Msg::DocumentVoidStamp)}</p> })}
                         <h1>{p.kind.label_zh()}</h1>
                         <p class="print-number" id="print-number">
                             {t(Msg::PrintNumber)} {p.number.clone().unwrap_or_default()}
@@ -210,6 +232,8 @@ fn printed(
         rows,
         valid_until: slip.map(|s| s.valid_until.to_string()),
         decider: issued.map(|d| d.approver_name.clone()),
-        qr: None,
+        qr: tracked.document.as_ref().map(|d| d.qr.clone()),
+        status: tracked.document.as_ref().map(|d| d.status.clone()),
+        void_reason: tracked.document.as_ref().and_then(|d| d.void_reason.clone()),
     }
 }
