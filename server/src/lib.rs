@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo_data;
+pub mod documents;
 pub mod error;
 pub mod identity;
 pub mod openapi;

@@ -18,6 +18,22 @@ commands:
                            issue a new one-time enrolment code to an existing holder
                            (a second key, or a replacement for a lost one)
   verify-audit [--json]    walk the audit log's hash chain; exit 1 at the first broken link
+  verify-audit --file F [--keys K] [--head H] [--json]
+                           check an exported chain (export-audit) against its signed head, or
+                           the head H (the JSON of GET /api/audit/head), with the published keys
+                           K (the JSON of GET /api/document-keys; default: this database's);
+                           exit 1 naming the first broken entry
+  export-audit FILE        write the audit chain (ids, codes, hashes) with its head signed by the
+                           city bureau's document key
+  document-key create --bureau B|all
+                           create the SM2 document key of bureau B (a region code: tianshui,
+                           qinzhou, …, or 620500 …), or of every bureau without one; the private
+                           key goes to <data_dir>/document-keys/ (0600), the public key is
+                           published
+  document-key rotate --bureau B
+                           replace B's key by a new one; the old one stays published, retired
+  document-key list [--json]
+                           the published keys
   help                     this text
 ";
 
@@ -31,7 +47,12 @@ async fn main() -> anyhow::Result<()> {
         Some("seed") => seed(config, &args[1..]).await,
         Some("create-holder") => create_holder(config, &args[1..]).await,
         Some("enrolment-code") => enrolment_code(config, &args[1..]).await,
+        Some("verify-audit") if args.iter().any(|a| a == "--file") => {
+            verify_export(config, &args[1..]).await
+        }
         Some("verify-audit") => verify_audit(config, args.iter().any(|a| a == "--json")).await,
+        Some("export-audit") => export_audit(config, &args[1..]).await,
+        Some("document-key") => document_key(config, &args[1..]).await,
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())
@@ -76,6 +97,9 @@ async fn seed(config: Config, args: &[String]) -> anyhow::Result<()> {
     let size = server::demo_data::parse_size(&size)?;
     let pool = server::db::open(&config.database_path()).await?;
     let report = server::demo_data::seed(&pool, size, seed).await?;
+    // A demo city works out of the box: every bureau gets a document key.
+    let keyring = server::documents::keyring::Keyring::new(&config.data_dir);
+    server::documents::keyring::ensure_all(&pool, &keyring, server::clock::now()).await?;
     pool.close().await;
     if as_json {
         println!("{}", serde_json::to_string(&report)?);
@@ -118,6 +142,163 @@ async fn verify_audit(config: Config, as_json: bool) -> anyhow::Result<()> {
             std::process::exit(1);
         }
     }
+}
+
+/// The value after `flag` in `args`.
+fn option<'a>(args: &'a [String], flag: &str) -> anyhow::Result<Option<&'a str>> {
+    match args.iter().position(|a| a == flag) {
+        None => Ok(None),
+        Some(i) => args
+            .get(i + 1)
+            .map(|v| Some(v.as_str()))
+            .with_context(|| format!("{flag} needs a value")),
+    }
+}
+
+async fn export_audit(config: Config, args: &[String]) -> anyhow::Result<()> {
+    let [file] = args else {
+        bail!("export-audit takes one file name\n{USAGE}");
+    };
+    let pool = server::db::open(&config.database_path()).await?;
+    let keyring = server::documents::keyring::Keyring::new(&config.data_dir);
+    let export = server::documents::export_audit(&pool, &keyring).await?;
+    pool.close().await;
+    std::fs::write(file, serde_json::to_string(&export)?)
+        .with_context(|| format!("writing {file}"))?;
+    println!(
+        "exported {} audit entries to {file}; head {} {} signed by key {}",
+        export.entries.len(),
+        export.head.seq,
+        export.head.hash,
+        export.head.key_id
+    );
+    Ok(())
+}
+
+async fn verify_export(config: Config, args: &[String]) -> anyhow::Result<()> {
+    use documents::audit::{AuditExport, AuditReport, SignedAuditHead};
+    let as_json = args.iter().any(|a| a == "--json");
+    let file = option(args, "--file")?.context("--file is required")?;
+    let read =
+        |path: &str| std::fs::read_to_string(path).with_context(|| format!("reading {path}"));
+    let export: AuditExport = serde_json::from_str(&read(file)?)
+        .with_context(|| format!("{file} is not an audit export"))?;
+    let head: Option<SignedAuditHead> = match option(args, "--head")? {
+        Some(path) => Some(
+            serde_json::from_str(&read(path)?)
+                .with_context(|| format!("{path} is not a signed audit head"))?,
+        ),
+        None => None,
+    };
+    let keys: Vec<documents::PublishedKey> = match option(args, "--keys")? {
+        Some(path) => {
+            #[derive(serde::Deserialize)]
+            struct Keys {
+                keys: Vec<documents::PublishedKey>,
+            }
+            serde_json::from_str::<Keys>(&read(path)?)
+                .with_context(|| format!("{path} is not the published document keys"))?
+                .keys
+        }
+        None => {
+            let pool = server::db::open(&config.database_path()).await?;
+            let mut conn = server::db::connection(&pool).await?;
+            let keys = server::db::documents::keys(&mut conn).await?;
+            drop(conn);
+            pool.close().await;
+            keys
+        }
+    };
+    let report = documents::audit::verify_export(&export, head.as_ref(), &keys);
+    if as_json {
+        println!("{}", serde_json::to_string(&report)?);
+    }
+    match report {
+        AuditReport::Intact {
+            entries,
+            head_seq,
+            head_hash,
+        } => {
+            if !as_json {
+                println!(
+                    "audit export intact: {entries} entries; signed head {head_seq} {head_hash} verified"
+                );
+            }
+            Ok(())
+        }
+        AuditReport::Broken(broken) => {
+            if !as_json {
+                println!(
+                    "audit export broken at entry {}: {}",
+                    broken.seq,
+                    broken.reason.message_en()
+                );
+            }
+            std::process::exit(1);
+        }
+        AuditReport::HeadNotGenuine { failure } => {
+            if !as_json {
+                println!("the signed head is not genuine: {}", failure.message_en());
+            }
+            std::process::exit(1);
+        }
+        AuditReport::UnknownFormat => {
+            if !as_json {
+                println!("{file} is not an audit export of a known format and version");
+            }
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn document_key(config: Config, args: &[String]) -> anyhow::Result<()> {
+    use server::documents::keyring::{self, Keyring};
+    let pool = server::db::open(&config.database_path()).await?;
+    let keyring = Keyring::new(&config.data_dir);
+    let now = server::clock::now();
+    let bureau =
+        || -> anyhow::Result<&str> { option(args, "--bureau")?.context("--bureau is required") };
+    let created = match args.first().map(String::as_str) {
+        Some("create") if bureau()? == "all" => keyring::ensure_all(&pool, &keyring, now).await?,
+        Some(action @ ("create" | "rotate")) => {
+            let code = bureau()?;
+            let bureau =
+                keyring::parse_bureau(code).with_context(|| format!("unknown bureau `{code}`"))?;
+            vec![keyring::create(&pool, &keyring, bureau, action == "rotate", now).await?]
+        }
+        Some("list") => {
+            let mut conn = server::db::connection(&pool).await?;
+            let keys = server::documents::published(&mut conn).await?;
+            drop(conn);
+            pool.close().await;
+            if args.iter().any(|a| a == "--json") {
+                println!("{}", serde_json::to_string(&keys)?);
+            } else {
+                for key in keys {
+                    println!(
+                        "{} {} created {}{}",
+                        key.key_id,
+                        key.bureau,
+                        key.created_at,
+                        key.retired_at
+                            .map(|t| format!(", retired {t}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            return Ok(());
+        }
+        _ => bail!("document-key takes create, rotate or list\n{USAGE}"),
+    };
+    pool.close().await;
+    for key in created {
+        println!(
+            "created document key {} of {}",
+            key.key_id,
+            keyring::bureau_code(key.bureau)
+        );
+    }
+    Ok(())
 }
 
 async fn create_holder(config: Config, args: &[String]) -> anyhow::Result<()> {

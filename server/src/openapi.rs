@@ -53,6 +53,9 @@ documentation is `docs/API.md` in the repository.";
         crate::signed::application::submit,
         crate::signed::decision::decide,
         crate::sync::pull::pull,
+        crate::documents::keys,
+        crate::documents::check,
+        crate::documents::audit_head,
     ),
     components(schemas(RejectionCode, protocol::ErrorBody)),
     modifiers(&SessionSecurity, &CodesAreRejectionCodes),
@@ -61,6 +64,7 @@ documentation is `docs/API.md` in the repository.";
         (name = "identity", description = "Enrolling security keys, signing in, key holders (安全密钥与使用人员)"),
         (name = "signed", description = "Signed applications and decisions, certificates (签名申请与审批)"),
         (name = "sync", description = "Pulling the holder's scope (数据同步)"),
+        (name = "documents", description = "Documents anyone can check: keys, checks, the audit head (单据核验)"),
     ),
 )]
 pub struct ApiDoc;
@@ -411,6 +415,9 @@ mod tests {
         let state = crate::state::AppState {
             pool: crate::db::unconnected().unwrap(),
             identity: crate::identity::state(&config).unwrap(),
+            documents: std::sync::Arc::new(crate::documents::keyring::Keyring::new(
+                &config.data_dir,
+            )),
             config: std::sync::Arc::new(config),
             clock: crate::clock::Clock::default(),
         };

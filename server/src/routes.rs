@@ -17,6 +17,7 @@ pub fn api() -> Router<AppState> {
         .merge(crate::identity::routes())
         .merge(crate::signed::routes())
         .merge(crate::sync::routes())
+        .merge(crate::documents::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 

@@ -44,10 +44,18 @@ impl Application {
     /// released.
     pub async fn build_with_clock(mut config: Config, clock: Clock) -> anyhow::Result<Self> {
         let pool = crate::db::open(&config.database_path()).await?;
+        let documents = Arc::new(crate::documents::keyring::Keyring::new(&config.data_dir));
         if let Some(demo) = &config.demo {
             crate::demo_data::seed_if_empty(&pool, demo).await?;
+            // A demo city works out of the box: every bureau gets a document key.
+            let created =
+                crate::documents::keyring::ensure_all(&pool, &documents, crate::clock::now())
+                    .await?;
+            if !created.is_empty() {
+                tracing::info!(keys = created.len(), "document keys created for the demo");
+            }
         }
-        let (applied, reopened) = crate::signed::effects::apply_pending(&pool).await?;
+        let (applied, reopened) = crate::signed::effects::apply_pending(&pool, &documents).await?;
         if applied + reopened > 0 {
             tracing::info!(applied, reopened, "approvals left unapplied were settled");
         }
@@ -74,6 +82,7 @@ impl Application {
                 config: Arc::new(config),
                 identity,
                 clock,
+                documents,
             },
         })
     }

@@ -18,6 +18,8 @@ pub struct AppState {
     pub identity: Arc<IdentityState>,
     /// The clock of the rules (tests set it forward).
     pub clock: Clock,
+    /// The bureaus' private document keys, read from the data directory when first needed.
+    pub documents: Arc<crate::documents::keyring::Keyring>,
 }
 
 /// What the identity and signed-document handlers share (built by `identity::state`).

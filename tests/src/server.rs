@@ -205,6 +205,24 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Runs one command of the server binary (`server export-audit …`) on this server's data
+    /// directory and configuration, to its end; the in-process server may be running (the
+    /// database is shared as SQLite shares it). Its output, whatever its exit status.
+    pub fn run_command(&self, args: &[&str]) -> anyhow::Result<std::process::Output> {
+        let binary = server_binary()?;
+        let config = &self.config;
+        std::process::Command::new(&binary)
+            .args(args)
+            .current_dir(&config.data_dir)
+            .env("APP_DATA_DIR", &config.data_dir)
+            .env("APP_LOG__FILTER", "warn")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .with_context(|| format!("running {}", binary.display()))
+    }
+}
+
 impl ServerProcess {
     /// Kills the process (SIGKILL) and reaps it.
     pub fn kill(mut self) {

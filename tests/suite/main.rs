@@ -23,6 +23,11 @@
 //! - `decisions_api`: signed decisions (endorse, approve, return, reject) over HTTP with software
 //!   security keys — the lifecycle, scopes, the ledger reservation and the numbered slip — and
 //!   the vacancy a pushed quota-use request needs, with two clerks racing for the last post.
+//! - `documents_api`: documents anyone can check (issue 13) — a slip signed at issuance verifies
+//!   with the published keys and with OpenSSL 3's SM2; altered bytes and foreign keys are not
+//!   genuine; anonymous checks see no personal data; voiding by a reviewer's signed decision;
+//!   the signed audit head, `export-audit` and `verify-audit --file` naming the first broken
+//!   entry.
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
 //! - `review_browser`: the supervising department and the bureau in headless Chromium — the
 //!   review queue, one submission on one screen, decisions signed (offline too) and pushed,
@@ -42,6 +47,7 @@ mod browser;
 mod clerk_browser;
 mod cycle_browser;
 mod decisions_api;
+mod documents_api;
 mod identity;
 mod identity_api;
 mod openapi;

@@ -33,6 +33,9 @@ async fn the_openapi_document_lists_the_api_and_its_rejection_codes() -> anyhow:
         (protocol::sync::SYNC_PULL_PATH, "get"),
         (protocol::HEALTH_PATH, "get"),
         (protocol::identity::SESSION_PATH, "delete"),
+        (protocol::documents::DOCUMENT_KEYS_PATH, "get"),
+        (protocol::documents::DOCUMENT_CHECK_PATH, "get"),
+        (protocol::documents::AUDIT_HEAD_PATH, "get"),
     ] {
         assert!(paths[path].get(method).is_some(), "{method} {path} missing");
     }

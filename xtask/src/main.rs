@@ -271,6 +271,7 @@ fn test(root: &Path) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     tools::ensure_client_tools(root)?;
     tools::ensure_browser()?;
+    tools::ensure_openssl()?;
     tidy::check(root)?;
     run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
     run_cmd(cargo().args([

@@ -155,6 +155,20 @@ pub fn ensure_browser() -> anyhow::Result<()> {
     apt_install(&["chromium", "chromium-driver", "fonts-wqy-microhei"])
 }
 
+/// OpenSSL 3 with SM2 (Debian's `openssl`): the suite verifies a document's signature with it,
+/// an SM2 implementation other than the one that signed.
+pub fn ensure_openssl() -> anyhow::Result<()> {
+    let has_sm2 = Command::new("openssl")
+        .args(["list", "-signature-algorithms"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("SM2"));
+    if has_sm2 {
+        return Ok(());
+    }
+    eprintln!("xtask> installing Debian's openssl (SM2 signatures, for the independent check)");
+    apt_install(&["openssl"])
+}
+
 /// `apt-get update`, then installs `packages` (as root, else through sudo).
 fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };

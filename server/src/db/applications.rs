@@ -197,10 +197,16 @@ pub async fn unapplied(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Unappl
 const APPLICATION_CHANGE: &str = "SELECT a.application_id, a.unit_id, a.kind, a.status, a.updated_at, \
      (SELECT s.number FROM slip s WHERE s.application_id = a.application_id ORDER BY s.number LIMIT 1) \
      AS slip_number, a.notice_number, a.due_on, a.days_overdue, a.signer, a.submitted_at, \
-     coalesce(k.name, '') AS signer_name, CAST(e.bytes AS TEXT) AS envelope \
+     coalesce(k.name, '') AS signer_name, CAST(e.bytes AS TEXT) AS envelope, \
+     i.record AS doc_record, i.canonical AS doc_canonical, i.key_id AS doc_key_id, \
+     i.signature AS doc_signature, i.voided_at AS doc_voided_at, \
+     i.void_reason AS doc_void_reason, i.void_decision AS doc_void_decision, \
+     ds.record AS doc_slip \
      FROM application a \
      JOIN envelope e ON e.envelope_hash = a.envelope_hash AND e.verified = 1 \
-     LEFT JOIN key_holder k ON k.id = a.signer";
+     LEFT JOIN key_holder k ON k.id = a.signer \
+     LEFT JOIN issued_document i ON i.application_id = a.application_id \
+     LEFT JOIN slip ds ON ds.number = i.number";
 
 fn application_change(
     row: &sqlx::sqlite::SqliteRow,
@@ -220,6 +226,14 @@ fn application_change(
         (signed.credential_id, signed.created_at)
     };
     let days_overdue: i64 = row.try_get("days_overdue")?;
+    // The slip or notice its approval issued, with its signature and status as of now.
+    let document = match row.try_get::<Option<String>, _>("doc_record")? {
+        Some(record) => {
+            let stored = super::documents::stored_with(row, "doc_", record)?;
+            super::documents::issued_signature(&stored, crate::clock::now().date_in_china())
+        }
+        None => None,
+    };
     Ok(Change::Application {
         decisions: decisions.remove(&application_id).unwrap_or_default(),
         application_id,
@@ -238,7 +252,7 @@ fn application_change(
         due_on: row.try_get("due_on")?,
         late: days_overdue > 0,
         days_overdue: u32::try_from(days_overdue).unwrap_or(0),
-        document: None,
+        document,
     })
 }
 

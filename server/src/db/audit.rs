@@ -10,16 +10,17 @@
 //! told from the chain alone; compare the head hash [`verify`] reports with one kept elsewhere.
 
 use anyhow::Context;
+use documents::audit::AuditEntry;
 use domain::Timestamp;
-use domain::canonical::{canonicalize, hex, sha256};
+use domain::canonical::canonicalize;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use super::Writes;
 
 /// `prev_hash` of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub const GENESIS: &str = documents::audit::GENESIS;
 
 /// What happened, as the caller describes it. `target` and `detail` carry ids and codes,
 /// never personal data (names, 身份证号, birth dates).
@@ -46,21 +47,54 @@ pub struct Record {
     pub hash: String,
 }
 
+impl From<Record> for AuditEntry {
+    fn from(r: Record) -> AuditEntry {
+        AuditEntry {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            credential: r.credential,
+            action: r.action,
+            target: r.target,
+            detail: r.detail,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
+}
+
+/// The hash `record` must carry: `documents::audit::entry_hash`, the one definition the
+/// exported chain is checked with too.
 fn entry_hash(record: &Record) -> anyhow::Result<String> {
-    let detail: Value = serde_json::from_str(&record.detail).context("detail is not JSON")?;
-    let value = json!({
-        "seq": record.seq,
-        "at": record.at,
-        "actor": record.actor,
-        "credential": record.credential,
-        "action": record.action,
-        "target": record.target,
-        "detail": detail,
-        "prev_hash": record.prev_hash,
-    });
-    let bytes =
-        canonicalize(&value).map_err(|e| anyhow::anyhow!("canonicalising an entry: {e}"))?;
-    Ok(hex(&sha256(&bytes)))
+    documents::audit::entry_hash(&AuditEntry::from(record.clone()))
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Every entry, in order, as an export carries them (inside the caller's read transaction,
+/// so that they end at the head read in it).
+pub async fn entries(conn: &mut SqliteConnection) -> anyhow::Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, credential, action, target, detail, prev_hash, hash \
+         FROM audit_log ORDER BY seq",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the audit log")?;
+    rows.iter()
+        .map(|row| {
+            Ok(AuditEntry {
+                seq: row.try_get("seq")?,
+                at: row.try_get("at")?,
+                actor: row.try_get("actor")?,
+                credential: row.try_get("credential")?,
+                action: row.try_get("action")?,
+                target: row.try_get("target")?,
+                detail: row.try_get("detail")?,
+                prev_hash: row.try_get("prev_hash")?,
+                hash: row.try_get("hash")?,
+            })
+        })
+        .collect()
 }
 
 /// The head of the chain: the last entry's sequence number and hash (`(0, GENESIS)` before the
@@ -226,6 +260,7 @@ pub async fn verify(pool: &SqlitePool) -> anyhow::Result<ChainReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn at(seconds: i64) -> Timestamp {
         Timestamp::from_unix_seconds(1_790_000_000 + seconds).unwrap()

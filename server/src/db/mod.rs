@@ -9,6 +9,7 @@ pub mod ceremonies;
 pub mod certificates;
 pub mod changes;
 pub mod credentials;
+pub mod documents;
 pub mod holders;
 pub mod ledger;
 pub mod receipts;
@@ -65,6 +66,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "approval_effects",
         include_str!("../../migrations/0008_approval_effects.sql"),
+    ),
+    (
+        9,
+        "documents",
+        include_str!("../../migrations/0009_documents.sql"),
     ),
 ];
 

@@ -100,6 +100,27 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
+/// A handler open to anyone that shows more to a signed-in holder takes `Option<Session>`:
+/// no session cookie, or one that is no longer valid, is `None` (never an error); a session
+/// is checked exactly as [`Session`] checks it.
+impl axum::extract::OptionalFromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        if cookie_token(&parts.headers).is_none() {
+            return Ok(None);
+        }
+        match <Session as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(session) => Ok(Some(session)),
+            Err(ApiError::Unauthenticated) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
 /// Starts a session; returns the cookie token and the CSRF token.
 pub async fn start(
     conn: &mut Conn,

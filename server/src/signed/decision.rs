@@ -29,6 +29,12 @@
 //! A withdrawal (`withdraw`) is signed by the unit's clerk (the decider is the clerk,
 //! `Grant::may_file`), from `submitted`, `endorsed` or `returned`.
 //!
+//! A voiding (`void`, 作废) is signed by a bureau reviewer (`may_decide`) on an approved
+//! application that issued a slip or notice, with the reason in its note: the document is
+//! marked void (time, reason, decision) and, for a slip, its unused posts are released
+//! (`UnitBook::release_slip`); the application stays approved. A document voided already, or
+//! none issued, is refused (`document_already_void`, `document_not_issued`).
+//!
 //! Accepted, its effects are written in the receiver's transaction: the unit's changed
 //! records, the slip or notice and the numbering counter, the application's new status, and the
 //! change log.
@@ -37,18 +43,19 @@ use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
 use domain::application::{next_status, transition};
+use domain::slip::QuotaUseSlip;
 use domain::unit::UnitRecord;
-use domain::{ApplicationStatus, SignedDecision, Timestamp, TransitionError};
+use domain::{Action, ApplicationStatus, SignedDecision, Timestamp, TransitionError, UnitBook};
 use protocol::identity::{DecideRequest, DecisionVerdict};
 use serde_json::{Value, json};
 
-use super::effects::{self, Approver, Effect};
+use super::effects::{self, Approver, Effect, Signing};
 use super::receiver::{self, Received, SignedKind};
 use super::refusal::Refusal;
 use crate::db::applications::{self, StoredApplication};
 use crate::db::changes::{self, Entity};
 use crate::db::receipts::{self, DECISIONS, ReceiptTable, StoredVerdict};
-use crate::db::{Conn, Writes, holders, units};
+use crate::db::{Conn, Writes, documents, holders, ledger, units};
 use crate::error::{ApiError, ApiJson};
 use crate::identity::session::Session;
 use crate::state::AppState;
@@ -61,6 +68,14 @@ pub struct Step {
     to: ApplicationStatus,
     /// An approval's effects, and who approved.
     approval: Option<(Approver, Effect)>,
+    /// A voiding: the document's number and, for a slip, the unit's book with it released.
+    void: Option<Void>,
+}
+
+/// What voiding a document changes.
+pub struct Void {
+    number: String,
+    released: Option<(UnitBook, QuotaUseSlip)>,
 }
 
 impl SignedKind for SignedDecision {
@@ -109,7 +124,7 @@ impl SignedKind for SignedDecision {
             Err(error) => return Ok(Err(Refusal::of_transition(error))),
         };
         let mut approval = None;
-        if to == ApplicationStatus::Approved {
+        if action == Action::Approve {
             let approver = Approver::new(
                 self.decider.clone(),
                 decider.info.name.clone(),
@@ -117,17 +132,30 @@ impl SignedKind for SignedDecision {
                 &unit,
             );
             let on = received.now.date_in_china();
-            match effects::plan(conn, &application, &unit, &approver, on).await? {
+            let signing = Signing {
+                keyring: received.keyring,
+                decision: &self.decision_id,
+            };
+            match effects::plan(conn, &application, &unit, &approver, on, signing).await? {
                 Ok(effect) => approval = Some((approver, effect)),
                 Err(refusal) => return Ok(Err(refusal)),
             }
         }
+        let void = if action == Action::Void {
+            match plan_void(conn, &application).await? {
+                Ok(void) => Some(void),
+                Err(refusal) => return Ok(Err(refusal)),
+            }
+        } else {
+            None
+        };
         Ok(Ok(Step {
             application,
             unit,
             from,
             to,
             approval,
+            void,
         }))
     }
 
@@ -144,6 +172,23 @@ impl SignedKind for SignedDecision {
         let unit = step.unit.id.as_str();
         if let Some((approver, effect)) = &step.approval {
             effects::write(conn, &step.application, approver, effect).await?;
+        }
+        if let Some(void) = &step.void {
+            let reason = self.note.trim();
+            documents::void(
+                conn,
+                &void.number,
+                received.now,
+                reason,
+                self.decision_id.as_str(),
+            )
+            .await?;
+            if let Some((book, slip)) = &void.released {
+                ledger::update_slip(conn, slip).await?;
+                ledger::save_figures(conn, book, slip.category).await?;
+            }
+            // Sync: the unit's figures and the document's status.
+            changes::record(conn, unit, Entity::Certificate, unit).await?;
         }
         let id = &step.application.id;
         applications::set_status(conn, id, step.from, step.to, received.now).await?;
@@ -181,6 +226,7 @@ impl SignedKind for SignedDecision {
             "to": step.map(|s| s.to.code()),
             "slip_number": step.and_then(slip_number),
             "notice_number": step.and_then(notice_number),
+            "voided": step.and_then(|s| s.void.as_ref()).map(|v| v.number.clone()),
         });
         (target, detail)
     }
@@ -207,6 +253,51 @@ fn notice_number(step: &Step) -> Option<String> {
     step.approval.as_ref().and_then(|(_, e)| e.notice_number())
 }
 
+/// What voiding the document `application` issued changes, or why it cannot be voided.
+async fn plan_void(
+    conn: &mut Conn,
+    application: &StoredApplication,
+) -> anyhow::Result<Result<Void, Refusal>> {
+    let Some(document) = documents::of_application(conn, &application.id).await? else {
+        return Ok(Err(Refusal::DocumentNotIssued));
+    };
+    let number = document.issued.number.to_string();
+    if let Some(at) = document.voided_at {
+        return Ok(Err(Refusal::DocumentAlreadyVoid {
+            number,
+            at: beijing(&at),
+        }));
+    }
+    let released = match &document.slip {
+        Some(slip) if slip.holds_reservation() => {
+            let mut book = ledger::load_book(conn, &application.unit)
+                .await?
+                .with_context(|| format!("unit {} of a slip is missing", application.unit))?;
+            book.release_slip(&slip.number)
+                .map_err(|e| anyhow::anyhow!("releasing {}: {}", slip.number, e.message_en()))?;
+            let slip = book
+                .slips()
+                .get(&slip.number)
+                .cloned()
+                .context("a released slip is in the book")?;
+            Some((book, slip))
+        }
+        _ => None,
+    };
+    Ok(Ok(Void { number, released }))
+}
+
+/// An RFC 3339 time as Beijing time, `YYYY-MM-DD HH:MM` (the text itself when it does not
+/// parse).
+fn beijing(at: &str) -> String {
+    Timestamp::parse(at)
+        .ok()
+        .and_then(|t| Timestamp::from_unix_seconds(t.unix_seconds() + 8 * 3600))
+        .map_or(at.to_owned(), |t| {
+            t.to_string().replace('T', " ").chars().take(16).collect()
+        })
+}
+
 /// The refusal of a step on an application decided already: who decided it, and when
 /// (Beijing time).
 async fn already_decided(
@@ -217,16 +308,10 @@ async fn already_decided(
     let Some((_, by, at)) = applications::last_decision(conn, &application.id).await? else {
         return Ok(Refusal::of_transition(error));
     };
-    let at = Timestamp::parse(&at)
-        .ok()
-        .and_then(|t| Timestamp::from_unix_seconds(t.unix_seconds() + 8 * 3600))
-        .map_or(at, |t| {
-            t.to_string().replace('T', " ").chars().take(16).collect()
-        });
     Ok(Refusal::AlreadyDecided {
         status: application.status,
         by,
-        at,
+        at: beijing(&at),
     })
 }
 

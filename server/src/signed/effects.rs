@@ -12,18 +12,22 @@
 //!   certificate's history with the approval.
 //!
 //! Numbers are issued by the approver's bureau (`Grant::numbering_bureau`) for the year of the
-//! approval. A refusal of the domain becomes a [`Refusal`] naming the field and the rule.
+//! approval, and each slip or notice is signed with that bureau's SM2 document key
+//! (`documents::SignedDocument`: its canonical form, key id and signature stored with it; a
+//! bureau without a key refuses the approval, `document_key_missing`). An onboarding puts the
+//! slip it used back in the change log, so that the slip's status (used) reaches the pull. A refusal of the domain becomes a [`Refusal`] naming the field and the rule.
 //! `signed::decision` plans and writes an approval; [`apply_pending`] applies, at start, the
 //! approvals an earlier server marked approved without applying them.
 
 use anyhow::Context;
+use documents::{DocumentForm, Particulars, SignedDocument};
 use domain::payload::{ApplicationPayload, ChangeSubject};
 use domain::person::{DepartedPerson, Person};
 use domain::slip::{IssuedDocumentKind, QuotaUseSlip, SlipValidity};
 use domain::unit::UnitRecord;
 use domain::{
-    ApplicationKind, ApplicationStatus, Bureau, Date, DocumentNumber, Grant, IssuedDocument,
-    NoticePerson, PostRegistry, RecordChangeEntry, UnitBook, UserId,
+    ApplicationKind, ApplicationStatus, Bureau, Date, DecisionId, DocumentNumber, Grant,
+    IssuedDocument, NoticePerson, PostRegistry, RecordChangeEntry, UnitBook, UserId,
 };
 use serde_json::json;
 
@@ -32,6 +36,7 @@ use crate::db::applications::{self, StoredApplication};
 use crate::db::audit::{self, Entry};
 use crate::db::changes::{self, Entity};
 use crate::db::{self, Conn, Pool, holders, ledger, units};
+use crate::documents::keyring::{self, Keyring};
 
 /// Who approves: the reviewer, their name, and the bureau whose numbering they use.
 #[derive(Debug, Clone)]
@@ -52,6 +57,14 @@ impl Approver {
     }
 }
 
+/// What signing the document of an approval needs: the private keys and the approving
+/// decision's id.
+#[derive(Debug, Clone, Copy)]
+pub struct Signing<'a> {
+    pub keyring: &'a Keyring,
+    pub decision: &'a DecisionId,
+}
+
 /// The effects of one approval, decided and checked, not yet written.
 #[derive(Debug)]
 pub enum Effect {
@@ -59,17 +72,20 @@ pub enum Effect {
         book: UnitBook,
         slip: QuotaUseSlip,
         issued: IssuedDocument,
+        signed: Box<SignedDocument>,
     },
     Onboarding {
         book: UnitBook,
         person: Person,
         slip: QuotaUseSlip,
         issued: IssuedDocument,
+        signed: Box<SignedDocument>,
     },
     Offboarding {
         book: UnitBook,
         departed: DepartedPerson,
         issued: IssuedDocument,
+        signed: Box<SignedDocument>,
     },
     RecordChange {
         /// The changed unit record, or the changed person.
@@ -99,15 +115,23 @@ impl Effect {
     }
 }
 
-/// Decides the effects of approving `application` (of `unit`) by `approver` on `on`: the
-/// effect to write, or the refusal. Reads only.
+/// Decides the effects of approving `application` (of `unit`) by `approver` on `on`, its
+/// document signed: the effect to write, or the refusal. Reads only.
 pub async fn plan(
     conn: &mut Conn,
     application: &StoredApplication,
     unit: &UnitRecord,
     approver: &Approver,
     on: Date,
+    signing: Signing<'_>,
 ) -> anyhow::Result<Result<Effect, Refusal>> {
+    if application.kind.issues_document()
+        && keyring::signing_key(conn, signing.keyring, approver.bureau)
+            .await?
+            .is_none()
+    {
+        return Ok(Err(Refusal::DocumentKeyMissing));
+    }
     let payload = ApplicationPayload::from_value(application.kind, &application.payload)
         .with_context(|| format!("stored payload of {}", application.id))?;
     let mut book = ledger::load_book(conn, &unit.id)
@@ -128,6 +152,23 @@ pub async fn plan(
         }),
         slip_number: slip,
     };
+    let key = keyring::signing_key(conn, signing.keyring, approver.bureau).await?;
+    let sign = |issued: &IssuedDocument, particulars: Particulars| -> anyhow::Result<_> {
+        let key = key
+            .as_ref()
+            .context("the bureau's document key was read above")?;
+        let form = DocumentForm::new(issued, particulars, signing.decision.clone());
+        SignedDocument::sign(form, key)
+            .map(Box::new)
+            .map_err(|e| anyhow::anyhow!("signing {}: {e}", issued.number))
+    };
+    let particulars = |category, funding_form, slip: Option<&QuotaUseSlip>| Particulars {
+        unit_name: unit.name.clone(),
+        category,
+        funding_form,
+        count: slip.map(|s| s.count),
+        valid_until: slip.map(|s| s.valid_until),
+    };
     Ok(Ok(match payload {
         ApplicationPayload::QuotaUse(request) => {
             let kind = IssuedDocumentKind::QuotaUseSlip;
@@ -138,8 +179,14 @@ pub async fn plan(
                     Ok(slip) => slip.clone(),
                     Err(error) => return Ok(Err(Refusal::of_approval(error))),
                 };
+            let issued = issued(kind, &number, None, None);
+            let signed = sign(
+                &issued,
+                particulars(slip.category, slip.funding_form, Some(&slip)),
+            )?;
             Effect::QuotaUse {
-                issued: issued(kind, &number, None, None),
+                issued,
+                signed,
                 book,
                 slip,
             }
@@ -165,8 +212,14 @@ pub async fn plan(
                 .get(&request.slip_number)
                 .cloned()
                 .context("the slip used is in the book")?;
+            let issued = issued(kind, &number, Some(&person), Some(slip.number.clone()));
+            let signed = sign(
+                &issued,
+                particulars(person.category, person.funding_form, None),
+            )?;
             Effect::Onboarding {
-                issued: issued(kind, &number, Some(&person), Some(slip.number.clone())),
+                issued,
+                signed,
                 book,
                 person,
                 slip,
@@ -186,8 +239,14 @@ pub async fn plan(
                     Ok(departed) => departed.clone(),
                     Err(error) => return Ok(Err(Refusal::of_approval(error))),
                 };
+            let issued = issued(kind, &number, Some(&departed.person), None);
+            let signed = sign(
+                &issued,
+                particulars(departed.person.category, departed.person.funding_form, None),
+            )?;
             Effect::Offboarding {
-                issued: issued(kind, &number, Some(&departed.person), None),
+                issued,
+                signed,
                 book,
                 departed,
             }
@@ -257,30 +316,43 @@ pub async fn write(
 ) -> anyhow::Result<()> {
     let unit = &application.unit;
     let issued = match effect {
-        Effect::QuotaUse { book, slip, issued } => {
+        Effect::QuotaUse {
+            book,
+            slip,
+            issued,
+            signed,
+        } => {
             ledger::save_figures(conn, book, slip.category).await?;
             ledger::insert_slip(conn, slip, &application.id).await?;
-            Some(issued)
+            Some((issued, signed))
         }
         Effect::Onboarding {
             book,
             person,
             slip,
             issued,
+            signed,
         } => {
             ledger::save_figures(conn, book, person.category).await?;
             ledger::insert_staff(conn, unit, person).await?;
             ledger::update_slip(conn, slip).await?;
-            Some(issued)
+            // Sync: the slip's status (used) travels on the application that issued it.
+            if let Some((slip_application, slip_unit)) =
+                db::documents::slip_application(conn, slip.number.as_str()).await?
+            {
+                changes::record(conn, &slip_unit, Entity::Application, &slip_application).await?;
+            }
+            Some((issued, signed))
         }
         Effect::Offboarding {
             book,
             departed,
             issued,
+            signed,
         } => {
             ledger::save_figures(conn, book, departed.person.category).await?;
             ledger::move_to_departed(conn, unit, departed).await?;
-            Some(issued)
+            Some((issued, signed))
         }
         Effect::RecordChange {
             unit: record,
@@ -302,9 +374,10 @@ pub async fn write(
             None
         }
     };
-    if let Some(issued) = issued {
+    if let Some((issued, signed)) = issued {
         ledger::record_issued(conn, approver.bureau, issued.kind, &issued.number).await?;
         ledger::insert_issued(conn, issued).await?;
+        db::documents::store_signature(conn, signed).await?;
     }
     let notice = effect.notice_number();
     applications::set_applied(conn, &application.id, notice.as_deref()).await?;
@@ -319,7 +392,7 @@ pub async fn write(
 /// (`application.applied_late`, `application.reopened`, with the refusal's code). Slips issued
 /// before issued documents were recorded get theirs. Returns how many approvals were applied
 /// and reopened.
-pub async fn apply_pending(pool: &Pool) -> anyhow::Result<(u64, u64)> {
+pub async fn apply_pending(pool: &Pool, keyring: &Keyring) -> anyhow::Result<(u64, u64)> {
     let mut tx = db::write(pool)
         .await
         .context("starting to apply approvals")?;
@@ -343,7 +416,15 @@ pub async fn apply_pending(pool: &Pool) -> anyhow::Result<(u64, u64)> {
             Some(holder) => {
                 let id = UserId::parse(&holder.info.id).map_err(|e| anyhow::anyhow!("{e}"))?;
                 let approver = Approver::new(id, holder.info.name.clone(), &holder.grant, &unit);
-                match plan(&mut tx, application, &unit, &approver, on).await? {
+                let decision = db::documents::approving_decision(&mut tx, &application.id)
+                    .await?
+                    .and_then(|id| DecisionId::parse(&id).ok())
+                    .context("an approval without its decision")?;
+                let signing = Signing {
+                    keyring,
+                    decision: &decision,
+                };
+                match plan(&mut tx, application, &unit, &approver, on, signing).await? {
                     Ok(effect) => {
                         write(&mut tx, application, &approver, &effect).await?;
                         Ok(effect.notice_number())

@@ -41,6 +41,12 @@ pub async fn sweep_in(conn: &mut Conn, today: Date) -> anyhow::Result<usize> {
                 .get(number)
                 .context("a released slip is in the book")?;
             ledger::update_slip(conn, slip).await?;
+            // Sync: the slip's status (lapsed) travels on the application that issued it.
+            if let Some((application, unit)) =
+                db::documents::slip_application(conn, slip.number.as_str()).await?
+            {
+                changes::record(conn, &unit, Entity::Application, &application).await?;
+            }
             if !categories.contains(&slip.category) {
                 categories.push(slip.category);
             }

@@ -64,6 +64,8 @@ pub struct Received<'a> {
     pub hash: &'a str,
     /// The server's clock when the document was received.
     pub now: Timestamp,
+    /// The bureaus' private document keys (an approval signs the document it issues).
+    pub keyring: &'a crate::documents::keyring::Keyring,
 }
 
 /// What judgements read that no signed document changes — the records of units and the key
@@ -524,7 +526,11 @@ async fn receive_one<K: SignedKind>(
         return Err(anyhow::anyhow!("reading the credential: {error}").into());
     }
     let now = state.clock.now();
-    let received = Received { hash: &hash, now };
+    let received = Received {
+        hash: &hash,
+        now,
+        keyring: &state.documents,
+    };
     let checked = verify::check_prepared::<K>(
         prepared,
         submission,

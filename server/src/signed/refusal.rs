@@ -297,6 +297,18 @@ refusals! {
     ApprovalRefused { error: ApprovalError } => "approval_refused",
         error.message_zh(),
         error.message_en();
+    /// The approver's bureau has no document key to sign the slip or notice with.
+    DocumentKeyMissing => "document_key_missing",
+        "出具单位尚未生成单据签名密钥，无法出具经签名的单据；请系统管理员运行 server document-key create",
+        "the issuing bureau has no document signing key, so no signed document can be issued; the system administrator must run server document-key create";
+    /// A voiding of an application that issued no document.
+    DocumentNotIssued => "document_not_issued",
+        "该申请没有出具单据，无可作废",
+        "the application issued no document to void";
+    /// A voiding of a document voided already.
+    DocumentAlreadyVoid { number: String, at: String } => "document_already_void",
+        format!("单据{number}已于{at}作废"),
+        format!("document {number} was voided already, at {at}");
 }
 
 impl Refusal {
@@ -503,6 +515,12 @@ mod tests {
             Refusal::of_approval(RecordChangeError::Invalid("x".into()).into()),
             Refusal::UnitNameTaken,
             Refusal::of_approval(ApprovalError::ZeroCount),
+            Refusal::DocumentKeyMissing,
+            Refusal::DocumentNotIssued,
+            Refusal::DocumentAlreadyVoid {
+                number: "天编用〔2026〕0001号".into(),
+                at: "2026-12-01 20:34".into(),
+            },
         ]
     }
 
@@ -525,7 +543,7 @@ mod tests {
             );
         }
         // The verifier's 26, then those an application and a decision add.
-        assert_eq!(codes.len(), 26 + 5 + 7 + 11, "{codes:?}");
+        assert_eq!(codes.len(), 26 + 5 + 7 + 11 + 3, "{codes:?}");
         for refusal in &examples {
             assert!(!refusal.message_zh().is_empty() && !refusal.message_en().is_empty());
             assert_eq!(refusal.to_string(), refusal.code());

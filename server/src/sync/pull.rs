@@ -115,6 +115,11 @@ pub async fn pull(
     crate::signed::lapse::sweep(&state.pool, state.clock.today()).await?;
     let mut page = page(&state.pool, grant, params.cursor.as_deref(), limit).await?;
     page.response.holder_id = session.holder.info.id.clone();
+    // The published document keys ride on every page: a client verifies documents offline.
+    page.response.document_keys = {
+        let mut conn = crate::db::connection(&state.pool).await?;
+        crate::documents::published(&mut conn).await?
+    };
     if page.foreign_certificates {
         audit::append_alone(
             &state.pool,
