@@ -66,7 +66,10 @@ mod tests {
         let content = format!("DZ1.{}.k1.{}", "A".repeat(560), "B".repeat(96));
         let qr = encode(&content).unwrap();
         assert!((77..=101).contains(&qr.width), "{}", qr.width);
-        assert!(qr.path.starts_with("M4 4h7v1h-7z"), "the finder pattern's top row");
+        assert!(
+            qr.path.starts_with("M4 4h7v1h-7z"),
+            "the finder pattern's top row"
+        );
         assert_eq!(qr.view_box(), format!("0 0 {0} {0}", qr.width + 8));
     }
 }

@@ -86,7 +86,13 @@ fn altered_document(content: &str) -> String {
         .position(|w| w == b"\"count\":")
         .map_or(document.len() - 3, |i| i + 8);
     document[at] = if document[at] == b'1' { b'2' } else { b'1' };
-    format!("{}.{}.{}.{}", parts[0], base64url(&document), parts[2], parts[3])
+    format!(
+        "{}.{}.{}.{}",
+        parts[0],
+        base64url(&document),
+        parts[2],
+        parts[3]
+    )
 }
 
 /// `content` with one byte of its signature changed.
@@ -95,7 +101,13 @@ fn altered_signature(content: &str) -> String {
     let mut signature = domain::canonical::base64url_decode(parts[3]).expect("the signature");
     let last = signature.len() - 1;
     signature[last] ^= 0x01;
-    format!("{}.{}.{}.{}", parts[0], parts[1], parts[2], base64url(&signature))
+    format!(
+        "{}.{}.{}.{}",
+        parts[0],
+        parts[1],
+        parts[2],
+        base64url(&signature)
+    )
 }
 
 /// The same document signed with a key nobody published (a forger's).
@@ -133,7 +145,7 @@ async fn a_printed_slip_carries_its_signed_qr_code_which_the_verification_page_c
     let slip = verdict.slip_number.expect("the approval issued a slip");
 
     // The server's QR content of the slip, as a reviewer in scope reads it.
-    let check: protocol::documents::DocumentCheck = reviewer
+    let answer: protocol::documents::DocumentCheck = reviewer
         .client
         .get(&format!(
             "{}?number={}",
@@ -143,7 +155,9 @@ async fn a_printed_slip_carries_its_signed_qr_code_which_the_verification_page_c
         .await
         .json()
         .await?;
-    let detail = check.detail.expect("a reviewer sees the document's detail");
+    let detail = answer
+        .detail
+        .expect("a reviewer sees the document's detail");
     let content = detail.signed.qr.clone();
     anyhow::ensure!(content.starts_with("DZ1."), "{content}");
 
@@ -156,8 +170,11 @@ async fn a_printed_slip_carries_its_signed_qr_code_which_the_verification_page_c
         page.click(&format!("{} .outbox-print", item(&quota)))
             .await?;
         page.wait_for_text("#print-number", &slip).await?;
-        page.wait_until("document.querySelector('#print-qr-code path')", "the QR code")
-            .await?;
+        page.wait_until(
+            "document.querySelector('#print-qr-code path')",
+            "the QR code",
+        )
+        .await?;
         let shown = page
             .attribute("#print-qr-code", "data-content")
             .await?
@@ -195,7 +212,10 @@ async fn a_printed_slip_carries_its_signed_qr_code_which_the_verification_page_c
     clerk_tab
         .check("documents_verify_clerk", async {
             let (outcome, _, status) = check(&clerk_tab, &content).await?;
-            anyhow::ensure!(outcome == "genuine" && status == "current", "{outcome} {status}");
+            anyhow::ensure!(
+                outcome == "genuine" && status == "current",
+                "{outcome} {status}"
+            );
             clerk_tab.wait_for_text("#verify-number", &slip).await?;
             clerk_tab
                 .wait_for_text("#verify-particulars", "机关事业单位编制使用单")
@@ -209,13 +229,20 @@ async fn a_printed_slip_carries_its_signed_qr_code_which_the_verification_page_c
     let hr = verification_page(&anyone, &url).await?;
     hr.check("documents_verify_anyone", async {
         let (outcome, _, status) = check(&hr, &content).await?;
-        anyhow::ensure!(outcome == "genuine" && status == "hidden", "{outcome} {status}");
+        anyhow::ensure!(
+            outcome == "genuine" && status == "hidden",
+            "{outcome} {status}"
+        );
         let (outcome, _, _) = check(&hr, &slip).await?;
         anyhow::ensure!(outcome == "genuine", "the number alone: {outcome}");
         for (what, bad, reason) in [
             ("document", altered_document(&content), "bad_signature"),
             ("signature", altered_signature(&content), "bad_signature"),
-            ("truncated", content[..content.len() - 30].to_owned(), "truncated"),
+            (
+                "truncated",
+                content[..content.len() - 30].to_owned(),
+                "truncated",
+            ),
             ("forged", forged(&content), "foreign_key"),
         ] {
             let (outcome, got, _) = check(&hr, &bad).await?;
@@ -234,8 +261,12 @@ async fn a_printed_slip_carries_its_signed_qr_code_which_the_verification_page_c
         hr.reload().await?;
         hr.wait_for_text("#verify-title", "文书真伪核验").await?;
         let (outcome, _, status) = check(&hr, &content).await?;
-        anyhow::ensure!(outcome == "genuine" && status == "offline", "{outcome} {status}");
-        hr.wait_for_text("#verify-status", "状态截至上次同步").await?;
+        anyhow::ensure!(
+            outcome == "genuine" && status == "offline",
+            "{outcome} {status}"
+        );
+        hr.wait_for_text("#verify-status", "状态截至上次同步")
+            .await?;
         let (outcome, reason, _) = check(&hr, &altered_document(&content)).await?;
         anyhow::ensure!(outcome == "not-genuine" && reason == "bad_signature");
         let (outcome, reason, _) = check(&hr, &slip).await?;
@@ -248,8 +279,8 @@ async fn a_printed_slip_carries_its_signed_qr_code_which_the_verification_page_c
 
     // 5. A bureau reviewer voids the slip in the review pages (a signed decision, reason
     //    required): the page then answers "void".
-    let bureau = reviewer_in_browser(&scene.city, "doc-reviewer", "bureau_reviewer", CITY_REGION)
-        .await?;
+    let bureau =
+        reviewer_in_browser(&scene.city, "doc-reviewer", "bureau_reviewer", CITY_REGION).await?;
     let rev = &bureau.page;
     rev.check("documents_void", async {
         fill(rev, &[("#filter-status", "all")]).await?;
@@ -328,4 +359,114 @@ fn urlencode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Puts a file with `text` into the file input `selector`, as choosing it would.
+async fn choose_file(page: &TestPage, selector: &str, text: &str) -> anyhow::Result<()> {
+    let script = format!(
+        "(() => {{ const dt = new DataTransfer(); \
+         dt.items.add(new File([{}], 'audit.json', {{ type: 'application/json' }})); \
+         const input = document.querySelector({}); if (!input) return false; \
+         input.files = dt.files; input.dispatchEvent(new Event('change', {{ bubbles: true }})); \
+         return true; }})()",
+        serde_json::to_string(text)?,
+        serde_json::to_string(selector)?
+    );
+    let done: bool = page.eval(&script).await?;
+    anyhow::ensure!(done, "no file input at {selector}");
+    Ok(())
+}
+
+/// Checks the chain on the auditor's page; `(outcome, first broken entry)`.
+async fn check_audit(page: &TestPage) -> anyhow::Result<(String, String)> {
+    page.eval::<bool>(
+        "(() => { document.querySelector('#audit-result')?.remove(); return true; })()",
+    )
+    .await?;
+    page.click("#audit-check").await?;
+    page.wait_until(
+        "document.querySelector('#audit-result')",
+        "the auditor's answer",
+    )
+    .await?;
+    let outcome = page
+        .attribute("#audit-result", "data-outcome")
+        .await?
+        .unwrap_or_default();
+    let first = page
+        .attribute("#audit-result", "data-first-broken")
+        .await?
+        .unwrap_or_default();
+    Ok((outcome, first))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exported_audit_chain_checks_on_the_auditors_page_until_an_entry_is_altered()
+-> anyhow::Result<()> {
+    let city = tests::scenario::City::start().await;
+    let mut review = city.review().await;
+    let (unit, category) = (review.unit.clone(), review.category);
+    review
+        .clerk
+        .file_quota_use("q-audit", &unit, category, 1)
+        .await;
+    review
+        .supervisor
+        .decide("q-audit-e", "q-audit", Action::Endorse, "同意上报")
+        .await;
+    review
+        .reviewer
+        .decide("q-audit-a", "q-audit", Action::Approve, "同意")
+        .await;
+
+    // The chain exported by the server's command.
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("audit.json");
+    let out = city
+        .server
+        .run_command(&["export-audit", file.to_str().unwrap_or_default()])?;
+    anyhow::ensure!(out.status.success(), "export-audit: {out:?}");
+    let exported = std::fs::read_to_string(&file)?;
+
+    let browser = TestBrowser::launch().await?;
+    let page = browser.open(&city.server.url_for("/verify/#audit")).await?;
+    laptop(&page).await?;
+    page.check("documents_audit", async {
+        page.wait_for_attribute("#tab-audit", "class", "tab active")
+            .await?;
+        choose_file(&page, "#audit-chain", &exported).await?;
+        // Against the head the export carries, then the server's current head.
+        let (outcome, _) = check_audit(&page).await?;
+        anyhow::ensure!(outcome == "intact", "the export's own head: {outcome}");
+        page.click("#audit-fetch-head").await?;
+        page.wait_until(
+            "document.querySelector('#audit-head-fetched')",
+            "the head is fetched",
+        )
+        .await?;
+        let (outcome, _) = check_audit(&page).await?;
+        anyhow::ensure!(outcome == "intact", "the server's head: {outcome}");
+        both_languages(&page, "documents_audit_intact").await?;
+
+        // One entry altered: named as the first broken link.
+        let mut altered: serde_json::Value = serde_json::from_str(&exported)?;
+        let entries = altered["entries"]
+            .as_array_mut()
+            .ok_or_else(|| anyhow::anyhow!("no entries"))?;
+        let k = entries.len() / 2;
+        let target = entries[k]["target"].as_str().unwrap_or_default().to_owned();
+        entries[k]["target"] = serde_json::Value::String(format!("{target}x"));
+        choose_file(&page, "#audit-chain", &serde_json::to_string(&altered)?).await?;
+        let (outcome, first) = check_audit(&page).await?;
+        anyhow::ensure!(
+            outcome == "broken" && first == (k + 1).to_string(),
+            "{outcome} at {first}, altered {}",
+            k + 1
+        );
+        page.wait_for_text("#audit-reason", &format!("第 {} 条", k + 1))
+            .await?;
+        both_languages(&page, "documents_audit_broken").await
+    })
+    .await?;
+    Ok(())
 }

@@ -28,6 +28,11 @@
 //!   genuine; anonymous checks see no personal data; voiding by a reviewer's signed decision;
 //!   the signed audit head, `export-audit` and `verify-audit --file` naming the first broken
 //!   entry.
+//! - `documents_browser`: documents anyone can check, in headless Chromium — a slip's signed QR
+//!   code on the print view (read back from the SVG), the verification page at `/verify/`
+//!   online, for anyone and offline (genuine; altered, truncated, forged: not genuine), a
+//!   reviewer's voiding in the review pages ("void"), and the auditor's page on an exported
+//!   chain (an altered entry named).
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
 //! - `review_browser`: the supervising department and the bureau in headless Chromium — the
 //!   review queue, one submission on one screen, decisions signed (offline too) and pushed,
@@ -48,6 +53,7 @@ mod clerk_browser;
 mod cycle_browser;
 mod decisions_api;
 mod documents_api;
+mod documents_browser;
 mod identity;
 mod identity_api;
 mod openapi;

@@ -32,7 +32,11 @@ pub fn AuditPage() -> impl IntoView {
             };
             report.set(None);
             spawn_local(async move {
-                match JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()) {
+                match JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string())
+                {
                     Some(text) => {
                         target.set(Some(text));
                         message.set(None);

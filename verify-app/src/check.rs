@@ -286,7 +286,10 @@ pub fn number_verdict(check: &DocumentCheck, number: &str) -> Verdict {
         Verdict::NotGenuine(NotGenuine {
             failure: Failure::from_code(&check.code, ""),
             number: check.number.clone().or_else(|| Some(number.to_owned())),
-            detail: void_reason(check).map(|r| Event { zh: r.clone(), en: r }),
+            detail: void_reason(check).map(|r| Event {
+                zh: r.clone(),
+                en: r,
+            }),
         })
     }
 }
@@ -321,7 +324,10 @@ fn storage() -> Option<web_sys::Storage> {
 fn remember(number: &str, status: Status) {
     if let Some(storage) = storage() {
         let at = String::from(js_sys::Date::new_0().to_iso_string());
-        let _ = storage.set_item(&format!("{STATUS_KEY}{number}"), &format!("{} {at}", status.code()));
+        let _ = storage.set_item(
+            &format!("{STATUS_KEY}{number}"),
+            &format!("{} {at}", status.code()),
+        );
     }
 }
 
@@ -343,8 +349,14 @@ pub fn last_seen(number: &str) -> Seen {
 /// One event of the server's history in both languages.
 fn event(e: &DocumentEvent) -> Event {
     let at = crate::keys::beijing_time(&e.at);
-    let by = e.by.as_deref().map(|b| format!("（{b}）")).unwrap_or_default();
-    let by_en = e.by.as_deref().map(|b| format!(" ({b})")).unwrap_or_default();
+    let by =
+        e.by.as_deref()
+            .map(|b| format!("（{b}）"))
+            .unwrap_or_default();
+    let by_en =
+        e.by.as_deref()
+            .map(|b| format!(" ({b})"))
+            .unwrap_or_default();
     let number = e.number.clone().unwrap_or_default();
     let note = e.note.clone().unwrap_or_default();
     let (zh, en) = match e.what.as_str() {
@@ -369,10 +381,17 @@ fn event(e: &DocumentEvent) -> Event {
 /// The particulars of a signed document, labelled, in `lang`.
 pub fn particulars(form: &DocumentForm, lang: Lang) -> Vec<(Msg, String)> {
     let mut rows = vec![
-        (Msg::FieldKind, lang.pick(form.kind.label_zh(), form.kind.label_en()).to_owned()),
+        (
+            Msg::FieldKind,
+            lang.pick(form.kind.label_zh(), form.kind.label_en())
+                .to_owned(),
+        ),
         (Msg::FieldBureau, bureau_name(form.bureau, lang)),
         (Msg::FieldIssuedOn, form.issued_on.to_string()),
-        (Msg::FieldUnit, format!("{}（{}）", form.unit_name, form.unit)),
+        (
+            Msg::FieldUnit,
+            format!("{}（{}）", form.unit_name, form.unit),
+        ),
     ];
     let mut category = lang
         .pick(form.category.label_zh(), form.category.label_en())
@@ -402,10 +421,7 @@ pub fn particulars(form: &DocumentForm, lang: Lang) -> Vec<(Msg, String)> {
 fn bureau_name(bureau: domain::Bureau, lang: Lang) -> String {
     match lang {
         Lang::Zh => bureau.name_zh(),
-        Lang::En => format!(
-            "Staffing bureau of {}",
-            bureau.region().label_en()
-        ),
+        Lang::En => format!("Staffing bureau of {}", bureau.region().label_en()),
     }
 }
 
@@ -454,7 +470,10 @@ pub fn verify_audit(chain_text: &str, head_text: Option<&str>, keys_json: &str) 
         audit::AuditReport::Intact { .. } => None,
         audit::AuditReport::HeadNotGenuine { failure } => Some(broken(
             format!("日志头的签名未通过核验：{}", failure.message_zh()),
-            format!("The head's signature does not verify: {}", failure.message_en()),
+            format!(
+                "The head's signature does not verify: {}",
+                failure.message_en()
+            ),
         )),
         audit::AuditReport::Broken(entry) => Some(Broken {
             sequence: u64::try_from(entry.seq).ok(),

@@ -129,18 +129,28 @@ async fn verify(text: &str, online: bool, held: Option<&keys::HeldKeys>) -> Show
             // Signed by the bureau, but voided since (or unknown to the server): not to be
             // acted on.
             let refused = match &answer {
-                Some(answer) if !answer.genuine => {
-                    Some((check::Failure::from_code(&answer.code, ""), check::void_reason(answer)))
-                }
-                _ => matches!(seen, Seen::AsOf { status: Status::Void, .. })
-                    .then_some((Failure::Void, None)),
+                Some(answer) if !answer.genuine => Some((
+                    check::Failure::from_code(&answer.code, ""),
+                    check::void_reason(answer),
+                )),
+                _ => matches!(
+                    seen,
+                    Seen::AsOf {
+                        status: Status::Void,
+                        ..
+                    }
+                )
+                .then_some((Failure::Void, None)),
             };
             match refused {
                 Some((failure, reason)) => Shown {
                     verdict: Verdict::NotGenuine(NotGenuine {
                         failure,
                         number: Some(genuine.number),
-                        detail: reason.map(|r| check::Event { zh: r.clone(), en: r }),
+                        detail: reason.map(|r| check::Event {
+                            zh: r.clone(),
+                            en: r,
+                        }),
                     }),
                     seen,
                 },

@@ -172,7 +172,10 @@ mod tests {
             let (zh, en) = (msg.text(Lang::Zh), msg.text(Lang::En));
             assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{msg:?}");
             assert!(zh != en, "{msg:?} is not translated");
-            assert!(en.is_ascii() || en.contains('〔'), "{msg:?}: Chinese in English");
+            assert!(
+                en.is_ascii() || en.contains('〔'),
+                "{msg:?}: Chinese in English"
+            );
         }
     }
 }

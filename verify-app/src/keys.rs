@@ -26,7 +26,11 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn held() -> Option<HeldKeys> {
     let storage = storage()?;
     let json = storage.get_item(KEYS_KEY).ok().flatten()?;
-    let synced_at = storage.get_item(SYNCED_KEY).ok().flatten().unwrap_or_default();
+    let synced_at = storage
+        .get_item(SYNCED_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     Some(HeldKeys { json, synced_at })
 }
 
@@ -47,8 +51,12 @@ pub async fn refresh() -> (bool, Option<HeldKeys>) {
     }
 }
 
-/// An RFC 3339 UTC time as Beijing time, `2026-05-01 16:00` (what the page shows).
+/// An RFC 3339 UTC time as Beijing time, `2026-05-01 16:00` (what the page shows); a date
+/// alone stays as it is.
 pub fn beijing_time(rfc3339: &str) -> String {
+    if !rfc3339.contains('T') {
+        return rfc3339.to_owned();
+    }
     let date = js_sys::Date::new(&rfc3339.into());
     let ms = date.get_time();
     if ms.is_nan() {

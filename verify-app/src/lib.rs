@@ -43,8 +43,11 @@ fn register_service_worker() {
         return;
     };
     let navigator = window.navigator();
-    let supported = js_sys::Reflect::has(&navigator, &wasm_bindgen::JsValue::from_str("serviceWorker"))
-        .unwrap_or(false);
+    let supported = js_sys::Reflect::has(
+        &navigator,
+        &wasm_bindgen::JsValue::from_str("serviceWorker"),
+    )
+    .unwrap_or(false);
     if !supported {
         return;
     }
@@ -79,7 +82,11 @@ fn initial_tab() -> Tab {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    if hash == "#audit" { Tab::Audit } else { Tab::Document }
+    if hash == "#audit" {
+        Tab::Audit
+    } else {
+        Tab::Document
+    }
 }
 
 /// The page: header with the language switch, the two tabs, the footer.
@@ -96,7 +103,15 @@ pub fn App() -> impl IntoView {
             let _ = root.set_attribute("lang", tag);
         }
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&format!("{} · {}", Msg::Title.text(lang.get()), if lang.get() == Lang::Zh { "电子编制管理证" } else { "Electronic Staffing Certificate" }));
+            document.set_title(&format!(
+                "{} · {}",
+                Msg::Title.text(lang.get()),
+                if lang.get() == Lang::Zh {
+                    "电子编制管理证"
+                } else {
+                    "Electronic Staffing Certificate"
+                }
+            ));
         }
     });
     let tab = RwSignal::new(initial_tab());

@@ -87,7 +87,8 @@ pub fn ScanButton(#[prop(into)] on_found: Callback<String>) -> impl IntoView {
                     if busy.get_value() {
                         return;
                     }
-                    let (Some(video), Some(canvas)) = (video.get_untracked(), canvas.get_untracked())
+                    let (Some(video), Some(canvas)) =
+                        (video.get_untracked(), canvas.get_untracked())
                     else {
                         return;
                     };
@@ -153,10 +154,16 @@ async fn detect_with(detector: &JsValue, video: &web_sys::HtmlVideoElement) -> O
         .ok()?
         .dyn_into::<js_sys::Function>()
         .ok()?;
-    let promise = detect.call1(detector, video).ok()?.dyn_into::<js_sys::Promise>().ok()?;
+    let promise = detect
+        .call1(detector, video)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
     let codes = JsFuture::from(promise).await.ok()?;
     let first = js_sys::Reflect::get(&codes, &0.into()).ok()?;
-    js_sys::Reflect::get(&first, &"rawValue".into()).ok()?.as_string()
+    js_sys::Reflect::get(&first, &"rawValue".into())
+        .ok()?
+        .as_string()
 }
 
 /// The current frame drawn to `canvas`, turned grey and searched with `rqrr`.
@@ -181,7 +188,13 @@ fn decode_frame(
         .dyn_into::<web_sys::CanvasRenderingContext2d>()
         .ok()?;
     context
-        .draw_image_with_html_video_element_and_dw_and_dh(video, 0.0, 0.0, f64::from(w), f64::from(h))
+        .draw_image_with_html_video_element_and_dw_and_dh(
+            video,
+            0.0,
+            0.0,
+            f64::from(w),
+            f64::from(h),
+        )
         .ok()?;
     let pixels = context
         .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))

@@ -148,7 +148,11 @@ pub fn needs_note(action: Action) -> bool {
 /// decision with a reason), by the domain's lifecycle: it has a signed document that is not
 /// void already, and no voiding of it waits here. Apart from [`allowed_actions`], so that an
 /// approved application never counts as awaiting the reviewer.
-pub fn may_void(role: Role, application: &TrackedApplication, decisions: &[QueuedDecision]) -> bool {
+pub fn may_void(
+    role: Role,
+    application: &TrackedApplication,
+    decisions: &[QueuedDecision],
+) -> bool {
     application
         .document
         .as_ref()

@@ -234,6 +234,9 @@ fn printed(
         decider: issued.map(|d| d.approver_name.clone()),
         qr: tracked.document.as_ref().map(|d| d.qr.clone()),
         status: tracked.document.as_ref().map(|d| d.status.clone()),
-        void_reason: tracked.document.as_ref().and_then(|d| d.void_reason.clone()),
+        void_reason: tracked
+            .document
+            .as_ref()
+            .and_then(|d| d.void_reason.clone()),
     }
 }

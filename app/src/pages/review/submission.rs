@@ -10,11 +10,11 @@ use super::queue::{decision_state, unit_names};
 use super::{ReviewState, Reviewer, days_since};
 use crate::applications::deciding;
 use crate::applications::decision::{allowed_actions, decided_here, may_void, needs_note};
-use domain::Action;
 use crate::clock::beijing_time as local_time;
 use crate::i18n::{Msg, t};
 use crate::state::use_app_context;
 use crate::store;
+use domain::Action;
 
 mod ledger;
 mod signed;
@@ -81,9 +81,7 @@ pub(super) fn Submission(state: ReviewState, reviewer: Reviewer) -> impl IntoVie
             .get()
             .and_then(|n| n.get(&application.unit_id).cloned())
             .unwrap_or_default();
-        let voidable = context
-            .decisions
-            .with(|d| may_void(role, &application, d));
+        let voidable = context.decisions.with(|d| may_void(role, &application, d));
         let actions = if voidable {
             vec![Action::Void]
         } else {
