@@ -164,6 +164,14 @@ pub struct Event {
 }
 
 impl Event {
+    /// The reason a document was voided, labelled.
+    pub fn void_reason(reason: &str) -> Event {
+        Event {
+            zh: format!("作废原因：{reason}"),
+            en: format!("Reason for voiding: {reason}"),
+        }
+    }
+
     /// The text in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         lang.pick(&self.zh, &self.en).to_owned()
@@ -181,6 +189,9 @@ pub enum Seen {
     Hidden,
     /// Offline and never looked up here.
     Unknown,
+    /// Nothing to say of a status (the content is not genuine in itself, or nothing was
+    /// checked).
+    NotApplicable,
 }
 
 /// `GET` path of the server's signed audit head.
@@ -489,5 +500,106 @@ pub fn verify_audit(chain_text: &str, head_text: Option<&str>, keys_json: &str) 
         entries,
         head: Some(shown),
         broken: failed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use documents::{DocumentSigningKey, SignedDocument};
+    use domain::{Bureau, Timestamp};
+
+    const SLIP: &str = "{\"bureau\":\"tianshui\",\"category\":\"administrative\",\"count\":2,\
+        \"decision\":\"d-1\",\"issued_on\":\"2026-05-01\",\"kind\":\"quota_use_slip\",\
+        \"number\":\"天编用〔2026〕0012号\",\"tag\":\"dzbzglz.document\",\"unit\":\"620502-0001\",\
+        \"unit_name\":\"秦州区教育局\",\"valid_until\":\"2026-07-30\",\"version\":1}";
+
+    fn key(secret: u8) -> DocumentSigningKey {
+        DocumentSigningKey::from_secret(Bureau::CITY, &[secret; 32]).unwrap()
+    }
+
+    fn signed(secret: u8) -> String {
+        let form = DocumentForm::from_signed_bytes(SLIP.as_bytes()).unwrap();
+        SignedDocument::sign(form, &key(secret))
+            .unwrap()
+            .qr_content()
+    }
+
+    fn keys_json() -> String {
+        let created = Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
+        let published = key(7).publish(created);
+        format!(
+            "{{\"keys\":[{}]}}",
+            serde_json::to_string(&published).unwrap()
+        )
+    }
+
+    fn failure(content: &str) -> Failure {
+        match verify_qr(content, &keys_json()) {
+            Verdict::NotGenuine(not) => not.failure,
+            Verdict::Genuine(g) => panic!("genuine: {g:?}"),
+        }
+    }
+
+    #[test]
+    fn a_genuine_slip_shows_its_particulars_in_both_languages() {
+        let Verdict::Genuine(genuine) = verify_qr(&signed(7), &keys_json()) else {
+            panic!("not genuine");
+        };
+        assert_eq!(genuine.number, "天编用〔2026〕0012号");
+        let form = genuine.form.unwrap();
+        let zh = particulars(&form, Lang::Zh);
+        assert!(
+            zh.contains(&(Msg::FieldBureau, "天水市机构编制委员会办公室".into())),
+            "{zh:?}"
+        );
+        assert!(zh.contains(&(Msg::FieldCount, "2".into())), "{zh:?}");
+        let en = particulars(&form, Lang::En);
+        assert!(
+            en.iter()
+                .any(|(m, v)| *m == Msg::FieldKind && v == "quota-use slip"),
+            "{en:?}"
+        );
+    }
+
+    #[test]
+    fn what_failed_is_named() {
+        let content = signed(7);
+        let parts: Vec<&str> = content.split('.').collect();
+        let altered = SLIP.replace("\"count\":2", "\"count\":3");
+        let altered = format!(
+            "DZ1.{}.{}.{}",
+            domain::canonical::base64url(altered.as_bytes()),
+            parts[2],
+            parts[3]
+        );
+        assert_eq!(failure(&altered), Failure::BadSignature);
+        assert_eq!(failure(&content[..content.len() - 40]), Failure::Truncated);
+        assert_eq!(failure(&signed(9)), Failure::ForeignKey);
+        assert_eq!(failure("https://example.com/"), Failure::UnknownFormat);
+        let not_canonical = format!(
+            "DZ1.{}.{}.{}",
+            domain::canonical::base64url(SLIP.replacen(':', ": ", 1).as_bytes()),
+            parts[2],
+            parts[3]
+        );
+        assert_eq!(failure(&not_canonical), Failure::Altered);
+        assert!(matches!(
+            verify_qr(&content, "{\"keys\":[]}"),
+            Verdict::NotGenuine(NotGenuine {
+                failure: Failure::NoKeys,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_number_is_told_from_qr_content() {
+        assert_eq!(
+            classify(" 天编用〔2026〕0012号\n"),
+            Input::Number("天编用〔2026〕0012号".into())
+        );
+        assert!(matches!(classify(&signed(7)), Input::Qr(_)));
+        assert!(matches!(classify("random text"), Input::Qr(_)));
     }
 }

@@ -89,7 +89,7 @@ pub fn DocumentPage() -> impl IntoView {
 async fn verify(text: &str, online: bool, held: Option<&keys::HeldKeys>) -> Shown {
     let failed = |failure| Shown {
         verdict: Verdict::NotGenuine(NotGenuine::plain(failure)),
-        seen: Seen::Unknown,
+        seen: Seen::NotApplicable,
     };
     match check::classify(text) {
         Input::Number(number) => {
@@ -114,7 +114,7 @@ async fn verify(text: &str, online: bool, held: Option<&keys::HeldKeys>) -> Show
                 not => {
                     return Shown {
                         verdict: not,
-                        seen: Seen::Unknown,
+                        seen: Seen::NotApplicable,
                     };
                 }
             };
@@ -250,6 +250,7 @@ fn status_view(seen: Seen, lang: Lang, synced: Option<String>) -> AnyView {
             </div>
         }
         .into_any(),
+        Seen::NotApplicable => ().into_any(),
         Seen::Unknown => view! {
             <div class="status" id="verify-status" data-status="offline">
                 <p>{Msg::StatusAsOf.text(lang)}

@@ -164,6 +164,20 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
     }
 
     #[test]
+    fn the_verification_page_is_finished_under_its_prefix() {
+        let (html, boot) = extract_inline_module(TRUNK_OUTPUT, "/verify/").unwrap();
+        let (name, _) = boot.unwrap();
+        assert!(html.contains(&format!("src=\"/verify/{name}\"")), "{html}");
+        let template = "const VERSION = \"__VERSION__\";\nconst ASSETS = __ASSETS__;\n";
+        let files = vec![("verify-app-1.js".to_owned(), b"a".to_vec())];
+        let sw = service_worker(template, &files, "/verify/").unwrap();
+        assert!(
+            sw.contains("const ASSETS = [\"/verify/\", \"/verify/verify-app-1.js\"];"),
+            "{sw}"
+        );
+    }
+
+    #[test]
     fn another_inline_script_is_refused() {
         let html = "<script>alert(1)</script>";
         assert!(extract_inline_module(html, "/").is_err());
