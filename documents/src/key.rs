@@ -174,6 +174,28 @@ pub enum SignatureError {
 }
 
 impl PublishedKey {
+    /// A published key from the fields of the wire's `protocol::documents::DocumentKey` (the
+    /// client converts field by field, without a second JSON reader): `bureau` a region code,
+    /// times RFC 3339. The key itself is checked when it is used.
+    pub fn from_parts(
+        key_id: &str,
+        bureau: &str,
+        public_key: &str,
+        created_at: &str,
+        retired_at: Option<&str>,
+    ) -> Result<PublishedKey, KeyError> {
+        let time = |t: &str| Timestamp::parse(t).map_err(|_| KeyError::BadPublicKey);
+        Ok(PublishedKey {
+            key_id: KeyId::parse(key_id).ok_or(KeyError::IdMismatch(key_id.to_owned()))?,
+            bureau: domain::Region::from_code(bureau)
+                .ok_or(KeyError::BadPublicKey)?
+                .bureau(),
+            public_key: public_key.to_owned(),
+            created_at: time(created_at)?,
+            retired_at: retired_at.map(time).transpose()?,
+        })
+    }
+
     /// The verifying key, checked: a point of the curve whose id is `key_id`.
     pub fn verifying_key(&self) -> Result<VerifyingKey, KeyError> {
         let point = strict_b64url(&self.public_key).ok_or(KeyError::BadPublicKey)?;
@@ -185,6 +207,8 @@ impl PublishedKey {
 
     /// Checks a DER signature over `message` with this key.
     pub fn verify(&self, message: &[u8], der: &[u8]) -> Result<(), SignatureError> {
+        // The cheap check first: a signature that is not DER needs no key.
+        Signature::from_der(der).map_err(|_| SignatureError::Malformed)?;
         let key = self.verifying_key().map_err(|_| SignatureError::Invalid)?;
         verify_with(&key, message, der)
     }
@@ -282,6 +306,33 @@ pub(crate) mod tests {
         assert!(KeyId::parse("abcdefg=").is_none());
         assert_eq!(strict_b64url("Zg"), Some(b"f".to_vec()));
         assert_eq!(strict_b64url("Zh"), None);
+    }
+
+    #[test]
+    fn from_the_wire_fields() {
+        let published = key(Bureau::CITY, 7).publish(at("2026-01-01T00:00:00Z"));
+        let back = PublishedKey::from_parts(
+            published.key_id.as_str(),
+            "tianshui",
+            &published.public_key,
+            "2026-01-01T00:00:00Z",
+            None,
+        )
+        .unwrap();
+        assert_eq!(back, published);
+        assert!(
+            PublishedKey::from_parts("x", "tianshui", "", "2026-01-01T00:00:00Z", None).is_err()
+        );
+        assert!(
+            PublishedKey::from_parts(
+                published.key_id.as_str(),
+                "mars",
+                "",
+                "2026-01-01T00:00:00Z",
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

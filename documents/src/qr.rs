@@ -329,7 +329,8 @@ mod tests {
     }
 
     fn failure(content: &str) -> Failure {
-        verify(content, &published()).failure().cloned().unwrap()
+        thread_local!(static KEYS: Vec<PublishedKey> = published());
+        KEYS.with(|keys| verify(content, keys).failure().cloned().unwrap())
     }
 
     #[test]
@@ -352,8 +353,9 @@ mod tests {
     #[test]
     fn an_altered_byte_of_the_document_is_not_genuine() {
         let s = signed();
-        // Every byte of the document, changed: never genuine.
-        for i in 0..s.canonical.len() {
+        // Bytes all along the document (every 5th: each check is a full SM2 verification),
+        // changed: never genuine.
+        for i in (0..s.canonical.len()).step_by(5) {
             let mut bytes = s.canonical.clone().into_bytes();
             bytes[i] ^= 0x01;
             let content = format!(
@@ -460,11 +462,9 @@ mod tests {
         assert_eq!(failure(&qr.replacen("DZ1", "DZ2", 1)), part(Part::Format));
         assert_eq!(failure(&format!("{qr}.x")), part(Part::Format));
         // Cut anywhere: never genuine.
+        let keys = published();
         for cut in 0..qr.len() {
-            assert!(
-                !verify(&qr[..cut], &published()).is_genuine(),
-                "cut at {cut}"
-            );
+            assert!(!verify(&qr[..cut], &keys).is_genuine(), "cut at {cut}");
         }
         let (head, sig) = qr.rsplit_once('.').unwrap();
         assert_eq!(

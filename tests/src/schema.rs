@@ -467,3 +467,18 @@ pub async fn forget_issued_document(pool: &Pool, number: &str) {
         .await
         .expect("forgetting an issued document");
 }
+
+// Documents anyone can check.
+
+/// Removes the signature of the issued document `number`, as a document issued before
+/// documents were signed has none (an arranging write).
+pub async fn forget_signature(pool: &Pool, number: &str) {
+    sqlx::query(
+        "UPDATE issued_document SET canonical = NULL, key_id = NULL, signature = NULL \
+         WHERE number = ?",
+    )
+    .bind(number)
+    .execute(pool)
+    .await
+    .expect("removing a document's signature");
+}

@@ -384,6 +384,9 @@ async fn anyone_learns_only_genuine_or_not_and_a_voided_notice_is_void() {
     for secret in [person.name.as_str(), id, &id[6..14], &id[14..]] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
+    // Neither a content nor a number: a bad request.
+    let (status, code) = tests::keys::error_code(anonymous.get(DOCUMENT_CHECK_PATH).await).await;
+    assert_eq!((status, code.as_str()), (400, "bad_request"));
     // A holder of another unit: the same.
     let other = schema::first_unit_except(pool, &unit).await;
     let stranger = city.clerk("stranger", &other).await;
@@ -468,12 +471,13 @@ async fn anyone_learns_only_genuine_or_not_and_a_voided_notice_is_void() {
 }
 
 #[tokio::test]
-async fn a_voided_slip_releases_its_posts() {
+async fn a_voided_slip_releases_its_posts_and_one_past_its_validity_is_lapsed() {
     let city = City::start().await;
     let pool = &city.pool;
     let mut review = city.review().await;
     let (unit, category) = (review.unit.clone(), review.category);
-    set_vacancy(pool, &unit, category, 2).await;
+    set_vacancy(pool, &unit, category, 3).await;
+    let lapsing = approved_slip(&mut review, "q-doc-3l", 1).await;
     let slip = approved_slip(&mut review, "q-doc-3", 2).await;
     assert_eq!(
         tests::filing::figures(pool, &unit, category)
@@ -497,6 +501,21 @@ async fn a_voided_slip_releases_its_posts() {
     );
     let (_, answer) = check(&review.clerk.client, "number", &slip).await;
     assert_eq!(answer.detail.expect("in scope").signed.status, "void");
+
+    // Ninety-two days on, the other slip (valid 90 days, unused) has lapsed: in the pull and
+    // the check; still genuine (a lapsed slip is no forgery), and void stays void.
+    city.server.clock().advance_days(92);
+    let (records, _) = pull_all(&review.clerk).await;
+    assert_eq!(document_of(&records, "q-doc-3l").status, "lapsed");
+    assert_eq!(document_of(&records, "q-doc-3").status, "void");
+    let (_, answer) = check(&review.clerk.client, "number", &lapsing).await;
+    assert!(answer.genuine);
+    let detail = answer.detail.expect("in scope");
+    assert_eq!(detail.signed.status, "lapsed");
+    assert!(
+        detail.events.iter().any(|e| e.what == "lapsed"),
+        "{detail:?}"
+    );
 }
 
 #[tokio::test]
@@ -583,4 +602,33 @@ async fn the_audit_head_is_signed_and_an_exported_chain_verifies_until_an_entry_
     let out = verify(&["--head", head_arg]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("not genuine"));
+}
+
+#[tokio::test]
+async fn a_document_issued_before_signing_is_signed_at_start() {
+    let mut city = City::start().await;
+    let mut review = city.review().await;
+    let slip = approved_slip(&mut review, "q-doc-5", 1).await;
+    schema::forget_signature(&city.pool, &slip).await;
+    let (_, answer) = check(&review.reviewer.client, "number", &slip).await;
+    assert!(answer.genuine, "found by number, unsigned");
+    assert_eq!(answer.detail, None, "no signature to show");
+
+    city.server.stop().await.unwrap();
+    city.server.start_again().await.unwrap();
+    review.reviewer.client = ApiClient::new(&city.server);
+    review.reviewer.sign_in().await;
+    let (_, answer) = check(&review.reviewer.client, "number", &slip).await;
+    let signed = answer.detail.expect("signed at start").signed;
+    let (_, keys) = published(&ApiClient::new(&city.server)).await;
+    let Verdict::Genuine { document, .. } = qr::verify(&signed.qr, &keys) else {
+        panic!("the late signature verifies");
+    };
+    assert_eq!(document.form.decision.as_str(), "q-doc-5-a");
+    assert_eq!(
+        schema::audit_details(&city.pool, "document.sign_late")
+            .await
+            .len(),
+        1
+    );
 }

@@ -300,3 +300,51 @@ pub async fn decider_name(
     .await
     .context("reading who decided")
 }
+
+/// The documents issued without a signature (before documents were signed), oldest first.
+pub async fn unsigned(conn: &mut SqliteConnection) -> anyhow::Result<Vec<StoredDocument>> {
+    let rows = sqlx::query(&format!(
+        "{DOCUMENT} WHERE i.signature IS NULL ORDER BY json_extract(i.record, '$.issued_on'), i.number"
+    ))
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading unsigned documents")?;
+    rows.iter().map(stored).collect()
+}
+
+/// The post of the person `id_number` of `unit`: category and funding form, from the staff or,
+/// having left, the departed staff (the latest record).
+pub async fn person_post(
+    conn: &mut SqliteConnection,
+    unit: &str,
+    id_number: &str,
+) -> anyhow::Result<Option<domain::person::Person>> {
+    let staff: Option<String> =
+        sqlx::query_scalar("SELECT person FROM staff WHERE id_number = ? AND unit_id = ?")
+            .bind(id_number)
+            .bind(unit)
+            .fetch_optional(&mut *conn)
+            .await
+            .context("reading a person on the staff")?;
+    if let Some(person) = staff {
+        return Ok(Some(
+            serde_json::from_str(&person).context("a stored person")?,
+        ));
+    }
+    let departed: Option<String> = sqlx::query_scalar(
+        "SELECT record FROM departed WHERE id_number = ? AND unit_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id_number)
+    .bind(unit)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("reading a departed person")?;
+    match departed {
+        Some(record) => {
+            let departed: domain::person::DepartedPerson =
+                serde_json::from_str(&record).context("a stored departed person")?;
+            Ok(Some(departed.person))
+        }
+        None => Ok(None),
+    }
+}

@@ -110,7 +110,9 @@ impl SignedKind for SignedDecision {
         };
         // Decided already (by whoever came first): said to those who may read the unit,
         // whatever their step would have needed.
+        // (A voiding is no decision on the application: it is judged by the steps below.)
         if let Err(error) = next_status(kind, from, action)
+            && action != Action::Void
             && (from.is_final() || from == ApplicationStatus::Returned)
             && decider.grant.may_read(&unit)
         {

@@ -485,10 +485,93 @@ pub async fn apply_pending(pool: &Pool, keyring: &Keyring) -> anyhow::Result<(u6
         .await?;
     }
     backfill_slip_documents(&mut tx).await?;
+    let signed = sign_unsigned(&mut tx, keyring).await?;
+    if signed > 0 {
+        tracing::info!(
+            signed,
+            "documents issued before signing was introduced signed"
+        );
+    }
     tx.commit()
         .await
         .context("committing the approvals applied")?;
     Ok((applied, reopened))
+}
+
+/// Signs the documents issued before documents were signed, with their bureau's key in force
+/// and the approving decision's id (each audited, `document.sign_late`); those whose bureau
+/// has no key yet, or whose approval or person is no longer on record, stay unsigned (a check
+/// by number still finds them). Returns how many were signed.
+async fn sign_unsigned(conn: &mut Conn, keyring: &Keyring) -> anyhow::Result<u64> {
+    let mut signed = 0;
+    for stored in db::documents::unsigned(conn).await? {
+        let issued = &stored.issued;
+        let Some(key) = keyring::signing_key(conn, keyring, issued.bureau).await? else {
+            continue;
+        };
+        let Some(decision) = db::documents::approving_decision(conn, &issued.application_id)
+            .await?
+            .and_then(|id| DecisionId::parse(&id).ok())
+        else {
+            continue;
+        };
+        let Some(unit) = units::record(conn, &issued.unit).await? else {
+            continue;
+        };
+        let particulars = match (&stored.slip, &issued.person) {
+            (Some(slip), _) => Particulars {
+                unit_name: unit.name.clone(),
+                category: slip.category,
+                funding_form: slip.funding_form,
+                count: Some(slip.count),
+                valid_until: Some(slip.valid_until),
+            },
+            (None, Some(person)) => {
+                let Some(post) = db::documents::person_post(
+                    conn,
+                    issued.unit.as_str(),
+                    person.id_number.as_str(),
+                )
+                .await?
+                else {
+                    continue;
+                };
+                Particulars {
+                    unit_name: unit.name.clone(),
+                    category: post.category,
+                    funding_form: post.funding_form,
+                    count: None,
+                    valid_until: None,
+                }
+            }
+            (None, None) => continue,
+        };
+        let document = SignedDocument::sign(DocumentForm::new(issued, particulars, decision), &key)
+            .map_err(|e| anyhow::anyhow!("signing {}: {e}", issued.number))?;
+        db::documents::store_signature(conn, &document).await?;
+        changes::record(
+            conn,
+            issued.unit.as_str(),
+            Entity::Application,
+            issued.application_id.as_str(),
+        )
+        .await?;
+        audit::append(
+            conn,
+            Entry {
+                actor: None,
+                credential: None,
+                action: "document.sign_late",
+                target: &format!("document:{}", issued.number),
+                detail: json!({"key_id": document.key_id.to_string(),
+                               "application": issued.application_id.to_string()}),
+            },
+            crate::clock::now(),
+        )
+        .await?;
+        signed += 1;
+    }
+    Ok(signed)
 }
 
 /// Records the slips issued before issued documents were recorded, with the reviewer who
