@@ -3,11 +3,11 @@
 //! ASCII characters) this way.
 //!
 //! Error correction level M at least (15 % of the code words may be lost; qrcodegen raises it
-//! when the same version holds a higher level): a printed A4 sheet is
-//! folded, stamped over and copied, which L (7 %) tolerates badly; Q and H would raise the
-//! version from about 15–17 (77–85 modules) to over 20 for the same content, and at the
-//! printed size of 40 mm a module would shrink below 0.45 mm, which a phone camera or a
-//! counter scanner reads less reliably. M at 40 mm gives modules of about 0.5 mm.
+//! when the same version holds a higher level): a printed sheet may be folded, stamped or
+//! photocopied, which L (7 %) tolerates badly, while Q or H would push a notice from version
+//! about 17–22 to 24–27. Printed 40 mm wide (`style/main.css`), a version-22 code has modules
+//! of about 0.38 mm, which a phone camera resolves from 15–25 cm (docs/API.md, "The QR
+//! content").
 
 use qrcodegen::{QrCode, QrCodeEcc};
 
