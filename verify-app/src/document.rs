@@ -166,6 +166,19 @@ async fn verify(text: &str, online: bool, held: Option<&keys::HeldKeys>) -> Show
 fn result_view(shown: Shown, lang: Lang, synced: Option<String>) -> AnyView {
     let status = status_view(shown.seen, lang, synced);
     match shown.verdict {
+        // Nothing was checked (offline with a number alone, no keys yet): no verdict either way.
+        Verdict::NotGenuine(not)
+            if matches!(not.failure, Failure::NeedsNetwork | Failure::NoKeys) =>
+        {
+            view! {
+                <section class="verdict unchecked" id="verify-result" data-outcome="unchecked"
+                    data-reason=not.failure.code()>
+                    <p class="verdict-word">{Msg::Unchecked.text(lang)}</p>
+                    <p class="verdict-reason" id="verify-reason">{not.failure.msg().text(lang)}</p>
+                </section>
+            }
+            .into_any()
+        }
         Verdict::NotGenuine(not) => {
             let number_attr = not.number.clone().unwrap_or_default();
             view! {

@@ -93,6 +93,7 @@ messages! {
     NotGenuine => "不真实", "NOT GENUINE";
     GenuineLine => "签名核验通过：本文书由下列机关签发，内容未被改动。", "The signature verifies: the bureau below issued this document and nothing in it was changed.";
     GenuineNumberLine => "系统中有此文号的文书，由下列机关签发。", "The system holds a document with this number, issued by the bureau below.";
+    Unchecked => "无法核验", "CANNOT CHECK";
     NotGenuineLine => "请勿凭此文书办理入编、出编或工资手续。原因：", "Do not act on this document (recruitment, payroll). Reason:";
     ReasonAltered => "内容被改动：文书内容与签名不符。", "Altered: the content does not match its signature.";
     ReasonTruncated => "内容不完整：二维码内容被截断（可能扫码或复制不全，请重新扫码）。", "Truncated: the QR content is incomplete (perhaps scanned or copied in part; scan again).";
