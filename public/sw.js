@@ -1,10 +1,14 @@
 // Service worker of 电子编制管理证: keeps the app shell so that the client starts while the
-// server cannot be reached. `cargo xtask` writes VERSION and ASSETS after every build.
+// server cannot be reached. `cargo xtask` writes VERSION and ASSETS after every build. The same
+// template serves the verification page (`/verify/sw.js`, scope `/verify/`), with a cache of
+// its own: each worker keeps and clears only its own.
 "use strict";
 
 const VERSION = "__VERSION__";
 const ASSETS = __ASSETS__;
-const CACHE = "shell-" + VERSION;
+const SCOPE = new URL(self.registration.scope).pathname;
+const PREFIX = SCOPE === "/" ? "shell-" : "verify-shell-";
+const CACHE = PREFIX + VERSION;
 // A navigation waits this long for the network before the cached shell is used.
 const NAVIGATION_TIMEOUT_MS = 4000;
 
@@ -24,7 +28,7 @@ self.addEventListener("activate", (event) => {
       .then((keys) =>
         Promise.all(
           keys
-            .filter((key) => key.startsWith("shell-") && key !== CACHE)
+            .filter((key) => key.startsWith(PREFIX) && key !== CACHE)
             .map((key) => caches.delete(key)),
         ),
       )
@@ -54,11 +58,13 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   // The API always goes to the network: its answers are never served from this cache.
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  // The verification page has a worker and a cache of its own.
+  if (SCOPE === "/" && url.pathname.startsWith("/verify/")) return;
   if (request.mode === "navigate") {
     // Network first, so a new deployment shows at once; the cached shell when unreachable.
     event.respondWith(
       withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS).catch(() =>
-        caches.match("/", { cacheName: CACHE }).then((cached) => cached || Response.error()),
+        caches.match(SCOPE, { cacheName: CACHE }).then((cached) => cached || Response.error()),
       ),
     );
     return;

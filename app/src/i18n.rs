@@ -355,7 +355,17 @@ messages! {
     PrintNumber => "编号：", "Number: ";
     PrintValidUntil => "有效期至", "Valid until";
     PrintDecider => "审核人", "Approved by";
-    PrintQr => "二维码（预留）", "QR code (reserved)";
+    DocumentStatusLabel => "单据状态：", "Document status: ";
+    DocumentCurrent => "有效", "current";
+    DocumentUsed => "已使用", "used";
+    DocumentVoid => "已作废", "void";
+    DocumentLapsed => "已失效", "lapsed";
+    DocumentVoidReason => "作废原因：", "Reason for voiding: ";
+    DocumentVoidStamp => "本单据已作废", "THIS DOCUMENT IS VOID";
+    PrintQrLabel => "文书核验二维码", "QR code to verify this document";
+    PrintQrMissing => "签名文书尚未同步，联网同步后重新打开即显示二维码", "The signed document has not synced yet: sync, then open this again for the QR code";
+    PrintQrScan => "扫描二维码核验本文书真伪", "Scan the QR code to check this document";
+    PrintVerifyAt => "核验网址：", "Verify at ";
     PrintSeal => "（盖章）", "(seal)";
     PrintedBy => "打印人：", "Printed by ";
     PrintedAt => "打印时间：", "at ";
@@ -516,6 +526,17 @@ pub fn use_lang() -> RwSignal<Lang> {
 pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = use_lang();
     move || msg.text(lang.get())
+}
+
+/// The message naming an issued document's status code (`current`, `used`, `void`, `lapsed`).
+pub fn document_status(code: &str) -> Option<Msg> {
+    Some(match code {
+        "current" => Msg::DocumentCurrent,
+        "used" => Msg::DocumentUsed,
+        "void" => Msg::DocumentVoid,
+        "lapsed" => Msg::DocumentLapsed,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod local_storage;
 pub mod order;
 pub mod pages;
 pub mod persistence;
+pub mod qr;
 pub mod router;
 pub mod service_worker;
 pub mod session;

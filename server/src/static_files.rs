@@ -56,7 +56,13 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     if found.status() != StatusCode::NOT_FOUND || has_extension(&path) {
         return found;
     }
-    // A client-side route such as `/sign-in`: answer with the app shell.
+    // A client-side route such as `/sign-in`: answer with the app shell (the verification
+    // page's own under `/verify/`).
+    let dir = if path.starts_with(VERIFY_PREFIX) {
+        dir.join(VERIFY_DIR)
+    } else {
+        dir
+    };
     let mut shell = Request::new(Body::empty());
     *shell.method_mut() = method;
     if let Some(value) = accept_encoding {
@@ -67,6 +73,16 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         Err(never) => match never {},
     }
 }
+
+/// Where the verification page (`verify-app`) is served, reachable without signing in.
+pub const VERIFY_PREFIX: &str = "/verify/";
+/// Its folder inside the static directory.
+const VERIFY_DIR: &str = "verify";
+
+/// The Permissions-Policy: no camera, microphone, location or payment — but the verification
+/// page may ask for the camera, to read a document's QR code.
+const PERMISSIONS: &str = "camera=(), microphone=(), geolocation=(), payment=()";
+const PERMISSIONS_VERIFY: &str = "camera=(self), microphone=(), geolocation=(), payment=()";
 
 fn index_html(dir: PathBuf) -> PathBuf {
     dir.join("index.html")
@@ -109,7 +125,11 @@ pub async fn headers(request: Request, next: Next) -> Response {
         ),
         (
             HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), payment=()",
+            if path.starts_with(VERIFY_PREFIX) {
+                PERMISSIONS_VERIFY
+            } else {
+                PERMISSIONS
+            },
         ),
     ];
     for (name, value) in fixed {

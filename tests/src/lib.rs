@@ -8,6 +8,7 @@ pub mod clerk;
 pub mod filing;
 pub mod history;
 pub mod keys;
+pub mod qr;
 pub mod review;
 pub mod scenario;
 pub mod schema;

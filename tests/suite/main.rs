@@ -41,6 +41,11 @@
 //!   entry.
 //! - `hostile_api`: hostile input over HTTP — sign-in assertions with the clientData of a
 //!   cross-origin frame, a body over the size limit.
+//! - `documents_browser`: documents anyone can check, in headless Chromium — a slip's signed QR
+//!   code on the print view (read back from the SVG), the verification page at `/verify/`
+//!   online, for anyone and offline (genuine; altered, truncated, forged: not genuine), a
+//!   reviewer's voiding in the review pages ("void"), and the auditor's page on an exported
+//!   chain (an altered entry named).
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` — paths and rejection codes.
 //! - `operations`: `server backup` of a running server restored into a fresh data directory
 //!   (audit chain and every count kept), damaged, foreign and newer files refused, and the
@@ -70,6 +75,7 @@ mod clerk_browser;
 mod cycle_browser;
 mod decisions_api;
 mod documents_api;
+mod documents_browser;
 mod hostile_api;
 mod identity;
 mod identity_api;

@@ -97,6 +97,21 @@ pub fn check(dist: &Path) -> anyhow::Result<u64> {
     Ok(total)
 }
 
+/// Prints the verification page's figures (`dist/verify/`): a separate app, outside the
+/// client's budget, but kept lean and reported.
+pub fn report_verify(dist: &Path) -> anyhow::Result<()> {
+    let files = measure(dist)?;
+    let total: u64 = files.iter().map(|f| f.gzipped).sum();
+    for f in &files {
+        eprintln!(
+            "xtask> size: {:>9} B raw, {:>8} B gzipped  verify/{}",
+            f.raw, f.gzipped, f.name
+        );
+    }
+    eprintln!("xtask> verification page (not budgeted): {total} bytes gzipped");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

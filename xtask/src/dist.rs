@@ -9,11 +9,12 @@ use sha2::{Digest, Sha256};
 
 const SW_FILE: &str = "sw.js";
 
-/// Finishes `dist` in place; `sw_template` is `public/sw.js` with its two placeholders.
-pub fn finish(dist: &Path, sw_template: &Path) -> anyhow::Result<()> {
+/// Finishes `dist` in place; `sw_template` is `public/sw.js` with its two placeholders;
+/// `prefix` is the path the build is served at (`/`, or `/verify/` for the verification page).
+pub fn finish(dist: &Path, sw_template: &Path, prefix: &str) -> anyhow::Result<()> {
     let index_path = dist.join("index.html");
     let index = std::fs::read_to_string(&index_path).context("reading dist/index.html")?;
-    let (index, boot) = extract_inline_module(&index)?;
+    let (index, boot) = extract_inline_module(&index, prefix)?;
     if let Some((name, script)) = boot {
         std::fs::write(dist.join(&name), script).with_context(|| format!("writing dist/{name}"))?;
     }
@@ -29,7 +30,7 @@ pub fn finish(dist: &Path, sw_template: &Path) -> anyhow::Result<()> {
     }
     files.sort();
     let template = std::fs::read_to_string(sw_template).context("reading public/sw.js")?;
-    let sw = service_worker(&template, &files)?;
+    let sw = service_worker(&template, &files, prefix)?;
     std::fs::write(dist.join(SW_FILE), sw).context("writing dist/sw.js")?;
     eprintln!(
         "xtask> dist finished: {} files in the app shell",
@@ -51,7 +52,10 @@ fn short_hash(bytes: &[u8]) -> String {
 /// Replaces Trunk's inline `<script type="module">…</script>` with a reference to a
 /// content-hashed file; returns the new HTML and the file (name, content). Any other
 /// inline script is an error, since the CSP would block it.
-fn extract_inline_module(html: &str) -> anyhow::Result<(String, Option<(String, String)>)> {
+fn extract_inline_module(
+    html: &str,
+    prefix: &str,
+) -> anyhow::Result<(String, Option<(String, String)>)> {
     let mut out = String::with_capacity(html.len());
     let mut boot = None;
     let mut rest = html;
@@ -73,7 +77,7 @@ fn extract_inline_module(html: &str) -> anyhow::Result<(String, Option<(String, 
         } else if is_module(tag) && boot.is_none() {
             let name = format!("boot-{}.js", short_hash(body.as_bytes()));
             out.push_str(&format!(
-                "<script type=\"module\" src=\"/{name}\"></script>"
+                "<script type=\"module\" src=\"{prefix}{name}\"></script>"
             ));
             boot = Some((name, body.trim().to_owned() + "\n"));
         } else if body.trim().is_empty() {
@@ -96,7 +100,11 @@ fn is_module(tag: &str) -> bool {
         .any(|t| tag.contains(t))
 }
 
-fn service_worker(template: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<String> {
+fn service_worker(
+    template: &str,
+    files: &[(String, Vec<u8>)],
+    prefix: &str,
+) -> anyhow::Result<String> {
     if !template.contains("\"__VERSION__\"") || !template.contains("__ASSETS__") {
         bail!("public/sw.js lacks the __VERSION__ / __ASSETS__ placeholders");
     }
@@ -107,12 +115,12 @@ fn service_worker(template: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result
         hasher.update(bytes);
     }
     let version = short_hash(&hasher.finalize());
-    let assets: Vec<String> = std::iter::once("\"/\"".to_owned())
+    let assets: Vec<String> = std::iter::once(format!("\"{prefix}\""))
         .chain(
             files
                 .iter()
                 .filter(|(name, _)| name != "index.html")
-                .map(|(name, _)| format!("\"/{name}\"")),
+                .map(|(name, _)| format!("\"{prefix}{name}\"")),
         )
         .collect();
     Ok(template
@@ -133,7 +141,7 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
 
     #[test]
     fn the_boot_script_moves_to_a_hashed_file() {
-        let (html, boot) = extract_inline_module(TRUNK_OUTPUT).unwrap();
+        let (html, boot) = extract_inline_module(TRUNK_OUTPUT, "/").unwrap();
         let (name, script) = boot.unwrap();
         assert!(name.starts_with("boot-") && name.ends_with(".js") && name.len() == 5 + 16 + 3);
         assert!(script.contains("await init("));
@@ -146,7 +154,7 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
     #[test]
     fn the_boot_script_of_minified_html_moves_too() {
         let minified = r#"<html><head><script type=module>import init from"/app-0123456789abcdef.js";await init({module_or_path:`/app-0123456789abcdef_bg.wasm`});</script></head><body></body></html>"#;
-        let (html, boot) = extract_inline_module(minified).unwrap();
+        let (html, boot) = extract_inline_module(minified, "/").unwrap();
         let (name, script) = boot.unwrap();
         assert!(script.contains("await init("));
         assert!(html.contains(&format!(
@@ -156,9 +164,23 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
     }
 
     #[test]
+    fn the_verification_page_is_finished_under_its_prefix() {
+        let (html, boot) = extract_inline_module(TRUNK_OUTPUT, "/verify/").unwrap();
+        let (name, _) = boot.unwrap();
+        assert!(html.contains(&format!("src=\"/verify/{name}\"")), "{html}");
+        let template = "const VERSION = \"__VERSION__\";\nconst ASSETS = __ASSETS__;\n";
+        let files = vec![("verify-app-1.js".to_owned(), b"a".to_vec())];
+        let sw = service_worker(template, &files, "/verify/").unwrap();
+        assert!(
+            sw.contains("const ASSETS = [\"/verify/\", \"/verify/verify-app-1.js\"];"),
+            "{sw}"
+        );
+    }
+
+    #[test]
     fn another_inline_script_is_refused() {
         let html = "<script>alert(1)</script>";
-        assert!(extract_inline_module(html).is_err());
+        assert!(extract_inline_module(html, "/").is_err());
     }
 
     #[test]
@@ -168,13 +190,13 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
             ("app-1.js".to_owned(), b"a".to_vec()),
             ("index.html".to_owned(), b"<html>".to_vec()),
         ];
-        let sw = service_worker(template, &files).unwrap();
+        let sw = service_worker(template, &files, "/").unwrap();
         assert!(
             sw.contains("const ASSETS = [\"/\", \"/app-1.js\"];"),
             "{sw}"
         );
         let mut changed = files.clone();
         changed[0].1 = b"b".to_vec();
-        assert_ne!(sw, service_worker(template, &changed).unwrap());
+        assert_ne!(sw, service_worker(template, &changed, "/").unwrap());
     }
 }

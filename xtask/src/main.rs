@@ -47,13 +47,15 @@ commands:
   test           install missing tools, then formatting, lints, unit tests, browser tests
                  of the client, and the end-to-end suite in tests/
   build-client [--release]
-                 build the client into dist/ (Trunk) and finish it
+                 build the client into dist/ and the verification page into
+                 dist/verify/ (Trunk) and finish them
   setup [--browser]
                  only install what is missing (with --browser: Chromium and its driver)
   tidy           check the source conventions (module docs)
-  size           weigh dist/ (wasm + JS + CSS gzipped) against the client's size budget
-  bench [--only push|pull_idb|roster]
-                 run the benchmarks (tests/benches/push.rs, pull_idb.rs, roster.rs, profile
+  size           weigh dist/ (wasm + JS + CSS gzipped) against the client's size budget,
+                 and print the verification page's (dist/verify/, not budgeted)
+  bench [--only push|pull_idb|roster|import]
+                 run the benchmarks (tests/benches/push.rs, pull_idb.rs, roster.rs, import.rs, profile
                  server-release; --only: one of them) and write the results, machine and
                  commit into BENCHMARKS.md
 ";
@@ -82,7 +84,10 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "tidy" => tidy::check(&root),
-        "size" => budget::check(&root.join("dist")).map(|_| ()),
+        "size" => {
+            budget::report_verify(&root.join("dist/verify"))?;
+            budget::check(&root.join("dist")).map(|_| ())
+        }
         "bench" => bench::run(&root, rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
@@ -187,8 +192,32 @@ fn build_client(root: &Path, release: bool) -> anyhow::Result<()> {
         trunk.arg("--release");
     }
     run_cmd(&mut trunk)?;
-    dist::finish(&root.join("dist"), &root.join("public/sw.js"))
+    dist::finish(&root.join("dist"), &root.join("public/sw.js"), "/")?;
+    // The verification page (`verify-app`): a second, separate build into dist/verify/, served
+    // at /verify/ with its own service worker; not part of the clerk's client or its budget.
+    let mut verify = Command::new("trunk");
+    verify.args([
+        "build",
+        "verify-app/index.html",
+        "--offline",
+        "--dist",
+        "dist/verify",
+        "--public-url",
+        VERIFY_PREFIX,
+    ]);
+    if release {
+        verify.arg("--release");
+    }
+    run_cmd(&mut verify)?;
+    dist::finish(
+        &root.join("dist/verify"),
+        &root.join("public/sw.js"),
+        VERIFY_PREFIX,
+    )
 }
+
+/// Where the verification page is served (and built: `dist/verify/`).
+const VERIFY_PREFIX: &str = "/verify/";
 
 fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let mut port: Option<String> = None;

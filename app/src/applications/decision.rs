@@ -142,7 +142,28 @@ pub fn ledger_after(
 
 /// Whether `action` must say why (审批意见): return and reject.
 pub fn needs_note(action: Action) -> bool {
-    matches!(action, Action::Return | Action::Reject)
+    matches!(action, Action::Return | Action::Reject | Action::Void)
+}
+
+/// Whether `role` may void the document `application`'s approval issued (作废, a signed
+/// decision with a reason), by the domain's lifecycle: it has a signed document that is not
+/// void already, and no voiding of it waits here. Apart from [`allowed_actions`], so that an
+/// approved application never counts as awaiting the reviewer.
+pub fn may_void(
+    role: Role,
+    application: &TrackedApplication,
+    decisions: &[QueuedDecision],
+) -> bool {
+    application
+        .document
+        .as_ref()
+        .is_some_and(|d| d.status != "void")
+        && transition(application.kind, application.status, Action::Void, role).is_ok()
+        && !decisions.iter().any(|d| {
+            d.application_id == application.application_id
+                && d.action == Action::Void
+                && matches!(d.status, ItemStatus::Pending | ItemStatus::Accepted)
+        })
 }
 
 /// The decision of `signer` on `application_id` still waiting to be sent or accepted, if any:

@@ -6,6 +6,7 @@ use domain::payload::{
     ApplicationPayload, OffboardingRequest, OnboardingRequest, QuotaUseRequest, RecordChangeRequest,
 };
 use domain::{ApplicationKind, ApplicationStatus, SignedEnvelope};
+use protocol::documents::IssuedSignature;
 use protocol::sync::{Change, DecisionRecord, RawJson};
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +54,10 @@ pub struct TrackedApplication {
     pub late: bool,
     #[serde(default)]
     pub days_overdue: u32,
+    /// The slip or notice its approval issued, signed by the bureau: its QR content (what the
+    /// print view draws), status (current, used, void, lapsed) and a voiding's reason.
+    #[serde(default)]
+    pub document: Option<IssuedSignature>,
 }
 
 /// A pull record whose kind or status this build does not know.
@@ -95,6 +100,7 @@ impl TrackedApplication {
             due_on: None,
             late: false,
             days_overdue: 0,
+            document: None,
         }
     }
 
@@ -138,7 +144,7 @@ impl TrackedApplication {
             due_on,
             late,
             days_overdue,
-            document: _,
+            document,
         } = change
         else {
             return Ok(None);
@@ -165,6 +171,7 @@ impl TrackedApplication {
             due_on: due_on.clone(),
             late: *late,
             days_overdue: *days_overdue,
+            document: document.clone(),
         }))
     }
 }

@@ -124,6 +124,18 @@ pub fn outbox_row(
         .unwrap_or_default();
     let slip = review.as_ref().and_then(|r| r.slip_number.clone());
     let notice = review.as_ref().and_then(|r| r.notice_number.clone());
+    // The issued document's status as of the last sync (voided, used, lapsed …).
+    let document_status = review
+        .as_ref()
+        .and_then(|r| r.document.as_ref())
+        .map(|d| d.status.clone())
+        .map(|code| {
+            let msg = crate::i18n::document_status(&code);
+            view! {
+                " " <span class=format!("outbox-document-status document-{code}")
+                    data-document-status=code.clone()>{msg.map(t)}</span>
+            }
+        });
     let comment = review
         .as_ref()
         .and_then(|r| r.last_comment())
@@ -190,6 +202,7 @@ pub fn outbox_row(
                         </p>
                     }
                 })}
+            {document_status.map(|s| view! { <p class="outbox-review">{t(Msg::DocumentStatusLabel)} {s}</p> })}
             {late
                 .map(|days| {
                     view! {

@@ -3,7 +3,8 @@
 //! of an approved application, on one A4 page (the print stylesheet hides the rest), from the
 //! local copy only, so that they print offline: number, issuing bureau, date, unit, category
 //! and count or the person's particulars, validity, the approving reviewer, who printed it and
-//! when, a space for the seal and one kept for a QR code (a later issue signs the print).
+//! when, a space for the seal, and the QR code of the document the bureau signed (`qr.rs`)
+//! with its number and the address of the verification page.
 
 use domain::payload::ApplicationPayload;
 use domain::slip::IssuedDocumentKind;
@@ -27,6 +28,55 @@ struct Printed {
     rows: Vec<(String, String)>,
     valid_until: Option<String>,
     decider: Option<String>,
+    /// The signed document's QR content, as the sync brought it (`DZ1.…`).
+    qr: Option<String>,
+    /// Its status code (`current`, `used`, `void`, `lapsed`) as of the last sync, and a
+    /// voiding's reason.
+    status: Option<String>,
+    void_reason: Option<String>,
+}
+
+/// The document's status as of the last sync (not printed), and on the sheet a plain stamp
+/// when it was voided.
+fn status_line(status: Option<String>, void_reason: Option<String>) -> impl IntoView {
+    status.map(|code| {
+        let msg = crate::i18n::document_status(&code);
+        view! {
+            <p class="print-status no-print" id="print-document-status" data-status=code.clone()>
+                {t(Msg::DocumentStatusLabel)}
+                <strong class=format!("document-status document-{code}")>{msg.map(t)}</strong>
+                {void_reason.map(|r| view! { " · " {t(Msg::DocumentVoidReason)} {r} })}
+            </p>
+        }
+    })
+}
+
+/// The QR code of the signed document with its number and where to check it; until the sync
+/// has brought the signed document, a note saying so (the sheet is still printable).
+fn qr_block(content: Option<String>, number: Option<String>) -> impl IntoView {
+    let origin = window().location().origin().unwrap_or_default();
+    let verify_at = format!("{origin}/verify/");
+    let code = content.as_deref().and_then(crate::qr::encode);
+    view! {
+        <div class="print-qr-block" id="print-qr">
+            {match code {
+                Some(code) => view! {
+                    <svg class="print-qr" id="print-qr-code" viewBox={code.view_box()}
+                        xmlns="http://www.w3.org/2000/svg" role="img" shape-rendering="crispEdges"
+                        data-content=content.clone().unwrap_or_default()
+                        attr:aria-label=t(Msg::PrintQrLabel)>
+                        <path d={code.path.clone()}/>
+                    </svg>
+                }.into_any(),
+                None => view! { <div class="print-qr print-qr-missing">{t(Msg::PrintQrMissing)}</div> }.into_any(),
+            }}
+            <div class="print-qr-text">
+                <p class="print-qr-number" id="print-qr-number">{number.clone().unwrap_or_default()}</p>
+                <p>{t(Msg::PrintQrScan)}</p>
+                <p class="print-qr-url" id="print-verify-url">{t(Msg::PrintVerifyAt)} {verify_at}</p>
+            </div>
+        </div>
+    }
 }
 
 /// The print view of the application named in the address.
@@ -86,8 +136,11 @@ pub fn PrintPage() -> impl IntoView {
             Some(p) => {
                 let printer = printer();
                 let printed_at = printed_at.clone();
+                let void = p.status.as_deref() == Some("void");
                 view! {
+                    {status_line(p.status.clone(), p.void_reason.clone())}
                     <article class="print-sheet" id="print-sheet" data-kind=p.kind.code()>
+                        {void.then(|| view! { <p class="print-void" id="print-void">{t(Msg::DocumentVoidStamp)}</p> })}
                         <h1>{p.kind.label_zh()}</h1>
                         <p class="print-number" id="print-number">
                             {t(Msg::PrintNumber)} {p.number.clone().unwrap_or_default()}
@@ -111,7 +164,7 @@ pub fn PrintPage() -> impl IntoView {
                             </tbody>
                         </table>
                         <div class="print-foot">
-                            <div class="print-qr" aria-hidden="true">{t(Msg::PrintQr)}</div>
+                            {qr_block(p.qr.clone(), p.number.clone())}
                             <div class="print-seal">
                                 <p>{p.bureau.clone()}</p>
                                 <p class="print-seal-space">{t(Msg::PrintSeal)}</p>
@@ -179,5 +232,11 @@ fn printed(
         rows,
         valid_until: slip.map(|s| s.valid_until.to_string()),
         decider: issued.map(|d| d.approver_name.clone()),
+        qr: tracked.document.as_ref().map(|d| d.qr.clone()),
+        status: tracked.document.as_ref().map(|d| d.status.clone()),
+        void_reason: tracked
+            .document
+            .as_ref()
+            .and_then(|d| d.void_reason.clone()),
     }
 }

@@ -42,6 +42,7 @@ pub async fn pull(context: AppContext, holder: &str) -> Outcome {
             .map(|t| t.to_string())
             .unwrap_or_default();
         changed |= page.reset || !page.changes.is_empty();
+        keep_document_keys(&page.document_keys, &now);
         if page.complete {
             if let Err(e) = store::apply_page(holder, &page, &now).await {
                 return storage_failed(context, e);
@@ -77,4 +78,25 @@ pub async fn pull(context: AppContext, holder: &str) -> Outcome {
         tabs::announce(Notice::Synced);
     }
     Outcome::Done
+}
+
+/// Where the bureaus' published document keys of the last pull are kept, with the time, for
+/// the verification page at `/verify/` (same origin: it verifies offline with them). Public
+/// keys, so `localStorage` is fine; the verification page writes the same keys when it fetches
+/// them itself.
+pub const DOCUMENT_KEYS: &str = "staffing.verify.keys";
+/// When they were kept (RFC 3339, UTC).
+pub const DOCUMENT_KEYS_SYNCED: &str = "staffing.verify.keys_synced_at";
+
+fn keep_document_keys(keys: &[protocol::documents::DocumentKey], now: &str) {
+    if keys.is_empty() {
+        return;
+    }
+    let kept = protocol::documents::DocumentKeys {
+        keys: keys.to_vec(),
+    };
+    // A failure only leaves the verification page with the keys it had.
+    if crate::local_storage::set_json(DOCUMENT_KEYS, &kept).is_ok() {
+        let _ = crate::local_storage::set(DOCUMENT_KEYS_SYNCED, now);
+    }
 }

@@ -9,11 +9,12 @@ use leptos::prelude::*;
 use super::queue::{decision_state, unit_names};
 use super::{ReviewState, Reviewer, days_since};
 use crate::applications::deciding;
-use crate::applications::decision::{allowed_actions, decided_here, needs_note};
+use crate::applications::decision::{allowed_actions, decided_here, may_void, needs_note};
 use crate::clock::beijing_time as local_time;
 use crate::i18n::{Msg, t};
 use crate::state::use_app_context;
 use crate::store;
+use domain::Action;
 
 mod ledger;
 mod signed;
@@ -80,12 +81,30 @@ pub(super) fn Submission(state: ReviewState, reviewer: Reviewer) -> impl IntoVie
             .get()
             .and_then(|n| n.get(&application.unit_id).cloned())
             .unwrap_or_default();
-        let actions = allowed_actions(role, &application);
+        let voidable = context.decisions.with(|d| may_void(role, &application, d));
+        let actions = if voidable {
+            vec![Action::Void]
+        } else {
+            allowed_actions(role, &application)
+        };
         let signed_here = context
             .decisions
             .with(|d| decided_here(d, &application.application_id).cloned());
         let own_department = reviewer.department.as_deref() == Some(application.unit_id.as_str());
-        let decidable = !actions.is_empty() && signed_here.is_none() && !own_department;
+        let decidable =
+            voidable || (!actions.is_empty() && signed_here.is_none() && !own_department);
+        let document = application.document.clone().map(|d| {
+            let msg = crate::i18n::document_status(&d.status);
+            view! {
+                <div class="confirm-row" data-field="document">
+                    <dt>{t(Msg::DocumentStatusLabel)}</dt>
+                    <dd id="submission-document" data-status=d.status.clone()>
+                        {d.number.clone()} " · " <strong>{msg.map(t)}</strong>
+                        {d.void_reason.clone().map(|r| view! { " · " {t(Msg::DocumentVoidReason)} {r} })}
+                    </dd>
+                </div>
+            }
+        });
         let for_ledger = application.clone();
         view! {
             <div class="submission" id="submission" data-application-id=application.application_id.clone()>
@@ -107,6 +126,7 @@ pub(super) fn Submission(state: ReviewState, reviewer: Reviewer) -> impl IntoVie
                             {application.slip_number.clone().map(|n| view! { " · " {t(Msg::SlipNumber)} {n} })}
                         </dd>
                     </div>
+                    {document}
                     <div class="confirm-row" data-field="since">
                         <dt>{t(Msg::SubmissionSince)}</dt>
                         <dd>{local_time(&application.updated_at)}</dd>
