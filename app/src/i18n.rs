@@ -392,6 +392,41 @@ messages! {
     ReportsNoRows => "所选范围和日期内没有记录。", "Nothing in the chosen scope and dates.";
     ReportsPreparedBy => "制表：", "Prepared by ";
     ReportsTotal => "合计", "total";
+    NavOversight => "监督看板", "Oversight";
+    OversightTitle => "监督看板", "Oversight dashboard";
+    OversightNotBureau => "监督看板供编办领导、审核人员和管理员使用。", "The oversight dashboard is for the bureau's leadership, reviewers and administrators.";
+    OversightFrom => "依据本机同步的数据（可离线查看），最近同步：", "From the data synced to this computer (works offline); last synced: ";
+    OversightNeverSynced => "尚未同步", "never";
+    OversightWaitingDays => "待审超过（天）", "Waiting longer than (days)";
+    OversightLapseDays => "使用单到期前（天）", "Slips lapsing within (days)";
+    OversightAlertsTitle => "预警", "Alerts";
+    OversightNoAlerts => "没有预警。", "No alerts.";
+    OversightOver => "超编单位", "Over establishment";
+    OversightOverLeadership => "超职数配备", "Over leadership posts";
+    OversightLate => "逾期办理的出编登记和信息变更", "Offboardings and record changes filed late";
+    OversightLapsing => "即将失效的编制使用单", "Slips about to lapse";
+    OversightWaiting => "久未审核的申请", "Submissions waiting too long";
+    OversightLedgerTitle => "编制情况（按区划、编制类别）", "Establishment by region and category";
+    OversightUnitsTitle => "单位明细", "Units";
+    OversightDrillHint => "点击区划名称查看所辖单位。", "Click a region to see its units.";
+    OversightRegion => "区划", "Region";
+    OversightCategory => "编制类别", "Category";
+    OversightUnits => "单位数", "Units";
+    OversightUnit => "单位", "Unit";
+    OversightDetail => "情况", "Details";
+    OversightAlertKind => "预警类型", "Alert";
+    OversightTotal => "合计", "Total";
+    OversightApproved => "核定", "Approved";
+    OversightFilled => "实有", "Filled";
+    OversightReserved => "已核准未使用", "Reserved";
+    OversightVacant => "空编", "Vacant";
+    OversightOverBy => "超编", "Over";
+    OversightDueOn => "应于", "due";
+    OversightLateBy => "逾期", "late by";
+    OversightDays => "天", "days";
+    OversightValidUntil => "有效期至", "valid until";
+    OversightDaysLeft => "剩余", "left:";
+    OversightWaited => "已等待", "waiting";
 }
 
 /// Reads the stored language (Chinese if none), creates its signal, keeps `<html lang>` and

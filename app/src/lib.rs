@@ -45,6 +45,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
+use crate::pages::admin::dashboard::Dashboard;
 use crate::pages::{
     apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound,
     print::PrintPage, reports::ReportsPage, review::Review, sign_in::SignIn,
@@ -89,6 +90,7 @@ enum Route {
     Review,
     Print,
     Reports,
+    Oversight,
     NotFound,
 }
 
@@ -102,6 +104,7 @@ fn route(path: &str) -> Route {
         "/review" | "/review/" => Route::Review,
         "/print" | "/print/" => Route::Print,
         "/reports" | "/reports/" => Route::Reports,
+        "/admin/oversight" | "/admin/oversight/" => Route::Oversight,
         _ => Route::NotFound,
     }
 }
@@ -115,6 +118,7 @@ fn page(route: Route) -> AnyView {
         Route::Review => view! { <Review/> }.into_any(),
         Route::Print => view! { <PrintPage/> }.into_any(),
         Route::Reports => view! { <ReportsPage/> }.into_any(),
+        Route::Oversight => view! { <Dashboard/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

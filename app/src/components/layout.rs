@@ -95,6 +95,17 @@ fn SessionTools() -> impl IntoView {
                     <a href="/reports" id="nav-reports" class="nav-link">
                         {t(Msg::NavReports)}
                     </a>
+                    {session
+                        .holder
+                        .role
+                        .is_some_and(domain::Role::is_bureau)
+                        .then(|| {
+                            view! {
+                                <a href="/admin/oversight" id="nav-oversight" class="nav-link">
+                                    {t(Msg::NavOversight)}
+                                </a>
+                            }
+                        })}
                     <span class="session-holder" id="session-holder" data-login=login>
                         {t(Msg::SignedInAs)}
                         {name}

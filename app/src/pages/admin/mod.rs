@@ -1,0 +1,6 @@
+//! The bureau's pages (`/admin/…`), kept in this folder alone so that a later change can move
+//! them into a bundle of their own: the oversight dashboard ([`dashboard`], its figures in
+//! [`oversight`]).
+
+pub mod dashboard;
+pub mod oversight;
