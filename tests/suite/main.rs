@@ -1,6 +1,9 @@
 //! The one integration-test binary (one binary links once: compile time matters on two cores).
 //!
 //! Modules:
+//! - `admin_browser`: the bureau's pages (issue 14) in headless Chromium — the oversight
+//!   dashboard offline: a unit over establishment and a late offboarding among the alerts, the
+//!   ledger by region with its drill-down, the .xlsx export read back; screenshots.
 //! - `api`: the HTTP surface without a browser — health, errors, headers, caching.
 //! - `approvals_api`: what approvals do (issue 11) — onboarding, offboarding, record change,
 //!   withdrawal, two reviewers at once, slips that lapse, late filings, approvals left unapplied
@@ -39,6 +42,7 @@
 //! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
 //!   changes after a cursor, resets on unknown or foreign cursors.
 
+mod admin_browser;
 mod api;
 mod approvals_api;
 mod browser;

@@ -23,6 +23,7 @@ pub fn Dashboard() -> impl IntoView {
     let lapse_days = RwSignal::new(Thresholds::default().lapse_days);
     let region = RwSignal::new(None::<Region>);
     let status = RwSignal::new(None::<(bool, String)>);
+    let exported = RwSignal::new(String::new());
     let bureau = move || {
         context.session.with(|s| {
             s.as_ref()
@@ -62,10 +63,14 @@ pub fn Dashboard() -> impl IntoView {
         status.set(Some((false, Msg::ReportsExporting.text(lang).to_owned())));
         spawn_local(async move {
             match crate::export::save_xlsx(&name, &book, today).await {
-                Ok(()) => status.set(Some((
-                    false,
-                    format!("{}{name}.xlsx", Msg::ReportsExported.text(lang)),
-                ))),
+                Ok(()) => {
+                    let file = format!("{name}.xlsx");
+                    status.set(Some((
+                        false,
+                        format!("{}{file}", Msg::ReportsExported.text(lang)),
+                    )));
+                    exported.set(file);
+                }
                 Err(e) => status.set(Some((
                     true,
                     format!("{}{e}", Msg::ReportsExportFailed.text(lang)),
@@ -127,7 +132,7 @@ pub fn Dashboard() -> impl IntoView {
                         .get()
                         .map(|(failed, text)| {
                             view! {
-                                <p class=if failed { "error" } else { "muted" } role="status" id="export-status">
+                                <p class=if failed { "error" } else { "muted" } role="status" id="export-status" data-file=move || exported.get()>
                                     {text}
                                 </p>
                             }
