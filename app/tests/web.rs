@@ -659,6 +659,7 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
         cursor: cursor.into(),
         complete,
         progress: None,
+        oversight: None,
     };
     store::apply_page(
         "h1",

@@ -15,6 +15,8 @@
 //!   documents approvals issue and the history of record changes), [`record_change`] (applying
 //!   an approved record change, keeping the old values).
 //! - access: [`access`] (what a role with its scope may read and do).
+//! - the bureau's signed acts: [`act`] (establishment, units, leadership posts, roster import,
+//!   verification), with the rules that need no database.
 //! - signing: [`payload`] (what each application asks), [`envelope`] (the signed envelope),
 //!   [`decision`] (a reviewer's signed decision on an application), [`canonical`] (RFC 8785
 //!   canonical bytes, SHA-256, base64url).
@@ -24,6 +26,7 @@
 mod macros;
 
 pub mod access;
+pub mod act;
 pub mod application;
 pub mod book;
 pub mod calendar;

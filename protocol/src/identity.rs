@@ -200,6 +200,9 @@ pub struct NewHolder {
     pub name: String,
     pub role: String,
     pub scope: String,
+    /// 联系电话 (optional; digits, spaces, `+` and `-`, at most 32 characters).
+    #[serde(default)]
+    pub phone: String,
 }
 
 /// Answer of [`HOLDERS_PATH`] (and of `server create-holder --json`).
@@ -314,6 +317,7 @@ mod tests {
             name: "n".into(),
             role: "unit_clerk".into(),
             scope: "unit:620502-0012".into(),
+            phone: String::new(),
         });
         round_trip(HolderCreated {
             holder: holder(),

@@ -4,6 +4,7 @@
 //! client convert them to `domain` types at the edge.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod identity;
 pub mod sync;
 

@@ -31,6 +31,9 @@ pub struct PullResponse {
     pub complete: bool,
     /// While a snapshot is being sent: how many of the scope's units have been sent.
     pub progress: Option<Progress>,
+    /// The dashboard's thresholds from the server's configuration (absent from older servers).
+    #[serde(default)]
+    pub oversight: Option<crate::admin::OversightSettings>,
 }
 
 /// How far a snapshot has come.
@@ -102,6 +105,26 @@ pub enum Change {
         /// Calendar days after `due_on` it was filed (0 when on time).
         days_overdue: u32,
     },
+    /// A tombstone: the unit no longer exists (merged into another, or abolished). The client
+    /// drops the unit's certificate, people and applications from its confirmed state (never
+    /// its own pending applications, which the server will refuse as `unit_unknown`).
+    UnitRemoved {
+        unit_id: String,
+        /// `merged` or `abolished`.
+        reason: String,
+        /// For a merger: the unit that carries the staff and ledger on.
+        merged_into: Option<String>,
+        /// The signed act's document number (文号).
+        document: String,
+    },
+    /// A unit's data-verification state (数据核实); sent in the snapshot for every unit whose
+    /// state is not `not_started`, and in the log when it changes.
+    Verification {
+        unit_id: String,
+        state: crate::admin::VerificationState,
+        /// RFC 3339: when the state was reached.
+        updated_at: String,
+    },
 }
 
 /// One accepted decision on an application, as a pull carries it.
@@ -159,6 +182,8 @@ impl PartialEq for RawJson {
 enum ChangeType {
     Certificate,
     Application,
+    UnitRemoved,
+    Verification,
 }
 
 /// A [`Change`] as read: the `type` and every variant's fields.
@@ -187,6 +212,10 @@ struct WireChange {
     late: bool,
     #[serde(default)]
     days_overdue: u32,
+    reason: Option<String>,
+    merged_into: Option<String>,
+    document: Option<String>,
+    state: Option<crate::admin::VerificationState>,
 }
 
 impl TryFrom<WireChange> for Change {
@@ -219,6 +248,17 @@ impl TryFrom<WireChange> for Change {
                 due_on: wire.due_on,
                 late: wire.late,
                 days_overdue: wire.days_overdue,
+            },
+            ChangeType::UnitRemoved => Change::UnitRemoved {
+                unit_id: wire.unit_id,
+                reason: wire.reason.ok_or_else(|| missing("reason"))?,
+                merged_into: wire.merged_into,
+                document: wire.document.unwrap_or_default(),
+            },
+            ChangeType::Verification => Change::Verification {
+                unit_id: wire.unit_id,
+                state: wire.state.ok_or_else(|| missing("state"))?,
+                updated_at: wire.updated_at.ok_or_else(|| missing("updated_at"))?,
             },
         })
     }
@@ -271,6 +311,22 @@ mod tests {
         let json = serde_json::to_string(&certificate).unwrap();
         assert!(json.starts_with(r#"{"type":"certificate","unit_id":"620502-0001""#));
         assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), certificate);
+        let tombstone = Change::UnitRemoved {
+            unit_id: "620502-0002".into(),
+            reason: "merged".into(),
+            merged_into: Some("620502-0001".into()),
+            document: "天编发〔2026〕3号".into(),
+        };
+        let json = serde_json::to_string(&tombstone).unwrap();
+        assert!(json.starts_with(r#"{"type":"unit_removed","unit_id":"620502-0002""#));
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), tombstone);
+        let verification = Change::Verification {
+            unit_id: "620502-0002".into(),
+            state: crate::admin::VerificationState::ConfirmedByUnit,
+            updated_at: "2026-05-01T08:00:00Z".into(),
+        };
+        let json = serde_json::to_string(&verification).unwrap();
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), verification);
     }
 
     #[test]

@@ -147,6 +147,7 @@ async fn create_holder(config: Config, args: &[String]) -> anyhow::Result<()> {
         name: name.context("--name is required")?,
         role: role.context("--role is required")?,
         scope: scope.context("--scope is required")?,
+        phone: String::new(),
     };
     let pool = server::db::open(&config.database_path()).await?;
     let created = server::identity::create_holder(&pool, &new, &config).await?;

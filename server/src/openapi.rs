@@ -49,6 +49,11 @@ documentation is `docs/API.md` in the repository.";
         crate::identity::holders::create,
         crate::identity::holders::new_enrolment_code,
         crate::identity::keys::revoke,
+        crate::identity::admin::list,
+        crate::identity::admin::holder,
+        crate::identity::admin::suspend,
+        crate::identity::admin::reinstate,
+        crate::identity::admin::register,
         crate::identity::units::certificate,
         crate::signed::application::submit,
         crate::signed::decision::decide,
@@ -61,6 +66,7 @@ documentation is `docs/API.md` in the repository.";
         (name = "identity", description = "Enrolling security keys, signing in, key holders (安全密钥与使用人员)"),
         (name = "signed", description = "Signed applications and decisions, certificates (签名申请与审批)"),
         (name = "sync", description = "Pulling the holder's scope (数据同步)"),
+        (name = "admin", description = "The bureau's administration: key holders, signed acts, roster import, verification (编办管理)"),
     ),
 )]
 pub struct ApiDoc;

@@ -340,6 +340,7 @@ async fn set_up() -> Setup {
                 name: "测试经办人".into(),
                 role: "unit_clerk".into(),
                 scope: format!("unit:{unit}"),
+                phone: String::new(),
             },
             server.config(),
         )

@@ -97,6 +97,7 @@ pub async fn create_holder(
             name: "测试人员".into(),
             role: role.into(),
             scope: scope.into(),
+            phone: String::new(),
         },
     )
     .await

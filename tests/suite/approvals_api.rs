@@ -137,6 +137,8 @@ async fn pull_all(holder: &KeyHolder) -> BTreeMap<String, Change> {
                 Change::Application { application_id, .. } => {
                     format!("application:{application_id}")
                 }
+                Change::UnitRemoved { unit_id, .. } => format!("removed:{unit_id}"),
+                Change::Verification { unit_id, .. } => format!("verification:{unit_id}"),
             };
             records.insert(key, change);
         }

@@ -34,6 +34,7 @@ async fn a_clerk_enrols_signs_in_signs_offline_and_the_server_accepts_it_after_r
         name: NAME.into(),
         role: "unit_clerk".into(),
         scope: format!("unit:{unit}"),
+        phone: String::new(),
     };
     let created = create_named_holder(&city.server, &new).await;
 

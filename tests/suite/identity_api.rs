@@ -212,6 +212,7 @@ async fn a_clerk_can_neither_read_nor_write_another_units_data() {
         name: "某人".into(),
         role: "unit_clerk".into(),
         scope: format!("unit:{other}"),
+        phone: String::new(),
     };
     let refused = clerk.client.post("/api/holders", &new).await;
     assert_eq!(error_code(refused).await, (403, "out_of_scope".into()));
@@ -269,6 +270,7 @@ async fn a_revoked_key_is_refused_everywhere_at_once() {
         name: "李明".into(),
         role: "unit_clerk".into(),
         scope: format!("unit:{unit}"),
+        phone: String::new(),
     };
     let response = admin.client.post("/api/holders", &new).await;
     assert_eq!(response.status(), 200);

@@ -119,6 +119,10 @@ async fn sync_by(client: &Client, cursor: Option<&str>, limit: Option<&str>) -> 
                         .applications
                         .insert(application_id.clone(), (unit_id.clone(), status.clone()));
                 }
+                Change::UnitRemoved { unit_id, .. } => {
+                    synced.certificates.remove(unit_id);
+                }
+                Change::Verification { .. } => {}
             }
         }
         cursor = Some(page.cursor.clone());
@@ -391,6 +395,7 @@ async fn the_previous_cursor_brings_just_the_new_application_and_the_changed_led
                     );
                     saw_certificate = true;
                 }
+                other => panic!("{who}: unexpected {other:?}"),
             }
         }
         assert!(saw_application && saw_certificate, "{who}");

@@ -19,12 +19,25 @@ pub struct StoredCredential {
     /// The highest signature counter of the signed documents accepted from this key (sign-ins
     /// do not count: see `signed::verify::KnownCredential`).
     pub highest_envelope_counter: i64,
+    /// Whether its attestation chained to a configured root (enrolled in production mode).
+    pub attested: bool,
+    /// Whether its holder is suspended.
+    pub holder_suspended: bool,
+}
+
+impl StoredCredential {
+    /// Whether it may sign in and sign: not revoked, its holder not suspended, and, when the
+    /// server runs in production mode, enrolled with a verified attestation.
+    pub fn usable(&self, production: bool) -> bool {
+        !self.revoked && !self.holder_suspended && (self.attested || !production)
+    }
 }
 
 /// The key with raw id `id`.
 pub async fn load(conn: &mut Conn, id: &[u8]) -> anyhow::Result<Option<StoredCredential>> {
     let Some(row) = sqlx::query(
-        "SELECT holder_id, passkey, revoked_at, highest_envelope_counter FROM credential WHERE id = ?",
+        "SELECT c.holder_id, c.passkey, c.revoked_at, c.highest_envelope_counter, c.attested, \
+         h.suspended_at FROM credential c JOIN key_holder h ON h.id = c.holder_id WHERE c.id = ?",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -39,6 +52,8 @@ pub async fn load(conn: &mut Conn, id: &[u8]) -> anyhow::Result<Option<StoredCre
         passkey: serde_json::from_str(row.try_get("passkey")?).context("stored passkey")?,
         revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
         highest_envelope_counter: row.try_get("highest_envelope_counter")?,
+        attested: row.try_get::<i64, _>("attested")? == 1,
+        holder_suspended: row.try_get::<Option<String>, _>("suspended_at")?.is_some(),
     }))
 }
 
@@ -53,8 +68,9 @@ pub async fn load_many(
     }
     let hex: Vec<String> = ids.iter().map(|id| domain::canonical::hex(id)).collect();
     let rows = sqlx::query(
-        "SELECT id, holder_id, passkey, revoked_at, highest_envelope_counter FROM credential \
-         WHERE id IN (SELECT unhex(value) FROM json_each(?))",
+        "SELECT c.id, c.holder_id, c.passkey, c.revoked_at, c.highest_envelope_counter, \
+         c.attested, h.suspended_at FROM credential c JOIN key_holder h ON h.id = c.holder_id \
+         WHERE c.id IN (SELECT unhex(value) FROM json_each(?))",
     )
     .bind(serde_json::to_string(&hex).context("listing credential ids")?)
     .fetch_all(&mut *conn)
@@ -67,6 +83,8 @@ pub async fn load_many(
             passkey: serde_json::from_str(row.try_get("passkey")?).context("stored passkey")?,
             revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
             highest_envelope_counter: row.try_get("highest_envelope_counter")?,
+            attested: row.try_get::<i64, _>("attested")? == 1,
+            holder_suspended: row.try_get::<Option<String>, _>("suspended_at")?.is_some(),
         })
     };
     rows.iter()
@@ -151,8 +169,8 @@ pub async fn revoke(conn: &mut Conn, id: &[u8], now: Timestamp) -> anyhow::Resul
 pub fn raise_counter(writes: &mut Writes, id: &[u8], counter: u32) -> anyhow::Result<()> {
     writes
         .push(
-            "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?) \
-             WHERE id = ?",
+            "UPDATE credential SET highest_envelope_counter = max(highest_envelope_counter, ?), \
+             last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
         )
         .bind(i64::from(counter))?
         .bind(id.to_vec())?;

@@ -3,6 +3,7 @@
 //! take and return domain (or protocol) types. No other module of the server names sqlx: they
 //! hold a [`Pool`], a [`Conn`] or a [`Tx`].
 
+pub mod admin;
 pub mod applications;
 pub mod audit;
 pub mod ceremonies;
@@ -65,6 +66,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "approval_effects",
         include_str!("../../migrations/0008_approval_effects.sql"),
+    ),
+    (
+        9,
+        "bureau_admin",
+        include_str!("../../migrations/0009_bureau_admin.sql"),
     ),
 ];
 

@@ -14,13 +14,18 @@ pub struct StoredSession {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub key_revoked: bool,
+    /// The key was enrolled without a verified attestation (demo mode).
+    pub key_unattested: bool,
+    /// The holder is suspended.
+    pub holder_suspended: bool,
 }
 
 /// The session whose token hashes to `token_hash`.
 pub async fn load(conn: &mut Conn, token_hash: &str) -> anyhow::Result<Option<StoredSession>> {
     let Some(row) = sqlx::query(
-        "SELECT s.holder_id, s.credential_id, s.csrf_token, s.created_at, s.last_seen_at, c.revoked_at \
-         FROM session s JOIN credential c ON c.id = s.credential_id WHERE s.token_hash = ?",
+        "SELECT s.holder_id, s.credential_id, s.csrf_token, s.created_at, s.last_seen_at, c.revoked_at, \
+         c.attested, h.suspended_at FROM session s JOIN credential c ON c.id = s.credential_id \
+         JOIN key_holder h ON h.id = s.holder_id WHERE s.token_hash = ?",
     )
     .bind(token_hash)
     .fetch_optional(&mut *conn)
@@ -36,6 +41,8 @@ pub async fn load(conn: &mut Conn, token_hash: &str) -> anyhow::Result<Option<St
         created_at: row.try_get("created_at")?,
         last_seen_at: row.try_get("last_seen_at")?,
         key_revoked: row.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+        key_unattested: row.try_get::<i64, _>("attested")? == 0,
+        holder_suspended: row.try_get::<Option<String>, _>("suspended_at")?.is_some(),
     }))
 }
 

@@ -72,6 +72,17 @@ pub async fn create_holder_as(
     if name.is_empty() || name.chars().count() > 32 {
         return Err(refused("holder_invalid", "姓名：不能为空，且不超过32个字"));
     }
+    let phone = new.phone.trim();
+    if phone.chars().count() > 32
+        || !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-".contains(c))
+    {
+        return Err(refused(
+            "holder_invalid",
+            "联系电话：至多32位数字、空格、+ 或 -",
+        ));
+    }
     let mut tx = db::write(pool)
         .await
         .context("starting to create a holder")?;
@@ -84,6 +95,9 @@ pub async fn create_holder_as(
     let id = webauthn_rs::prelude::Uuid::new_v4().to_string();
     let now = crate::clock::now();
     db::holders::insert(&mut tx, &id, login, name, &grant, now).await?;
+    if !phone.is_empty() {
+        db::admin::set_phone(&mut tx, &id, phone).await?;
+    }
     let (code, expires_at) = insert_code(&mut tx, &id, config).await?;
     audit::append(
         &mut tx,

@@ -499,9 +499,12 @@ pub async fn sign_in_finish(
         .await?
         .filter(|stored| stored.holder_id == holder_id)
         .ok_or_else(sign_in_failed)?;
-    if stored.revoked {
+    // Revoked, its holder suspended, or enrolled in demo mode while the server runs in
+    // production mode (the holder must enrol a key again): told apart only in the audit log.
+    if !stored.usable(state.identity.attestation_cas.is_some()) {
         return Err(sign_in_failed());
     }
+    db::admin::touch_key(&mut tx, &id, crate::clock::now()).await?;
     let mut passkey = stored.passkey;
     if passkey.update_credential(&result) == Some(true) {
         credentials::update_passkey(&mut tx, &id, &passkey).await?;

@@ -1,6 +1,8 @@
 //! Key holders and their security keys (使用人员备案), sign-in sessions, and reading
 //! certificates within a holder's scope. What their keys sign is [`crate::signed`].
 //!
+//! - [`admin`]: the bureau administrator's list of holders and keys, suspension, the
+//!   使用人员备案表 of a unit.
 //! - [`holders`]: creating key holders with a one-time enrolment code (stored hashed).
 //! - [`keys`]: the WebAuthn ceremonies — enrolling a key, signing in — and revoking a key.
 //! - [`session`]: the session cookie, the [`session::Session`] extractor that every protected
@@ -9,6 +11,7 @@
 //! - [`rate_limit`]: per-address limits on enrolment and sign-in.
 //! - [`secrets`]: random tokens and the hashes secrets are stored by.
 
+pub mod admin;
 pub mod holders;
 pub mod keys;
 pub mod rate_limit;
@@ -38,7 +41,11 @@ pub fn routes() -> Router<AppState> {
         .route("/session/begin", post(keys::sign_in_begin))
         .route("/session/finish", post(keys::sign_in_finish))
         .route("/session", get(session::current).delete(session::sign_out))
-        .route("/holders", post(holders::create))
+        .route("/holders", get(admin::list).post(holders::create))
+        .route("/holders/{id}", get(admin::holder))
+        .route("/holders/{id}/suspend", post(admin::suspend))
+        .route("/holders/{id}/reinstate", post(admin::reinstate))
+        .route("/units/{id}/holder-register", get(admin::register))
         .route("/holders/enrolment", post(holders::new_enrolment_code))
         .route("/credentials/revoke", post(keys::revoke))
         .route("/units/{id}/certificate", get(units::certificate))

@@ -71,7 +71,10 @@ impl FromRequestParts<AppState> for Session {
         let identity = &state.config.identity;
         let expired = now - stored.last_seen_at > i64::from(identity.session_idle_minutes) * 60
             || now - stored.created_at > i64::from(identity.session_absolute_hours) * 3600;
-        if expired || stored.key_revoked {
+        let production = identity.attestation == crate::config::AttestationMode::Production;
+        let unusable =
+            stored.key_revoked || stored.holder_suspended || (production && stored.key_unattested);
+        if expired || unusable {
             sessions::end(&mut conn, &token_hash)
                 .await
                 .context("ending an expired session")?;

@@ -225,12 +225,18 @@ fn verdict_of(refusal: &Refusal, columns: Vec<(&'static str, Option<String>)>) -
 }
 
 /// The stored key as the verifier takes it.
-fn known_credential(stored: credentials::StoredCredential) -> anyhow::Result<KnownCredential> {
+/// A key that may not sign — its holder suspended, or enrolled in demo attestation mode while
+/// the server runs in production mode — is refused as a revoked one (`credential_revoked`).
+fn known_credential(
+    stored: credentials::StoredCredential,
+    production: bool,
+) -> anyhow::Result<KnownCredential> {
+    let revoked = !stored.usable(production);
     Ok(KnownCredential {
         credential_id: stored.id,
         holder: UserId::parse(&stored.holder_id).map_err(|e| anyhow::anyhow!(e.message_en()))?,
         credential: Credential::from(stored.passkey),
-        revoked: stored.revoked,
+        revoked,
         highest_counter: u32::try_from(stored.highest_envelope_counter).unwrap_or(u32::MAX),
     })
 }
@@ -261,7 +267,8 @@ pub async fn receive_batch<K: SignedKind + 'static>(
         .with_context(|| format!("starting to receive {}s", K::NAME))?;
     // Slips that lapsed release their posts before anything is judged against the ledger.
     super::lapse::sweep_in(&mut tx, state.clock.today()).await?;
-    let mut batch = Batch::<K>::read(&mut tx, submissions).await?;
+    let production = state.identity.attestation_cas.is_some();
+    let mut batch = Batch::<K>::read(&mut tx, submissions, production).await?;
     let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
     let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
     let mut memo = K::prefetch(&mut tx, &documents).await?;
@@ -359,14 +366,18 @@ struct Outcome {
 }
 
 impl<K: SignedKind> Batch<K> {
-    async fn read(conn: &mut Conn, submissions: &[SignedSubmission]) -> anyhow::Result<Self> {
+    async fn read(
+        conn: &mut Conn,
+        submissions: &[SignedSubmission],
+        production: bool,
+    ) -> anyhow::Result<Self> {
         let mut ids: Vec<&[u8]> = submissions.iter().map(|s| &s.credential_id[..]).collect();
         ids.sort_unstable();
         ids.dedup();
         let mut known = HashMap::with_capacity(ids.len());
         let mut damaged = HashMap::new();
         for (id, stored) in credentials::load_many(conn, &ids).await? {
-            match stored.and_then(known_credential) {
+            match stored.and_then(|stored| known_credential(stored, production)) {
                 Ok(credential) => {
                     known.insert(id, credential);
                 }

@@ -279,6 +279,7 @@ pub async fn page(
             cursor,
             complete,
             progress,
+            oversight: None,
         },
         certificates: filler.certificates,
         foreign_certificates: filler.foreign_certificates,
@@ -499,7 +500,10 @@ mod tests {
 
     fn unit_of(change: &Change) -> &str {
         match change {
-            Change::Certificate { unit_id, .. } | Change::Application { unit_id, .. } => unit_id,
+            Change::Certificate { unit_id, .. }
+            | Change::Application { unit_id, .. }
+            | Change::UnitRemoved { unit_id, .. }
+            | Change::Verification { unit_id, .. } => unit_id,
         }
     }
 
