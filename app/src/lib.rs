@@ -45,7 +45,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
-use crate::pages::admin::dashboard::Dashboard;
+use crate::pages::admin::{dashboard::Dashboard, holders::Holders};
 use crate::pages::{
     apply::Apply, certificate::CertificatePage, enrol::Enrol, not_found::NotFound,
     print::PrintPage, reports::ReportsPage, review::Review, sign_in::SignIn,
@@ -91,6 +91,7 @@ enum Route {
     Print,
     Reports,
     Oversight,
+    Holders,
     NotFound,
 }
 
@@ -105,6 +106,7 @@ fn route(path: &str) -> Route {
         "/print" | "/print/" => Route::Print,
         "/reports" | "/reports/" => Route::Reports,
         "/admin/oversight" | "/admin/oversight/" => Route::Oversight,
+        "/admin/holders" | "/admin/holders/" => Route::Holders,
         _ => Route::NotFound,
     }
 }
@@ -119,6 +121,7 @@ fn page(route: Route) -> AnyView {
         Route::Print => view! { <PrintPage/> }.into_any(),
         Route::Reports => view! { <ReportsPage/> }.into_any(),
         Route::Oversight => view! { <Dashboard/> }.into_any(),
+        Route::Holders => view! { <Holders/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

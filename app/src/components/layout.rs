@@ -106,6 +106,14 @@ fn SessionTools() -> impl IntoView {
                                 </a>
                             }
                         })}
+                    {(session.holder.role == Some(domain::Role::BureauAdmin))
+                        .then(|| {
+                            view! {
+                                <a href="/admin/holders" id="nav-holders" class="nav-link">
+                                    {t(Msg::NavHolders)}
+                                </a>
+                            }
+                        })}
                     <span class="session-holder" id="session-holder" data-login=login>
                         {t(Msg::SignedInAs)}
                         {name}

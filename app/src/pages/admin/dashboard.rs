@@ -22,7 +22,7 @@ pub fn Dashboard() -> impl IntoView {
     let waiting_days = RwSignal::new(Thresholds::default().waiting_days);
     let lapse_days = RwSignal::new(Thresholds::default().lapse_days);
     let region = RwSignal::new(None::<Region>);
-    let status = RwSignal::new(None::<(bool, String)>);
+    let status = RwSignal::new(None::<(bool, Msg, String)>);
     let exported = RwSignal::new(String::new());
     let bureau = move || {
         context.session.with(|s| {
@@ -57,24 +57,17 @@ pub fn Dashboard() -> impl IntoView {
         let Some(o) = oversight.get_untracked() else {
             return;
         };
-        let lang = lang.get_untracked();
         let name = format!("{}_{today}", Msg::OversightTitle.text(Lang::Zh));
         let book = workbook(&o, Lang::Zh, name.clone());
-        status.set(Some((false, Msg::ReportsExporting.text(lang).to_owned())));
+        status.set(Some((false, Msg::ReportsExporting, String::new())));
         spawn_local(async move {
             match crate::export::save_xlsx(&name, &book, today).await {
                 Ok(()) => {
                     let file = format!("{name}.xlsx");
-                    status.set(Some((
-                        false,
-                        format!("{}{file}", Msg::ReportsExported.text(lang)),
-                    )));
+                    status.set(Some((false, Msg::ReportsExported, file.clone())));
                     exported.set(file);
                 }
-                Err(e) => status.set(Some((
-                    true,
-                    format!("{}{e}", Msg::ReportsExportFailed.text(lang)),
-                ))),
+                Err(e) => status.set(Some((true, Msg::ReportsExportFailed, e))),
             }
         });
     };
@@ -130,9 +123,10 @@ pub fn Dashboard() -> impl IntoView {
                 {move || {
                     status
                         .get()
-                        .map(|(failed, text)| {
+                        .map(|(failed, msg, text)| {
                             view! {
                                 <p class=if failed { "error" } else { "muted" } role="status" id="export-status" data-file=move || exported.get()>
+                                    {t(msg)}
                                     {text}
                                 </p>
                             }
@@ -242,8 +236,11 @@ fn Panels(oversight: Oversight, region: RwSignal<Option<Region>>) -> impl IntoVi
                         oversight
                             .with_value(|o| o.regions.clone())
                             .into_iter()
-                            .map(|line| {
+                            .enumerate()
+                            .map(|(i, line)| {
                                 let r = line.region;
+                                // The region is named on its first line and its total only.
+                                let first = i == 0 || o_regions_prev(&oversight, i) != Some(r);
                                 let category = match line.category {
                                     Some(c) => l.pick(c.label_zh(), c.label_en()),
                                     None => Msg::OversightTotal.text(l),
@@ -251,16 +248,21 @@ fn Panels(oversight: Oversight, region: RwSignal<Option<Region>>) -> impl IntoVi
                                 view! {
                                     <tr class:total={line.category.is_none()} data-region=r.code()>
                                         <td>
-                                            <button
-                                                type="button"
-                                                class="link"
-                                                aria-pressed=move || (region.get() == Some(r)).to_string()
-                                                on:click=move |_| {
-                                                    region.update(|open| *open = if *open == Some(r) { None } else { Some(r) })
-                                                }
-                                            >
-                                                {l.pick(r.label_zh(), r.label_en())}
-                                            </button>
+                                            {(first || line.category.is_none())
+                                                .then(|| {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="link"
+                                                            aria-pressed=move || (region.get() == Some(r)).to_string()
+                                                            on:click=move |_| {
+                                                                region.update(|open| *open = if *open == Some(r) { None } else { Some(r) })
+                                                            }
+                                                        >
+                                                            {l.pick(r.label_zh(), r.label_en())}
+                                                        </button>
+                                                    }
+                                                })}
                                         </td>
                                         <td>{category}</td>
                                         <td class="num">{line.units}</td>
@@ -316,6 +318,15 @@ fn Panels(oversight: Oversight, region: RwSignal<Option<Region>>) -> impl IntoVi
                 })
         }}
     }
+}
+
+/// The region of the line before line `i` of the ledger.
+fn o_regions_prev(oversight: &StoredValue<Oversight>, i: usize) -> Option<Region> {
+    oversight.with_value(|o| {
+        i.checked_sub(1)
+            .and_then(|p| o.regions.get(p))
+            .map(|l| l.region)
+    })
 }
 
 /// The five figure headers: approved, filled, reserved, vacant, over.

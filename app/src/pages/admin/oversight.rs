@@ -194,6 +194,19 @@ impl Alert {
 
     /// What it is about, in `lang` (one line).
     pub fn detail(&self, lang: Lang) -> String {
+        let text = self.detail_zh_punctuated(lang);
+        match lang {
+            Lang::Zh => text,
+            // The same line with the punctuation of English text.
+            Lang::En => text
+                .replace('：', ": ")
+                .replace('，', ", ")
+                .replace('（', " (")
+                .replace('）', ")"),
+        }
+    }
+
+    fn detail_zh_punctuated(&self, lang: Lang) -> String {
         let label = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         match self {
             Alert::OverEstablishment {
