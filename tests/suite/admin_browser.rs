@@ -2,7 +2,11 @@
 //! bureau administrator, from the synced data and offline — a unit put over establishment
 //! (超编) and an offboarding filed a hundred days late, both made in the test, shown among the
 //! alerts; the ledger by region with its drill-down to the region's units; the export as
-//! .xlsx read back with calamine. Screenshots in Chinese and English at 1366×768.
+//! .xlsx read back with calamine. 使用人员备案: the administrator registers a clerk (a form
+//! with missing and malformed fields first: each named, nothing typed lost), issues the
+//! one-time code, the clerk opens the link in a browser of their own, enrols a virtual key and
+//! signs in; the administrator revokes the key and the clerk's next sign-in is refused.
+//! Screenshots in Chinese and English at 1366×768.
 
 use std::io::Cursor;
 
@@ -10,9 +14,9 @@ use calamine::{Data, Reader, Xlsx};
 use domain::payload::{ApplicationPayload, OffboardingRequest};
 use domain::person::DepartureReason;
 use domain::{Date, DocumentNumber, HeadcountDelta, LedgerRow, UnitId};
-use protocol::identity::VerdictStatus;
-use tests::browser::downloaded;
-use tests::clerk::{today, wait_for_sync};
+use protocol::identity::{HolderCreated, HolderInfo, VerdictStatus};
+use tests::browser::{TestBrowser, downloaded};
+use tests::clerk::{enrol_and_sign_in, fill, today, wait_for_sync};
 use tests::review::laptop;
 use tests::scenario::{CITY_REGION, City, SignedInBrowser};
 use tests::schema::{self, Pool};
@@ -191,4 +195,169 @@ async fn the_dashboard_shows_an_over_established_unit_and_a_late_offboarding_off
         Ok(())
     })
     .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_registers_a_clerk_who_enrols_and_a_revoked_key_is_refused() -> anyhow::Result<()>
+{
+    let city = City::start().await;
+    let unit = city.vacancy().await.unit;
+    let scene = SignedInBrowser::start(&city.server, "admin", "bureau_admin", CITY_REGION).await?;
+    let admin = &scene.page;
+    laptop(admin).await?;
+    let mut created = None;
+    admin
+        .check("admin_registers_a_clerk", async {
+            admin.click("#nav-holders").await?;
+            admin
+                .wait_until("document.querySelector('#holder-form')", "the form shows")
+                .await?;
+            // A name missing and a scope malformed: both named, what was typed kept.
+            fill(
+                admin,
+                &[
+                    ("#holder-login", "clerk-new"),
+                    ("#holder-scope", "unit"),
+                    ("#holder-phone", "0938-8212345"),
+                ],
+            )
+            .await?;
+            admin.click("#holder-register").await?;
+            admin.wait_for_text("#holder-name-error", "必填").await?;
+            admin.wait_for_text("#holder-scope-error", "unit:").await?;
+            let kept: String = admin
+                .eval("document.querySelector('#holder-login').value")
+                .await?;
+            assert_eq!(kept, "clerk-new");
+            admin.screenshot("admin_holders_form_errors_zh").await?;
+            fill(
+                admin,
+                &[
+                    ("#holder-name", "李新"),
+                    ("#holder-scope", &format!("unit:{unit}")),
+                ],
+            )
+            .await?;
+            admin.click("#holder-register").await?;
+            admin
+                .wait_until(
+                    "document.querySelector('#enrolment-link')",
+                    "the code is shown",
+                )
+                .await?;
+            let link = admin
+                .attribute("#enrolment-link", "href")
+                .await?
+                .unwrap_or_default();
+            let code = admin
+                .text("#enrolment-code-value")
+                .await?
+                .unwrap_or_default();
+            assert!(link.contains(&code) && !code.is_empty(), "{link} {code}");
+            admin
+                .wait_until(
+                    "document.querySelector(\"#holder-list tr[data-login='clerk-new']\")",
+                    "the new holder is listed",
+                )
+                .await?;
+            admin.screenshot("admin_holders_code_zh").await?;
+            created = Some(HolderCreated {
+                holder: HolderInfo {
+                    id: String::new(),
+                    login: "clerk-new".into(),
+                    name: "李新".into(),
+                    role: "unit_clerk".into(),
+                    scope: format!("unit:{unit}"),
+                },
+                enrolment_code: code,
+                enrolment_link: link,
+                expires_at: String::new(),
+            });
+            Ok(())
+        })
+        .await?;
+    let created = created.expect("a code was issued");
+
+    // The clerk, on a computer of their own: opens the link, enrols, signs in.
+    let clerk_browser = TestBrowser::launch().await?;
+    let clerk = clerk_browser.open(&created.enrolment_link).await?;
+    clerk.add_virtual_authenticator().await?;
+    clerk
+        .check("new_clerk_enrols_and_signs_in", async {
+            enrol_and_sign_in(&clerk, &created).await?;
+            wait_for_sync(&clerk).await
+        })
+        .await?;
+
+    // The administrator sees the key and revokes it.
+    admin
+        .check("admin_revokes_the_key", async {
+            fill(admin, &[("#holder-search", "clerk-new")]).await?;
+            admin
+                .wait_until(
+                    "document.querySelectorAll('#holder-list tbody tr').length === 1",
+                    "the search finds the clerk",
+                )
+                .await?;
+            admin
+                .click("#holder-list tr[data-login='clerk-new'] .holder-open")
+                .await?;
+            admin
+                .wait_for_attribute("#holder-detail", "data-login", "clerk-new")
+                .await?;
+            admin
+                .wait_until(
+                    "document.querySelector(\"#holder-detail tr[data-state='active']\")",
+                    "the enrolled key is listed",
+                )
+                .await?;
+            let flagged = admin
+                .text("#holder-detail .holder-keys")
+                .await?
+                .unwrap_or_default();
+            assert!(
+                flagged.contains("演示模式注册"),
+                "a demo-mode key says so: {flagged}"
+            );
+            admin.screenshot("admin_holder_keys_zh").await?;
+            admin.click("#lang-switch").await?;
+            admin.wait_for_text("#holders h1", "Key holders").await?;
+            admin.screenshot("admin_holder_keys_en").await?;
+            admin.click("#lang-switch").await?;
+            admin.click("#holder-detail .key-revoke").await?;
+            admin
+                .wait_until(
+                    "document.querySelector(\"#holder-detail tr[data-state='revoked']\")",
+                    "the key is revoked",
+                )
+                .await
+        })
+        .await?;
+
+    // The clerk's next action: the session is gone, and signing in with the key is refused.
+    clerk
+        .check("revoked_clerk_is_refused", async {
+            clerk.reload().await?;
+            clerk
+                .eval::<bool>("(location.assign('/sign-in'), true)")
+                .await?;
+            clerk
+                .wait_for_text("#sign-in h1", "使用安全密钥登录")
+                .await?;
+            fill(&clerk, &[("#sign-in-login", "clerk-new")]).await?;
+            clerk.click("#sign-in-button").await?;
+            clerk
+                .wait_until(
+                    "document.querySelector('#sign-in-error')",
+                    "the sign-in is refused",
+                )
+                .await?;
+            let signed_in: bool = clerk
+                .eval("document.querySelector('#session-holder') !== null")
+                .await?;
+            assert!(!signed_in);
+            clerk.screenshot("revoked_clerk_sign_in_refused").await?;
+            Ok(())
+        })
+        .await
 }

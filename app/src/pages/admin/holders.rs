@@ -92,6 +92,25 @@ fn role_label(code: &str, lang: Lang) -> String {
     )
 }
 
+/// A scope as the administrator reads it: the unit's or department's name (from this
+/// computer's store, else its id) or the region's name.
+fn scope_label(scope: &str, units: &[store::UnitSummary], lang: Lang) -> String {
+    let name = |id: &domain::UnitId| {
+        units
+            .iter()
+            .find(|u| u.unit_id == id.as_str())
+            .map_or_else(|| id.to_string(), |u| u.name.clone())
+    };
+    match Scope::from_str(scope) {
+        Ok(Scope::Unit(id)) => name(&id),
+        Ok(Scope::Department(id)) => {
+            format!("{}{}", name(&id), Msg::HoldersAsDepartment.text(lang))
+        }
+        Ok(Scope::Region(r)) => lang.pick(r.label_zh(), r.label_en()).to_owned(),
+        Err(_) => scope.to_owned(),
+    }
+}
+
 /// 使用人员备案.
 #[component]
 pub fn Holders() -> impl IntoView {
@@ -366,7 +385,9 @@ pub fn Holders() -> impl IntoView {
                                                     <td>{h.login}</td>
                                                     <td>{h.name}</td>
                                                     <td>{role_label(&h.role, l)}</td>
-                                                    <td>{h.scope}</td>
+                                                    <td title=h.scope.clone()>
+                                                        {units.with(|u| scope_label(&h.scope, u.as_deref().unwrap_or_default(), l))}
+                                                    </td>
                                                     <td>{h.phone}</td>
                                                     <td class="num">{h.active_keys}</td>
                                                     <td>{t(state)}</td>
@@ -400,7 +421,8 @@ pub fn Holders() -> impl IntoView {
                                 <div class="holder-detail" id="holder-detail" data-login=h.login.clone()>
                                     <h2>{h.name.clone()} " (" {h.login.clone()} ") · " {role_label(&h.role, l)}</h2>
                                     <p class="muted">
-                                        {h.scope.clone()} " · " {t(Msg::HoldersRegisteredAt)} " " {beijing_time(&h.created_at)}
+                                        {units.with(|u| scope_label(&h.scope, u.as_deref().unwrap_or_default(), l))}
+                                        " · " {t(Msg::HoldersRegisteredAt)} " " {beijing_time(&h.created_at)}
                                         {h.suspended_at.as_ref().map(|at| format!(" · {}{}", Msg::HoldersSuspendedAt.text(l), beijing_time(at)))}
                                     </p>
                                     <div class="holder-actions">
@@ -473,8 +495,11 @@ fn KeyTable(keys: Vec<KeyInfo>, revoke: Option<Callback<String>>) -> impl IntoVi
                 {keys
                     .into_iter()
                     .map(|k| {
-                        let model = if k.model.is_empty() {
-                            format!("{}（AAGUID {}）", Msg::HoldersKeyUnknownModel.text(lang.get_untracked()), k.aaguid)
+                        let unknown = Msg::HoldersKeyUnknownModel.text(lang.get_untracked());
+                        let model = if k.model.is_empty() && k.aaguid.chars().all(|c| c == '0' || c == '-') {
+                            unknown.to_owned()
+                        } else if k.model.is_empty() {
+                            format!("{unknown} · AAGUID {}", k.aaguid)
                         } else {
                             k.model.clone()
                         };
