@@ -324,6 +324,18 @@ async fn an_admin_registers_a_clerk_who_enrols_and_a_revoked_key_is_refused() ->
             admin.wait_for_text("#holders h1", "Key holders").await?;
             admin.screenshot("admin_holder_keys_en").await?;
             admin.click("#lang-switch").await?;
+            // The unit's 使用人员备案表, with the clerk and the key.
+            fill(admin, &[("#register-unit", unit.as_str())]).await?;
+            admin.click("#register-show").await?;
+            admin
+                .wait_for_attribute("#register-sheet", "data-unit", unit.as_str())
+                .await?;
+            let sheet = admin.text("#register-sheet").await?.unwrap_or_default();
+            assert!(
+                sheet.contains("clerk-new") && sheet.contains("李新"),
+                "{sheet}"
+            );
+            admin.screenshot("admin_holder_register_zh").await?;
             admin.click("#holder-detail .key-revoke").await?;
             admin
                 .wait_until(

@@ -150,6 +150,7 @@ pub fn Holders() -> impl IntoView {
     // The units this computer holds, offered for the scope.
     let units = LocalResource::new(move || {
         let holder = context.holder_id();
+        let _ = context.sync.with(|s| s.revision);
         async move {
             match holder {
                 Some(holder) => store::units(&holder).await.unwrap_or_default(),
@@ -601,7 +602,7 @@ fn RegisterSheet() -> impl IntoView {
             Some(Err(e)) => view! { <p class="error no-print" role="alert">{e}</p> }.into_any(),
             Some(Ok(register)) => {
                 view! {
-                    <section class="card print-sheet holder-register" id="holder-register" data-unit=register.unit_id.clone()>
+                    <section class="card print-sheet holder-register" id="register-sheet" data-unit=register.unit_id.clone()>
                         <h2 class="report-title">{t(Msg::HoldersRegisterSheet)}</h2>
                         <p class="report-meta">
                             <span>{t(Msg::OversightUnit)} "：" {register.unit_name.clone()} "（" {register.unit_id.clone()} "）"</span>
