@@ -171,7 +171,12 @@ pub fn changes(certificates: &[Certificate], from: Date, to: Date, lang: Lang) -
             Cell::text(f.kind.label(lang)),
             Cell::Date(f.date),
             Cell::text(f.unit.unit.name.as_str()),
-            Cell::text(f.person.map(|p| p.name.as_str()).unwrap_or_default()),
+            Cell::text(
+                f.person
+                    .map_or(lang.pick("（单位信息）", "(unit record)"), |p| {
+                        p.name.as_str()
+                    }),
+            ),
             f.person.map_or(Cell::Empty, |p| {
                 Cell::IdNumber(p.id_number.as_str().to_owned())
             }),

@@ -199,3 +199,62 @@ fn the_xlsx_is_a_zip_of_the_workbook() {
     let bytes = crate::xlsx::xlsx(&analysis, date("2026-12-01")).unwrap();
     assert_eq!(&bytes[..2], b"PK");
 }
+
+#[test]
+fn a_record_change_is_a_row_with_old_and_new_values_by_their_labels() {
+    use domain::ids::{ApplicationId, UserId};
+    use domain::issued::RecordChangeEntry;
+    use domain::payload::{ChangeSubject, FieldChange};
+    let mut city = city();
+    let unit = city.iter().position(|c| !c.staff.is_empty()).unwrap();
+    let person = city[unit].staff[0].clone();
+    city[unit].record_changes.push(RecordChangeEntry {
+        subject: ChangeSubject::Person {
+            id_number: person.id_number.clone(),
+        },
+        changed_on: date("2026-03-02"),
+        changes: vec![
+            FieldChange {
+                field: "education".into(),
+                before: Some("undergraduate".into()),
+                after: Some("postgraduate".into()),
+            },
+            FieldChange {
+                field: "rank".into(),
+                before: None,
+                after: Some("一级主任科员".into()),
+            },
+        ],
+        document: None,
+        application_id: ApplicationId::parse("a-1").unwrap(),
+        approved_on: date("2026-03-05"),
+        approver: UserId::parse("u-1").unwrap(),
+        approver_name: "审核人".into(),
+    });
+    let (from, to) = (date("2026-03-01"), date("2026-03-31"));
+    assert_eq!(changes::counts(&city, from, to)[2], 1);
+    let table = changes::changes(&city, from, to, Lang::Zh);
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.cells[1] == Cell::text("信息变更"))
+        .unwrap();
+    assert_eq!(row.cells[2], Cell::Date(date("2026-03-02")));
+    assert_eq!(row.cells[4], Cell::text(person.name.as_str()));
+    assert_eq!(
+        row.cells[7],
+        Cell::text("最高学历：大学本科 → 研究生；职级：空 → 一级主任科员")
+    );
+    let english = changes::changes(&city, from, to, Lang::En);
+    let row = english
+        .rows
+        .iter()
+        .find(|r| r.cells[1] == Cell::text("Record change"))
+        .unwrap();
+    assert_eq!(
+        row.cells[7],
+        Cell::text("Education: undergraduate → postgraduate; Rank: empty → 一级主任科员")
+    );
+    // Outside the range, nothing.
+    assert_eq!(changes::counts(&city, date("2026-04-01"), to)[2], 0);
+}

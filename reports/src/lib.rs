@@ -21,6 +21,7 @@ pub mod changes;
 #[cfg(test)]
 mod city_tests;
 pub mod csv;
+pub mod html;
 pub mod ledger;
 pub mod roster;
 pub mod structure;

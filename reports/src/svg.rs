@@ -17,7 +17,8 @@ const ROW: u32 = 26;
 const LABEL: u32 = 220;
 const BAR: u32 = 300;
 
-fn escape(text: &str) -> String {
+/// `text` with the characters markup gives meaning to escaped.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
@@ -39,9 +40,15 @@ pub fn chart(d: &Distribution, lang: Lang) -> String {
     }
 }
 
-fn figures(count: u32, total: u32) -> String {
-    format!("{count}（{}）", percent(count, total))
+fn figures(count: u32, total: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{count}（{}）", percent(count, total)),
+        Lang::En => format!("{count} ({})", percent(count, total)),
+    }
 }
+
+/// Where a pie's legend puts its figures: after the longest label (English ones are long).
+const LEGEND_FIGURES: u32 = 212 + 260;
 
 /// Horizontal bars, the longest as wide as [`BAR`].
 pub fn bars(d: &Distribution, lang: Lang) -> String {
@@ -65,7 +72,7 @@ pub fn bars(d: &Distribution, lang: Lang) -> String {
             h = ROW - 8,
             fill = PALETTE[0],
             vx = LABEL + w + 6,
-            figures = figures(b.count, d.total),
+            figures = figures(b.count, d.total, lang),
         ));
     }
     svg.push_str("</svg>");
@@ -76,7 +83,7 @@ pub fn bars(d: &Distribution, lang: Lang) -> String {
 pub fn pie(d: &Distribution, lang: Lang) -> String {
     let legend = ROW * d.buckets.len() as u32 + 8;
     let height = legend.max(176);
-    let width = 190 + LABEL + 150;
+    let width = LEGEND_FIGURES + 130;
     let mut svg = open(d, lang, width, height);
     // A circle of circumference 1000 (r = 1000 / 2π), stroked as wide as its diameter: each
     // slice is a dash of its share of 1000, starting where the last one ended.
@@ -112,8 +119,8 @@ pub fn pie(d: &Distribution, lang: Lang) -> String {
             ry = y + 3,
             ty = y + 15,
             fill = PALETTE[i % PALETTE.len()],
-            vx = 190 + LABEL,
-            figures = figures(b.count, d.total),
+            vx = LEGEND_FIGURES,
+            figures = figures(b.count, d.total, lang),
         ));
     }
     svg.push_str("</svg>");

@@ -120,10 +120,11 @@ pub async fn downloaded(dir: &std::path::Path, name: &str) -> anyhow::Result<Vec
         let partial = std::fs::read_dir(dir)?
             .filter_map(Result::ok)
             .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"));
-        if !partial && let Ok(bytes) = std::fs::read(&path) {
-            if !bytes.is_empty() {
-                return Ok(bytes);
-            }
+        if !partial
+            && let Ok(bytes) = std::fs::read(&path)
+            && !bytes.is_empty()
+        {
+            return Ok(bytes);
         }
         tokio::time::sleep(POLL).await;
     }

@@ -98,6 +98,25 @@ fn age(birth: Date, on: Date) -> i32 {
     years
 }
 
+/// A screenshot at a laptop's 1366×768 (a full-page screenshot resets the viewport after it).
+async fn shot(page: &TestPage, name: &str) -> anyhow::Result<()> {
+    page.set_viewport(1366, 768).await?;
+    page.screenshot(name).await?;
+    Ok(())
+}
+
+/// A screenshot of the page as it prints (the print stylesheet: no header, no controls), at
+/// about the width of A4 landscape.
+async fn print_shot(page: &TestPage, name: &str) -> anyhow::Result<()> {
+    use chromiumoxide::cdp::browser_protocol::emulation::SetEmulatedMediaParams;
+    let media = |m: &str| SetEmulatedMediaParams::builder().media(m).build();
+    page.raw().execute(media("print")).await?;
+    page.set_viewport(1123, 794).await?;
+    page.screenshot(name).await?;
+    page.raw().execute(media("")).await?;
+    Ok(())
+}
+
 /// Opens a report's tab and waits for its output.
 async fn open_report(page: &TestPage, code: &str) -> anyhow::Result<()> {
     page.click(&format!("#report-tab-{code}")).await?;
@@ -157,7 +176,8 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
 
         // 编制台帐: a row per unit and category, and the figures of the server's ledgers.
         open_report(page, "ledger").await?;
-        page.screenshot("reports_ledger_zh").await?;
+        shot(page, "reports_ledger_zh").await?;
+        print_shot(page, "reports_ledger_print").await?;
         let figures: Vec<(String, EstablishmentCategory, domain::ledger::Figures)> = certificates
             .iter()
             .flat_map(|c| {
@@ -193,7 +213,8 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
 
         // 在编人员花名册: everyone, every field; the 身份证号 as text, dates as dates.
         open_report(page, "roster").await?;
-        page.screenshot("reports_roster_zh").await?;
+        shot(page, "reports_roster_zh").await?;
+        print_shot(page, "reports_roster_print").await?;
         assert_eq!(rows_shown(page).await?, staff.len());
         let shown: String = page.text("#report-table tbody").await?.unwrap_or_default();
         assert!(
@@ -241,7 +262,7 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
         let departed: Vec<_> = certificates.iter().flat_map(|c| &c.departed).collect();
         page.wait_for_attribute(".report-count", "data-rows", &departed.len().to_string())
             .await?;
-        page.screenshot("reports_departures_zh").await?;
+        shot(page, "reports_departures_zh").await?;
         let xlsx = read_xlsx(&export(page, downloads.path(), "减少人员名册", "xlsx").await?)?;
         let sheet = &xlsx["减少人员名册"];
         let left: BTreeSet<(String, Option<Date>)> = sheet[1..]
@@ -275,7 +296,7 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
         let expected = onboarded + departed.len() + record_changes;
         page.wait_for_attribute(".report-count", "data-rows", &expected.to_string())
             .await?;
-        page.screenshot("reports_changes_zh").await?;
+        shot(page, "reports_changes_zh").await?;
         let xlsx = read_xlsx(&export(page, downloads.path(), "人员变动情况", "xlsx").await?)?;
         let sheet = &xlsx["人员变动情况"];
         assert_eq!(sheet.len() - 1, expected);
@@ -294,7 +315,8 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
             "the ages are counted on the chosen date",
         )
         .await?;
-        page.screenshot("reports_structure_zh").await?;
+        shot(page, "reports_structure_zh").await?;
+        print_shot(page, "reports_structure_print").await?;
         let counts: BTreeMap<String, BTreeMap<String, u32>> = serde_json::from_str(
             &page
                 .eval::<String>(
@@ -356,7 +378,7 @@ async fn every_report_on_screen_and_exported_offline_matches_the_server() -> any
         for code in ["structure", "changes", "departures", "roster", "ledger"] {
             open_report(page, code).await?;
             page.wait_for_text("#reports h1", "Reports").await?;
-            page.screenshot(&format!("reports_{code}_en")).await?;
+            shot(page, &format!("reports_{code}_en")).await?;
         }
         Ok(())
     })

@@ -9,7 +9,7 @@ use domain::person::Person;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reports::structure::{self, Distribution};
-use reports::{Cell, Table, Workbook};
+use reports::{Table, Workbook};
 
 use crate::i18n::{Lang, Msg, t};
 use crate::state::use_app_context;
@@ -292,7 +292,10 @@ pub fn ReportsPage() -> impl IntoView {
                                 class="report-tab"
                                 id=format!("report-tab-{}", r.code())
                                 aria-selected=move || (report.get() == r).to_string()
-                                on:click=move |_| report.set(r)
+                                on:click=move |_| {
+                                    report.set(r);
+                                    status.set(None);
+                                }
                             >
                                 {t(r.title())}
                             </button>
@@ -303,7 +306,10 @@ pub fn ReportsPage() -> impl IntoView {
             <div class="report-controls no-print">
                 <label class="report-scope">
                     {t(Msg::ReportsScope)}
-                    <select id="report-scope" on:change=move |ev| scope.set(event_target_value(&ev))>
+                    <select id="report-scope" on:change=move |ev| {
+                        scope.set(event_target_value(&ev));
+                        status.set(None);
+                    }>
                         {move || {
                             let current = scope.get();
                             certificates
@@ -357,18 +363,22 @@ pub fn ReportsPage() -> impl IntoView {
                         }
                     })
             }}
-            {move || match certificates.get() {
-                None => view! { <p class="muted">{t(Msg::ReportsLoading)}</p> }.into_any(),
-                Some(Err(e)) => {
+            {move || match certificates.with(|loaded| match loaded {
+                None => Err(None),
+                Some(Err(e)) => Err(Some(e.clone())),
+                Some(Ok(all)) => Ok(all.is_empty()),
+            }) {
+                Err(None) => view! { <p class="muted">{t(Msg::ReportsLoading)}</p> }.into_any(),
+                Err(Some(e)) => {
                     view! {
                         <p class="error" role="alert">{move || e.text(lang.get())}</p>
                     }
                         .into_any()
                 }
-                Some(Ok(all)) if all.is_empty() => {
+                Ok(true) => {
                     view! { <p class="muted" id="reports-empty">{t(Msg::ReportsEmpty)}</p> }.into_any()
                 }
-                Some(Ok(_)) => {
+                Ok(false) => {
                     let kind = report.get();
                     let dates = (from.get(), to.get(), on.get());
                     let l = lang.get();
@@ -388,7 +398,7 @@ pub fn ReportsPage() -> impl IntoView {
                         <div class="report-output" id="report-output" data-report=kind.code()>
                             <h2 class="report-title">{t(kind.title())}</h2>
                             <p class="report-meta">
-                                <span>{t(Msg::ReportsScope)} "：" {scope_label}</span>
+                                <span>{t(Msg::ReportsScope)} {move || lang.get().pick("：", ": ")} {scope_label}</span>
                                 <span>{period}</span>
                                 <span>{t(Msg::ReportsPreparedBy)} {printer} " " {today.to_string()}</span>
                             </p>
@@ -412,13 +422,12 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
-/// One report's table on screen: numbers right-aligned, 身份证号 masked, totals in bold; at
-/// most [`SCREEN_ROWS`] rows.
+/// One report's table on screen (`reports::html`: numbers right-aligned, 身份证号 masked, totals
+/// in bold); at most [`SCREEN_ROWS`] rows.
 #[component]
 fn ReportTable(table: Table) -> impl IntoView {
     let total = table.rows.len();
     let shown = total.min(SCREEN_ROWS);
-    let wide = table.columns.len() > 9;
     view! {
         <p class="muted report-count" data-rows=total.to_string()>
             {total} " " {t(Msg::ReportsRows)}
@@ -430,40 +439,7 @@ fn ReportTable(table: Table) -> impl IntoView {
                 })}
         </p>
         {(total == 0).then(|| view! { <p class="muted" id="report-none">{t(Msg::ReportsNoRows)}</p> })}
-        <div class="report-scroll">
-            <table class=if wide { "report-table wide" } else { "report-table" } id="report-table">
-                <thead>
-                    <tr>
-                        {table.columns.into_iter().map(|c| view! { <th>{c.header}</th> }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {table
-                        .rows
-                        .into_iter()
-                        .take(shown)
-                        .map(|row| {
-                            view! {
-                                <tr class:total=row.total>
-                                    {row
-                                        .cells
-                                        .into_iter()
-                                        .map(|cell| {
-                                            let (class, text) = match &cell {
-                                                Cell::Number(_) | Cell::Percent(_) => ("num", cell.plain()),
-                                                Cell::IdNumber(id) => ("id", reports::mask_id_number(id)),
-                                                other => ("", other.plain()),
-                                            };
-                                            view! { <td class=class>{text}</td> }
-                                        })
-                                        .collect_view()}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <div class="report-scroll" inner_html=reports::html::table(&table, shown)></div>
     }
 }
 
