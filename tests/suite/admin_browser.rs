@@ -165,7 +165,7 @@ async fn the_dashboard_shows_an_over_established_unit_and_a_late_offboarding_off
         assert_eq!(titles.len(), 3, "{titles:?}");
         let (_, alerts) = &sheets[2];
         assert!(
-            alerts.iter().any(|r| r.iter().any(|c| *c == over_name)),
+            alerts.iter().any(|r| r.contains(&over_name)),
             "{alerts:?}"
         );
         assert!(
