@@ -350,6 +350,9 @@ pub enum ActError {
     /// An amendment that changes nothing.
     #[error("the amendment changes nothing")]
     NothingChanged,
+    /// A merger of a unit whose posts are still reserved by open slips (use or release first).
+    #[error("{unit} still has {reserved} reserved posts")]
+    ReservationsRemain { unit: UnitId, reserved: u64 },
 }
 
 impl ActError {
@@ -358,7 +361,7 @@ impl ActError {
         match self {
             Self::OverEstablishment { .. } | Self::NegativeApproved { .. } => "changes",
             Self::SameUnit => "unit",
-            Self::NotEmpty { .. } => "unit",
+            Self::NotEmpty { .. } | Self::ReservationsRemain { .. } => "unit",
             Self::NothingChanged => "changes",
             _ => "payload",
         }
@@ -396,6 +399,9 @@ impl ActError {
                 format!("单位：{unit}尚有在编人员{staff}名、已核准未使用编制{reserved}名，不能撤销")
             }
             Self::NothingChanged => "变更事项：未变更任何内容".to_owned(),
+            Self::ReservationsRemain { unit, reserved } => format!(
+                "被合并单位：{unit}尚有已核准未使用编制{reserved}名（编制使用单未用完），须先使用或收回"
+            ),
         }
     }
 
@@ -431,6 +437,9 @@ impl ActError {
                 "unit: {unit} still has {staff} staff and {reserved} reserved posts and cannot be abolished"
             ),
             Self::NothingChanged => "changes: the amendment changes nothing".to_owned(),
+            Self::ReservationsRemain { unit, reserved } => format!(
+                "absorbed unit: {unit} still has {reserved} posts reserved by open slips; use or release them first"
+            ),
         }
     }
 }
@@ -578,6 +587,69 @@ pub fn check_merge(m: &UnitMerge) -> Result<(), ActError> {
         return Err(ActError::SameUnit);
     }
     Ok(())
+}
+
+/// The total reserved posts of a ledger.
+pub fn reserved_total(ledger: &UnitLedger) -> u64 {
+    EstablishmentCategory::ALL
+        .iter()
+        .map(|c| u64::from(ledger.figures(*c).reserved.get()))
+        .sum()
+}
+
+/// A merger: the absorbed unit may have no reserved posts; returns the ledger rows of the two
+/// units (the absorbed one's approved posts leave it and join the other) and the figures of
+/// `into` after it, with the categories left over establishment (flagged, never refused: a
+/// merger creates no post).
+pub fn merge_ledgers(
+    m: &UnitMerge,
+    absorbed: &UnitLedger,
+    into: &UnitLedger,
+) -> Result<(LedgerRow, LedgerRow, UnitLedger, Vec<EstablishmentCategory>), ActError> {
+    check_merge(m)?;
+    let reserved = reserved_total(absorbed);
+    if reserved > 0 {
+        return Err(ActError::ReservationsRemain {
+            unit: m.absorbed.clone(),
+            reserved,
+        });
+    }
+    let mut out = BTreeMap::new();
+    let mut inward = BTreeMap::new();
+    for category in EstablishmentCategory::ALL {
+        let n = i32::try_from(absorbed.figures(*category).approved.get()).unwrap_or(i32::MAX);
+        if n > 0 {
+            out.insert(*category, crate::headcount::HeadcountDelta::new(-n));
+            inward.insert(*category, crate::headcount::HeadcountDelta::new(n));
+        }
+    }
+    let row = |changes| LedgerRow {
+        document: m.document.number.clone(),
+        date: m.document.date,
+        title: m.document.title.clone(),
+        changes,
+        note: None,
+    };
+    let (row_out, row_in) = (row(out), row(inward));
+    let mut rows = into.rows().to_vec();
+    rows.push(row_in.clone());
+    let mut filled = BTreeMap::new();
+    let mut reserved = BTreeMap::new();
+    for category in EstablishmentCategory::ALL {
+        let a = absorbed.figures(*category);
+        let b = into.figures(*category);
+        filled.insert(
+            *category,
+            Headcount::new(a.filled.get().saturating_add(b.filled.get())),
+        );
+        reserved.insert(*category, b.reserved);
+    }
+    let after = UnitLedger::from_parts(rows, filled, reserved).map_err(|e| ActError::Payload {
+        kind: ActKind::UnitMerge,
+        detail: e.to_string(),
+    })?;
+    let over = check_ledger_after(&m.into, &after, true)?;
+    Ok((row_out, row_in, after, over))
 }
 
 /// Abolition: no staff and no reserved post remain.

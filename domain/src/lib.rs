@@ -16,7 +16,8 @@
 //!   an approved record change, keeping the old values).
 //! - access: [`access`] (what a role with its scope may read and do).
 //! - the bureau's signed acts: [`act`] (establishment, units, leadership posts, roster import,
-//!   verification), with the rules that need no database.
+//!   verification), with the rules that need no database; [`roster`] (the roster file of the
+//!   data-verification phase: its columns, every cell checked, the digest an import signs).
 //! - signing: [`payload`] (what each application asks), [`envelope`] (the signed envelope),
 //!   [`decision`] (a reviewer's signed decision on an application), [`canonical`] (RFC 8785
 //!   canonical bytes, SHA-256, base64url).
@@ -54,6 +55,7 @@ pub mod record_change;
 pub mod region;
 pub mod registry;
 pub mod role;
+pub mod roster;
 pub mod slip;
 pub mod unit;
 

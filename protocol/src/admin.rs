@@ -26,7 +26,8 @@ pub const ACTS_PATH: &str = "/api/acts";
 /// `GET`: the roster template (.xlsx) of the import.
 pub const IMPORT_TEMPLATE_PATH: &str = "/api/import/template";
 /// `POST /api/import/check?unit=…`: the body is the .xlsx file itself
-/// (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`, at most 8 MiB);
+/// (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`, within the server's
+/// 1 MiB body limit);
 /// answered by an [`ImportReport`]. Nothing is imported: the upload is kept under its
 /// `upload_id` until a signed `roster_import` act names it with its digest.
 pub const IMPORT_CHECK_PATH: &str = "/api/import/check";

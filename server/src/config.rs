@@ -37,6 +37,10 @@ pub struct Config {
     /// absent, as in production, nothing is loaded.
     #[serde(default)]
     pub demo: Option<DemoConfig>,
+    /// The oversight dashboard's thresholds (`[oversight] waiting_days`, `lapse_warning_days`),
+    /// sent to clients with every pull page.
+    #[serde(default)]
+    pub oversight: protocol::admin::OversightSettings,
 }
 
 /// Which security keys are accepted, and for how long things stay valid.
@@ -147,6 +151,7 @@ impl Default for Config {
             },
             identity: IdentityConfig::default(),
             demo: None,
+            oversight: protocol::admin::OversightSettings::default(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod demo_data;
 pub mod error;
 pub mod identity;
 pub mod openapi;
+pub mod roster;
 pub mod routes;
 pub mod signed;
 pub mod startup;

@@ -17,6 +17,8 @@ pub fn api() -> Router<AppState> {
         .merge(crate::identity::routes())
         .merge(crate::signed::routes())
         .merge(crate::sync::routes())
+        .route("/import/template", get(crate::roster::download_template))
+        .route("/import/check", axum::routing::post(crate::roster::check))
         .fallback(|| async { ApiError::NotFound })
 }
 

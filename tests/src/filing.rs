@@ -21,6 +21,8 @@ use protocol::identity::{
     VerdictStatus,
 };
 
+use protocol::admin::{ActRequest, ActVerdict};
+
 use crate::keys::KeyHolder;
 use crate::schema::{self, Pool};
 
@@ -322,4 +324,27 @@ pub async fn set_vacancy(pool: &Pool, unit: &UnitId, category: EstablishmentCate
     };
     schema::insert_ledger_row(pool, unit, position, &row).await;
     assert_eq!(figures(pool, unit, category).await.vacant().get(), vacant);
+}
+
+impl KeyHolder {
+    /// Signs and sends a bureau act (`POST /api/acts`) with id `id`; the verdict, whatever it is.
+    pub async fn act(&mut self, id: &str, payload: &domain::act::ActPayload) -> ActVerdict {
+        let bytes = domain::act::SignedAct::new(
+            DecisionId::parse(id).expect("an act id"),
+            UserId::parse(&self.id).expect("a user id"),
+            CredentialId::parse(&self.credential_id).expect("a credential id"),
+            an_hour_ago(),
+            payload,
+        )
+        .expect("an act")
+        .canonical_bytes()
+        .expect("canonical bytes");
+        let submission = self.sign(&bytes);
+        let response = self
+            .client
+            .post("/api/acts", &ActRequest { submission })
+            .await;
+        assert_eq!(response.status(), 200, "POST /api/acts");
+        response.json().await.expect("an act verdict")
+    }
 }

@@ -234,6 +234,42 @@ impl KeyHolder {
         info
     }
 
+    /// Tries to sign in with the key and asserts the server refuses (`sign_in_failed`): a
+    /// revoked key, a suspended holder, a demo-enrolled key in production mode.
+    pub async fn sign_in_again_refused(&mut self) {
+        let origin = Url::parse(&self.client.origin).expect("a URL origin");
+        let begun: CeremonyBegun = self
+            .client
+            .post(
+                "/api/session/begin",
+                &SignInBeginRequest {
+                    login: self.created.holder.login.clone(),
+                },
+            )
+            .await
+            .json()
+            .await
+            .expect("request options");
+        let options: RequestChallengeResponse =
+            serde_json::from_value(begun.options).expect("WebAuthn JSON");
+        // The options may name no key of this token (a decoy): then the token cannot answer,
+        // which is a refusal too.
+        let Ok(credential) = self.token.do_authentication(origin, options) else {
+            return;
+        };
+        let response = self
+            .client
+            .post(
+                "/api/session/finish",
+                &CeremonyFinish {
+                    ceremony: begun.ceremony,
+                    credential: serde_json::to_value(credential).expect("JSON"),
+                },
+            )
+            .await;
+        assert_eq!(error_code(response).await, (422, "sign_in_failed".into()));
+    }
+
     /// Signs `bytes` as the browser does offline: challenge = SHA-256(bytes), this key only,
     /// user verification required; no server involved.
     pub fn sign(&mut self, bytes: &[u8]) -> SignedSubmission {

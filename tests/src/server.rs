@@ -88,6 +88,12 @@ impl TestServer {
         })
     }
 
+    /// The configuration to change while the server is stopped (it takes effect at
+    /// [`TestServer::start_again`]).
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.config
+    }
+
     /// The server's configuration (port and origin as bound).
     pub fn config(&self) -> &Config {
         &self.config

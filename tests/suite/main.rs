@@ -1,6 +1,9 @@
 //! The one integration-test binary (one binary links once: compile time matters on two cores).
 //!
 //! Modules:
+//! - `admin_api`: the bureau runs the system (issue 14) — key holders registered, enrolled with
+//!   their own code, revoked, suspended; demo keys in production; signed establishment changes,
+//!   a merger's tombstone, abolition refused, verification confirmed, a county admin's limits.
 //! - `admin_browser`: the bureau's pages (issue 14) in headless Chromium — the oversight
 //!   dashboard offline: a unit over establishment and a late offboarding among the alerts, the
 //!   ledger by region with its drill-down, the .xlsx export read back; screenshots.
@@ -42,6 +45,7 @@
 //! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
 //!   changes after a cursor, resets on unknown or foreign cursors.
 
+mod admin_api;
 mod admin_browser;
 mod api;
 mod approvals_api;

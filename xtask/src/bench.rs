@@ -1,6 +1,7 @@
-//! `cargo xtask bench [--only push|pull_idb]`: runs `tests/benches/push.rs` (which measures
+//! `cargo xtask bench [--only push|pull_idb|import]`: runs `tests/benches/push.rs` (which measures
 //! OpenSSL's P-256 rate beside the push) and `tests/benches/pull_idb.rs` (against the release
-//! client, beside Dexie, which it installs from npm for the benchmark only) in the
+//! client, beside Dexie, which it installs from npm for the benchmark only) and
+//! `tests/benches/import.rs` (the roster import's check of 10,000 rows) in the
 //! `server-release` profile, or only one of them, and writes their results, with the date,
 //! the machine, the compiler and the commit, into BENCHMARKS.md.
 //!
@@ -27,7 +28,7 @@ const SKELETON: &str = "# Benchmarks\n\n\
 Written by `cargo xtask bench` (source: `tests/benches/push.rs`); see ARCHITECTURE.md.\n\n";
 
 /// The benchmarks, in the order they run.
-const BENCHES: [&str; 2] = ["push", "pull_idb"];
+const BENCHES: [&str; 3] = ["push", "pull_idb", "import"];
 
 /// `args`: nothing (every benchmark) or `--only <name>` (one of [`BENCHES`]).
 pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {

@@ -382,3 +382,84 @@ pub async fn use_upload(conn: &mut Conn, id: &str, now: i64) -> anyhow::Result<(
         .context("using an upload")?;
     Ok(())
 }
+
+/// A unit's changed record, with its indexed columns (name, credit code, supervising
+/// department).
+pub async fn update_unit(conn: &mut Conn, unit: &domain::unit::UnitRecord) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE unit SET name = ?, credit_code = ?, supervising_department = ?, record = ? WHERE id = ?",
+    )
+    .bind(unit.name.as_str())
+    .bind(unit.credit_code.as_ref().map(|c| c.as_str().to_owned()))
+    .bind(unit.supervising_department.as_ref().map(|u| u.as_str().to_owned()))
+    .bind(serde_json::to_string(unit).context("serialising a unit")?)
+    .bind(unit.id.as_str())
+    .execute(&mut *conn)
+    .await
+    .context("updating a unit")?;
+    Ok(())
+}
+
+/// A merger's people: the staff and departed staff of `from` move to `to`.
+pub async fn move_people(conn: &mut Conn, from: &UnitId, to: &UnitId) -> anyhow::Result<()> {
+    for sql in [
+        "UPDATE staff SET unit_id = ?1 WHERE unit_id = ?2",
+        "UPDATE departed SET unit_id = ?1 WHERE unit_id = ?2",
+    ] {
+        sqlx::query(sql)
+            .bind(to.as_str())
+            .bind(from.as_str())
+            .execute(&mut *conn)
+            .await
+            .context("moving a merged unit's people")?;
+    }
+    Ok(())
+}
+
+/// Sets a unit's filled and reserved posts of a category.
+pub async fn set_counts(
+    conn: &mut Conn,
+    unit: &UnitId,
+    category: domain::EstablishmentCategory,
+    filled: domain::Headcount,
+    reserved: domain::Headcount,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO ledger_count (unit_id, category, filled, reserved) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (unit_id, category) DO UPDATE SET filled = excluded.filled, reserved = excluded.reserved",
+    )
+    .bind(unit.as_str())
+    .bind(category.code())
+    .bind(i64::from(filled.get()))
+    .bind(i64::from(reserved.get()))
+    .execute(&mut *conn)
+    .await
+    .context("writing the ledger counts")?;
+    Ok(())
+}
+
+/// Every ID number that holds a post (the whole deployment).
+pub async fn id_numbers_in_post(
+    conn: &mut Conn,
+) -> anyhow::Result<std::collections::HashSet<String>> {
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT id_number FROM staff")
+            .fetch_all(&mut *conn)
+            .await
+            .context("reading the ID numbers in post")?
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// Whether any of these ID numbers holds a post now.
+pub async fn any_in_post(conn: &mut Conn, ids: &[&str]) -> anyhow::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM staff WHERE id_number IN (SELECT value FROM json_each(?)) LIMIT 1",
+    )
+    .bind(serde_json::to_string(ids).context("listing ID numbers")?)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("checking ID numbers")?;
+    Ok(found.is_some())
+}

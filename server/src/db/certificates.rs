@@ -138,6 +138,61 @@ fn json<T: Serialize>(value: &T) -> anyhow::Result<String> {
     serde_json::to_string(value).context("serialising a record")
 }
 
+/// A new unit's certificate written (checked by the caller), with its change for sync.
+pub async fn insert_new(
+    conn: &mut sqlx::SqliteConnection,
+    certificate: &Certificate,
+) -> anyhow::Result<()> {
+    check(certificate).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut counts = Counts::default();
+    insert(conn, certificate, &mut counts).await
+}
+
+/// Adds an event to a unit's history (历史沿革) and, when given, replaces its leadership posts.
+pub async fn amend_sections(
+    conn: &mut sqlx::SqliteConnection,
+    unit: &UnitId,
+    event: HistoryEvent,
+    leadership_posts: Option<Vec<LeadershipPosts>>,
+) -> anyhow::Result<()> {
+    let text: String = sqlx::query_scalar("SELECT sections FROM unit WHERE id = ?")
+        .bind(unit.as_str())
+        .fetch_one(&mut *conn)
+        .await
+        .context("reading a unit's sections")?;
+    let mut sections: Sections = serde_json::from_str(&text).context("stored sections")?;
+    sections.history.push(event);
+    if let Some(posts) = leadership_posts {
+        sections.leadership_posts = posts;
+    }
+    sqlx::query("UPDATE unit SET sections = ? WHERE id = ?")
+        .bind(json(&sections)?)
+        .bind(unit.as_str())
+        .execute(&mut *conn)
+        .await
+        .context("writing a unit's sections")?;
+    Ok(())
+}
+
+/// Appends a ledger row to a unit (the approved figures follow by trigger).
+pub async fn append_ledger_row(
+    conn: &mut sqlx::SqliteConnection,
+    unit: &UnitId,
+    row: &domain::LedgerRow,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO ledger_row (unit_id, position, document, row) VALUES (?1, \
+         (SELECT coalesce(max(position), -1) + 1 FROM ledger_row WHERE unit_id = ?1), ?2, ?3)",
+    )
+    .bind(unit.as_str())
+    .bind(row.document.as_str())
+    .bind(json(row)?)
+    .execute(&mut *conn)
+    .await
+    .context("appending a ledger row")?;
+    Ok(())
+}
+
 async fn insert(
     tx: &mut sqlx::SqliteConnection,
     certificate: &Certificate,

@@ -48,6 +48,13 @@ pub const DECISIONS: ReceiptTable = ReceiptTable {
     ],
 };
 
+/// Signed acts of the bureau (and the verification phase's confirmations).
+pub const ACTS: ReceiptTable = ReceiptTable {
+    name: "act",
+    hash_column: "act_hash",
+    columns: &["act_id", "kind", "signer", "unit_id", "flags", "units"],
+};
+
 /// A verdict as stored: status, code and Chinese message, and the kind's columns (by name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredVerdict {

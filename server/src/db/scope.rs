@@ -65,7 +65,7 @@ impl ScopeSql {
     }
 }
 
-/// Up to `limit` units of the scope after `after` (all from the first when `None`), in id
+/// Up to `limit` units of the scope (not removed) after `after` (all from the first when `None`), in id
 /// order, each with its weight on a pull page: 1 + its staff + its departed + its applications.
 pub async fn units_after(
     conn: &mut Conn,
@@ -77,7 +77,7 @@ pub async fn units_after(
         "SELECT u.id, 1 + (SELECT count(*) FROM staff s WHERE s.unit_id = u.id) \
          + (SELECT count(*) FROM departed d WHERE d.unit_id = u.id) \
          + (SELECT count(*) FROM application a WHERE a.unit_id = u.id) AS weight \
-         FROM unit u WHERE {} AND u.id > ? ORDER BY u.id LIMIT ?",
+         FROM unit u WHERE {} AND u.removed_at IS NULL AND u.id > ? ORDER BY u.id LIMIT ?",
         scope.condition()
     );
     scope
@@ -108,7 +108,7 @@ pub async fn progress(
 ) -> anyhow::Result<(u64, u64)> {
     let sql = format!(
         "SELECT count(*) AS total, count(CASE WHEN u.id <= ? THEN 1 END) AS done \
-         FROM unit u WHERE {}",
+         FROM unit u WHERE {} AND u.removed_at IS NULL",
         scope.condition()
     );
     // The `?` of the CASE comes before the scope's placeholders in this query.

@@ -367,6 +367,76 @@ pub async fn register(
     }))
 }
 
+/// `GET /api/verification`: each unit's data-verification state, counted per region.
+#[utoipa::path(
+    get,
+    path = protocol::admin::VERIFICATION_PATH,
+    operation_id = "verification_overview",
+    tag = "admin",
+    summary = "The data-verification phase by unit and region (数据核实进度)",
+    description = "For bureau roles and coordinators (a region scope): the units of the \
+        holder's region, each with its state, and the counts per region.",
+    responses(
+        (status = 200, description = "the states", body = protocol::admin::VerificationOverview),
+        (status = 401, description = "`unauthenticated`", body = protocol::ErrorBody),
+        (status = 403, description = "`out_of_scope`", body = protocol::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+pub async fn verification(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<protocol::admin::VerificationOverview>, ApiError> {
+    use protocol::admin::{RegionVerification, UnitVerification, VerificationState};
+    let domain::Scope::Region(own) = session.holder.grant.scope() else {
+        return Err(forbidden(
+            "out_of_scope",
+            "只有编办和协调配合部门可以查看数据核实进度",
+        ));
+    };
+    let own = *own;
+    let mut conn = db::connection(&state.pool).await?;
+    let mut units = Vec::new();
+    let mut regions: std::collections::BTreeMap<String, RegionVerification> =
+        std::collections::BTreeMap::new();
+    for (id, region, code, at) in db::admin::verification_overview(&mut conn).await? {
+        if !Region::from_division_code(&region).is_some_and(|r| own.contains(r)) {
+            continue;
+        }
+        let state = match code.as_deref() {
+            Some("imported") => VerificationState::Imported,
+            Some("confirmed_by_unit") => VerificationState::ConfirmedByUnit,
+            Some("confirmed_by_bureau") => VerificationState::ConfirmedByBureau,
+            _ => VerificationState::NotStarted,
+        };
+        let counts = regions
+            .entry(region.clone())
+            .or_insert_with(|| RegionVerification {
+                region: region.clone(),
+                not_started: 0,
+                imported: 0,
+                confirmed_by_unit: 0,
+                confirmed_by_bureau: 0,
+            });
+        match state {
+            VerificationState::NotStarted => counts.not_started += 1,
+            VerificationState::Imported => counts.imported += 1,
+            VerificationState::ConfirmedByUnit => counts.confirmed_by_unit += 1,
+            VerificationState::ConfirmedByBureau => counts.confirmed_by_bureau += 1,
+        }
+        units.push(UnitVerification {
+            unit_id: id,
+            region,
+            state,
+            updated_at: at,
+        });
+    }
+    Ok(Json(protocol::admin::VerificationOverview {
+        units,
+        regions: regions.into_values().collect(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

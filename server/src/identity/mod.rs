@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/holders/{id}/suspend", post(admin::suspend))
         .route("/holders/{id}/reinstate", post(admin::reinstate))
         .route("/units/{id}/holder-register", get(admin::register))
+        .route("/verification", get(admin::verification))
         .route("/holders/enrolment", post(holders::new_enrolment_code))
         .route("/credentials/revoke", post(keys::revoke))
         .route("/units/{id}/certificate", get(units::certificate))

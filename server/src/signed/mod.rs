@@ -13,6 +13,7 @@
 //!   withdraw); [`effects`], what an approval does to its unit (also applied at start for
 //!   approvals an earlier server left unapplied); [`lapse`], slips whose validity ended unused.
 
+pub mod act;
 pub mod application;
 pub mod decision;
 pub mod effects;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/envelopes", post(application::submit))
         .route("/decisions", post(decision::decide))
+        .route("/acts", post(act::submit))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 use std::fmt;
 
+use domain::act::{ActError, ActKind};
 use domain::{
     Action, ApplicationStatus, ApprovalError, DecisionError, EnvelopeError, LedgerError,
     RecordChangeError, RegistryError, SlipError, Timestamp, TransitionError, ValidationError,
@@ -297,6 +298,46 @@ refusals! {
     ApprovalRefused { error: ApprovalError } => "approval_refused",
         error.message_zh(),
         error.message_en();
+
+    // A signed act (`POST /api/acts`), in the order of its checks.
+
+    /// Another act that was not rejected has this act id.
+    ActIdReused => "act_id_reused",
+        "该文书编号已被另一份文书使用",
+        "another act that was not rejected has this act id";
+    /// The payload does not fit the act's kind, or breaks its own rules.
+    ActPayloadInvalid { error: ActError } => "payload_invalid",
+        error.message_zh(),
+        error.message_en();
+    /// A unit the act names does not exist (or was removed).
+    ActUnitUnknown { unit: String } => "unit_unknown",
+        format!("单位：{unit}不存在或已撤销、合并"),
+        format!("unit: {unit} does not exist, or was abolished or merged");
+    /// The signer's role and scope do not allow this act on its units.
+    ActOutOfScope { kind: ActKind } => "out_of_scope",
+        format!("签名人无权签署“{}”（只限本行政区划的编办管理员，或本单位经办人确认数据）", kind.label_zh()),
+        format!("the signer may not sign this {} (bureau administrators of the region only, or the unit's clerk for its own confirmation)", kind.label_en());
+    /// The change would leave filled + reserved above approved and the act does not record it.
+    OverEstablishment { error: ActError } => "over_establishment",
+        error.message_zh(),
+        error.message_en();
+    /// Abolishing a unit with staff or reserved posts.
+    UnitNotEmpty { error: ActError } => "unit_not_empty",
+        error.message_zh(),
+        error.message_en();
+    /// `unit_create` with an id, name or credit code in use.
+    UnitExists => "unit_exists",
+        "单位标识、名称或统一社会信用代码已被其他单位使用",
+        "the unit id, name or unified social credit code is in use";
+    /// `roster_import`: the upload is unknown, expired, used, of another unit, or its digest or
+    /// row count is not what the check gave.
+    UploadUnknown => "upload_unknown",
+        "导入文件不存在、已过期、已导入，或与核对结果（摘要、行数）不符，请重新上传核对",
+        "the upload does not exist, expired, was imported already, or does not match its check (digest, rows); upload it again";
+    /// A verification step before the one it follows.
+    VerificationOutOfOrder => "verification_out_of_order",
+        "数据核实尚未到此环节（须先导入，再由单位确认，最后由编办确认）",
+        "the verification is not at this step yet (import, then the unit confirms, then the bureau)";
 }
 
 impl Refusal {
@@ -503,6 +544,25 @@ mod tests {
             Refusal::of_approval(RecordChangeError::Invalid("x".into()).into()),
             Refusal::UnitNameTaken,
             Refusal::of_approval(ApprovalError::ZeroCount),
+            Refusal::ActIdReused,
+            Refusal::ActPayloadInvalid {
+                error: ActError::SameUnit,
+            },
+            Refusal::ActUnitUnknown {
+                unit: "620502-0001".into(),
+            },
+            Refusal::ActOutOfScope {
+                kind: ActKind::UnitMerge,
+            },
+            Refusal::OverEstablishment {
+                error: ActError::SameUnit,
+            },
+            Refusal::UnitNotEmpty {
+                error: ActError::SameUnit,
+            },
+            Refusal::UnitExists,
+            Refusal::UploadUnknown,
+            Refusal::VerificationOutOfOrder,
         ]
     }
 
@@ -525,7 +585,7 @@ mod tests {
             );
         }
         // The verifier's 26, then those an application and a decision add.
-        assert_eq!(codes.len(), 26 + 5 + 7 + 11, "{codes:?}");
+        assert_eq!(codes.len(), 26 + 5 + 7 + 11 + 6, "{codes:?}");
         for refusal in &examples {
             assert!(!refusal.message_zh().is_empty() && !refusal.message_en().is_empty());
             assert_eq!(refusal.to_string(), refusal.code());

@@ -230,6 +230,48 @@ impl SignedDocument for SignedEnvelope {
     }
 }
 
+impl SignedDocument for domain::act::SignedAct {
+    const TAG: &'static str = domain::act::ACT_TAG;
+
+    fn parse_signed(bytes: &[u8]) -> Result<(Self, [u8; 32]), Refusal> {
+        use domain::act::ActError;
+        domain::act::SignedAct::from_signed_bytes(bytes).map_err(|e| match e {
+            ActError::UnknownVersion(version) => Refusal::EnvelopeVersionUnknown { version },
+            ActError::NotCanonical => Refusal::EnvelopeNotCanonical,
+            ActError::Malformed(detail) => malformed_or_tag(detail, bytes, Self::TAG),
+            other => Refusal::EnvelopeMalformed {
+                detail: other.message_en(),
+            },
+        })
+    }
+
+    fn document_id(&self) -> &str {
+        self.act_id.as_str()
+    }
+
+    fn signer(&self) -> &UserId {
+        &self.signer
+    }
+
+    fn credential_id(&self) -> &CredentialId {
+        &self.credential_id
+    }
+
+    fn check_time(&self, now: Timestamp, window: TimeWindow) -> Result<(), Refusal> {
+        self.check_created_at(now, window).map_err(|e| match e {
+            EnvelopeError::TooOld { created_at, oldest } => {
+                Refusal::EnvelopeTooOld { created_at, oldest }
+            }
+            EnvelopeError::FromTheFuture { created_at, latest } => {
+                Refusal::EnvelopeFromFuture { created_at, latest }
+            }
+            other => Refusal::EnvelopeMalformed {
+                detail: other.message_en(),
+            },
+        })
+    }
+}
+
 impl SignedDocument for SignedDecision {
     const TAG: &'static str = DECISION_TAG;
 

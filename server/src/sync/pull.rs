@@ -33,10 +33,12 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use domain::{Grant, Role, Scope, UnitId};
+use protocol::admin::VerificationState;
 use protocol::sync::{Change, Progress, PullResponse, RawJson};
 use serde::Deserialize;
 
 use super::cursor::{Cursor, Now, Position};
+use crate::db::admin::Removal;
 use crate::db::audit::{self, Entry};
 use crate::db::certificates::{self, StoredCertificate};
 use crate::db::changes::{self, Entity, LogRow};
@@ -115,6 +117,7 @@ pub async fn pull(
     crate::signed::lapse::sweep(&state.pool, state.clock.today()).await?;
     let mut page = page(&state.pool, grant, params.cursor.as_deref(), limit).await?;
     page.response.holder_id = session.holder.info.id.clone();
+    page.response.oversight = Some(state.config.oversight);
     if page.foreign_certificates {
         audit::append_alone(
             &state.pool,
@@ -190,6 +193,34 @@ impl Filler<'_> {
                 .context("a stored certificate is not JSON")?,
         });
         Ok(())
+    }
+
+    /// The unit's verification state after its certificate, when it has one.
+    fn push_verification(&mut self, unit: &UnitId, state: Option<&(String, String)>) {
+        let Some((code, at)) = state else { return };
+        let state = match code.as_str() {
+            "imported" => VerificationState::Imported,
+            "confirmed_by_unit" => VerificationState::ConfirmedByUnit,
+            "confirmed_by_bureau" => VerificationState::ConfirmedByBureau,
+            _ => return,
+        };
+        self.used += 1;
+        self.changes.push(Change::Verification {
+            unit_id: unit.to_string(),
+            state,
+            updated_at: at.clone(),
+        });
+    }
+
+    /// A removed unit's tombstone.
+    fn push_tombstone(&mut self, unit: &UnitId, removal: &Removal) {
+        self.used += 1;
+        self.changes.push(Change::UnitRemoved {
+            unit_id: unit.to_string(),
+            reason: removal.reason.clone(),
+            merged_into: removal.merged_into.clone(),
+            document: removal.document.clone(),
+        });
     }
 
     fn push_application(&mut self, application: Change) {
@@ -313,8 +344,9 @@ async fn snapshot(
                     .collect();
                 ahead.read_units(conn, &ids).await?;
             }
-            // Read inside this page's transaction: the unit exists.
-            let Some(stored) = ahead.certificates.remove(id).flatten() else {
+            // Read inside this page's transaction: the unit exists (and was not removed).
+            let removed = ahead.removed.remove(id).is_some();
+            let Some(stored) = ahead.certificates.remove(id).flatten().filter(|_| !removed) else {
                 after = Some(id.clone());
                 continue;
             };
@@ -328,6 +360,7 @@ async fn snapshot(
                 return Ok((after, false));
             }
             filler.push_certificate(&stored)?;
+            filler.push_verification(id, ahead.verification.get(id));
             for application in applications {
                 filler.push_application(application);
             }
@@ -379,13 +412,23 @@ async fn log(
             match entity {
                 Entity::Certificate => {
                     let id = UnitId::parse(key).map_err(|e| anyhow::anyhow!(e.message_en()))?;
+                    let removal = ahead.removed.remove(&id);
                     if let Some(stored) = ahead.certificates.remove(&id).flatten()
                         && filler.grant.may_read(&stored.certificate.unit)
                     {
-                        if !filler.fits(1 + stored.people()) {
-                            return Ok((at, false));
+                        if let Some(removal) = removal {
+                            // A merged or abolished unit: its tombstone.
+                            if !filler.fits(1) {
+                                return Ok((at, false));
+                            }
+                            filler.push_tombstone(&id, &removal);
+                        } else {
+                            if !filler.fits(2 + stored.people()) {
+                                return Ok((at, false));
+                            }
+                            filler.push_certificate(&stored)?;
+                            filler.push_verification(&id, ahead.verification.get(&id));
                         }
-                        filler.push_certificate(&stored)?;
                     }
                 }
                 Entity::Application => {
@@ -414,6 +457,10 @@ struct ReadAhead {
     applications_of: HashMap<UnitId, Vec<Change>>,
     /// Applications by id (log).
     applications: HashMap<String, Option<Change>>,
+    /// Units read that were removed (merged or abolished).
+    removed: HashMap<UnitId, Removal>,
+    /// Verification states of units read (those that have one).
+    verification: HashMap<UnitId, (String, String)>,
 }
 
 impl ReadAhead {
@@ -430,6 +477,9 @@ impl ReadAhead {
     async fn read_units(&mut self, conn: &mut Conn, ids: &[UnitId]) -> anyhow::Result<()> {
         let mut read = certificates::read_many_stored(conn, ids).await?;
         let mut applications = applications::changes_of_units(conn, ids).await?;
+        self.removed.extend(db::admin::removals(conn, ids).await?);
+        self.verification
+            .extend(db::admin::verification_states(conn, ids).await?);
         for id in ids {
             self.applications_of
                 .insert(id.clone(), applications.remove(id).unwrap_or_default());
@@ -469,6 +519,10 @@ impl ReadAhead {
             }
         }
         let mut read = certificates::read_many_stored(conn, &units).await?;
+        self.removed
+            .extend(db::admin::removals(conn, &units).await?);
+        self.verification
+            .extend(db::admin::verification_states(conn, &units).await?);
         for id in units {
             let certificate = read.remove(&id);
             self.certificates.insert(id, certificate);
