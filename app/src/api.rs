@@ -259,6 +259,94 @@ async fn status_error(response: Response) -> ApiError {
     }
 }
 
+/// Bureau administration (`/admin/holders`): the holders of the administrator's region whose
+/// login or name contains `query` (`GET /api/holders?q=`).
+pub async fn admin_holders(query: &str) -> Result<protocol::admin::HolderList, ApiError> {
+    let path = format!(
+        "{}?q={}",
+        protocol::admin::HOLDERS_LIST_PATH,
+        String::from(js_sys::encode_uri_component(query))
+    );
+    send::<_, ()>(Request::get(&path), None, None).await
+}
+
+/// `GET /api/holders/{id}`: one holder with their keys.
+pub async fn admin_holder(id: &str) -> Result<protocol::admin::HolderDetail, ApiError> {
+    let path = protocol::admin::HOLDER_PATH
+        .replace("{id}", &String::from(js_sys::encode_uri_component(id)));
+    send::<_, ()>(Request::get(&path), None, None).await
+}
+
+/// `POST /api/holders`: registers a holder; the answer carries their one-time enrolment code.
+pub async fn admin_create_holder(
+    csrf_token: &str,
+    holder: &protocol::identity::NewHolder,
+) -> Result<protocol::identity::HolderCreated, ApiError> {
+    send(
+        Request::post(protocol::identity::HOLDERS_PATH),
+        Some(csrf_token),
+        Some(holder),
+    )
+    .await
+}
+
+/// `POST /api/holders/enrolment`: a new one-time enrolment code for `login`.
+pub async fn admin_enrolment_code(
+    csrf_token: &str,
+    login: &str,
+) -> Result<protocol::identity::HolderCreated, ApiError> {
+    let body = SignInBeginRequest {
+        login: login.to_owned(),
+    };
+    let path = format!("{}/enrolment", protocol::identity::HOLDERS_PATH);
+    send(Request::post(&path), Some(csrf_token), Some(&body)).await
+}
+
+/// `POST /api/credentials/revoke`: revokes a key (its sessions end).
+pub async fn admin_revoke_key(csrf_token: &str, credential_id: &str) -> Result<(), ApiError> {
+    let body = protocol::identity::RevokeRequest {
+        credential_id: credential_id.to_owned(),
+    };
+    let response = call(
+        Request::post(protocol::identity::REVOKE_PATH),
+        Some(csrf_token),
+        Some(&body),
+    )
+    .await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(status_error(response).await)
+    }
+}
+
+/// `POST /api/holders/{id}/suspend` (or `/reinstate`); the holder as they are now.
+pub async fn admin_suspend(
+    csrf_token: &str,
+    id: &str,
+    suspend: bool,
+) -> Result<protocol::admin::HolderDetail, ApiError> {
+    let template = if suspend {
+        protocol::admin::HOLDER_SUSPEND_PATH
+    } else {
+        protocol::admin::HOLDER_REINSTATE_PATH
+    };
+    let path = template.replace("{id}", &String::from(js_sys::encode_uri_component(id)));
+    let body = protocol::admin::HolderStatusChange {
+        reason: String::new(),
+    };
+    send(Request::post(&path), Some(csrf_token), Some(&body)).await
+}
+
+/// `GET /api/units/{id}/holder-register`: the data of a unit's 使用人员备案表.
+pub async fn admin_holder_register(
+    unit: &str,
+) -> Result<protocol::admin::HolderRegister, ApiError> {
+    let path = protocol::admin::HOLDER_REGISTER_PATH
+        .replace("{id}", &String::from(js_sys::encode_uri_component(unit)));
+    send::<_, ()>(Request::get(&path), None, None).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
+use crate::pages::admin::{dashboard::Dashboard, holders::Holders};
 use crate::pages::{
     apply::Apply, certificate::CertificatePage, certificate::person::PersonPage, enrol::Enrol,
     not_found::NotFound, print::PrintPage, reports::ReportsPage, review::Review, sign_in::SignIn,
@@ -91,6 +92,8 @@ enum Route {
     Print,
     Reports,
     Person,
+    Oversight,
+    Holders,
     NotFound,
 }
 
@@ -106,6 +109,8 @@ fn route(path: &str) -> Route {
         "/reports" | "/reports/" => Route::Reports,
         p if p.starts_with("/certificate/") => Route::Certificate,
         p if p.starts_with("/person/") => Route::Person,
+        "/admin/oversight" | "/admin/oversight/" => Route::Oversight,
+        "/admin/holders" | "/admin/holders/" => Route::Holders,
         _ => Route::NotFound,
     }
 }
@@ -120,6 +125,8 @@ fn page(route: Route) -> AnyView {
         Route::Print => view! { <PrintPage/> }.into_any(),
         Route::Reports => view! { <ReportsPage/> }.into_any(),
         Route::Person => view! { <PersonPage/> }.into_any(),
+        Route::Oversight => view! { <Dashboard/> }.into_any(),
+        Route::Holders => view! { <Holders/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

@@ -140,10 +140,12 @@ impl Holder {
         matches!(self.role, Some(Role::Supervisor | Role::BureauReviewer))
     }
 
-    /// Where the holder's work is, the page they land on: a reviewer's queue, else the
-    /// certificate (a clerk's roster and applications).
+    /// Where the holder's work is, the page they land on: a bureau administrator's key
+    /// holders, a reviewer's queue, else the certificate (a clerk's roster and applications).
     pub fn landing_page(&self) -> &'static str {
-        if self.reviews() {
+        if self.role == Some(Role::BureauAdmin) {
+            "/admin/holders"
+        } else if self.reviews() {
             "/review"
         } else {
             "/certificate"

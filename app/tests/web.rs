@@ -734,6 +734,34 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
     assert_eq!(&stored, sample);
     assert!(store::applications("h1").await.unwrap().contains_key("a-1"));
 
+    // A tombstone (a unit merged away) drops its certificate, people and applications, never
+    // the queue.
+    let merged = city.certificates[0].unit.id.to_string();
+    let tombstone = Change::UnitRemoved {
+        unit_id: merged.clone(),
+        reason: "merged".into(),
+        merged_into: Some(city.certificates[1].unit.id.to_string()),
+        document: "天编发〔2026〕3号".into(),
+    };
+    store::apply_page(
+        "h1",
+        &page(&[tombstone], false, "c2", true),
+        "2026-11-27T08:02:00Z",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store::units("h1").await.unwrap().len(),
+        city.certificates.len() - 1
+    );
+    assert!(store::certificate("h1", &merged).await.unwrap().is_none());
+    assert_eq!(
+        store::staff_count("h1").await.unwrap(),
+        staff - city.certificates[0].staff.len() as u64
+    );
+    assert!(!store::applications("h1").await.unwrap().contains_key("a-1"));
+    assert_eq!(store::outbox("h1").await.unwrap().len(), 1);
+
     // A page that does not decode changes nothing, the cursor included.
     let bad = Change::Certificate {
         unit_id: "x".into(),

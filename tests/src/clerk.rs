@@ -54,7 +54,7 @@ pub async fn enrol_and_sign_in(page: &TestPage, created: &HolderCreated) -> anyh
     // Each role lands on its own work: a clerk on the certificate (then this opens /apply),
     // a reviewer on the queue.
     page.wait_until(
-        "['/certificate', '/review'].includes(location.pathname)",
+        "['/certificate', '/review', '/admin/holders'].includes(location.pathname)",
         "signed in, on the landing page",
     )
     .await?;

@@ -4,6 +4,9 @@
 //! - `admin_api`: the bureau runs the system (issue 14) — key holders registered, enrolled with
 //!   their own code, revoked, suspended; demo keys in production; signed establishment changes,
 //!   a merger's tombstone, abolition refused, verification confirmed, a county admin's limits.
+//! - `admin_browser`: the bureau's pages (issue 14) in headless Chromium — the oversight
+//!   dashboard offline: a unit over establishment and a late offboarding among the alerts, the
+//!   ledger by region with its drill-down, the .xlsx export read back; screenshots.
 //! - `api`: the HTTP surface without a browser — health, errors, headers, caching.
 //! - `approvals_api`: what approvals do (issue 11) — onboarding, offboarding, record change,
 //!   withdrawal, two reviewers at once, slips that lapse, late filings, approvals left unapplied
@@ -66,6 +69,7 @@
 //!   changes after a cursor, resets on unknown or foreign cursors.
 
 mod admin_api;
+mod admin_browser;
 mod api;
 mod approvals_api;
 mod authorization;

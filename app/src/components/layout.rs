@@ -95,6 +95,25 @@ fn SessionTools() -> impl IntoView {
                     <a href="/reports" id="nav-reports" class="nav-link">
                         {t(Msg::NavReports)}
                     </a>
+                    {session
+                        .holder
+                        .role
+                        .is_some_and(domain::Role::is_bureau)
+                        .then(|| {
+                            view! {
+                                <a href="/admin/oversight" id="nav-oversight" class="nav-link">
+                                    {t(Msg::NavOversight)}
+                                </a>
+                            }
+                        })}
+                    {(session.holder.role == Some(domain::Role::BureauAdmin))
+                        .then(|| {
+                            view! {
+                                <a href="/admin/holders" id="nav-holders" class="nav-link">
+                                    {t(Msg::NavHolders)}
+                                </a>
+                            }
+                        })}
                     <span class="session-holder" id="session-holder" data-login=login>
                         {t(Msg::SignedInAs)}
                         {name}

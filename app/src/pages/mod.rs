@@ -1,5 +1,6 @@
 //! One module per routed page.
 
+pub mod admin;
 pub mod apply;
 pub mod certificate;
 pub mod enrol;

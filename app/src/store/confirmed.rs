@@ -95,6 +95,8 @@ enum Decoded {
     Certificate(DecodedUnit),
     /// Boxed: an application carries its signed document and decisions.
     Application(Box<TrackedApplication>),
+    /// A tombstone: the unit was merged or abolished; its records go.
+    Removed(String),
 }
 
 /// Decodes (and so validates) every record of `page`, in order.
@@ -109,6 +111,9 @@ fn decode(page: &PullResponse) -> Result<Vec<Decoded>, StorageError> {
             let unit = decode_certificate(unit_id, certificate.get())
                 .map_err(|e| StorageError::Undecodable(format!("{unit_id}: {e}")))?;
             decoded.push(Decoded::Certificate(unit));
+        }
+        if let Change::UnitRemoved { unit_id, .. } = change {
+            decoded.push(Decoded::Removed(unit_id.clone()));
         }
         let application = TrackedApplication::from_change(change)
             .map_err(|unknown| StorageError::Undecodable(unknown.to_string()))?;
@@ -211,8 +216,18 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
             store.clear().map_err(write_error)?;
         }
     }
+    let mut removed = std::collections::BTreeSet::new();
     for record in decoded {
         match record {
+            Decoded::Removed(unit_id) => {
+                for store in [&units, &people] {
+                    store
+                        .delete(unit_id.clone())
+                        .primitive()
+                        .map_err(write_error)?;
+                }
+                removed.insert(unit_id);
+            }
             Decoded::Certificate(unit) => UnitRecords {
                 unit_id: &unit.unit_id,
                 name: &unit.name,
@@ -234,11 +249,37 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
             }
         }
     }
+    if !removed.is_empty() {
+        remove_applications(&applications, &removed).await?;
+    }
     meta_put(&pull, CURSOR, &page.cursor)?;
     if page.complete {
         meta_put(&pull, LAST_SYNC, now)?;
     }
     tx.commit().await.map_err(write_error)
+}
+
+/// Deletes the applications of the units in `removed` (after a tombstone; rare, so the store
+/// is read whole rather than indexed by unit).
+async fn remove_applications(
+    applications: &indexed_db_futures::object_store::ObjectStore<'_>,
+    removed: &std::collections::BTreeSet<String>,
+) -> Result<(), StorageError> {
+    #[derive(Deserialize)]
+    struct Id {
+        application_id: String,
+    }
+    for record in all(applications, None).await? {
+        let record = ApplicationRecord::from_js(&record)?;
+        if removed.contains(&record.unit_id) {
+            let Id { application_id } = from_json(&record.body)?;
+            applications
+                .delete(application_id)
+                .primitive()
+                .map_err(write_error)?;
+        }
+    }
+    Ok(())
 }
 
 /// Every unit of the confirmed state, by id (their bodies are not read).
