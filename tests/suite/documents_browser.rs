@@ -202,6 +202,14 @@ async fn a_printed_slip_carries_its_signed_qr_code_which_the_verification_page_c
         page.wait_for_text("#print-verify-url", "/verify/").await?;
         page.wait_for_attribute("#print-document-status", "data-status", "current")
             .await?;
+        // The pull kept the document's status for the verification page (offline: "status as
+        // of the last sync"), under the key the page reads.
+        let kept = serde_json::to_string(&format!("staffing.verify.status.{slip}"))?;
+        page.wait_until(
+            &format!("(localStorage.getItem({kept}) || '').startsWith('current ')"),
+            "the slip's status kept by the pull for the verification page",
+        )
+        .await?;
         both_languages(page, "documents_print_slip").await
     })
     .await?;

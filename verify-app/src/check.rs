@@ -326,6 +326,8 @@ pub fn seen(check: &DocumentCheck) -> Seen {
     }
 }
 
+/// A document's status as last seen on this computer: written here when the server showed it,
+/// and by the main app's pull (`app::sync::pull::DOCUMENT_STATUS`) for its scope's documents.
 const STATUS_KEY: &str = "staffing.verify.status.";
 
 fn storage() -> Option<web_sys::Storage> {

@@ -43,6 +43,7 @@ pub async fn pull(context: AppContext, holder: &str) -> Outcome {
             .unwrap_or_default();
         changed |= page.reset || !page.changes.is_empty();
         keep_document_keys(&page.document_keys, &now);
+        keep_document_statuses(&page.changes, &now);
         if page.complete {
             if let Err(e) = store::apply_page(holder, &page, &now).await {
                 return storage_failed(context, e);
@@ -87,6 +88,29 @@ pub async fn pull(context: AppContext, holder: &str) -> Outcome {
 pub const DOCUMENT_KEYS: &str = "staffing.verify.keys";
 /// When they were kept (RFC 3339, UTC).
 pub const DOCUMENT_KEYS_SYNCED: &str = "staffing.verify.keys_synced_at";
+
+/// Where the verification page finds a document's status as of the last sync (offline): the
+/// key is followed by the document's number, the value is `<status code> <time>` — the same
+/// record the page keeps of a status it was shown online.
+pub const DOCUMENT_STATUS: &str = "staffing.verify.status.";
+
+/// Keeps the status of every document this pull carries for the verification page, so that
+/// offline it answers "status as of the last sync" for the documents of this holder's scope.
+fn keep_document_statuses(changes: &[protocol::sync::Change], now: &str) {
+    for change in changes {
+        if let protocol::sync::Change::Application {
+            document: Some(signed),
+            ..
+        } = change
+        {
+            // A failure only leaves the page without this status (it says it has none).
+            let _ = crate::local_storage::set(
+                &format!("{DOCUMENT_STATUS}{}", signed.number),
+                &format!("{} {now}", signed.status),
+            );
+        }
+    }
+}
 
 fn keep_document_keys(keys: &[protocol::documents::DocumentKey], now: &str) {
     if keys.is_empty() {
