@@ -63,21 +63,12 @@ pub fn workbook(rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> {
     workbook.save_to_buffer().context("writing the template")
 }
 
-/// A spreadsheet date (days since 1899-12-30) as `yyyy-mm-dd`.
+/// A spreadsheet date (days since 1899-12-30) as `yyyy-mm-dd`; one outside the calendar as the
+/// number it is (the date rule then names the cell).
 fn excel_date(serial: f64) -> String {
-    // Days from 1970-01-01 (civil-from-days, Howard Hinnant's algorithm).
     #[allow(clippy::cast_possible_truncation)]
     let days = serial.floor() as i64 - 25_569;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    domain::Date::from_days_since_epoch(days).map_or_else(|| serial.to_string(), |d| d.to_string())
 }
 
 /// A cell as the person typed it.

@@ -33,41 +33,13 @@ pub struct Entry<'a> {
     pub detail: Value,
 }
 
-/// An entry as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Record {
-    pub seq: i64,
-    pub at: String,
-    pub actor: Option<String>,
-    pub credential: Option<String>,
-    pub action: String,
-    pub target: String,
-    pub detail: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-impl From<Record> for AuditEntry {
-    fn from(r: Record) -> AuditEntry {
-        AuditEntry {
-            seq: r.seq,
-            at: r.at,
-            actor: r.actor,
-            credential: r.credential,
-            action: r.action,
-            target: r.target,
-            detail: r.detail,
-            prev_hash: r.prev_hash,
-            hash: r.hash,
-        }
-    }
-}
+/// An entry as written: the one type the exported chain is made of.
+pub type Record = AuditEntry;
 
 /// The hash `record` must carry: `documents::audit::entry_hash`, the one definition the
 /// exported chain is checked with too.
 fn entry_hash(record: &Record) -> anyhow::Result<String> {
-    documents::audit::entry_hash(&AuditEntry::from(record.clone()))
-        .map_err(|e| anyhow::anyhow!("{e}"))
+    documents::audit::entry_hash(record).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Every entry, in order, as an export carries them (inside the caller's read transaction,
