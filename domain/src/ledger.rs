@@ -35,6 +35,50 @@ pub struct LedgerRow {
     pub note: Option<String>,
 }
 
+/// Figures summed over several units or categories (a region's or a scope's ledger): approved,
+/// filled and reserved added up, and each unit's vacant and over-establishment posts added up as
+/// they are — not derived from the sums, since one unit's over-establishment does not fill
+/// another's vacancy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FigureTotals {
+    pub approved: u64,
+    pub filled: u64,
+    pub reserved: u64,
+    pub vacant: u64,
+    pub over: u64,
+}
+
+impl FigureTotals {
+    /// Adds the figures of one unit in one category.
+    pub fn add(&mut self, f: &Figures) {
+        self.approved += u64::from(f.approved.get());
+        self.filled += u64::from(f.filled.get());
+        self.reserved += u64::from(f.reserved.get());
+        self.vacant += u64::from(f.vacant().get());
+        self.over += u64::from(f.over_establishment().get());
+    }
+
+    /// Adds totals already summed.
+    pub fn merge(&mut self, other: &FigureTotals) {
+        self.approved += other.approved;
+        self.filled += other.filled;
+        self.reserved += other.reserved;
+        self.vacant += other.vacant;
+        self.over += other.over;
+    }
+
+    /// Approved, filled, reserved, vacant, over — the columns of a ledger, in that order.
+    pub fn columns(&self) -> [u64; 5] {
+        [
+            self.approved,
+            self.filled,
+            self.reserved,
+            self.vacant,
+            self.over,
+        ]
+    }
+}
+
 /// The figures of one category (编制情况).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Figures {
@@ -550,6 +594,22 @@ impl UnitLedger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn totals_add_each_units_vacancy_and_excess_as_they_are() {
+        let f = |approved, filled, reserved| Figures {
+            approved: Headcount::new(approved),
+            filled: Headcount::new(filled),
+            reserved: Headcount::new(reserved),
+        };
+        let mut one = FigureTotals::default();
+        one.add(&f(10, 8, 1));
+        let mut two = FigureTotals::default();
+        two.add(&f(3, 5, 0));
+        one.merge(&two);
+        // 1 vacant in the first unit, 2 over in the second: neither cancels the other.
+        assert_eq!(one.columns(), [13, 13, 1, 1, 2]);
+    }
 
     const ADMIN: EstablishmentCategory = EstablishmentCategory::Administrative;
 

@@ -5,34 +5,18 @@ use std::collections::BTreeMap;
 
 use domain::EstablishmentCategory;
 use domain::certificate::Certificate;
-use domain::ledger::Figures;
+use domain::ledger::FigureTotals;
 use domain::region::Region;
 
 use crate::Lang;
 use crate::roster::units_in_order;
 use crate::table::{Cell, Table};
 
-/// Sums of figures: approved, filled, reserved, vacant, over.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Sums(pub [i64; 5]);
-
-impl Sums {
-    fn add(&mut self, f: &Figures) {
-        let values = [
-            f.approved.get(),
-            f.filled.get(),
-            f.reserved.get(),
-            f.vacant().get(),
-            f.over_establishment().get(),
-        ];
-        for (sum, v) in self.0.iter_mut().zip(values) {
-            *sum += i64::from(v);
-        }
-    }
-
-    fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
-        self.0.iter().map(|n| Cell::Number(*n))
-    }
+/// A row's five figure cells: approved, filled, reserved, vacant, over.
+fn cells_of(sums: &FigureTotals) -> impl Iterator<Item = Cell> {
+    sums.columns()
+        .into_iter()
+        .map(|n| Cell::Number(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
 /// The 编制台帐 of `certificates`.
@@ -51,11 +35,11 @@ pub fn establishment_ledger(certificates: &[Certificate], lang: Lang) -> Table {
         ],
     );
     let units = units_in_order(certificates);
-    let mut all: BTreeMap<EstablishmentCategory, Sums> = BTreeMap::new();
+    let mut all: BTreeMap<EstablishmentCategory, FigureTotals> = BTreeMap::new();
     let mut i = 0;
     while i < units.len() {
         let region = units[i].unit.region;
-        let mut in_region: BTreeMap<EstablishmentCategory, Sums> = BTreeMap::new();
+        let mut in_region: BTreeMap<EstablishmentCategory, FigureTotals> = BTreeMap::new();
         while let Some(c) = units.get(i).filter(|c| c.unit.region == region) {
             for (category, f) in c.ledger.all_figures() {
                 in_region.entry(category).or_default().add(&f);
@@ -65,7 +49,9 @@ pub fn establishment_ledger(certificates: &[Certificate], lang: Lang) -> Table {
                     Cell::text(c.unit.name.as_str()),
                     Cell::text(lang.pick(category.label_zh(), category.label_en())),
                 ];
-                cells.extend(Sums::default().with(&f).cells());
+                let mut one = FigureTotals::default();
+                one.add(&f);
+                cells.extend(cells_of(&one));
                 table.push(cells);
             }
             i += 1;
@@ -83,13 +69,6 @@ pub fn establishment_ledger(certificates: &[Certificate], lang: Lang) -> Table {
     table
 }
 
-impl Sums {
-    fn with(mut self, f: &Figures) -> Sums {
-        self.add(f);
-        self
-    }
-}
-
 fn region_label(region: Region, lang: Lang) -> &'static str {
     lang.pick(region.label_zh(), region.label_en())
 }
@@ -98,20 +77,18 @@ fn region_label(region: Region, lang: Lang) -> &'static str {
 fn totals(
     table: &mut Table,
     label: &str,
-    sums: &BTreeMap<EstablishmentCategory, Sums>,
+    sums: &BTreeMap<EstablishmentCategory, FigureTotals>,
     lang: Lang,
 ) {
-    let mut overall = Sums::default();
+    let mut overall = FigureTotals::default();
     for (category, s) in sums {
-        for (o, v) in overall.0.iter_mut().zip(s.0) {
-            *o += v;
-        }
+        overall.merge(s);
         let mut cells = vec![
             Cell::text(label),
             Cell::Empty,
             Cell::text(lang.pick(category.label_zh(), category.label_en())),
         ];
-        cells.extend(s.cells());
+        cells.extend(cells_of(s));
         table.push_total(cells);
     }
     let mut cells = vec![
@@ -119,6 +96,6 @@ fn totals(
         Cell::Empty,
         Cell::text(lang.pick("各类合计", "All categories")),
     ];
-    cells.extend(overall.cells());
+    cells.extend(cells_of(&overall));
     table.push_total(cells);
 }

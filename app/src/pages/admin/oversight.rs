@@ -38,34 +38,8 @@ impl Default for Thresholds {
     }
 }
 
-/// Sums of figures (approved, filled, reserved, vacant, over establishment).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Totals {
-    pub approved: u32,
-    pub filled: u32,
-    pub reserved: u32,
-    pub vacant: u32,
-    pub over: u32,
-}
-
-impl Totals {
-    /// Adds one unit's figures of one category.
-    pub fn add(&mut self, f: &Figures) {
-        self.approved += f.approved.get();
-        self.filled += f.filled.get();
-        self.reserved += f.reserved.get();
-        self.vacant += f.vacant().get();
-        self.over += f.over_establishment().get();
-    }
-
-    fn merge(&mut self, other: &Totals) {
-        self.approved += other.approved;
-        self.filled += other.filled;
-        self.reserved += other.reserved;
-        self.vacant += other.vacant;
-        self.over += other.over;
-    }
-}
+/// Sums of figures (approved, filled, reserved, vacant, over establishment): `domain`'s.
+pub use domain::ledger::FigureTotals as Totals;
 
 /// One line of the ledger by region: a category of a region (`category: None` — the region's
 /// total), over how many units.
@@ -463,7 +437,8 @@ pub fn workbook(oversight: &Oversight, lang: Lang, name: String) -> Workbook {
         (text(Msg::OversightOverBy), 8),
     ];
     let numbers = |t: &Totals| {
-        [t.approved, t.filled, t.reserved, t.vacant, t.over].map(|n| Cell::Number(i64::from(n)))
+        t.columns()
+            .map(|n| Cell::Number(i64::try_from(n).unwrap_or(i64::MAX)))
     };
     let mut columns = vec![
         (text(Msg::OversightRegion), 18),
