@@ -7,6 +7,10 @@
 //! the machine, the compiler and the commit, into BENCHMARKS.md.
 //!
 //! Only the part between [`BEGIN`] and [`END`] is rewritten; the prose around it is kept.
+//! Inside it each benchmark has its own part, opened by `<!-- bench: <name> -->` and stamped
+//! with when, at which commit and on which machine it ran: a full run rewrites every part, `--only
+//! <name>` replaces that one and keeps the others ([`merge`]). A section written before the parts
+//! existed is kept whole as the part `earlier` until a full run replaces it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,8 +46,6 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         _ => anyhow::bail!("usage: cargo xtask bench [--only {}]", BENCHES.join("|")),
     };
     let started = Instant::now();
-    let report_path =
-        std::env::temp_dir().join(format!("staffing-bench-{}.md", std::process::id()));
     let mut dexie = None;
     if benches.contains(&"pull_idb") || benches.contains(&"roster") {
         // The first pull into IndexedDB and the roster run the client as it ships (release
@@ -55,9 +57,15 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         }
         crate::build_client(root, true)?;
     }
+    let rustc = output_line("rustc", &["-V"]).unwrap_or_else(|| "rustc (version unknown)".into());
+    let machine = machine();
     // The server's own profile (opt-level 3, thin LTO, unwind), not the client's size-first
-    // `release`, which `cargo bench` would otherwise inherit. Both append to one report.
+    // `release`, which `cargo bench` would otherwise inherit. Each writes a report of its own.
+    let mut parts = Vec::new();
     for bench in &benches {
+        let report_path =
+            std::env::temp_dir().join(format!("staffing-bench-{}-{bench}.md", std::process::id()));
+        let _ = std::fs::remove_file(&report_path);
         let mut command = cargo();
         command
             .args(["bench", "--package", "tests", "--bench", bench])
@@ -70,39 +78,109 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
                 .env("DEXIE_VERSION", version);
         }
         run_cmd(&mut command)?;
+        let results = std::fs::read_to_string(&report_path)
+            .with_context(|| format!("reading the benchmark's report {}", report_path.display()))?;
+        let _ = std::fs::remove_file(&report_path);
+        let stamp = format!(
+            "**`{bench}`** — run {date} · commit {commit} · {rustc} · profile \
+             `server-release` · {machine}",
+            date = utc_now(),
+            commit = commit(),
+        );
+        parts.push(Part {
+            name: (*bench).to_owned(),
+            text: format!("{stamp}\n\n{}", results.trim()),
+        });
     }
-    let results = std::fs::read_to_string(&report_path)
-        .with_context(|| format!("reading the benchmark's report {}", report_path.display()))?;
-    let _ = std::fs::remove_file(&report_path);
-
-    let partial = if benches.len() < BENCHES.len() {
-        format!(" · only `{}`", benches.join("`, `"))
-    } else {
-        String::new()
-    };
-    let section = format!(
-        "{BEGIN}\n\
-         Last run: {date} · commit {commit} · {rustc} · profile `server-release`{partial}\n\n\
-         Machine: {machine}\n\n\
-         {results}\n{END}",
-        date = utc_now(),
-        commit = commit(),
-        rustc = output_line("rustc", &["-V"]).unwrap_or_else(|| "rustc (version unknown)".into()),
-        machine = machine(),
-        results = results.trim_end(),
-    );
     let path = root.join("BENCHMARKS.md");
     let old = std::fs::read_to_string(&path).unwrap_or_default();
-    let new = match (old.find(BEGIN), old.find(END)) {
-        (Some(b), Some(e)) if b < e => format!("{}{section}{}", &old[..b], &old[e + END.len()..]),
-        _ => format!("{SKELETON}{section}\n"),
-    };
+    let new = merge(&old, parts, benches.len() == BENCHES.len());
     std::fs::write(&path, new).context("writing BENCHMARKS.md")?;
     eprintln!(
         "xtask> BENCHMARKS.md updated; the benchmark took {:.0?} (build included)",
         started.elapsed()
     );
     Ok(())
+}
+
+/// Opens a benchmark's part of the generated section: `<!-- bench: roster -->`.
+const PART: &str = "<!-- bench: ";
+/// The name of the part that keeps a section written before parts existed.
+const EARLIER: &str = "earlier";
+/// The generated section's first lines (the parts follow).
+const HEADER: &str = "Each part says when, at which commit and on which machine it ran: \
+`cargo xtask bench` rewrites them all, `cargo xtask bench --only <name>` only its own.";
+
+/// One benchmark's part of the generated section: its name and its text (stamp and results).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Part {
+    name: String,
+    text: String,
+}
+
+/// The generated section's parts, in order: a section written before parts existed (not
+/// empty, not [`HEADER`]) is kept whole as the part [`EARLIER`].
+fn parts_of(section: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let (preamble, mut rest) = match section.find(PART) {
+        Some(at) => (&section[..at], &section[at..]),
+        None => (section, ""),
+    };
+    let preamble = preamble.trim();
+    if !preamble.is_empty() && preamble != HEADER {
+        parts.push(Part {
+            name: EARLIER.to_owned(),
+            text: preamble.to_owned(),
+        });
+    }
+    while let Some(after) = rest.strip_prefix(PART) {
+        let Some((name, body)) = after.split_once("-->") else {
+            break;
+        };
+        let end = body.find(PART).unwrap_or(body.len());
+        parts.push(Part {
+            name: name.trim().to_owned(),
+            text: body[..end].trim().to_owned(),
+        });
+        rest = &body[end..];
+    }
+    parts
+}
+
+/// BENCHMARKS.md (`old`) with `fresh` parts in its generated section: every part replaced
+/// when `full`, else each fresh one replacing its namesake (or added) and the others kept —
+/// [`EARLIER`] first, then in the order of [`BENCHES`]. The text outside the markers is kept;
+/// a document without them becomes [`SKELETON`] and the section.
+fn merge(old: &str, fresh: Vec<Part>, full: bool) -> String {
+    let markers = match (old.find(BEGIN), old.find(END)) {
+        (Some(b), Some(e)) if b < e => Some((b, e)),
+        _ => None,
+    };
+    let mut parts = match markers {
+        Some((b, e)) if !full => parts_of(&old[b + BEGIN.len()..e]),
+        _ => Vec::new(),
+    };
+    for part in fresh {
+        match parts.iter_mut().find(|p| p.name == part.name) {
+            Some(kept) => *kept = part,
+            None => parts.push(part),
+        }
+    }
+    let rank = |name: &str| match BENCHES.iter().position(|b| *b == name) {
+        _ if name == EARLIER => 0,
+        Some(i) => i + 1,
+        None => BENCHES.len() + 1,
+    };
+    parts.sort_by_key(|p| rank(&p.name));
+    let mut section = format!("{BEGIN}\n{HEADER}\n");
+    for part in &parts {
+        section.push_str(&format!("\n{PART}{} -->\n{}\n", part.name, part.text));
+    }
+    section.push_str(END);
+    match markers {
+        Some((b, e)) => format!("{}{section}{}", &old[..b], &old[e + END.len()..]),
+        None => format!("{SKELETON}{section}\n"),
+    }
 }
 
 /// Dexie from the npm registry, for the benchmark only (never shipped), in its own npm prefix
@@ -235,7 +313,68 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::civil_from_days;
+    use super::{BEGIN, END, HEADER, Part, civil_from_days, merge, parts_of};
+
+    fn part(name: &str, text: &str) -> Part {
+        Part {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn one_benchmark_alone_replaces_its_part_and_keeps_the_others() {
+        let before = format!("# Benchmarks\n\nprose\n\n{BEGIN}\nold\n{END}\n");
+        let full = merge(
+            &before,
+            vec![
+                part("push", "push 1"),
+                part("pull_idb", "pull 1"),
+                part("roster", "roster 1"),
+                part("import", "import 1"),
+            ],
+            true,
+        );
+        assert!(full.starts_with("# Benchmarks\n\nprose\n"));
+        let only = merge(&full, vec![part("roster", "roster 2\n\n| a | b |")], false);
+        let section = &only[only.find(BEGIN).unwrap() + BEGIN.len()..only.find(END).unwrap()];
+        assert_eq!(
+            parts_of(section),
+            vec![
+                part("push", "push 1"),
+                part("pull_idb", "pull 1"),
+                part("roster", "roster 2\n\n| a | b |"),
+                part("import", "import 1"),
+            ]
+        );
+        // Prose after the section survives both runs; a full run drops what it did not run.
+        let with_tail = format!("{only}\n\n### Notes\n");
+        let again = merge(&with_tail, vec![part("push", "push 3")], true);
+        assert!(again.ends_with("\n\n### Notes\n"));
+        let section = &again[again.find(BEGIN).unwrap()..];
+        assert_eq!(
+            parts_of(&section[BEGIN.len()..section.find(END).unwrap()]),
+            vec![part("push", "push 3")]
+        );
+    }
+
+    #[test]
+    fn a_section_from_before_the_parts_is_kept_as_earlier() {
+        let old = format!("intro\n{BEGIN}\nLast run: then\n\n| push | 1 |\n{END}\noutro\n");
+        let new = merge(&old, vec![part("roster", "roster 1")], false);
+        assert!(new.starts_with(&format!("intro\n{BEGIN}\n{HEADER}\n")));
+        assert!(new.ends_with(&format!("{END}\noutro\n")));
+        let section = &new[new.find(BEGIN).unwrap() + BEGIN.len()..new.find(END).unwrap()];
+        assert_eq!(
+            parts_of(section),
+            vec![
+                part("earlier", "Last run: then\n\n| push | 1 |"),
+                part("roster", "roster 1"),
+            ]
+        );
+        // Merged again: nothing doubles.
+        assert_eq!(merge(&new, vec![part("roster", "roster 1")], false), new);
+    }
 
     #[test]
     fn days_since_the_epoch_become_dates() {
