@@ -13,7 +13,8 @@
 //! ```
 //!
 //! and a notice carries `"person":{"id_number":"620502**********12","name":"王芳"}` (the
-//! 身份证号 masked as `domain::IdNumber::masked` does: the region and the last two characters)
+//! 身份证号 masked by [`mask_v1`]: the region and the last two characters — the documents'
+//! own form, fixed with [`DOCUMENT_VERSION`] 1; screens show `domain::IdNumber::masked`'s)
 //! instead of `count` and `valid_until`; an onboarding notice also names the slip it used
 //! (`slip_number`). The tag [`DOCUMENT_TAG`] keeps a document's signature from ever counting
 //! as an audit head's, or the reverse.
@@ -65,13 +66,23 @@ pub struct MaskedPerson {
 }
 
 impl MaskedPerson {
-    /// The person with `id_number` masked.
+    /// The person with `id_number` masked ([`mask_v1`]).
     pub fn new(name: Name, id_number: &IdNumber) -> MaskedPerson {
         MaskedPerson {
             name,
-            id_number: id_number.masked(),
+            id_number: mask_v1(id_number),
         }
     }
+}
+
+/// A 身份证号 as documents of version 1 carry it: the region (first six) and the last two
+/// characters, ten stars between — `11010519491231002X` becomes `110105**********2X`. Part of
+/// what is signed, so it never follows the screens' masking (`domain::IdNumber::masked`, the
+/// last four): a bureau that signed a notice and a checker that reads one agree on one form
+/// per version (docs/DOMAIN.md, "Masking").
+pub fn mask_v1(id_number: &IdNumber) -> String {
+    let id = id_number.as_str();
+    format!("{}{}{}", &id[..6], "*".repeat(10), &id[16..])
 }
 
 /// An issued document in its signed form.
@@ -273,10 +284,16 @@ pub(crate) mod tests {
     fn a_notice_masks_the_id_number() {
         let form = notice_form();
         let text = String::from_utf8(form.canonical_bytes().unwrap()).unwrap();
+        // Version 1's form, whatever the screens show (`domain::IdNumber::masked`).
+        let id = IdNumber::compose(620502, Date::parse("1990-03-07").unwrap(), 123).unwrap();
+        let last_two = &id.as_str()[16..];
         assert!(
-            text.contains("\"person\":{\"id_number\":\"620502**********"),
+            text.contains(&format!(
+                "\"person\":{{\"id_number\":\"620502**********{last_two}\""
+            )),
             "{text}"
         );
+        assert_ne!(mask_v1(&id), id.masked());
         assert!(!text.contains("19900307"), "{text}");
         assert!(!text.contains("\"count\""), "{text}");
         assert_eq!(

@@ -182,10 +182,12 @@ impl IdNumber {
         Ok(())
     }
 
-    /// The number with the birth date and sequence digits masked, for lists and logs:
-    /// `110105********002X` becomes `110105**********2X`.
+    /// The number as every screen but the person's own page shows it, and as logs and
+    /// refusals name it: the region (first six) and the last four characters, the birth date
+    /// hidden — `11010519491231002X` becomes `110105********002X` (docs/DOMAIN.md, "Masking").
+    /// Issued documents keep their own, older form (`documents::form`).
     pub fn masked(&self) -> String {
-        format!("{}{}{}", &self.0[..6], "*".repeat(10), &self.0[16..])
+        mask_id_text(&self.0)
     }
 
     /// Builds a valid number from region, birth date and a three-digit sequence (its last digit
@@ -209,6 +211,20 @@ impl IdNumber {
 
 string_newtype_impls!(IdNumber);
 
+/// A 身份证号 given as text (a report's cell, perhaps not a valid number) masked as
+/// [`IdNumber::masked`] does: 18 characters keep the first six and the last four, anything
+/// else is hidden whole.
+pub fn mask_id_text(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() != 18 {
+        return "*".repeat(chars.len());
+    }
+    let mut masked: String = chars[..6].iter().collect();
+    masked.push_str("********");
+    masked.extend(&chars[14..]);
+    masked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +236,9 @@ mod tests {
         assert_eq!(id.birth_date(), Date::parse("1949-12-31").unwrap());
         assert_eq!(id.sex(), Sex::Female);
         assert_eq!(id.region_code(), "110105");
-        assert_eq!(id.masked(), "110105**********2X");
+        assert_eq!(id.masked(), "110105********002X");
+        assert_eq!(mask_id_text(id.as_str()), id.masked());
+        assert_eq!(mask_id_text("12345"), "*****");
     }
 
     #[test]

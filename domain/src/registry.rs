@@ -136,7 +136,7 @@ mod tests {
         };
         r.register(id.clone(), hold(&a)).unwrap();
         let e = r.register(id.clone(), hold(&b)).unwrap_err();
-        assert!(e.message_zh().contains("110105**********2X"));
+        assert!(e.message_zh().contains("110105********002X"));
         assert!(!e.message_zh().contains("19491231"));
         assert!(r.release(&id, &b).is_err());
         r.release(&id, &a).unwrap();

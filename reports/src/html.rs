@@ -3,7 +3,7 @@
 //! the client): numbers and dates unbroken, 身份证号 masked, totals set apart, every text
 //! escaped.
 
-use crate::mask_id_number;
+use domain::id_number::mask_id_text;
 use crate::svg::escape;
 use crate::table::{Cell, Table};
 
@@ -26,7 +26,7 @@ pub fn table(table: &Table, rows: usize) -> String {
         for cell in &row.cells {
             let (class, text) = match cell {
                 Cell::Number(_) | Cell::Percent(_) => ("num", cell.plain()),
-                Cell::IdNumber(id) => ("id", mask_id_number(id)),
+                Cell::IdNumber(id) => ("id", mask_id_text(id)),
                 Cell::Date(_) => ("date", cell.plain()),
                 other => ("", other.plain()),
             };

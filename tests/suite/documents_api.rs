@@ -398,7 +398,12 @@ async fn anyone_learns_only_genuine_or_not_and_a_voided_notice_is_void() {
     let (_, answer) = check(&review.clerk.client, "number", &notice).await;
     let detail = answer.detail.expect("the unit sees the status");
     assert_eq!(detail.signed.status, "current");
-    assert!(detail.signed.document.contains(&person.id_number.masked()));
+    assert!(
+        detail
+            .signed
+            .document
+            .contains(&documents::form::mask_v1(&person.id_number))
+    );
     assert!(!detail.signed.document.contains(id));
     // The slip the onboarding used up is `used`, with the notice named.
     let (_, answer) = check(&review.reviewer.client, "number", &slip).await;
