@@ -438,6 +438,10 @@ messages! {
     EmptyAffiliates => "本单位没有所属事业单位（编制证未登记）。", "The unit has no affiliated institutions (none recorded in the certificate).";
     EmptyHistory => "编制证未登记历史沿革。", "The certificate records no history.";
     EmptyChart => "编制证未登记内设机构和所属事业单位，机构图只有本单位。", "The certificate records no bodies or affiliates: the chart shows the unit alone.";
+    ChartInternal => "内设机构", "Internal divisions";
+    ChartSubordinate => "下设机构", "Subordinate bodies";
+    ChartAffiliates => "所属事业单位", "Affiliated institutions";
+    RosterOneUnit => "个单位", "unit";
     LedgerOver => "超编数", "Over";
     LedgerOverNote => "红色：实有人数超过核定编制（超编），超编期间不能再核准用编。", "In red: more people than approved posts (over establishment); no posts can be reserved while it lasts.";
     LedgerRowsTitle => "台帐记录：核定数由以下文件逐件累计", "Ledger rows: the approved figures add up from these documents";

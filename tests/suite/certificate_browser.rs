@@ -100,6 +100,43 @@ async fn check_rows(page: &TestPage, id: &str, expected: usize) -> anyhow::Resul
     }
 }
 
+/// A4 landscape less the chart's 10 mm margins (`@page chart`), at 96 dpi: 277 × 190 mm.
+const A4_LANDSCAPE_PX: (f64, f64) = (277.0 / 25.4 * 96.0, 190.0 / 25.4 * 96.0);
+
+/// The organisation chart as printed (print media emulated, the viewport one A4 landscape
+/// page's printable area): the drawing and every one of its `boxes` boxes inside the page;
+/// `certificate_chart_print.png`.
+async fn chart_fits_a4_landscape(page: &TestPage, boxes: usize) -> anyhow::Result<()> {
+    use chromiumoxide::cdp::browser_protocol::emulation::SetEmulatedMediaParams;
+    let media = |m: &str| SetEmulatedMediaParams::builder().media(m).build();
+    let (width, height) = A4_LANDSCAPE_PX;
+    page.raw().execute(media("print")).await?;
+    page.set_viewport(width as i64, height as i64).await?;
+    let (svg_width, svg_bottom, inside): (f64, f64, usize) = page
+        .eval(&format!(
+            "(() => {{ const box = e => {{ const r = e.getBoundingClientRect(); \
+               return [r.left + scrollX, r.top + scrollY, r.right + scrollX, r.bottom + scrollY]; }}; \
+               const svg = box(document.querySelector('#org-chart svg')); \
+               const inside = [...document.querySelectorAll('#org-chart .org-box')].map(box) \
+                 .filter(([l, t, r, b]) => l >= 0 && t >= 0 && r <= {width} && b <= {height}).length; \
+               return [svg[2] - svg[0], svg[3], inside]; }})()"
+        ))
+        .await?;
+    page.screenshot("certificate_chart_print").await?;
+    page.raw().execute(media("")).await?;
+    laptop(page).await?;
+    anyhow::ensure!(
+        svg_width <= width && svg_bottom <= height,
+        "the chart ({svg_width:.0} px wide, ending at {svg_bottom:.0} px) is not within \
+         one A4 landscape page ({width:.0} × {height:.0} px)"
+    );
+    anyhow::ensure!(
+        inside == boxes,
+        "{inside} of the chart's {boxes} boxes are on the printed page"
+    );
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_section_of_a_unit_offline_matches_the_servers_certificate() -> anyhow::Result<()> {
     let mut city = City::start().await;
@@ -213,6 +250,7 @@ async fn every_section_of_a_unit_offline_matches_the_servers_certificate() -> an
             anyhow::ensure!(shown, "{} is not in the chart", d.name);
         }
         both_languages(page, "certificate_chart").await?;
+        chart_fits_a4_landscape(page, boxes).await?;
 
         open_section(page, "history").await?;
         if c.history.is_empty() {

@@ -2,13 +2,17 @@
 //! [`Msg`], rows of text cells (a cell may be a link, a number, flagged), an empty-table
 //! message that says why, and optionally headers that sort. One component, not one per section:
 //! the client's size budget.
+//!
+//! Rows are drawn keyed (`<For>`, a row's key being the row itself): when the rows change —
+//! a roster filtered, another page — the table, its header and every row that stays are kept,
+//! rows that left are removed and only new ones are built.
 
 use leptos::prelude::*;
 
 use crate::i18n::{Msg, t};
 
 /// One cell: its text, a link when it opens something, and its classes (`num`, `over`, …).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Cell {
     pub text: String,
     pub href: Option<String>,
@@ -60,7 +64,7 @@ impl Cell {
 
 /// A row: its cells, a class, a key the tests and links find it by (`data-key`) and a state
 /// (`data-state`, e.g. a slip's).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Row {
     pub cells: Vec<Cell>,
     pub class: &'static str,
@@ -86,9 +90,21 @@ pub struct Sort {
     pub ascending: bool,
 }
 
-/// A table with `id`, `columns` as headers and `rows` (re-drawn when they change; a table of a
-/// page of a long list is given that page only). No rows: `empty` in place of the table. With
-/// `sort`, each header is a button that sorts by its column (again: the other way).
+/// The rows as `<For>` keys them: each row with how many equal rows come before it (so that two
+/// equal rows are two keys).
+fn keyed(rows: &[Row]) -> Vec<(Row, u32)> {
+    let mut out: Vec<(Row, u32)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let before = out.iter().filter(|(r, _)| r == row).count();
+        out.push((row.clone(), before as u32));
+    }
+    out
+}
+
+/// A table with `id`, `columns` as headers and `rows` (a table of a page of a long list is
+/// given that page only), drawn keyed: a change of the rows rebuilds only the rows that are
+/// new. No rows: `empty` in place of the table. With `sort`, each header is a button that sorts
+/// by its column (again: the other way).
 #[component]
 pub fn Table(
     id: &'static str,
@@ -97,6 +113,8 @@ pub fn Table(
     empty: Msg,
     #[prop(optional)] sort: Option<RwSignal<Sort>>,
 ) -> impl IntoView {
+    // Read once per change (the rows may be derived), and nothing redrawn when they are equal.
+    let rows = Memo::new(move |_| rows.get());
     let header = move || {
         columns
             .get()
@@ -134,39 +152,33 @@ pub fn Table(
             })
             .collect_view()
     };
-    move || {
-        let rows = rows.get();
-        if rows.is_empty() {
-            return view! {
-                <p class="muted empty" id=format!("{id}-empty")>
-                    {t(empty)}
-                </p>
-            }
-            .into_any();
-        }
-        let count = rows.len();
-        view! {
+    let none = move || rows.with(Vec::is_empty);
+    view! {
+        <Show
+            when=move || !none()
+            fallback=move || view! { <p class="muted empty" id=format!("{id}-empty")>{t(empty)}</p> }
+        >
             <div class="table-wrap">
-                <table class="data" id=id data-rows=count.to_string()>
+                <table class="data" id=id data-rows=move || rows.with(Vec::len).to_string()>
                     <thead>
                         <tr>{header}</tr>
                     </thead>
                     <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|row| {
+                        <For
+                            each=move || rows.with(|rows| keyed(rows))
+                            key=|row| row.clone()
+                            children=|(row, _)| {
                                 view! {
                                     <tr class=row.class data-key=row.key data-state=row.state>
                                         {row.cells.into_iter().map(cell).collect_view()}
                                     </tr>
                                 }
-                            })
-                            .collect_view()}
+                            }
+                        />
                     </tbody>
                 </table>
             </div>
-        }
-        .into_any()
+        </Show>
     }
 }
 

@@ -189,7 +189,7 @@ fn printed(
     local: &LocalCopy,
     lang: Lang,
 ) -> Printed {
-    let rows = super::apply::payload_rows(payload, local, lang)
+    let rows = super::apply::payload_rows(payload, local, lang, false)
         .into_iter()
         .filter(|r| r.name != FormField::Reason.name())
         .map(|r| (r.label, r.value))

@@ -35,11 +35,14 @@ fn field_row(field: FormField, values: &Values, lang: Lang) -> Row {
     }
 }
 
-/// The payload as rows of a form, in `lang`: every field it carries.
+/// The payload as rows of a form, in `lang`: every field it carries. A 身份证号 is masked
+/// (`IdNumber::masked`) but one the clerk typed into this form when `typed_whole` (the
+/// confirmation before signing, which shows what is signed).
 pub(crate) fn payload_rows(
     payload: &ApplicationPayload,
     local: &LocalCopy,
     lang: Lang,
+    typed_whole: bool,
 ) -> Vec<Row> {
     let values = super::form_state::values_of(payload, local);
     let fields: Vec<FormField> = match payload {
@@ -61,7 +64,13 @@ pub(crate) fn payload_rows(
                     .pick(category.label_zh(), category.label_en())
                     .to_owned(),
             });
-            rows.extend(PERSON_FIELDS.iter().map(|f| field_row(*f, &values, lang)));
+            rows.extend(PERSON_FIELDS.iter().map(|f| {
+                let mut row = field_row(*f, &values, lang);
+                if *f == FormField::IdNumber && !typed_whole {
+                    row.value = request.person.id_number.masked();
+                }
+                row
+            }));
             rows.push(field_row(FormField::HrDocument, &values, lang));
             return rows;
         }
@@ -119,8 +128,8 @@ fn person_row(subject: &ChangeSubject, local: &LocalCopy, lang: Lang) -> Row {
     let value = match subject {
         ChangeSubject::Unit => Msg::UnitRecordSubject.text(lang).to_owned(),
         ChangeSubject::Person { id_number } => match local.person(id_number.as_str()) {
-            Some(p) => format!("{}（{}）", p.name, id_number),
-            None => id_number.to_string(),
+            Some(p) => format!("{}（{}）", p.name, id_number.masked()),
+            None => id_number.masked(),
         },
     };
     let label = match subject {
@@ -198,7 +207,7 @@ pub(super) fn Confirmation(state: FormState) -> impl IntoView {
         rows.extend(
             state
                 .local
-                .with(|local| payload_rows(&payload, local, lang)),
+                .with(|local| payload_rows(&payload, local, lang, true)),
         );
         rows.extend([
             Row {

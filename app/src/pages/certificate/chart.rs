@@ -1,8 +1,12 @@
 //! 组织机构图: the unit, its internal and subordinate bodies and its affiliated institutions
 //! (`domain::Certificate::org_chart`), drawn as SVG — the unit on top, each kind of body in its
-//! own group of rows beneath, a line from the unit to every box. Readable at 40 boxes (seven to
-//! a row, two lines of text each, the whole name on hover), printed alone on an A4 landscape
-//! page (`style/main.css`: `@page chart`).
+//! own group of rows beneath, a line from the unit to every box. Readable at 40 boxes (at most
+//! seven to a row, two lines of text each, the whole name on hover), printed alone on an A4
+//! landscape page (`style/main.css`: `@page chart`).
+//!
+//! The line down from the unit (the trunk) passes every row but the last: those rows hold at
+//! most six boxes and leave the trunk a gap between two of them (a row of an odd number is
+//! moved half a box aside), so that no row seems to hang from a box of the row above.
 //!
 //! The SVG is written as text (names escaped) and set as the chart's markup: one string, not a
 //! component per box.
@@ -13,7 +17,7 @@ use leptos::prelude::*;
 use crate::i18n::{Lang, Msg, t};
 use crate::state::use_app_context;
 
-/// Boxes to a row.
+/// Boxes to a row: the last row of the chart; the rows the trunk passes hold one less.
 const COLS: usize = 7;
 const BOX_W: usize = 150;
 const BOX_H: usize = 50;
@@ -21,7 +25,10 @@ const GAP: usize = 14;
 const MARGIN: usize = 20;
 /// Characters on a line of a box (13 px text in a 150 px box).
 const LINE_CHARS: usize = 10;
-const ROW_H: usize = BOX_H + 34;
+/// A row: its line to the trunk (the bus) [`BUS_Y`] below its top, its boxes [`BOX_Y`] below.
+const ROW_H: usize = BOX_H + 40;
+const BUS_Y: usize = 10;
+const BOX_Y: usize = 22;
 
 /// Width of the drawing.
 const WIDTH: usize = COLS * (BOX_W + GAP) - GAP + 2 * MARGIN;
@@ -75,6 +82,15 @@ fn node(out: &mut String, x: usize, y: usize, w: usize, name: &str, kind: OrgCha
     out.push_str("</g>");
 }
 
+/// The heading of a group of boxes.
+fn group_msg(kind: OrgChartNodeKind) -> Msg {
+    match kind {
+        OrgChartNodeKind::SubordinateBody => Msg::ChartSubordinate,
+        OrgChartNodeKind::Affiliate => Msg::ChartAffiliates,
+        _ => Msg::ChartInternal,
+    }
+}
+
 /// The chart of `c` as SVG text, its labels in `lang`; and how many boxes it has.
 pub fn svg(c: &Certificate, lang: Lang) -> (String, usize) {
     use std::fmt::Write;
@@ -96,7 +112,27 @@ pub fn svg(c: &Certificate, lang: Lang) -> (String, usize) {
     })
     .filter(|(_, names)| !names.is_empty())
     .collect();
-    let rows: usize = groups.iter().map(|(_, n)| n.len().div_ceil(COLS)).sum();
+    // Each group's rows: seven to the chart's last row, six to any other (see the module).
+    let last_group = groups.len().saturating_sub(1);
+    let rows_of: Vec<Vec<&[&str]>> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, (_, names))| {
+            let mut rows = Vec::new();
+            let mut rest: &[&str] = names;
+            while !rest.is_empty() {
+                let take = if g == last_group && rest.len() <= COLS {
+                    rest.len()
+                } else {
+                    rest.len().min(COLS - 1)
+                };
+                rows.push(&rest[..take]);
+                rest = &rest[take..];
+            }
+            rows
+        })
+        .collect();
+    let rows: usize = rows_of.iter().map(Vec::len).sum();
     let height = MARGIN + BOX_H + 30 + groups.len() * 26 + rows * ROW_H + MARGIN;
     let mut body = String::with_capacity(4096);
     let mut lines = String::with_capacity(2048);
@@ -112,19 +148,27 @@ pub fn svg(c: &Certificate, lang: Lang) -> (String, usize) {
     );
     let mut y = MARGIN + BOX_H + 30;
     let mut last_bus = None;
-    for (kind, names) in &groups {
+    let mut drawn = 0;
+    for ((kind, names), group_rows) in groups.iter().zip(&rows_of) {
         let _ = write!(
             body,
             r#"<text class="org-group" x="{MARGIN}" y="{}">"#,
             y + 14
         );
-        escape(lang.pick(kind.label_zh(), kind.label_en()), &mut body);
+        escape(group_msg(*kind).text(lang), &mut body);
         let _ = write!(body, " ({})</text>", names.len());
         y += 26;
-        for row in names.chunks(COLS) {
+        for row in group_rows {
+            drawn += 1;
             let row_w = row.len() * (BOX_W + GAP) - GAP;
-            let left = center - row_w / 2;
-            let bus = y + 8;
+            // A row the trunk passes, of an odd number of boxes: half a box aside.
+            let aside = if drawn < rows && row.len() % 2 == 1 {
+                (BOX_W + GAP) / 2
+            } else {
+                0
+            };
+            let left = center - row_w / 2 - aside;
+            let bus = y + BUS_Y;
             let (first, last) = (left + BOX_W / 2, left + row_w - BOX_W / 2);
             let _ = write!(
                 lines,
@@ -138,9 +182,9 @@ pub fn svg(c: &Certificate, lang: Lang) -> (String, usize) {
                     lines,
                     r#"<line x1="{0}" y1="{bus}" x2="{0}" y2="{1}"/>"#,
                     x + BOX_W / 2,
-                    y + 24
+                    y + BOX_Y
                 );
-                node(&mut body, x, y + 24, BOX_W, name, *kind);
+                node(&mut body, x, y + BOX_Y, BOX_W, name, *kind);
             }
             last_bus = Some(bus);
             y += ROW_H;
@@ -223,14 +267,37 @@ mod tests {
         let (svg, boxes) = svg(&c, Lang::En);
         assert_eq!(boxes, 40);
         assert_eq!(svg.matches("class=\"org-box\"").count(), 40);
-        // 32 divisions in 5 rows of at most 7, 7 affiliates in one: the drawing stays as wide
-        // as seven boxes, and no line of text is longer than a box holds.
+        // The drawing stays as wide as seven boxes, and no line of text is longer than a box
+        // holds.
         assert!(svg.contains(&format!("viewBox=\"0 0 {WIDTH} ")));
         // (The unit's own box is twice as wide.)
         for text in svg.split("<text x=").skip(2) {
             let line = text.split('>').nth(1).unwrap().split('<').next().unwrap();
             assert!(line.chars().count() <= LINE_CHARS, "{line}");
         }
-        assert!(svg.contains("internal division (32)"));
+        assert!(svg.contains("Internal divisions (32)"));
+        assert!(svg.contains("Affiliated institutions (7)"));
+        // 32 divisions in rows of six (the trunk passes them), the 7 affiliates in the last row.
+        let rows = svg.matches("<line").count() - 1 - 39;
+        assert_eq!(rows, 6 + 1);
+        // The trunk (the unit's centre) passes every row but the last between two boxes.
+        let number = |text: &str, attribute: &str| -> usize {
+            let at = text.find(&format!(" {attribute}=\"")).unwrap() + attribute.len() + 3;
+            text[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let boxes: Vec<(usize, usize, usize)> = svg
+            .split("<rect class=\"org-box\"")
+            .skip(2)
+            .map(|r| (number(r, "x"), number(r, "y"), number(r, "width")))
+            .collect();
+        let last_row = boxes.iter().map(|b| b.1).max().unwrap();
+        let center = WIDTH / 2;
+        for (x, y, w) in &boxes {
+            assert!(
+                *y == last_row || !(*x..x + w).contains(&center),
+                "a box under the trunk at {x},{y}"
+            );
+            assert!(x + w <= WIDTH - MARGIN && *x >= MARGIN);
+        }
     }
 }

@@ -5,7 +5,9 @@
 //! Instant at thousands of people: the people are read and indexed once ([`RosterIndex`]: a
 //! lower-cased search key per person, the distinct divisions and ranks), a sort orders
 //! positions once per click, and a keystroke walks that order once, comparing keys it already
-//! has — one vector of positions is all it allocates — and only a page of rows is drawn.
+//! has — one vector of positions is all it allocates — and only a page of rows is drawn, keyed
+//! (`components::table`): a row that stays is not built again, and a change draws once (the
+//! page goes back to the first in the same update, not in an effect after it).
 
 use std::sync::Arc;
 
@@ -215,7 +217,8 @@ impl RosterIndex {
         if self.units.len() == 1 {
             cells.remove(UNIT_COLUMN);
         }
-        Row::new(p.id_number.masked(), cells)
+        // The key: the person's position in the index (unique; masked numbers can repeat).
+        Row::new(i.to_string(), cells)
     }
 }
 
@@ -347,11 +350,16 @@ pub fn Roster(
         let order = order.get()?;
         Some(filter.with(|f| Arc::new(index.filter(&order, f))))
     });
-    // A new filter or order starts at the first page.
+    // A new filter or order starts at the first page: set with the change itself (one redraw),
+    // and only when it is not there already (setting a signal redraws what reads it).
+    let first_page = move || {
+        if page.get_untracked() != 0 {
+            page.set(0);
+        }
+    };
     Effect::new(move |_| {
-        filter.track();
         sort.track();
-        page.set(0);
+        first_page();
     });
     let shown = move || found.get().map_or(0, |f| f.len());
     let pages = move || shown().div_ceil(PAGE_ROWS).max(1);
@@ -376,7 +384,10 @@ pub fn Roster(
         }
     });
     let set = move |f: fn(&mut RosterFilter, String)| {
-        Callback::new(move |value: String| filter.update(|filter| f(filter, value)))
+        Callback::new(move |value: String| {
+            first_page();
+            filter.update(|filter| f(filter, value));
+        })
     };
     let found_in = move |list: fn(&RosterIndex) -> &Vec<String>| {
         Signal::derive(move || {
@@ -419,6 +430,7 @@ pub fn Roster(
                 aria-label=t(Msg::RosterSearch)
                 on:input=move |ev| {
                     let value = event_target_value(&ev).to_ascii_lowercase();
+                    first_page();
                     filter.update(|f| f.needle = value);
                 }
             />
@@ -511,7 +523,7 @@ pub fn Roster(
                 view! {
                     <p class="muted roster-count" id="roster-count" data-total=total.to_string() data-shown=move || shown().to_string() data-units=units.to_string()>
                         {t(Msg::RosterMatches)} {shown} " / " {total} " " {t(Msg::CertificatePeople)}
-                        " · " {units} " " {t(Msg::RosterUnits)}
+                        " · " {units} " " {t(if units == 1 { Msg::RosterOneUnit } else { Msg::RosterUnits })}
                     </p>
                 }
                 .into_any()

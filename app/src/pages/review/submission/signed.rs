@@ -212,7 +212,7 @@ fn payload_fields(
         }
         ApplicationPayload::Offboarding(r) => {
             let mut out = vec![
-                field("id-number", Msg::DocIdNumber, r.id_number.to_string()),
+                field("id-number", Msg::DocIdNumber, r.id_number.masked()),
                 labelled(
                     "reason",
                     Msg::DocDepartureReason,
@@ -241,7 +241,7 @@ fn payload_fields(
                     None
                 }
                 ChangeSubject::Person { id_number } => {
-                    out.push(field("subject", Msg::DocSubject, id_number.to_string()));
+                    out.push(field("subject", Msg::DocSubject, id_number.masked()));
                     Some(staff.iter().find(|p| &p.id_number == id_number))
                 }
             };
@@ -286,7 +286,7 @@ fn person_fields(lang: RwSignal<Lang>, p: &Person) -> Vec<AnyView> {
             p.sex.label_zh(),
             p.sex.label_en(),
         ),
-        field("id-number", Msg::DocIdNumber, p.id_number.to_string()),
+        field("id-number", Msg::DocIdNumber, p.id_number.masked()),
         field("birth-date", Msg::DocBirthDate, p.birth_date.to_string()),
         labelled(
             "category",
