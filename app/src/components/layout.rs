@@ -112,6 +112,9 @@ fn SessionTools() -> impl IntoView {
                                 <a href="/admin/holders" id="nav-holders" class="nav-link">
                                     {t(Msg::NavHolders)}
                                 </a>
+                                <a href="/admin/acts" id="nav-acts" class="nav-link">
+                                    {t(Msg::NavActs)}
+                                </a>
                             }
                         })}
                     <span class="session-holder" id="session-holder" data-login=login>
