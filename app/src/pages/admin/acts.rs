@@ -1292,8 +1292,10 @@ pub fn Acts() -> impl IntoView {
     // An amendment starts from the unit's record as it is.
     Effect::new(move |last: Option<String>| {
         let id = form.value("unit").trim().to_owned();
-        if kind.get() == ActKind::UnitAmend
-            && last.as_deref() != Some(id.as_str())
+        let amending = kind.get() == ActKind::UnitAmend;
+        let key = format!("{amending}:{id}");
+        if amending
+            && last.as_deref() != Some(key.as_str())
             && let Some(u) = units.with(|u| u.iter().find(|u| u.record.id.as_str() == id).cloned())
         {
             let r = u.record;
@@ -1314,7 +1316,7 @@ pub fn Acts() -> impl IntoView {
                 );
             });
         }
-        id
+        key
     });
     let online = move || context.connectivity.get() == Connectivity::Online;
     let choose = move |k: ActKind| {
