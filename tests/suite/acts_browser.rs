@@ -349,7 +349,7 @@ async fn a_merger_carries_the_staff_over_and_the_absorbed_unit_leaves_the_clerks
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_county_administrator_acts_only_on_the_countys_units() -> anyhow::Result<()> {
-    let city = City::start().await;
+    let mut city = City::start().await;
     let county: Vec<String> = schema::units_in_region(&city.pool, "620502")
         .await
         .into_iter()
@@ -438,5 +438,45 @@ async fn a_county_administrator_acts_only_on_the_countys_units() -> anyhow::Resu
     .await?;
     let created = schema::units_in_region(&city.pool, "620502").await;
     assert_eq!(created.len(), county.len() + 1, "the unit was created");
-    Ok(())
+
+    // Offline: the page says an act needs the network, keeps the form, and does not sign.
+    city.server.stop().await?;
+    page.check("acts_offline", async {
+        page.click("#act-again").await?;
+        open_kind(page, "establishment_change").await?;
+        fill(
+            page,
+            &[
+                ("#act-unit", county[1].as_str()),
+                ("#act-cat-administrative", "1"),
+            ],
+        )
+        .await?;
+        document(page, 62, "关于核增编制的批复").await?;
+        page.wait_until("document.querySelector('#acts-offline')", "offline is said")
+            .await?;
+        page.screenshot("acts_offline_form_zh").await?;
+        page.click("#act-next").await?;
+        page.wait_until(
+            "document.querySelector('#act-confirm')",
+            "the confirmation shows",
+        )
+        .await?;
+        let disabled: bool = page
+            .eval("document.querySelector('#act-sign').disabled")
+            .await?;
+        assert!(disabled, "no signature offline");
+        page.wait_until("document.querySelector('#acts-offline')", "offline is said")
+            .await?;
+        page.screenshot("acts_offline_zh").await?;
+        page.click("#act-back").await?;
+        page.wait_until("document.querySelector('#act-form')", "back to the form")
+            .await?;
+        let kept: String = page
+            .eval("document.querySelector('#act-unit').value")
+            .await?;
+        assert_eq!(kept, county[1]);
+        Ok(())
+    })
+    .await
 }

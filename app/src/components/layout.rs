@@ -84,13 +84,15 @@ fn SessionTools() -> impl IntoView {
                             </a>
                         }
                             .into_any()
-                    } else {
+                    } else if session.holder.files_applications() {
                         view! {
                             <a href="/apply" id="nav-apply" class="nav-link">
                                 {t(Msg::NavApply)}
                             </a>
                         }
                             .into_any()
+                    } else {
+                        ().into_any()
                     }}
                     <a href="/reports" id="nav-reports" class="nav-link">
                         {t(Msg::NavReports)}

@@ -1361,6 +1361,8 @@ pub fn Acts() -> impl IntoView {
                     step.set(Step::Done(verdict));
                 }
                 Ok(verdict) => {
+                    // The server's figures may be newer than this computer's copy.
+                    crate::sync::kick(context);
                     refusal.set(Some(verdict));
                     step.set(Step::Form);
                 }
