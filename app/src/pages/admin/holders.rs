@@ -2,9 +2,9 @@
 //! administrator's region with a search, registering a holder (each field's error in the
 //! interface language, nothing typed lost), one holder's keys (model, enrolled, last used,
 //! counter; a key enrolled in demo attestation mode flagged for re-enrolment), a one-time
-//! enrolment code shown as a link and a QR code to open on the holder's computer, revoking a key, suspending
-//! and reinstating, and a unit's printable 使用人员备案表. Online only: these are the server's
-//! records, not the synced certificates.
+//! enrolment code shown as a link and a QR code to open on the holder's computer, revoking a
+//! key, suspending and reinstating, and a unit's printable 使用人员备案表. Online only: these
+//! are the server's records, not the synced certificates.
 
 use std::str::FromStr;
 
