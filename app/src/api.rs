@@ -347,6 +347,19 @@ pub async fn admin_holder_register(
     send::<_, ()>(Request::get(&path), None, None).await
 }
 
+/// `POST /api/acts`: one signed act of the bureau; its verdict (a repeat gets the first one).
+pub async fn submit_act(
+    csrf_token: &str,
+    request: &protocol::admin::ActRequest,
+) -> Result<protocol::admin::ActVerdict, ApiError> {
+    send(
+        Request::post(protocol::admin::ACTS_PATH),
+        Some(csrf_token),
+        Some(request),
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

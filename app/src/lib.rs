@@ -46,7 +46,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::layout::Layout;
-use crate::pages::admin::{dashboard::Dashboard, holders::Holders};
+use crate::pages::admin::{acts::Acts, dashboard::Dashboard, holders::Holders};
 use crate::pages::{
     apply::Apply, certificate::CertificatePage, certificate::person::PersonPage, enrol::Enrol,
     not_found::NotFound, print::PrintPage, reports::ReportsPage, review::Review, sign_in::SignIn,
@@ -94,6 +94,7 @@ enum Route {
     Person,
     Oversight,
     Holders,
+    Acts,
     NotFound,
 }
 
@@ -111,6 +112,7 @@ fn route(path: &str) -> Route {
         p if p.starts_with("/person/") => Route::Person,
         "/admin/oversight" | "/admin/oversight/" => Route::Oversight,
         "/admin/holders" | "/admin/holders/" => Route::Holders,
+        "/admin/acts" | "/admin/acts/" => Route::Acts,
         _ => Route::NotFound,
     }
 }
@@ -127,6 +129,7 @@ fn page(route: Route) -> AnyView {
         Route::Person => view! { <PersonPage/> }.into_any(),
         Route::Oversight => view! { <Dashboard/> }.into_any(),
         Route::Holders => view! { <Holders/> }.into_any(),
+        Route::Acts => view! { <Acts/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

@@ -4,8 +4,9 @@
 //! alerts; the ledger by region with its drill-down to the region's units; the export as
 //! .xlsx read back with calamine. 使用人员备案: the administrator registers a clerk (a form
 //! with missing and malformed fields first: each named, nothing typed lost), issues the
-//! one-time code, the clerk opens the link in a browser of their own, enrols a virtual key and
-//! signs in; the administrator revokes the key and the clerk's next sign-in is refused.
+//! one-time code (a link and its QR code, read back), the clerk opens the link in a browser
+//! of their own, enrols a virtual key and signs in; the administrator revokes the key and the
+//! clerk's next sign-in is refused.
 //! Screenshots in Chinese and English at 1366×768.
 
 use std::io::Cursor;
@@ -251,6 +252,24 @@ async fn an_admin_registers_a_clerk_who_enrols_and_a_revoked_key_is_refused() ->
                 .await?
                 .unwrap_or_default();
             assert!(link.contains(&code) && !code.is_empty(), "{link} {code}");
+            // The link again as a QR code, read back from the SVG.
+            let path = admin
+                .attribute("#enrolment-qr path", "d")
+                .await?
+                .unwrap_or_default();
+            let side: usize = admin
+                .attribute("#enrolment-qr", "viewBox")
+                .await?
+                .unwrap_or_default()
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default();
+            assert_eq!(
+                tests::qr::decode_svg_path(&path, side).as_deref(),
+                Some(link.as_str()),
+                "the QR code holds the enrolment link"
+            );
             admin
                 .wait_until(
                     "document.querySelector(\"#holder-list tr[data-login='clerk-new']\")",

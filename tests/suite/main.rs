@@ -1,6 +1,11 @@
 //! The one integration-test binary (one binary links once: compile time matters on two cores).
 //!
 //! Modules:
+//! - `acts_browser`: the bureau administrator's signed acts (issue 14, 管理文书) in headless
+//!   Chromium — an establishment change raises the clerk's vacancy after a pull, over-filling
+//!   refused in the form and by the server (reason shown, nothing typed lost), a merger that
+//!   empties the clerk's store of the absorbed unit, a county admin kept to the county's units,
+//!   a unit created and leadership posts set; screenshots of every kind in both languages.
 //! - `admin_api`: the bureau runs the system (issue 14) — key holders registered, enrolled with
 //!   their own code, revoked, suspended; demo keys in production; signed establishment changes,
 //!   a merger's tombstone, abolition refused, verification confirmed, a county admin's limits.
@@ -68,6 +73,7 @@
 //! - `sync_api`: pull over HTTP — snapshots of exactly the holder's scope, paging with progress,
 //!   changes after a cursor, resets on unknown or foreign cursors.
 
+mod acts_browser;
 mod admin_api;
 mod admin_browser;
 mod api;

@@ -3,6 +3,7 @@
 //! signing an application into the outbox; decisions signed into the same outbox
 //! ([`decision`], [`deciding`]).
 
+pub mod acting;
 pub mod deciding;
 pub mod decision;
 

@@ -84,13 +84,15 @@ fn SessionTools() -> impl IntoView {
                             </a>
                         }
                             .into_any()
-                    } else {
+                    } else if session.holder.files_applications() {
                         view! {
                             <a href="/apply" id="nav-apply" class="nav-link">
                                 {t(Msg::NavApply)}
                             </a>
                         }
                             .into_any()
+                    } else {
+                        ().into_any()
                     }}
                     <a href="/reports" id="nav-reports" class="nav-link">
                         {t(Msg::NavReports)}
@@ -111,6 +113,9 @@ fn SessionTools() -> impl IntoView {
                             view! {
                                 <a href="/admin/holders" id="nav-holders" class="nav-link">
                                     {t(Msg::NavHolders)}
+                                </a>
+                                <a href="/admin/acts" id="nav-acts" class="nav-link">
+                                    {t(Msg::NavActs)}
                                 </a>
                             }
                         })}

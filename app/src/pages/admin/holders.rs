@@ -2,9 +2,9 @@
 //! administrator's region with a search, registering a holder (each field's error in the
 //! interface language, nothing typed lost), one holder's keys (model, enrolled, last used,
 //! counter; a key enrolled in demo attestation mode flagged for re-enrolment), a one-time
-//! enrolment code shown as a link to open on the holder's computer, revoking a key, suspending
-//! and reinstating, and a unit's printable 使用人员备案表. Online only: these are the server's
-//! records, not the synced certificates.
+//! enrolment code shown as a link and a QR code to open on the holder's computer, revoking a
+//! key, suspending and reinstating, and a unit's printable 使用人员备案表. Online only: these
+//! are the server's records, not the synced certificates.
 
 use std::str::FromStr;
 
@@ -456,8 +456,19 @@ pub fn Holders() -> impl IntoView {
 #[component]
 fn EnrolmentCode(created: HolderCreated) -> impl IntoView {
     let link = created.enrolment_link.clone();
+    let qr = crate::qr::encode(&link).map(|code| {
+        let view_box = code.view_box();
+        view! {
+            <svg class="enrolment-qr" id="enrolment-qr" viewBox=view_box
+                xmlns="http://www.w3.org/2000/svg" role="img" shape-rendering="crispEdges"
+                data-content=link.clone() attr:aria-label=t(Msg::HoldersCodeQr)>
+                <path d=code.path/>
+            </svg>
+        }
+    });
     view! {
         <div class="notice notice-ok enrolment-code" id="enrolment-code" data-login=created.holder.login.clone()>
+            {qr}
             <p>
                 <strong>{t(Msg::HoldersCodeFor)} {created.holder.name.clone()} " (" {created.holder.login.clone()} ")"</strong>
             </p>
@@ -469,6 +480,7 @@ fn EnrolmentCode(created: HolderCreated) -> impl IntoView {
                 " · " {t(Msg::HoldersCodeExpires)} {beijing_time(&created.expires_at)}
             </p>
             <p class="muted">{t(Msg::HoldersCodeHint)}</p>
+            <p class="muted">{t(Msg::HoldersCodeQr)}</p>
         </div>
     }
 }

@@ -1,7 +1,9 @@
 //! The bureau's pages (`/admin/…`), kept in this folder alone so that a later change can move
 //! them into a bundle of their own: the oversight dashboard ([`dashboard`], its figures in
-//! [`oversight`]) and the key holders' register (使用人员备案, [`holders`]).
+//! [`oversight`]), the key holders' register (使用人员备案, [`holders`]) and the signed acts on
+//! establishment and units (管理文书, [`acts`]).
 
+pub mod acts;
 pub mod dashboard;
 pub mod holders;
 pub mod oversight;
