@@ -94,6 +94,7 @@ enum Route {
     Person,
     Oversight,
     Holders,
+    Verification,
     NotFound,
 }
 
@@ -111,6 +112,7 @@ fn route(path: &str) -> Route {
         p if p.starts_with("/person/") => Route::Person,
         "/admin/oversight" | "/admin/oversight/" => Route::Oversight,
         "/admin/holders" | "/admin/holders/" => Route::Holders,
+        "/admin/verification" | "/admin/verification/" => Route::Verification,
         _ => Route::NotFound,
     }
 }
@@ -127,6 +129,7 @@ fn page(route: Route) -> AnyView {
         Route::Person => view! { <PersonPage/> }.into_any(),
         Route::Oversight => view! { <Dashboard/> }.into_any(),
         Route::Holders => view! { <Holders/> }.into_any(),
+        Route::Verification => view! { <pages::admin::verification::Verification/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }
