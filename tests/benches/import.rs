@@ -72,11 +72,7 @@ fn main() {
         .collect();
     times.sort();
     let median = times[ROUNDS / 2];
-    let verdict = if median < TARGET {
-        "met"
-    } else {
-        "**missed**"
-    };
+    let verdict = if median < TARGET { "met" } else { "**missed**" };
     let line = format!(
         "| roster import check: {ROWS} rows (.xlsx {} KB) read and every cell checked, {IN_POST} IDs in post | {:.0} ms (fastest {:.0}, slowest {:.0}) | target < 2,000 ms — {verdict} |",
         bytes.len() / 1024,

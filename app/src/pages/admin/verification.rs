@@ -118,7 +118,10 @@ fn column_text(e: &ImportError, lang: Lang) -> String {
             .find(|c| c.header == e.field)
             .map_or_else(|| e.field.clone(), |c| c.header_en.to_owned()),
     };
-    format!("{}（{header}）", e.column)
+    match lang {
+        Lang::Zh => format!("{}（{header}）", e.column),
+        Lang::En => format!("{} ({header})", e.column),
+    }
 }
 
 /// What the last act of the page came to.
@@ -429,7 +432,14 @@ fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
         );
     };
     let state = unit.state;
-    let may_import = admin || clerk;
+    // Once a unit has confirmed, its data changes by applications, not by import (an import
+    // would send it back to 已导入).
+    let may_import = (admin || clerk)
+        && matches!(
+            state,
+            VerificationState::NotStarted | VerificationState::Imported
+        );
+    let colon = move || lang.get().pick("：", ": ");
     let unit_may_confirm = clerk
         && matches!(
             state,
@@ -440,10 +450,10 @@ fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
         <div class="verification-unit" id="verification-unit" data-unit=unit.unit_id.clone() data-state=state_code(state)>
             <h2>{t(Msg::VerifUnitTitle)} {unit.name.clone()}</h2>
             <p>
-                <span class="muted">{t(Msg::VerifState)} "："</span>
+                <span class="muted">{t(Msg::VerifState)} {colon}</span>
                 <strong id="verification-state">{t(state_label(state))}</strong>
                 " · "
-                <span class="muted">{t(Msg::VerifStaff)} "："</span>
+                <span class="muted">{t(Msg::VerifStaff)} {colon}</span>
                 {unit.staff}
                 " · "
                 <a href=format!("/certificate/{}", unit.unit_id) id="verification-certificate">
@@ -544,12 +554,19 @@ fn Report(
     let errors = report.errors.len();
     let (total, valid) = (report.rows_total, report.rows_valid);
     let list = StoredValue::new(report.errors);
+    let separator = move || lang.get().pick("；", "; ");
+    let count = move |n: u32| {
+        move || match lang.get() {
+            Lang::Zh => format!("（{n}）"),
+            Lang::En => format!(" ({n})"),
+        }
+    };
     view! {
         <div class="verification-report" id="verification-report" data-errors=errors.to_string()>
             <h3>{t(Msg::VerifReportTitle)}</h3>
             <p id="verification-counts">
-                {t(Msg::VerifRowsTotal)} {total} "；"
-                {t(Msg::VerifRowsValid)} {valid} "；"
+                {t(Msg::VerifRowsTotal)} {total} {separator}
+                {t(Msg::VerifRowsValid)} {valid} {separator}
                 {t(Msg::VerifErrorCount)} {errors}
             </p>
             {if clean {
@@ -557,7 +574,7 @@ fn Report(
                     <p class="success" id="verification-clean">{t(Msg::VerifClean)}</p>
                     <button type="button" class="primary" id="verification-import" disabled=busy on:click=move |_| import(false)>
                         {t(Msg::VerifImportAll)}
-                        {format!("（{total}）")}
+                        {count(total)}
                     </button>
                 }
                 .into_any()
@@ -604,7 +621,7 @@ fn Report(
                             view! {
                                 <button type="button" id="verification-import-valid" disabled=busy on:click=move |_| import(true)>
                                     {t(Msg::VerifImportValid)}
-                                    {format!("（{valid}）")}
+                                    {count(valid)}
                                 </button>
                             }
                         })}
