@@ -225,9 +225,18 @@ fn Panels(oversight: Oversight, region: RwSignal<Option<Region>>) -> impl IntoVi
                                 })
                                 .into_iter()
                                 .map(|(id, name, detail)| {
+                                    // A unit not verified opens on the 数据核实 page, any
+                                    // other on its certificate.
+                                    let href = if kind == AlertKind::NotVerified {
+                                        format!("/admin/verification?unit={id}")
+                                    } else {
+                                        format!("/certificate/{id}")
+                                    };
                                     view! {
                                         <tr data-unit=id>
-                                            <td>{name}</td>
+                                            <td>
+                                                <a href=href>{name}</a>
+                                            </td>
                                             <td>{detail}</td>
                                         </tr>
                                     }
