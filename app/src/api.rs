@@ -347,7 +347,8 @@ pub async fn admin_holder_register(
     send::<_, ()>(Request::get(&path), None, None).await
 }
 
-/// `POST /api/acts`: one signed act of the bureau; its verdict (a repeat gets the first one).
+/// `POST /api/acts`: one signed act of the bureau (or a clerk's verification act); its verdict
+/// (a refusal is a verdict too, HTTP 200; a repeat gets the first one).
 pub async fn submit_act(
     csrf_token: &str,
     request: &protocol::admin::ActRequest,
@@ -358,6 +359,36 @@ pub async fn submit_act(
         Some(request),
     )
     .await
+}
+
+/// `POST /api/import/check?unit=…`: the roster file as chosen (sent as it is, never read into
+/// the app), answered by the report of every error; nothing is imported.
+pub async fn import_check(
+    csrf_token: &str,
+    unit: &str,
+    file: &web_sys::Blob,
+) -> Result<protocol::admin::ImportReport, ApiError> {
+    let path = format!(
+        "{}?unit={}",
+        protocol::admin::IMPORT_CHECK_PATH,
+        String::from(js_sys::encode_uri_component(unit))
+    );
+    let signal = web_sys::AbortSignal::timeout_with_u32(CALL_TIMEOUT_MS);
+    let request = Request::post(&path)
+        .cache(RequestCache::NoStore)
+        .abort_signal(Some(&signal))
+        .header(CSRF_HEADER, csrf_token)
+        .header(
+            "Content-Type",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .body(wasm_bindgen::JsValue::from(file.clone()))
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    read(response).await
 }
 
 #[cfg(test)]

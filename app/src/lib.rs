@@ -95,6 +95,7 @@ enum Route {
     Oversight,
     Holders,
     Acts,
+    Verification,
     NotFound,
 }
 
@@ -113,6 +114,7 @@ fn route(path: &str) -> Route {
         "/admin/oversight" | "/admin/oversight/" => Route::Oversight,
         "/admin/holders" | "/admin/holders/" => Route::Holders,
         "/admin/acts" | "/admin/acts/" => Route::Acts,
+        "/admin/verification" | "/admin/verification/" => Route::Verification,
         _ => Route::NotFound,
     }
 }
@@ -130,6 +132,7 @@ fn page(route: Route) -> AnyView {
         Route::Oversight => view! { <Dashboard/> }.into_any(),
         Route::Holders => view! { <Holders/> }.into_any(),
         Route::Acts => view! { <Acts/> }.into_any(),
+        Route::Verification => view! { <pages::admin::verification::Verification/> }.into_any(),
         Route::NotFound => view! { <NotFound/> }.into_any(),
     }
 }

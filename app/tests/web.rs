@@ -788,6 +788,95 @@ async fn pull_pages_are_applied_with_their_cursor_and_a_reset_keeps_the_queue() 
 }
 
 #[wasm_bindgen_test]
+async fn verification_states_and_the_servers_thresholds_are_kept_until_a_tombstone_or_reset() {
+    use protocol::admin::{OversightSettings, VerificationState};
+    use protocol::sync::{Change, PullResponse};
+    clear_storage().await;
+    let page = |changes: Vec<Change>, reset, oversight| PullResponse {
+        holder_id: "h1".into(),
+        reset,
+        changes,
+        cursor: "c".into(),
+        complete: true,
+        progress: None,
+        document_keys: Vec::new(),
+        oversight,
+    };
+    let state = |unit: &str, state| Change::Verification {
+        unit_id: unit.into(),
+        state,
+        updated_at: "2026-11-27T08:00:00Z".into(),
+    };
+    // Before any pull: the server's defaults.
+    assert_eq!(
+        store::oversight_settings("h1").await.unwrap(),
+        OversightSettings::default()
+    );
+    let settings = OversightSettings {
+        waiting_days: 3,
+        lapse_warning_days: 5,
+    };
+    store::apply_page(
+        "h1",
+        &page(
+            vec![
+                state("620502-0001", VerificationState::Imported),
+                state("620502-0002", VerificationState::ConfirmedByUnit),
+            ],
+            true,
+            Some(settings),
+        ),
+        "now",
+    )
+    .await
+    .unwrap();
+    // A later page moves one on; a page without settings keeps them.
+    store::apply_page(
+        "h1",
+        &page(
+            vec![state("620502-0002", VerificationState::ConfirmedByBureau)],
+            false,
+            None,
+        ),
+        "now",
+    )
+    .await
+    .unwrap();
+    let states = store::verification_states("h1").await.unwrap();
+    let codes: Vec<(&str, VerificationState)> = states
+        .iter()
+        .map(|(unit, kept)| (unit.as_str(), kept.state))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("620502-0001", VerificationState::Imported),
+            ("620502-0002", VerificationState::ConfirmedByBureau)
+        ]
+    );
+    assert_eq!(store::oversight_settings("h1").await.unwrap(), settings);
+    assert_eq!(store::cursor("h1").await.unwrap().as_deref(), Some("c"));
+    // A tombstone drops its unit's state.
+    let tombstone = Change::UnitRemoved {
+        unit_id: "620502-0001".into(),
+        reason: "abolished".into(),
+        merged_into: None,
+        document: "天编发〔2026〕4号".into(),
+    };
+    store::apply_page("h1", &page(vec![tombstone], false, None), "now")
+        .await
+        .unwrap();
+    let states = store::verification_states("h1").await.unwrap();
+    assert_eq!(states.keys().collect::<Vec<_>>(), vec!["620502-0002"]);
+    // A reset clears them with the rest of the confirmed state.
+    store::apply_page("h1", &page(Vec::new(), true, None), "now")
+        .await
+        .unwrap();
+    assert!(store::verification_states("h1").await.unwrap().is_empty());
+    clear_storage().await;
+}
+
+#[wasm_bindgen_test]
 async fn a_version_2_store_keeps_everything_and_gains_drafts() {
     clear_storage().await;
     let item = item("a-1", 4, "h-v2");

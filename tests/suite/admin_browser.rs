@@ -77,7 +77,8 @@ fn read_xlsx(bytes: &[u8]) -> anyhow::Result<Vec<(String, Vec<Vec<String>>)>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_shows_an_over_established_unit_and_a_late_offboarding_offline()
 -> anyhow::Result<()> {
-    let mut city = City::start().await;
+    // The server's threshold of days waiting, which the dashboard starts from.
+    let mut city = City::start_configured(|c| c.oversight.waiting_days = 3).await;
     let pool = city.pool.clone();
     let mut clerk = city.clerk_with_vacancy().await;
     // Another unit with staff, put over establishment.
@@ -143,6 +144,17 @@ async fn the_dashboard_shows_an_over_established_unit_and_a_late_offboarding_off
         );
         let late_count = page.attribute("#alert-count-late", "data-count").await?;
         assert_eq!(late_count.as_deref(), Some("1"));
+        page.wait_until(
+            "document.querySelector('#waiting-days').value === '3'",
+            "the server's threshold is used",
+        )
+        .await?;
+        // No unit's data is verified yet: each is an alert.
+        let unverified = page
+            .attribute("#alert-count-unverified", "data-count")
+            .await?
+            .unwrap_or_default();
+        assert!(unverified.parse::<u32>()? > 0, "{unverified}");
         page.screenshot("admin_oversight_alerts_zh").await?;
 
         // The ledger by region; the drill-down lists the region's units, the over one marked.

@@ -96,3 +96,4 @@ mod reports_browser;
 mod review_browser;
 mod sync_api;
 mod sync_browser;
+mod verification_browser;

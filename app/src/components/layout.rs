@@ -119,6 +119,17 @@ fn SessionTools() -> impl IntoView {
                                 </a>
                             }
                         })}
+                    {session
+                        .holder
+                        .role
+                        .is_some_and(|r| r.is_bureau() || r == domain::Role::UnitClerk)
+                        .then(|| {
+                            view! {
+                                <a href="/admin/verification" id="nav-verification" class="nav-link">
+                                    {t(Msg::NavVerification)}
+                                </a>
+                            }
+                        })}
                     <span class="session-holder" id="session-holder" data-login=login>
                         {t(Msg::SignedInAs)}
                         {name}

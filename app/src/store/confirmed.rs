@@ -97,6 +97,8 @@ enum Decoded {
     Application(Box<TrackedApplication>),
     /// A tombstone: the unit was merged or abolished; its records go.
     Removed(String),
+    /// A unit's verification state (数据核实), kept in the pull store.
+    Verification(super::verification::KeptVerification),
 }
 
 /// Decodes (and so validates) every record of `page`, in order.
@@ -114,6 +116,20 @@ fn decode(page: &PullResponse) -> Result<Vec<Decoded>, StorageError> {
         }
         if let Change::UnitRemoved { unit_id, .. } = change {
             decoded.push(Decoded::Removed(unit_id.clone()));
+        }
+        if let Change::Verification {
+            unit_id,
+            state,
+            updated_at,
+        } = change
+        {
+            decoded.push(Decoded::Verification(
+                super::verification::KeptVerification {
+                    unit_id: unit_id.clone(),
+                    state: *state,
+                    updated_at: updated_at.clone(),
+                },
+            ));
         }
         let application = TrackedApplication::from_change(change)
             .map_err(|unknown| StorageError::Undecodable(unknown.to_string()))?;
@@ -226,6 +242,9 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
                         .primitive()
                         .map_err(write_error)?;
                 }
+                pull.delete(super::verification::key(&unit_id))
+                    .primitive()
+                    .map_err(write_error)?;
                 removed.insert(unit_id);
             }
             Decoded::Certificate(unit) => UnitRecords {
@@ -236,6 +255,9 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
                 people: &unit.people,
             }
             .put(&units, &people)?,
+            Decoded::Verification(kept) => {
+                meta_put(&pull, &super::verification::key(&kept.unit_id), &kept)?;
+            }
             Decoded::Application(application) => {
                 let record = ApplicationRecord {
                     unit_id: application.unit_id.clone(),
@@ -251,6 +273,9 @@ pub async fn apply_page(holder: &str, page: &PullResponse, now: &str) -> Result<
     }
     if !removed.is_empty() {
         remove_applications(&applications, &removed).await?;
+    }
+    if let Some(settings) = &page.oversight {
+        meta_put(&pull, super::verification::OVERSIGHT, settings)?;
     }
     meta_put(&pull, CURSOR, &page.cursor)?;
     if page.complete {

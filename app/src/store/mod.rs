@@ -42,6 +42,7 @@ pub mod meta;
 pub mod outbox;
 mod records;
 pub mod scope;
+pub mod verification;
 
 pub use crate::storage_error::StorageError;
 pub use clear::clear_all_but_waiting;
@@ -55,3 +56,4 @@ pub use drafts::{Draft, discard_draft, drafts, save_draft};
 pub use legacy::{LEGACY_CLIENT_ID, LEGACY_OUTBOX, LEGACY_SEQUENCE, migrate_local_storage};
 pub use meta::{client_id, cursor, last_sync, next_sequence};
 pub use outbox::{add_decision, add_revision, add_to_outbox, decisions, outbox, record_verdicts};
+pub use verification::{KeptVerification, oversight_settings, verification_states};

@@ -1,17 +1,24 @@
 //! 监督看板 (`/admin/oversight`): the bureau's oversight of the units it holds, from the synced
 //! data on this computer (offline too) — the alerts first (how many of each kind, then each),
 //! the ledger by region and category with a drill-down to the region's units, an export as
-//! .xlsx through the export worker. The figures: [`super::oversight`].
+//! .xlsx through the export worker. The figures: [`super::oversight`]. The thresholds start
+//! from the server's settings as of the last pull; the bureau may adjust them on screen.
+//! A list shows its first [`SHOWN`] alerts (the export has them all).
 
 use domain::Date;
 use domain::region::Region;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use std::collections::BTreeMap;
+
 use super::oversight::{AlertKind, Oversight, Thresholds, Totals, oversee, workbook};
 use crate::i18n::{Lang, Msg, t};
 use crate::state::use_app_context;
 use crate::store;
+
+/// How many alerts of a kind a list shows.
+const SHOWN: usize = 200;
 
 /// 监督看板.
 #[component]
@@ -21,6 +28,16 @@ pub fn Dashboard() -> impl IntoView {
     let today = crate::applications::registration::today().unwrap_or(Date::MIN);
     let waiting_days = RwSignal::new(Thresholds::default().waiting_days);
     let lapse_days = RwSignal::new(Thresholds::default().lapse_days);
+    // The server's thresholds, as the last pull brought them, replace the defaults.
+    if let Some(holder) = context.holder_id() {
+        spawn_local(async move {
+            if let Ok(settings) = store::oversight_settings(&holder).await {
+                let server = Thresholds::from(settings);
+                waiting_days.set(server.waiting_days);
+                lapse_days.set(server.lapse_days);
+            }
+        });
+    }
     let region = RwSignal::new(None::<Region>);
     let status = RwSignal::new(None::<(bool, Msg, String)>);
     let exported = RwSignal::new(String::new());
@@ -36,8 +53,16 @@ pub fn Dashboard() -> impl IntoView {
         let _ = context.sync.with(|s| s.revision);
         async move {
             match holder {
-                Some(holder) => store::scope::all_certificates(&holder).await,
-                None => Ok(Vec::new()),
+                Some(holder) => {
+                    let certificates = store::scope::all_certificates(&holder).await?;
+                    let states = store::verification_states(&holder)
+                        .await?
+                        .into_iter()
+                        .map(|(unit, kept)| (unit, kept.state))
+                        .collect();
+                    Ok::<_, store::StorageError>((certificates, states))
+                }
+                None => Ok((Vec::new(), BTreeMap::new())),
             }
         }
     });
@@ -47,9 +72,9 @@ pub fn Dashboard() -> impl IntoView {
             lapse_days: lapse_days.get(),
         };
         certificates.with(|loaded| match loaded.as_ref() {
-            Some(Ok(all)) => context
+            Some(Ok((all, states))) => context
                 .applications
-                .with(|a| Some(oversee(all, a, today, thresholds))),
+                .with(|a| Some(oversee(all, a, states, today, thresholds))),
             _ => None,
         })
     });
@@ -113,6 +138,7 @@ pub fn Dashboard() -> impl IntoView {
                             .unwrap_or_else(|| Msg::OversightNeverSynced.text(lang.get()).to_owned())
                     }}
                 </p>
+                <p class="muted">{t(Msg::OversightFromServer)}</p>
                 <div class="oversight-controls">
                     {threshold("waiting-days", Msg::OversightWaitingDays, waiting_days)}
                     {threshold("lapse-days", Msg::OversightLapseDays, lapse_days)}
@@ -190,6 +216,7 @@ fn Panels(oversight: Oversight, region: RwSignal<Option<Region>>) -> impl IntoVi
                             oversight
                                 .with_value(|o| {
                                     o.of(kind)
+                                        .take(SHOWN)
                                         .map(|a| {
                                             let (id, name) = a.unit();
                                             (id.to_owned(), name.to_owned(), a.detail(l))
@@ -198,9 +225,18 @@ fn Panels(oversight: Oversight, region: RwSignal<Option<Region>>) -> impl IntoVi
                                 })
                                 .into_iter()
                                 .map(|(id, name, detail)| {
+                                    // A unit not verified opens on the 数据核实 page, any
+                                    // other on its certificate.
+                                    let href = if kind == AlertKind::NotVerified {
+                                        format!("/admin/verification?unit={id}")
+                                    } else {
+                                        format!("/certificate/{id}")
+                                    };
                                     view! {
                                         <tr data-unit=id>
-                                            <td>{name}</td>
+                                            <td>
+                                                <a href=href>{name}</a>
+                                            </td>
                                             <td>{detail}</td>
                                         </tr>
                                     }
@@ -209,6 +245,8 @@ fn Panels(oversight: Oversight, region: RwSignal<Option<Region>>) -> impl IntoVi
                         }}
                     </tbody>
                 </table>
+                {(oversight.with_value(|o| o.of(kind).count()) > SHOWN)
+                    .then(|| view! { <p class="muted">{t(Msg::OversightListCapped)}</p> })}
             }
         })
         .collect_view();

@@ -2,7 +2,9 @@
 //! applications alone (so it works offline): the ledger by region and category with each
 //! unit's figures for the drill-down, and the alerts — units over establishment (超编) or over
 //! their leadership posts, applications filed after their deadline, slips about to lapse,
-//! submissions waiting for a decision too long. The rules it applies are the domain's
+//! submissions waiting for a decision too long, units whose data the bureau has not yet
+//! confirmed (数据核实, the states the pull keeps). The thresholds start from the server's
+//! (`OversightSettings`, sent with every pull). The rules it applies are the domain's
 //! (`Figures::is_over`, `LeadershipPosts::over`, `QuotaUseSlip::state`,
 //! `ApplicationStatus::awaits_decision`, the server's lateness flag); this module only counts.
 //! [`workbook`] turns the same figures into the sheets of an .xlsx export (`reports` tables).
@@ -17,6 +19,8 @@ use domain::unit::LeadershipLevel;
 use domain::{ApplicationKind, ApplicationStatus, Date, EstablishmentCategory, Timestamp};
 use reports::{Cell, Table, Workbook};
 
+use protocol::admin::{OversightSettings, VerificationState};
+
 use crate::applications::tracked::TrackedApplication;
 use crate::i18n::{Lang, Msg};
 
@@ -29,12 +33,19 @@ pub struct Thresholds {
     pub lapse_days: i64,
 }
 
-impl Default for Thresholds {
-    fn default() -> Self {
+impl From<OversightSettings> for Thresholds {
+    fn from(settings: OversightSettings) -> Self {
         Thresholds {
-            waiting_days: 7,
-            lapse_days: 14,
+            waiting_days: i64::from(settings.waiting_days),
+            lapse_days: i64::from(settings.lapse_warning_days),
         }
+    }
+}
+
+impl Default for Thresholds {
+    /// The server's defaults, until a pull brings its settings.
+    fn default() -> Self {
+        Thresholds::from(OversightSettings::default())
     }
 }
 
@@ -106,6 +117,12 @@ pub enum Alert {
         status: ApplicationStatus,
         days: i64,
     },
+    /// 数据核实 not finished: the bureau has not confirmed the unit's data.
+    NotVerified {
+        unit_id: String,
+        name: String,
+        state: VerificationState,
+    },
 }
 
 /// The kinds of alert, in the order the dashboard lists them.
@@ -116,20 +133,29 @@ pub enum AlertKind {
     FiledLate,
     SlipLapsing,
     Waiting,
+    NotVerified,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 5] = [
+    pub const ALL: [AlertKind; 6] = [
         AlertKind::OverEstablishment,
         AlertKind::OverLeadership,
         AlertKind::FiledLate,
         AlertKind::SlipLapsing,
         AlertKind::Waiting,
+        AlertKind::NotVerified,
     ];
 
     /// Its code (element ids).
     pub fn code(self) -> &'static str {
-        ["over", "leadership", "late", "lapsing", "waiting"][self as usize]
+        [
+            "over",
+            "leadership",
+            "late",
+            "lapsing",
+            "waiting",
+            "unverified",
+        ][self as usize]
     }
 
     /// Its title.
@@ -140,6 +166,7 @@ impl AlertKind {
             Msg::OversightLate,
             Msg::OversightLapsing,
             Msg::OversightWaiting,
+            Msg::OversightNotVerified,
         ][self as usize]
     }
 }
@@ -152,6 +179,7 @@ impl Alert {
             Alert::FiledLate { .. } => AlertKind::FiledLate,
             Alert::SlipLapsing { .. } => AlertKind::SlipLapsing,
             Alert::Waiting { .. } => AlertKind::Waiting,
+            Alert::NotVerified { .. } => AlertKind::NotVerified,
         }
     }
 
@@ -162,7 +190,8 @@ impl Alert {
             | Alert::OverLeadership { unit_id, name, .. }
             | Alert::FiledLate { unit_id, name, .. }
             | Alert::SlipLapsing { unit_id, name, .. }
-            | Alert::Waiting { unit_id, name, .. } => (unit_id, name),
+            | Alert::Waiting { unit_id, name, .. }
+            | Alert::NotVerified { unit_id, name, .. } => (unit_id, name),
         }
     }
 
@@ -240,6 +269,11 @@ impl Alert {
                 Msg::OversightWaited.text(lang),
                 Msg::OversightDays.text(lang),
             ),
+            Alert::NotVerified { state, .. } => format!(
+                "{}：{}",
+                Msg::VerifState.text(lang),
+                verification_label(*state).text(lang)
+            ),
         }
     }
 }
@@ -271,10 +305,22 @@ fn days_waited(since: &str, today: Date) -> i64 {
         .unwrap_or(0)
 }
 
-/// The dashboard of `certificates` and `applications` on `today`.
+/// The label of a verification state.
+pub fn verification_label(state: VerificationState) -> Msg {
+    match state {
+        VerificationState::NotStarted => Msg::VerifNotStarted,
+        VerificationState::Imported => Msg::VerifImported,
+        VerificationState::ConfirmedByUnit => Msg::VerifConfirmedByUnit,
+        VerificationState::ConfirmedByBureau => Msg::VerifConfirmedByBureau,
+    }
+}
+
+/// The dashboard of `certificates` and `applications` on `today`; `verification`: the units'
+/// states as synced (a unit without one has not started).
 pub fn oversee(
     certificates: &[Certificate],
     applications: &BTreeMap<String, TrackedApplication>,
+    verification: &BTreeMap<String, VerificationState>,
     today: Date,
     thresholds: Thresholds,
 ) -> Oversight {
@@ -327,6 +373,17 @@ pub fn oversee(
                     filled: posts.filled.get(),
                 });
             }
+        }
+        let state = verification
+            .get(&unit_id)
+            .copied()
+            .unwrap_or(VerificationState::NotStarted);
+        if state != VerificationState::ConfirmedByBureau {
+            alerts.push(Alert::NotVerified {
+                unit_id: unit_id.clone(),
+                name: name.clone(),
+                state,
+            });
         }
         for slip in &c.slips {
             let days_left = today.days_until(slip.valid_until);
