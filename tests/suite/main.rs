@@ -42,6 +42,10 @@
 //!   genuine; anonymous checks see no personal data; voiding by a reviewer's signed decision;
 //!   the signed audit head, `export-audit` and `verify-audit --file` naming the first broken
 //!   entry.
+//! - `fuzz`: hostile bytes (issue 15) — the parsers of envelopes, decisions and acts and the
+//!   canonical-form check on raw and mutated documents (proptest, fixed seed), and the same
+//!   POSTed to the server signed by real keys and as whole bodies: no panic, no 5xx
+//!   (`cargo xtask fuzz --seconds N` runs longer).
 //! - `hostile_api`: hostile input over HTTP — sign-in assertions with the clientData of a
 //!   cross-origin frame, a body over the size limit.
 //! - `documents_browser`: documents anyone can check, in headless Chromium — a slip's signed QR
@@ -80,6 +84,7 @@ mod cycle_browser;
 mod decisions_api;
 mod documents_api;
 mod documents_browser;
+mod fuzz;
 mod hostile_api;
 mod identity;
 mod identity_api;

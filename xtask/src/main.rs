@@ -6,6 +6,7 @@
 mod bench;
 mod budget;
 mod dist;
+mod load;
 mod tidy;
 mod tools;
 
@@ -58,6 +59,10 @@ commands:
                  run the benchmarks (tests/benches/push.rs, pull_idb.rs, roster.rs, import.rs, profile
                  server-release; --only: one of them) and write the results, machine and
                  commit into BENCHMARKS.md
+  fuzz [--seconds N] [--seed S]
+                 hostile bytes against the parsers of signed documents and the server
+                 (tests/suite/fuzz.rs) for N seconds (default 60), from seed S (default:
+                 the clock, printed)
 ";
 
 fn main() -> anyhow::Result<()> {
@@ -89,6 +94,7 @@ fn main() -> anyhow::Result<()> {
             budget::check(&root.join("dist")).map(|_| ())
         }
         "bench" => bench::run(&root, rest),
+        "fuzz" => load::fuzz(&root, rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
