@@ -19,6 +19,10 @@
 //!   restart — in headless Chromium with a virtual security key.
 //! - `identity_api`: enrolment, sign-in, sessions, CSRF, scopes, revocation and signed envelopes
 //!   over HTTP with a software security key.
+//! - `interleavings`: property tests against the server (issue 15) — seeded random
+//!   interleavings of applications, decisions, withdrawals, replays and relayed copies; after
+//!   every step the stored figures equal a recount, filled + reserved ≤ approved, one ID
+//!   number holds one post, and a repeat changes nothing.
 //! - `language_api`: the server's messages in both interface languages — verdicts (and their
 //!   repeats) and error bodies carry `message` and `message_en`.
 //! - `certificate_browser`: the whole certificate offline in headless Chromium (issue 12) —
@@ -88,6 +92,7 @@ mod fuzz;
 mod hostile_api;
 mod identity;
 mod identity_api;
+mod interleavings;
 mod language_api;
 mod openapi;
 mod operations;
