@@ -643,3 +643,14 @@ pub async fn state_counts(pool: &Pool) -> Vec<i64> {
     counts.push(open);
     counts
 }
+
+/// The ids of the applications whose id starts with `prefix` (the load generator's).
+pub async fn application_ids_with_prefix(pool: &Pool, prefix: &str) -> BTreeSet<String> {
+    sqlx::query_scalar("SELECT application_id FROM application WHERE application_id LIKE ? || '%'")
+        .bind(prefix)
+        .fetch_all(pool)
+        .await
+        .expect("reading application ids")
+        .into_iter()
+        .collect()
+}

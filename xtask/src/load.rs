@@ -63,3 +63,66 @@ pub fn fuzz(_root: &Path, args: &[String]) -> anyhow::Result<()> {
             .env("STAFFING_FUZZ_SEED", seed.to_string()),
     )
 }
+
+const BEGIN: &str = "<!-- cargo xtask load: begin (generated, do not edit by hand) -->";
+const END: &str = "<!-- cargo xtask load: end -->";
+
+/// `cargo xtask load [--clients N] [--seconds S]`: the server binary and the load generator
+/// (`tests/benches/load.rs`) in the `server-release` profile, N clients (default 200) for S
+/// seconds (default 60); its report replaces the generated section of BENCHMARKS.md.
+pub fn load(root: &Path, args: &[String]) -> anyhow::Result<()> {
+    known_options(args, &["--clients", "--seconds"])?;
+    let clients: u64 = option(args, "--clients")?.unwrap_or(200);
+    let seconds: u64 = option(args, "--seconds")?.unwrap_or(60);
+    run_cmd(cargo().args([
+        "build",
+        "--package",
+        "server",
+        "--bin",
+        "server",
+        "--profile",
+        "server-release",
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let binary = target.join("server-release").join("server");
+    let report_path = std::env::temp_dir().join(format!("staffing-load-{}.md", std::process::id()));
+    run_cmd(
+        cargo()
+            .args(["bench", "--package", "tests", "--bench", "load"])
+            .args(["--profile", "server-release", "--"])
+            .args(["--clients", &clients.to_string()])
+            .args(["--seconds", &seconds.to_string()])
+            .env("STAFFING_SERVER_BIN", &binary)
+            .env("LOAD_REPORT", &report_path),
+    )?;
+    let results = std::fs::read_to_string(&report_path)
+        .with_context(|| format!("reading the load report {}", report_path.display()))?;
+    let _ = std::fs::remove_file(&report_path);
+    let section = format!(
+        "{BEGIN}\n{date} · commit {commit} · {machine}\n\n{results}\n{END}",
+        date = crate::bench::utc_now(),
+        commit = crate::bench::commit(),
+        machine = crate::bench::machine(),
+        results = results.trim_end(),
+    );
+    let path = root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let new = match (old.find(BEGIN), old.find(END)) {
+        (Some(b), Some(e)) if b < e => format!("{}{section}{}", &old[..b], &old[e + END.len()..]),
+        _ => format!(
+            "{}\n## Load (`cargo xtask load`)\n\n\
+             N simulated clients, each a clerk with a software security key, sign and push \
+             quota-use requests and pull their scope against one `server-release` server on \
+             this machine (`tests/benches/load.rs`). The run fails on any answer ≥ 500, on an \
+             accepted request missing from the database, or on a broken ledger invariant; the \
+             targets (p99 push ≤ 200 ms, peak RSS ≤ 200 MB) are reported, met or missed.\n\n\
+             {section}\n",
+            old.trim_end()
+        ),
+    };
+    std::fs::write(&path, new).context("writing BENCHMARKS.md")?;
+    eprintln!("xtask> BENCHMARKS.md: load section updated");
+    Ok(())
+}

@@ -63,6 +63,10 @@ commands:
                  hostile bytes against the parsers of signed documents and the server
                  (tests/suite/fuzz.rs) for N seconds (default 60), from seed S (default:
                  the clock, printed)
+  load [--clients N] [--seconds S]
+                 N simulated clients (default 200) signing, pushing and pulling against one
+                 server-release server for S seconds (default 60); no 5xx, nothing lost,
+                 ledger whole; throughput, latency and peak RSS into BENCHMARKS.md
 ";
 
 fn main() -> anyhow::Result<()> {
@@ -95,6 +99,7 @@ fn main() -> anyhow::Result<()> {
         }
         "bench" => bench::run(&root, rest),
         "fuzz" => load::fuzz(&root, rest),
+        "load" => load::load(&root, rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
