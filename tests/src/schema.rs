@@ -530,3 +530,127 @@ pub async fn add_unknown_migration(path: &std::path::Path) {
     .expect("recording a migration");
     conn.close().await.expect("closing");
 }
+
+// The ledger invariant, recounted from the rows (`tests/suite/interleavings.rs`, the load
+// generator).
+
+/// The ledger's figures of one unit and category: the stored columns beside a recount of what
+/// they sum (ledger rows, staff, open slips).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerFigures {
+    pub unit: String,
+    pub category: String,
+    /// `ledger_approved.approved` (kept by triggers).
+    pub approved: i64,
+    /// The sum of the changes of the unit's `ledger_row`s in this category.
+    pub approved_recount: i64,
+    /// `ledger_count.filled`.
+    pub filled: i64,
+    /// People on the `staff` list of the unit in this category.
+    pub filled_recount: i64,
+    /// `ledger_count.reserved`.
+    pub reserved: i64,
+    /// The remaining posts of the unit's slips in this category neither used up nor released.
+    pub reserved_recount: i64,
+}
+
+/// Every unit's and category's figures with their recounts (every pair any of the sources
+/// names; a missing one counts 0).
+pub async fn ledger_figures(pool: &Pool) -> Vec<LedgerFigures> {
+    let rows: Vec<LedgerFiguresRow> = sqlx::query_as(
+        "WITH pairs AS ( \
+            SELECT unit_id, category FROM ledger_approved \
+            UNION SELECT unit_id, category FROM ledger_count \
+            UNION SELECT unit_id, category FROM staff \
+            UNION SELECT unit_id, category FROM slip \
+            UNION SELECT r.unit_id, c.key FROM ledger_row r, json_each(r.row, '$.changes') c) \
+         SELECT p.unit_id, p.category, \
+            coalesce((SELECT approved FROM ledger_approved a \
+                      WHERE a.unit_id = p.unit_id AND a.category = p.category), 0), \
+            coalesce((SELECT sum(c.value) FROM ledger_row r, json_each(r.row, '$.changes') c \
+                      WHERE r.unit_id = p.unit_id AND c.key = p.category), 0), \
+            coalesce((SELECT filled FROM ledger_count n \
+                      WHERE n.unit_id = p.unit_id AND n.category = p.category), 0), \
+            (SELECT count(*) FROM staff s WHERE s.unit_id = p.unit_id AND s.category = p.category), \
+            coalesce((SELECT reserved FROM ledger_count n \
+                      WHERE n.unit_id = p.unit_id AND n.category = p.category), 0), \
+            coalesce((SELECT sum(remaining) FROM slip s WHERE s.unit_id = p.unit_id \
+                      AND s.category = p.category AND s.released = 0), 0) \
+         FROM pairs p ORDER BY p.unit_id, p.category",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("recounting the ledger");
+    rows.into_iter()
+        .map(
+            |(
+                unit,
+                category,
+                approved,
+                approved_recount,
+                filled,
+                filled_recount,
+                reserved,
+                reserved_recount,
+            )| LedgerFigures {
+                unit,
+                category,
+                approved,
+                approved_recount,
+                filled,
+                filled_recount,
+                reserved,
+                reserved_recount,
+            },
+        )
+        .collect()
+}
+
+type LedgerFiguresRow = (String, String, i64, i64, i64, i64, i64, i64);
+
+/// The unit where `id_number` holds a post, if any.
+pub async fn post_of(pool: &Pool, id_number: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT unit_id FROM staff WHERE id_number = ?")
+        .bind(id_number)
+        .fetch_optional(pool)
+        .await
+        .expect("looking up a post")
+}
+
+/// How many rows each table a signed document changes holds: a fingerprint of the state a
+/// repeated document must leave as it was.
+pub async fn state_counts(pool: &Pool) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in [
+        "application",
+        "decision",
+        "slip",
+        "staff",
+        "departed",
+        "issued_document",
+        "audit_log",
+    ] {
+        let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(pool)
+            .await
+            .unwrap_or_else(|e| panic!("counting the rows of {table}: {e}"));
+        counts.push(count);
+    }
+    let open: i64 = sqlx::query_scalar("SELECT coalesce(sum(remaining), 0) FROM slip")
+        .fetch_one(pool)
+        .await
+        .expect("adding up the slips' remaining posts");
+    counts.push(open);
+    counts
+}
+
+/// The ids of the applications whose id starts with `prefix` (the load generator's).
+pub async fn application_ids_with_prefix(pool: &Pool, prefix: &str) -> BTreeSet<String> {
+    sqlx::query_scalar("SELECT application_id FROM application WHERE application_id LIKE ? || '%'")
+        .bind(prefix)
+        .fetch_all(pool)
+        .await
+        .expect("reading application ids")
+        .into_iter()
+        .collect()
+}

@@ -178,8 +178,14 @@ impl TestServer {
     /// port, data directory and configuration, and waits until it answers. The in-process
     /// server must be stopped.
     pub async fn spawn_process(&self) -> anyhow::Result<ServerProcess> {
+        self.spawn_binary(&server_binary()?).await
+    }
+
+    /// [`spawn_process`](Self::spawn_process) with another build of the server binary (the
+    /// load generator runs the `server-release` one).
+    pub async fn spawn_binary(&self, binary: &std::path::Path) -> anyhow::Result<ServerProcess> {
         anyhow::ensure!(self.running.is_none(), "stop the in-process server first");
-        let binary = server_binary()?;
+        let binary = binary.to_path_buf();
         let config = &self.config;
         let child = std::process::Command::new(&binary)
             .arg("serve")
@@ -230,6 +236,11 @@ impl TestServer {
 }
 
 impl ServerProcess {
+    /// The process id (for `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Kills the process (SIGKILL) and reaps it.
     pub fn kill(mut self) {
         let _ = self.child.kill();

@@ -24,6 +24,10 @@
 //!   restart — in headless Chromium with a virtual security key.
 //! - `identity_api`: enrolment, sign-in, sessions, CSRF, scopes, revocation and signed envelopes
 //!   over HTTP with a software security key.
+//! - `interleavings`: property tests against the server (issue 15) — seeded random
+//!   interleavings of applications, decisions, withdrawals, replays and relayed copies; after
+//!   every step the stored figures equal a recount, filled + reserved ≤ approved, one ID
+//!   number holds one post, and a repeat changes nothing.
 //! - `language_api`: the server's messages in both interface languages — verdicts (and their
 //!   repeats) and error bodies carry `message` and `message_en`.
 //! - `certificate_browser`: the whole certificate offline in headless Chromium (issue 12) —
@@ -47,6 +51,10 @@
 //!   genuine; anonymous checks see no personal data; voiding by a reviewer's signed decision;
 //!   the signed audit head, `export-audit` and `verify-audit --file` naming the first broken
 //!   entry.
+//! - `fuzz`: hostile bytes (issue 15) — the parsers of envelopes, decisions and acts and the
+//!   canonical-form check on raw and mutated documents (proptest, fixed seed), and the same
+//!   POSTed to the server signed by real keys and as whole bodies: no panic, no 5xx
+//!   (`cargo xtask fuzz --seconds N` runs longer).
 //! - `hostile_api`: hostile input over HTTP — sign-in assertions with the clientData of a
 //!   cross-origin frame, a body over the size limit.
 //! - `documents_browser`: documents anyone can check, in headless Chromium — a slip's signed QR
@@ -86,9 +94,11 @@ mod cycle_browser;
 mod decisions_api;
 mod documents_api;
 mod documents_browser;
+mod fuzz;
 mod hostile_api;
 mod identity;
 mod identity_api;
+mod interleavings;
 mod language_api;
 mod openapi;
 mod operations;

@@ -218,7 +218,7 @@ fn ensure_dexie() -> anyhow::Result<(PathBuf, String)> {
 }
 
 /// The first line of a command's standard output, if it ran and succeeded.
-fn output_line(program: &str, args: &[&str]) -> Option<String> {
+pub(crate) fn output_line(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program).args(args).output().ok()?;
     if !output.status.success() {
         return None;
@@ -229,7 +229,7 @@ fn output_line(program: &str, args: &[&str]) -> Option<String> {
 
 /// The short commit hash, marked when the work tree has uncommitted changes (read-only git:
 /// no optional locks, so a concurrent commit is never disturbed).
-fn commit() -> String {
+pub(crate) fn commit() -> String {
     let Some(hash) = output_line("git", &["rev-parse", "--short=12", "HEAD"]) else {
         return "unknown".into();
     };
@@ -250,7 +250,7 @@ fn commit() -> String {
 }
 
 /// CPU model, logical cores and memory, from /proc on Linux.
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
@@ -284,7 +284,7 @@ fn machine() -> String {
 }
 
 /// `YYYY-MM-DD HH:MM UTC`, from the system clock.
-fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -6,6 +6,7 @@
 mod bench;
 mod budget;
 mod dist;
+mod load;
 mod tidy;
 mod tools;
 
@@ -58,6 +59,14 @@ commands:
                  run the benchmarks (tests/benches/push.rs, pull_idb.rs, roster.rs, import.rs, profile
                  server-release; --only: one of them) and write the results, machine and
                  commit into BENCHMARKS.md
+  fuzz [--seconds N] [--seed S]
+                 hostile bytes against the parsers of signed documents and the server
+                 (tests/suite/fuzz.rs) for N seconds (default 60), from seed S (default:
+                 the clock, printed)
+  load [--clients N] [--seconds S]
+                 N simulated clients (default 200) signing, pushing and pulling against one
+                 server-release server for S seconds (default 60); no 5xx, nothing lost,
+                 ledger whole; throughput, latency and peak RSS into BENCHMARKS.md
 ";
 
 fn main() -> anyhow::Result<()> {
@@ -89,6 +98,8 @@ fn main() -> anyhow::Result<()> {
             budget::check(&root.join("dist")).map(|_| ())
         }
         "bench" => bench::run(&root, rest),
+        "fuzz" => load::fuzz(&root, rest),
+        "load" => load::load(&root, rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
