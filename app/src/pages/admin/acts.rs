@@ -982,8 +982,9 @@ fn fields(
 fn LeadershipNow(form: Form) -> impl IntoView {
     let context = use_app_context();
     let lang = context.lang;
+    let unit = Memo::new(move |_| form.value("unit").trim().to_owned());
     let posts = LocalResource::new(move || {
-        let unit = form.value("unit").trim().to_owned();
+        let unit = unit.get();
         let holder = context.holder_id();
         async move {
             match holder {
