@@ -621,6 +621,7 @@ messages! {
     ActsFlagged => "已按文件记录为超编（监督看板中预警）。", "Recorded as over establishment, as the document allows (an alert on the dashboard).";
     ActsAcceptedHint => "各单位及本机在下次同步后显示变化。", "Every unit, and this computer, shows the change after its next sync.";
     ActsAgain => "办理下一件", "Another act";
+    ActsKind => "文书类型", "Kind of act";
 }
 
 /// Reads the stored language (Chinese if none), creates its signal, keeps `<html lang>` and

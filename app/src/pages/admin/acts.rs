@@ -1524,7 +1524,7 @@ pub fn Acts() -> impl IntoView {
                         <p>{t(Msg::ActsConfirmIntro)}</p>
                         <dl class="confirm-fields">
                             <div class="confirm-row">
-                                <dt>{t(Msg::ConfirmKind)}</dt>
+                                <dt>{t(Msg::ActsKind)}</dt>
                                 <dd>{l.pick(kind.label_zh(), kind.label_en())}</dd>
                             </div>
                             {lines
