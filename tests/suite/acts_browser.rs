@@ -470,7 +470,8 @@ async fn a_county_administrator_acts_only_on_the_countys_units() -> anyhow::Resu
             .await?;
         page.screenshot("acts_offline_zh").await?;
         switch_language(page, "Bureau acts").await?;
-        page.wait_for_text("#acts-offline", "need the network").await?;
+        page.wait_for_text("#acts-offline", "need the network")
+            .await?;
         page.screenshot("acts_offline_en").await?;
         switch_language(page, "管理文书").await?;
         page.click("#act-back").await?;
