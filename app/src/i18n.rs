@@ -675,6 +675,7 @@ messages! {
     OversightNotVerified => "尚未完成数据核实的单位", "Units not yet verified";
     OversightListCapped => "此处只列出前 200 条，完整列表请导出。", "Only the first 200 are listed here; export for the whole list.";
     OversightFromServer => "预警天数默认采用服务器设置，可在此临时调整。", "The alert thresholds start from the server's settings; you may adjust them here.";
+    ActsKind => "文书类型", "Kind of act";
 }
 
 /// Reads the stored language (Chinese if none), creates its signal, keeps `<html lang>` and

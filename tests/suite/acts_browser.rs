@@ -6,10 +6,11 @@
 //! flagged. A merger carries the staff over and the absorbed unit leaves the clerk's store at
 //! its next pull (and the administrator's pickers); abolishing a unit with staff is refused. A
 //! county administrator's pickers offer only the county's units, another county's unit typed
-//! in is refused, and the county admin creates a unit (its 统一社会信用代码 checked) and sets
-//! leadership posts. Screenshots of every kind's form, the confirmation and the refusals in
-//! both languages at 1366×768. (The server's own refusal of a county admin's act on another
-//! county's unit, whatever the client sends: `admin_api`.)
+//! in is refused, and the county admin sets leadership posts, moves a post (调编), renames a
+//! unit and creates one (its 统一社会信用代码 checked); offline, the act is held back.
+//! Screenshots of every kind's form, the confirmations and the refusals in both languages at
+//! 1366×768. (The server's own refusal of a county admin's act on another county's unit,
+//! whatever the client sends: `admin_api`.)
 
 use std::time::Duration;
 
@@ -400,6 +401,38 @@ async fn a_county_administrator_acts_only_on_the_countys_units() -> anyhow::Resu
         page.wait_until("document.querySelector('#act-done')", "accepted")
             .await?;
 
+        // 调编: one administrative post from the first county unit to the second.
+        page.click("#act-again").await?;
+        open_kind(page, "establishment_transfer").await?;
+        fill(
+            page,
+            &[
+                ("#act-from", county[0].as_str()),
+                ("#act-to", county[1].as_str()),
+                ("#act-cat-administrative", "1"),
+            ],
+        )
+        .await?;
+        document(page, 63, "关于调整编制的通知").await?;
+        sign(page, Some("acts_transfer_confirm_zh")).await?;
+        page.wait_until("document.querySelector('#act-done')", "accepted")
+            .await?;
+
+        // A rename: the form starts from the unit's record.
+        page.click("#act-again").await?;
+        open_kind(page, "unit_amend").await?;
+        fill(page, &[("#act-unit", county[1].as_str())]).await?;
+        page.wait_until(
+            "document.querySelector('#act-name').value.length > 0",
+            "the record is filled in",
+        )
+        .await?;
+        fill(page, &[("#act-name", "秦州区人民政府办公室（更名）")]).await?;
+        document(page, 64, "关于单位更名的批复").await?;
+        sign(page, Some("acts_amend_confirm_zh")).await?;
+        page.wait_until("document.querySelector('#act-done')", "accepted")
+            .await?;
+
         // A new unit: a credit code with a wrong check character is named, then the right one.
         page.click("#act-again").await?;
         open_kind(page, "unit_create").await?;
@@ -438,6 +471,8 @@ async fn a_county_administrator_acts_only_on_the_countys_units() -> anyhow::Resu
     .await?;
     let created = schema::units_in_region(&city.pool, "620502").await;
     assert_eq!(created.len(), county.len() + 1, "the unit was created");
+    let renamed = schema::certificate(&city.pool, &UnitId::parse(&county[1])?).await;
+    assert_eq!(renamed.unit.name.as_str(), "秦州区人民政府办公室（更名）");
 
     // Offline: the page says an act needs the network, keeps the form, and does not sign.
     city.server.stop().await?;
@@ -469,6 +504,11 @@ async fn a_county_administrator_acts_only_on_the_countys_units() -> anyhow::Resu
         page.wait_until("document.querySelector('#acts-offline')", "offline is said")
             .await?;
         page.screenshot("acts_offline_zh").await?;
+        switch_language(page, "Bureau acts").await?;
+        page.wait_for_text("#acts-offline", "need the network")
+            .await?;
+        page.screenshot("acts_offline_en").await?;
+        switch_language(page, "管理文书").await?;
         page.click("#act-back").await?;
         page.wait_until("document.querySelector('#act-form')", "back to the form")
             .await?;

@@ -982,8 +982,9 @@ fn fields(
 fn LeadershipNow(form: Form) -> impl IntoView {
     let context = use_app_context();
     let lang = context.lang;
+    let unit = Memo::new(move |_| form.value("unit").trim().to_owned());
     let posts = LocalResource::new(move || {
-        let unit = form.value("unit").trim().to_owned();
+        let unit = unit.get();
         let holder = context.holder_id();
         async move {
             match holder {
@@ -1523,7 +1524,7 @@ pub fn Acts() -> impl IntoView {
                         <p>{t(Msg::ActsConfirmIntro)}</p>
                         <dl class="confirm-fields">
                             <div class="confirm-row">
-                                <dt>{t(Msg::ConfirmKind)}</dt>
+                                <dt>{t(Msg::ActsKind)}</dt>
                                 <dd>{l.pick(kind.label_zh(), kind.label_en())}</dd>
                             </div>
                             {lines
