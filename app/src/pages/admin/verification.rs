@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::act::{ActPayload, ConfirmStage, RosterImport, VerificationConfirm};
+use domain::act::{ActKind, ConfirmStage, RosterImport, VerificationConfirm};
 use domain::region::Region;
 use domain::roster::COLUMNS;
 use domain::{Role, UnitId};
@@ -122,6 +122,13 @@ fn column_text(e: &ImportError, lang: Lang) -> String {
         Lang::Zh => format!("{}（{header}）", e.column),
         Lang::En => format!("{} ({header})", e.column),
     }
+}
+
+/// The acts this page signs.
+#[derive(Debug, Clone)]
+enum Payload {
+    Import(RosterImport),
+    Confirm(VerificationConfirm),
 }
 
 /// What the last act of the page came to.
@@ -374,14 +381,20 @@ fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
         });
     };
     // Signs and sends `payload`; `done` is the message of an acceptance, `rows` what it imported.
-    let act = move |payload: ActPayload, done: Msg, rows: Option<u32>| {
+    let act = move |payload: Payload, done: Msg, rows: Option<u32>| {
         let Some(session) = context.session.get_untracked() else {
             return;
         };
         outcome.set(Some(Outcome::Busy(Msg::VerifSigning)));
         spawn_local(async move {
             let l = lang.get_untracked();
-            match sign_and_send(&session, &payload).await {
+            let verdict = match &payload {
+                Payload::Import(p) => sign_and_send(&session, ActKind::RosterImport, p).await,
+                Payload::Confirm(p) => {
+                    sign_and_send(&session, ActKind::VerificationConfirm, p).await
+                }
+            };
+            match verdict {
                 Ok(v) if v.status == VerdictStatus::Accepted => {
                     let over = v.flags.iter().any(|f| f == "over_establishment");
                     if rows.is_some() {
@@ -408,7 +421,7 @@ fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
             (r.digest_all.clone(), r.rows_total)
         };
         act(
-            ActPayload::RosterImport(RosterImport {
+            Payload::Import(RosterImport {
                 unit,
                 upload_id: r.upload_id,
                 digest,
@@ -426,7 +439,7 @@ fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
             return;
         };
         act(
-            ActPayload::VerificationConfirm(VerificationConfirm { unit, stage, staff }),
+            Payload::Confirm(VerificationConfirm { unit, stage, staff }),
             Msg::VerifConfirmDone,
             None,
         );
