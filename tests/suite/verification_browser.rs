@@ -272,10 +272,15 @@ async fn importing_only_the_valid_rows_is_a_choice_that_leaves_the_others_out() 
     laptop(page).await?;
     wait_for_sync(page).await?;
     page.check("verification_valid_rows_only", async {
-        page.eval::<bool>(&format!(
-            "(location.assign('/admin/verification?unit={unit}'), true)"
-        ))
+        // From the dashboard's alert of the units not yet verified.
+        page.click("#nav-oversight").await?;
+        let link = format!("#alert-list-unverified tr[data-unit='{unit}'] a");
+        page.wait_until(
+            &format!("document.querySelector(\"{link}\")"),
+            "the unit is listed among those not verified",
+        )
         .await?;
+        page.click(&link).await?;
         wait_for_state(page, "not_started").await?;
         choose_file(page, &bad).await?;
         page.click("#verification-check").await?;

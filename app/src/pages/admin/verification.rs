@@ -161,6 +161,15 @@ pub fn Verification() -> impl IntoView {
     };
     let selected = RwSignal::new(crate::router::use_query("unit"));
     let region = RwSignal::new(None::<Region>);
+    // Kept here, not in the unit's panel: a sync redraws the panel (its state may have moved
+    // on), and a report or a verdict on screen must survive it. Another unit starts afresh.
+    let report = RwSignal::new(None::<ImportReport>);
+    let outcome = RwSignal::new(None::<Outcome>);
+    Effect::new(move |_| {
+        selected.track();
+        report.set(None);
+        outcome.set(None);
+    });
     let units = LocalResource::new(move || {
         let holder = context.holder_id();
         let _ = context.sync.with(|s| s.revision);
@@ -184,7 +193,7 @@ pub fn Verification() -> impl IntoView {
             }
             .into_any();
         }
-        if clerk {
+        if clerk && selected.get_untracked() != own_unit() {
             selected.set(own_unit());
         }
         view! {
@@ -204,7 +213,7 @@ pub fn Verification() -> impl IntoView {
                                 selected
                                     .get()
                                     .and_then(|id| all.with_value(|a| a.iter().find(|u| u.unit_id == id).cloned()))
-                                    .map(|unit| view! { <UnitPanel unit=unit role=role/> })
+                                    .map(|unit| view! { <UnitPanel unit=unit role=role report=report outcome=outcome/> })
                             }}
                         }
                         .into_any()
@@ -340,14 +349,17 @@ fn Progress(
 /// One unit: its state, the import (template, check, report, signed import) and the signed
 /// confirmations.
 #[component]
-fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
+fn UnitPanel(
+    unit: UnitState,
+    role: Option<Role>,
+    report: RwSignal<Option<ImportReport>>,
+    outcome: RwSignal<Option<Outcome>>,
+) -> impl IntoView {
     let context = use_app_context();
     let lang = context.lang;
     let admin = role == Some(Role::BureauAdmin);
     let clerk = role == Some(Role::UnitClerk);
     let file = NodeRef::<leptos::html::Input>::new();
-    let report = RwSignal::new(None::<ImportReport>);
-    let outcome = RwSignal::new(None::<Outcome>);
     let unit_id = StoredValue::new(unit.unit_id.clone());
     let busy = move || matches!(outcome.get(), Some(Outcome::Busy(_)));
     let check = move |_| {
