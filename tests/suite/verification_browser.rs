@@ -256,3 +256,53 @@ async fn a_roster_with_three_bad_rows_is_reported_then_imported_and_confirmed_pe
     })
     .await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn importing_only_the_valid_rows_is_a_choice_that_leaves_the_others_out() -> anyhow::Result<()>
+{
+    let city = City::start().await;
+    let pool = city.pool.clone();
+    let unit = city.vacancy().await.unit;
+    let category = tests::filing::vacant_category(&pool, &unit, 0).await;
+    let (bad, fixed) = rosters(&pool, &unit, category).await;
+    let bad = server::roster::workbook(&bad)?;
+    let staff_before = schema::staff_count(&pool).await;
+    let admin = SignedInBrowser::start(&city.server, "admin", "bureau_admin", CITY_REGION).await?;
+    let page = &admin.page;
+    laptop(page).await?;
+    wait_for_sync(page).await?;
+    page.check("verification_valid_rows_only", async {
+        // From the dashboard's alert of the units not yet verified.
+        page.click("#nav-oversight").await?;
+        let link = format!("#alert-list-unverified tr[data-unit='{unit}'] a");
+        page.wait_until(
+            &format!("document.querySelector(\"{link}\")"),
+            "the unit is listed among those not verified",
+        )
+        .await?;
+        page.click(&link).await?;
+        wait_for_state(page, "not_started").await?;
+        choose_file(page, &bad).await?;
+        page.click("#verification-check").await?;
+        page.wait_until(
+            "document.querySelector('#verification-import-valid')",
+            "the choice is offered",
+        )
+        .await?;
+        // No button imports the file whole while it has errors.
+        let whole: bool = page
+            .eval("document.querySelector('#verification-import') === null")
+            .await?;
+        assert!(whole);
+        page.click("#verification-import-valid").await?;
+        wait_for_state(page, "imported").await?;
+        assert_eq!(schema::staff_count(&pool).await, staff_before + 2);
+        // Rows 2 and 6 of the file: the first and the last person.
+        let staff = schema::certificate(&pool, &unit).await.staff;
+        for row in [&fixed[0], &fixed[4]] {
+            assert!(staff.iter().any(|p| p.id_number.as_str() == row[2]));
+        }
+        Ok(())
+    })
+    .await
+}

@@ -4,15 +4,16 @@
 //! application or decision is (challenge = SHA-256 of the canonical bytes, the credential the
 //! act names), sent at once — acts are not queued: the page shows the verdict.
 
-use domain::act::{ActError, ActPayload, SignedAct};
+use domain::act::{ACT_VERSION, ActKind, ActTag, SignedAct};
 use domain::{CredentialId, DecisionId, UserId};
 use protocol::admin::{ActRequest, ActVerdict};
 use protocol::identity::SignedSubmission;
+use serde::Serialize;
 
 use crate::api::{self, ApiError};
 use crate::applications::signing::{self, SigningError};
 use crate::clock;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::state::Session;
 
 /// Why an act was not signed or not answered.
@@ -20,8 +21,8 @@ use crate::state::Session;
 pub enum ActSignError {
     /// Key, clock or ids.
     Signing(SigningError),
-    /// The act has no canonical form.
-    Act(ActError),
+    /// The act has no canonical form (its payload is not JSON the canonical form can write).
+    Unsignable,
     /// The server did not answer with a verdict.
     Api(ApiError),
 }
@@ -31,10 +32,7 @@ impl ActSignError {
     pub fn text(&self, lang: Lang) -> String {
         match self {
             ActSignError::Signing(e) => e.text(lang),
-            ActSignError::Act(e) => match lang {
-                Lang::Zh => e.message_zh(),
-                Lang::En => e.message_en(),
-            },
+            ActSignError::Unsignable => Msg::ActUnsignable.text(lang).to_owned(),
             ActSignError::Api(e) => e.text(lang),
         }
     }
@@ -46,26 +44,33 @@ impl From<SigningError> for ActSignError {
     }
 }
 
-/// Builds, signs and sends the act of `payload` as `session`'s holder; the server's verdict
-/// (accepted, or refused with its reason in both languages).
-pub async fn sign_and_send(
+/// Builds, signs and sends the act of `kind` with `payload` (the kind's payload type of
+/// `domain::act`) as `session`'s holder; the server's verdict (accepted, or refused with its
+/// reason in both languages). Each page serialises only its own kinds' payloads (the client's
+/// size), rather than going through `ActPayload`, which links every kind's.
+pub async fn sign_and_send<P: Serialize>(
     session: &Session,
-    payload: &ActPayload,
+    kind: ActKind,
+    payload: &P,
 ) -> Result<ActVerdict, ActSignError> {
     let credential = session
         .credential_ids
         .first()
         .ok_or(SigningError::NoCredential)?;
     let id = crate::ids::random_uuid().map_err(SigningError::Storage)?;
-    let act = SignedAct::new(
-        DecisionId::parse(&id).map_err(SigningError::Id)?,
-        UserId::parse(&session.holder.id).map_err(SigningError::Id)?,
-        CredentialId::parse(credential).map_err(SigningError::Id)?,
-        clock::now().map_err(SigningError::from)?,
-        payload,
-    )
-    .map_err(ActSignError::Act)?;
-    let bytes = act.canonical_bytes().map_err(ActSignError::Act)?;
+    let act = SignedAct {
+        tag: ActTag,
+        version: ACT_VERSION,
+        act_id: DecisionId::parse(&id).map_err(SigningError::Id)?,
+        signer: UserId::parse(&session.holder.id).map_err(SigningError::Id)?,
+        credential_id: CredentialId::parse(credential).map_err(SigningError::Id)?,
+        kind,
+        created_at: clock::now().map_err(SigningError::from)?,
+        payload: serde_json::to_value(payload).map_err(|_| ActSignError::Unsignable)?,
+    };
+    let bytes = act
+        .canonical_bytes()
+        .map_err(|_| ActSignError::Unsignable)?;
     let assertion =
         signing::sign_with_named_key(&bytes, act.credential_id.as_str(), session).await?;
     let request = ActRequest {

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::act::{ActPayload, ConfirmStage, RosterImport, VerificationConfirm};
+use domain::act::{ActKind, ConfirmStage, RosterImport, VerificationConfirm};
 use domain::region::Region;
 use domain::roster::COLUMNS;
 use domain::{Role, UnitId};
@@ -124,6 +124,13 @@ fn column_text(e: &ImportError, lang: Lang) -> String {
     }
 }
 
+/// The acts this page signs.
+#[derive(Debug, Clone)]
+enum Payload {
+    Import(RosterImport),
+    Confirm(VerificationConfirm),
+}
+
 /// What the last act of the page came to.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
@@ -154,6 +161,15 @@ pub fn Verification() -> impl IntoView {
     };
     let selected = RwSignal::new(crate::router::use_query("unit"));
     let region = RwSignal::new(None::<Region>);
+    // Kept here, not in the unit's panel: a sync redraws the panel (its state may have moved
+    // on), and a report or a verdict on screen must survive it. Another unit starts afresh.
+    let report = RwSignal::new(None::<ImportReport>);
+    let outcome = RwSignal::new(None::<Outcome>);
+    Effect::new(move |_| {
+        selected.track();
+        report.set(None);
+        outcome.set(None);
+    });
     let units = LocalResource::new(move || {
         let holder = context.holder_id();
         let _ = context.sync.with(|s| s.revision);
@@ -177,7 +193,7 @@ pub fn Verification() -> impl IntoView {
             }
             .into_any();
         }
-        if clerk {
+        if clerk && selected.get_untracked() != own_unit() {
             selected.set(own_unit());
         }
         view! {
@@ -197,7 +213,7 @@ pub fn Verification() -> impl IntoView {
                                 selected
                                     .get()
                                     .and_then(|id| all.with_value(|a| a.iter().find(|u| u.unit_id == id).cloned()))
-                                    .map(|unit| view! { <UnitPanel unit=unit role=role/> })
+                                    .map(|unit| view! { <UnitPanel unit=unit role=role report=report outcome=outcome/> })
                             }}
                         }
                         .into_any()
@@ -333,14 +349,17 @@ fn Progress(
 /// One unit: its state, the import (template, check, report, signed import) and the signed
 /// confirmations.
 #[component]
-fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
+fn UnitPanel(
+    unit: UnitState,
+    role: Option<Role>,
+    report: RwSignal<Option<ImportReport>>,
+    outcome: RwSignal<Option<Outcome>>,
+) -> impl IntoView {
     let context = use_app_context();
     let lang = context.lang;
     let admin = role == Some(Role::BureauAdmin);
     let clerk = role == Some(Role::UnitClerk);
     let file = NodeRef::<leptos::html::Input>::new();
-    let report = RwSignal::new(None::<ImportReport>);
-    let outcome = RwSignal::new(None::<Outcome>);
     let unit_id = StoredValue::new(unit.unit_id.clone());
     let busy = move || matches!(outcome.get(), Some(Outcome::Busy(_)));
     let check = move |_| {
@@ -374,14 +393,20 @@ fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
         });
     };
     // Signs and sends `payload`; `done` is the message of an acceptance, `rows` what it imported.
-    let act = move |payload: ActPayload, done: Msg, rows: Option<u32>| {
+    let act = move |payload: Payload, done: Msg, rows: Option<u32>| {
         let Some(session) = context.session.get_untracked() else {
             return;
         };
         outcome.set(Some(Outcome::Busy(Msg::VerifSigning)));
         spawn_local(async move {
             let l = lang.get_untracked();
-            match sign_and_send(&session, &payload).await {
+            let verdict = match &payload {
+                Payload::Import(p) => sign_and_send(&session, ActKind::RosterImport, p).await,
+                Payload::Confirm(p) => {
+                    sign_and_send(&session, ActKind::VerificationConfirm, p).await
+                }
+            };
+            match verdict {
                 Ok(v) if v.status == VerdictStatus::Accepted => {
                     let over = v.flags.iter().any(|f| f == "over_establishment");
                     if rows.is_some() {
@@ -408,7 +433,7 @@ fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
             (r.digest_all.clone(), r.rows_total)
         };
         act(
-            ActPayload::RosterImport(RosterImport {
+            Payload::Import(RosterImport {
                 unit,
                 upload_id: r.upload_id,
                 digest,
@@ -426,7 +451,7 @@ fn UnitPanel(unit: UnitState, role: Option<Role>) -> impl IntoView {
             return;
         };
         act(
-            ActPayload::VerificationConfirm(VerificationConfirm { unit, stage, staff }),
+            Payload::Confirm(VerificationConfirm { unit, stage, staff }),
             Msg::VerifConfirmDone,
             None,
         );
