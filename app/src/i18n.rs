@@ -674,7 +674,6 @@ messages! {
     VerifComplete => "编办已确认，本单位数据核实完成。", "Confirmed by the bureau: this unit's verification is complete.";
     OversightNotVerified => "尚未完成数据核实的单位", "Units not yet verified";
     OversightListCapped => "此处只列出前 200 条，完整列表请导出。", "Only the first 200 are listed here; export for the whole list.";
-    ActUnsignable => "文书无法生成规范格式，未签名。", "The act has no canonical form; nothing was signed.";
     OversightFromServer => "预警天数默认采用服务器设置，可在此临时调整。", "The alert thresholds start from the server's settings; you may adjust them here.";
     ActsKind => "文书类型", "Kind of act";
 }

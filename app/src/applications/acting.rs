@@ -2,12 +2,16 @@
 //! and signing it with the security key exactly as applications and decisions are signed
 //! (challenge = `SHA-256(canonical bytes)`, the one credential the act names). An act changes
 //! authoritative data, so it is not queued: the page sends it at once (`api::submit_act`) and
-//! keeps the signed submission to send again if no answer came.
+//! keeps the signed submission to send again if no answer came. The bureau's acts page
+//! (`pages::admin::acts`) prepares, shows and signs in steps; the data-verification page signs
+//! and sends in one ([`sign_and_send`]).
 
 use domain::act::{ActError, ActPayload, SignedAct};
 use domain::{CredentialId, DecisionId, UserId};
+use protocol::admin::{ActRequest, ActVerdict};
 use protocol::identity::SignedSubmission;
 
+use crate::api::{self, ApiError};
 use crate::applications::signing::{self, SigningError};
 use crate::clock;
 use crate::i18n::Lang;
@@ -98,4 +102,41 @@ pub async fn sign(
         authenticator_data: assertion.authenticator_data,
         signature: assertion.signature,
     })
+}
+
+/// Why [`sign_and_send`] came to no verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendError {
+    /// Not prepared or not signed.
+    Acting(ActingError),
+    /// The server did not answer with a verdict.
+    Api(ApiError),
+}
+
+impl SendError {
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            SendError::Acting(e) => e.text(lang),
+            SendError::Api(e) => e.text(lang),
+        }
+    }
+}
+
+/// Prepares, signs and sends the act of `payload` at once; the server's verdict (accepted, or
+/// refused with its reason in both languages).
+pub async fn sign_and_send(session: &Session, payload: ActPayload) -> Result<ActVerdict, SendError> {
+    let prepared = prepare(session, payload).map_err(SendError::Acting)?;
+    let submission = sign(&prepared, session).await.map_err(SendError::Acting)?;
+    api::submit_act(&session.csrf_token, &ActRequest { submission })
+        .await
+        .map_err(SendError::Api)
+}
+
+/// The reason of a refused verdict in `lang` (its English text when the server sent one).
+pub fn verdict_reason(verdict: &ActVerdict, lang: Lang) -> String {
+    match (lang, &verdict.message_en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+        _ => verdict.message.clone().unwrap_or_default(),
+    }
 }

@@ -1466,12 +1466,10 @@ pub fn Acts() -> impl IntoView {
                         refusal
                             .get()
                             .map(|v| {
-                                let text = move || match lang.get() {
-                                    Lang::En => v.message_en.clone().or_else(|| v.message.clone()),
-                                    Lang::Zh => v.message.clone(),
-                                };
+                                let code = v.code.clone().unwrap_or_default();
+                                let text = move || acting::verdict_reason(&v, lang.get());
                                 view! {
-                                    <p class="error" id="act-refusal" data-code=v.code.clone().unwrap_or_default() role="alert">
+                                    <p class="error" id="act-refusal" data-code=code role="alert">
                                         {t(Msg::ActsRefused)} {text}
                                     </p>
                                 }

@@ -6,13 +6,13 @@
 //! each error by row, column and rule in the interface's language —, the import of a clean
 //! file, or of only its valid rows when the user chooses so, as a signed `roster_import` act;
 //! then the unit's clerk confirms the certificate, and the bureau after them, each by a signed
-//! `verification_confirm` act ([`super::sign_act`]). A bureau administrator imports and
+//! `verification_confirm` act (`applications::acting`). A bureau administrator imports and
 //! confirms for the bureau; a unit clerk imports and confirms for their own unit; the
 //! bureau's other roles only look.
 
 use std::collections::BTreeMap;
 
-use domain::act::{ActKind, ConfirmStage, RosterImport, VerificationConfirm};
+use domain::act::{ActPayload, ConfirmStage, RosterImport, VerificationConfirm};
 use domain::region::Region;
 use domain::roster::COLUMNS;
 use domain::{Role, UnitId};
@@ -21,7 +21,7 @@ use leptos::task::spawn_local;
 use protocol::admin::{ImportError, ImportReport, VerificationState};
 use protocol::identity::VerdictStatus;
 
-use super::sign_act::{sign_and_send, verdict_reason};
+use crate::applications::acting::{sign_and_send, verdict_reason};
 use crate::i18n::{Lang, Msg, t};
 use crate::state::use_app_context;
 use crate::store;
@@ -400,12 +400,14 @@ fn UnitPanel(
         outcome.set(Some(Outcome::Busy(Msg::VerifSigning)));
         spawn_local(async move {
             let l = lang.get_untracked();
-            let verdict = match &payload {
-                Payload::Import(p) => sign_and_send(&session, ActKind::RosterImport, p).await,
-                Payload::Confirm(p) => {
-                    sign_and_send(&session, ActKind::VerificationConfirm, p).await
-                }
-            };
+            let verdict = sign_and_send(
+                &session,
+                match payload {
+                    Payload::Import(p) => ActPayload::RosterImport(p),
+                    Payload::Confirm(p) => ActPayload::VerificationConfirm(p),
+                },
+            )
+            .await;
             match verdict {
                 Ok(v) if v.status == VerdictStatus::Accepted => {
                     let over = v.flags.iter().any(|f| f == "over_establishment");
