@@ -4,7 +4,9 @@
 //! each bundle's gzipped size is budgeted in `xtask/src/budget.rs`):
 //!
 //! - [`MAIN`] at `/` (`dist/`): signing in and enrolment, and the clerk's work — the
-//!   certificate, applications, print views, reports;
+//!   certificate, applications, print views;
+//! - [`REPORTS`] at `/reports` (`dist/reports/`): the reports and the structure analysis, which
+//!   every role opens now and then;
 //! - [`REVIEW`] at `/review` (`dist/review/`): the review workspace of supervising departments
 //!   and the bureau's reviewers;
 //! - [`ADMIN`] at `/admin/` (`dist/admin/`): the bureau's pages.
@@ -37,8 +39,10 @@ pub const MAIN: &[Page] = &[
     Page::under("/certificate/", || view! { <CertificatePage/> }.into_any()),
     Page::under("/person/", || view! { <PersonPage/> }.into_any()),
     Page::at("/print", || view! { <PrintPage/> }.into_any()),
-    Page::at("/reports", || view! { <ReportsPage/> }.into_any()),
 ];
+
+/// The reports, at `/reports` (`dist/reports/`).
+pub const REPORTS: &[Page] = &[Page::at("/reports", || view! { <ReportsPage/> }.into_any())];
 
 /// The review workspace, at `/review` (`dist/review/`).
 pub const REVIEW: &[Page] = &[Page::at("/review", || view! { <Review/> }.into_any())];

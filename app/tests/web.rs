@@ -1148,6 +1148,7 @@ fn a_bundle_draws_the_paths_of_its_pages_only() {
     let bundles = [
         app::bundles::MAIN,
         app::bundles::REVIEW,
+        app::bundles::REPORTS,
         app::bundles::ADMIN,
     ];
     for path in [
@@ -1173,6 +1174,9 @@ fn a_bundle_draws_the_paths_of_its_pages_only() {
     }
     for page in app::bundles::REVIEW {
         assert!(matches!(page.at, app::router::At::Path(p) if p.starts_with("/review")));
+    }
+    for page in app::bundles::REPORTS {
+        assert!(matches!(page.at, app::router::At::Path(p) if p.starts_with("/reports")));
     }
     for page in app::bundles::ADMIN {
         let at = match page.at {

@@ -13,7 +13,7 @@ const SW_FILE: &str = "sw.js";
 /// `bundles/<name>/index.html` into `dist/<name>/`, served at `/<name>…` (the server answers a
 /// path whose first segment names such a folder with its shell), precached by the main service
 /// worker and weighed on its own against the size budget.
-pub const BUNDLES: &[&str] = &["review", "admin"];
+pub const BUNDLES: &[&str] = &["review", "reports", "admin"];
 
 /// Finishes `dist` in place; `sw_template` is `public/sw.js` with its two placeholders;
 /// `prefix` is the path the build is served at (`/`, or `/verify/` for the verification page);
