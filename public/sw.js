@@ -1,7 +1,8 @@
 // Service worker of 电子编制管理证: keeps the app shell so that the client starts while the
-// server cannot be reached. `cargo xtask` writes VERSION and ASSETS after every build. The same
-// template serves the verification page (`/verify/sw.js`, scope `/verify/`), with a cache of
-// its own: each worker keeps and clears only its own.
+// server cannot be reached. `cargo xtask` writes VERSION and ASSETS after every build: the files
+// of every bundle of the client (the main one at `/`, the others at `/<bundle>/`), so that each
+// role starts offline. The same template serves the verification page (`/verify/sw.js`, scope
+// `/verify/`), with a cache of its own: each worker keeps and clears only its own.
 "use strict";
 
 const VERSION = "__VERSION__";
@@ -36,6 +37,14 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// The shell of a page, as the server chooses it: the bundle that the path's first segment names
+// (`/review` → `/review/`), else the main one.
+function shellOf(pathname) {
+  if (SCOPE !== "/") return SCOPE;
+  const bundle = "/" + pathname.split("/")[1] + "/";
+  return bundle !== "//" && ASSETS.includes(bundle) ? bundle : "/";
+}
+
 function withTimeout(promise, ms) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("timeout")), ms);
@@ -64,7 +73,7 @@ self.addEventListener("fetch", (event) => {
     // Network first, so a new deployment shows at once; the cached shell when unreachable.
     event.respondWith(
       withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS).catch(() =>
-        caches.match(SCOPE, { cacheName: CACHE }).then((cached) => cached || Response.error()),
+        caches.match(shellOf(url.pathname), { cacheName: CACHE }).then((cached) => cached || Response.error()),
       ),
     );
     return;

@@ -53,19 +53,22 @@ impl Lang {
 
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {
-        /// A string of the interface.
+        /// A string of the interface: its Chinese and English text. A message is a constant
+        /// (a reference to its two texts), not an index into one table, so that a bundle links
+        /// only the texts its own pages name (issue 10: per-role bundles).
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Msg { $($name),* }
+        pub struct Msg(&'static [&'static str; 2]);
 
+        #[allow(non_upper_case_globals)]
         impl Msg {
+            $(pub const $name: Msg = Msg(&[$zh, $en]);)*
+
             /// Every message, for completeness checks.
             pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
 
             /// The text in `lang`.
             pub fn text(self, lang: Lang) -> &'static str {
-                // A table indexed by the message, not a `match`: smaller in WASM.
-                const TEXTS: &[[&str; 2]] = &[$([$zh, $en]),*];
-                let [zh, en] = TEXTS[self as usize];
+                let [zh, en] = *self.0;
                 lang.pick(zh, en)
             }
         }

@@ -3,7 +3,9 @@
 //!
 //! It does for this app's flat routes what `leptos_router` did, the same way (the same links
 //! taken over, the same history entries, the same scrolling), in a small part of its code: the
-//! client's size budget (issue 10). A route is a `match` on the path in `lib.rs`.
+//! client's size budget (issue 10). A bundle's routes are a table of [`Page`]s
+//! (`app::bundles`); a link or `navigate` to a path the bundle has no page for is a full page
+//! load, so that the server answers it with the shell of the bundle that has.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -59,17 +61,71 @@ impl Address {
     }
 }
 
-/// The router's state: the address the pages see, and the entries this tab pushed (to tell a
-/// link to the page shown, which adds no history entry, from a new one).
+/// Where a [`Page`] is.
+#[derive(Clone, Copy, Debug)]
+pub enum At {
+    /// This path (a trailing `/` is accepted, as by the routes before).
+    Path(&'static str),
+    /// Every path that starts with this prefix.
+    Under(&'static str),
+}
+
+/// A page of a bundle: where it is and how it is drawn.
+#[derive(Clone, Copy)]
+pub struct Page {
+    pub at: At,
+    pub view: fn() -> AnyView,
+}
+
+impl Page {
+    /// The page at `path` (and `path/`).
+    pub const fn at(path: &'static str, view: fn() -> AnyView) -> Page {
+        Page {
+            at: At::Path(path),
+            view,
+        }
+    }
+
+    /// The page of every path under `prefix`.
+    pub const fn under(prefix: &'static str, view: fn() -> AnyView) -> Page {
+        Page {
+            at: At::Under(prefix),
+            view,
+        }
+    }
+
+    fn shows(&self, path: &str) -> bool {
+        match self.at {
+            At::Path(at) => path == at || path.strip_suffix('/') == Some(at),
+            At::Under(prefix) => path.starts_with(prefix),
+        }
+    }
+}
+
+/// The position in `pages` of the first page for `path`, if the bundle has one.
+pub fn page_of(pages: &[Page], path: &str) -> Option<usize> {
+    pages.iter().position(|page| page.shows(path))
+}
+
+/// The router's state: the address the pages see, the entries this tab pushed (to tell a
+/// link to the page shown, which adds no history entry, from a new one), and the bundle's
+/// pages (none: every path is this app's).
 #[derive(Clone, Copy)]
 struct Routing {
     address: RwSignal<Address>,
     pushed: StoredValue<Vec<String>>,
+    pages: Option<&'static [Page]>,
 }
 
 impl Routing {
     fn get() -> Routing {
         expect_context::<Routing>()
+    }
+
+    /// Whether this bundle draws `path` (else another bundle's shell must be loaded).
+    fn draws(self, path: &str) -> bool {
+        self.pages
+            .is_none_or(|pages| page_of(pages, path).is_some())
     }
 
     /// Shows `to` (a path of this origin): the address signal, then the history entry and the
@@ -78,7 +134,9 @@ impl Routing {
         let Some((origin, address)) = Address::parse(to) else {
             return;
         };
-        if window().location().origin().ok().as_deref() != Some(origin.as_str()) {
+        if window().location().origin().ok().as_deref() != Some(origin.as_str())
+            || !self.draws(&address.path)
+        {
             let _ = window().location().set_href(to);
             return;
         }
@@ -154,6 +212,10 @@ impl Routing {
         if window().location().origin().ok().as_deref() != Some(origin.as_str()) {
             return;
         }
+        // Another bundle's page: the browser loads it (and the server answers with its shell).
+        if !self.draws(&address.path) {
+            return;
+        }
         ev.prevent_default();
         let path = js_sys::decode_uri(&address.path)
             .ok()
@@ -187,13 +249,17 @@ impl Routing {
 }
 
 /// Provides the router to `children` and takes over this origin's links and the back and
-/// forward buttons while they are mounted.
+/// forward buttons while they are mounted: the links to `pages` (all links without it).
 #[component]
-pub fn Router(children: Children) -> impl IntoView {
+pub fn Router(
+    children: Children,
+    #[prop(optional)] pages: Option<&'static [Page]>,
+) -> impl IntoView {
     let now = Address::current().unwrap_or_default();
     let routing = Routing {
         pushed: StoredValue::new(vec![now.full()]),
         address: RwSignal::new(now),
+        pages,
     };
     provide_context(routing);
     let click = window_event_listener(ev::click, move |ev| routing.on_click(&ev));
@@ -207,7 +273,10 @@ pub fn Router(children: Children) -> impl IntoView {
 
 /// The page of the address: `route` names it from the path, `page` draws it. The page is
 /// drawn again only when the route changes (not when only the query or fragment does).
-pub fn routes<R>(route: fn(&str) -> R, page: fn(R) -> AnyView) -> impl IntoView
+pub fn routes<R>(
+    route: impl Fn(&str) -> R + Send + Sync + 'static,
+    page: impl Fn(R) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView
 where
     R: Clone + PartialEq + Send + Sync + 'static,
 {

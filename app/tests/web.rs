@@ -1207,6 +1207,131 @@ async fn links_navigate_and_back_returns_without_reloading() {
         .unwrap();
 }
 
+/// A bundle of the router test: two pages; the rest is another bundle's.
+const BUNDLE_PAGES: &[app::router::Page] = &[
+    app::router::Page::at("/router-a", || {
+        view! {
+            <p id="bundle-page-a">
+                <a id="bundle-to-b" href="/router-b/2">"b"</a>
+                <a id="bundle-to-other" href="/router-other">"other"</a>
+            </p>
+        }
+        .into_any()
+    }),
+    app::router::Page::under("/router-b/", || {
+        view! { <p id="bundle-page-b">"b"</p> }.into_any()
+    }),
+];
+
+#[wasm_bindgen_test]
+fn a_bundle_draws_the_paths_of_its_pages_only() {
+    use app::router::page_of;
+    assert_eq!(page_of(BUNDLE_PAGES, "/router-a"), Some(0));
+    assert_eq!(page_of(BUNDLE_PAGES, "/router-a/"), Some(0));
+    assert_eq!(page_of(BUNDLE_PAGES, "/router-a/x"), None);
+    assert_eq!(page_of(BUNDLE_PAGES, "/router-b/2"), Some(1));
+    assert_eq!(page_of(BUNDLE_PAGES, "/router-b"), None);
+    assert_eq!(page_of(BUNDLE_PAGES, "/router-other"), None);
+    // Every page of the main bundle is its own, and none of the others' (a path is drawn by one
+    // bundle: the one whose shell the server sends for it).
+    let bundles = [
+        app::bundles::MAIN,
+        app::bundles::REVIEW,
+        app::bundles::REPORTS,
+        app::bundles::ADMIN,
+    ];
+    for path in [
+        "/",
+        "/sign-in",
+        "/enrol",
+        "/apply",
+        "/certificate",
+        "/certificate/620502-0012/staff",
+        "/person/620502-0012",
+        "/print",
+        "/reports",
+        "/review",
+        "/review/",
+        "/admin/oversight",
+        "/admin/holders",
+    ] {
+        let drawn = bundles
+            .iter()
+            .filter(|pages| page_of(pages, path).is_some())
+            .count();
+        assert_eq!(drawn, 1, "{path} is drawn by {drawn} bundles");
+    }
+    for page in app::bundles::REVIEW {
+        assert!(matches!(page.at, app::router::At::Path(p) if p.starts_with("/review")));
+    }
+    for page in app::bundles::REPORTS {
+        assert!(matches!(page.at, app::router::At::Path(p) if p.starts_with("/reports")));
+    }
+    for page in app::bundles::ADMIN {
+        let at = match page.at {
+            app::router::At::Path(p) | app::router::At::Under(p) => p,
+        };
+        assert!(at.starts_with("/admin/"), "{at} is not under /admin/");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_link_to_another_bundle_is_left_to_the_browser() {
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let location = window.location();
+    let started_at = location.href().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/router-a"))
+        .unwrap();
+    let document = window.document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! {
+            <app::router::Router pages=BUNDLE_PAGES>
+                {app::router::routes(
+                    |path| app::router::page_of(BUNDLE_PAGES, path),
+                    |page| page.map_or_else(|| ().into_any(), |i| (BUNDLE_PAGES[i].view)()),
+                )}
+            </app::router::Router>
+        }
+    });
+    wait_for(&host, "#bundle-page-a").await;
+    // After the router's listener: whether it took the click over, then no navigation at all
+    // (the test page must stay).
+    let prevented: Rc<Cell<Option<bool>>> = Rc::new(Cell::new(None));
+    let seen = prevented.clone();
+    let listener = window_event_listener(leptos::ev::click, move |ev| {
+        seen.set(Some(ev.default_prevented()));
+        ev.prevent_default();
+    });
+
+    click(&host, "#bundle-to-other");
+    assert_eq!(
+        prevented.take(),
+        Some(false),
+        "another bundle's link was taken over"
+    );
+    assert_eq!(location.pathname().unwrap(), "/router-a");
+
+    click(&host, "#bundle-to-b");
+    assert_eq!(
+        prevented.take(),
+        Some(true),
+        "the bundle's own link was left to the browser"
+    );
+    wait_for(&host, "#bundle-page-b").await;
+    assert_eq!(location.pathname().unwrap(), "/router-b/2");
+
+    listener.remove();
+    drop(handle);
+    host.remove();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&started_at))
+        .unwrap();
+}
+
 fn queued_decision(id: &str, application: &str, status: ItemStatus) -> QueuedDecision {
     QueuedDecision {
         decision_id: id.into(),

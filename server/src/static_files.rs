@@ -1,5 +1,5 @@
-//! Serving the built client: the app shell for client-side routes, cache lifetimes by kind of
-//! file, and the security headers every response carries.
+//! Serving the built client: the shell of each bundle for its client-side routes, cache
+//! lifetimes by kind of file, and the security headers every response carries.
 
 use std::path::PathBuf;
 
@@ -36,8 +36,8 @@ pub const REVALIDATE: &str = "no-cache";
 /// API answers are never stored by caches.
 pub const NO_STORE: &str = "no-store";
 
-/// Fallback for every path that is not an API route: a file of the client if it exists,
-/// else the app shell for a client-side route, else 404.
+/// Fallback for every path that is not an API route: a path with an extension is a file of
+/// the client (or 404); any other is a client-side route, answered with its bundle's shell.
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     if path == "/api" || path.starts_with("/api/") {
@@ -49,35 +49,52 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     let dir = state.config.static_dir.clone();
     let accept_encoding = request.headers().get(header::ACCEPT_ENCODING).cloned();
     let method = request.method().clone();
-    let found = match ServeDir::new(&dir).oneshot(request).await {
-        Ok(response) => response.map(Body::new),
-        Err(never) => match never {},
-    };
-    if found.status() != StatusCode::NOT_FOUND || has_extension(&path) {
-        return found;
+    if has_extension(&path) {
+        // A file of the client, or 404.
+        return match ServeDir::new(&dir).oneshot(request).await {
+            Ok(response) => response.map(Body::new),
+            Err(never) => match never {},
+        };
     }
-    // A client-side route such as `/sign-in`: answer with the app shell (the verification
-    // page's own under `/verify/`).
-    let dir = if path.starts_with(VERIFY_PREFIX) {
-        dir.join(VERIFY_DIR)
-    } else {
-        dir
-    };
+    // A client-side route such as `/sign-in`: answer with the shell of its bundle.
     let mut shell = Request::new(Body::empty());
     *shell.method_mut() = method;
     if let Some(value) = accept_encoding {
         shell.headers_mut().insert(header::ACCEPT_ENCODING, value);
     }
-    match ServeFile::new(index_html(dir)).oneshot(shell).await {
+    match ServeFile::new(index_html(shell_dir(dir, &path)))
+        .oneshot(shell)
+        .await
+    {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     }
 }
 
+/// The folder whose `index.html` answers a client-side route: a bundle of its own is a folder
+/// of the static directory named by the path's first segment (`/review` → `review/`,
+/// `/admin/holders` → `admin/`, `/verify/` → `verify/`, each built by `cargo xtask`); every other
+/// path is the main bundle's (`/sign-in`, `/certificate/…`).
+fn shell_dir(dir: PathBuf, path: &str) -> PathBuf {
+    let first = path
+        .strip_prefix('/')
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    let plain = !first.is_empty()
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if plain {
+        let bundle = dir.join(first);
+        if index_html(bundle.clone()).is_file() {
+            return bundle;
+        }
+    }
+    dir
+}
+
 /// Where the verification page (`verify-app`) is served, reachable without signing in.
 pub const VERIFY_PREFIX: &str = "/verify/";
-/// Its folder inside the static directory.
-const VERIFY_DIR: &str = "verify";
 
 /// The Permissions-Policy: no camera, microphone, location or payment — but the verification
 /// page may ask for the camera, to read a document's QR code.
@@ -162,6 +179,35 @@ mod tests {
         assert!(!is_content_hashed("/manifest.webmanifest"));
         assert!(!is_content_hashed("/icon-192.png"));
         assert!(!is_content_hashed("/sign-in"));
+    }
+
+    #[test]
+    fn a_route_gets_the_shell_of_the_bundle_its_first_segment_names() {
+        let dir = std::env::temp_dir().join(format!("shells-{}", std::process::id()));
+        for bundle in ["review", "admin", "verify"] {
+            std::fs::create_dir_all(dir.join(bundle)).unwrap();
+            std::fs::write(dir.join(bundle).join("index.html"), bundle).unwrap();
+        }
+        std::fs::create_dir_all(dir.join("empty")).unwrap();
+        let shell = |path| shell_dir(dir.clone(), path);
+        assert_eq!(shell("/review"), dir.join("review"));
+        assert_eq!(shell("/review/"), dir.join("review"));
+        assert_eq!(shell("/admin/holders"), dir.join("admin"));
+        assert_eq!(shell("/verify/"), dir.join("verify"));
+        for main in [
+            "/",
+            "/sign-in",
+            "/certificate/620502-0012/staff",
+            "/empty/x",
+            "/reviews",
+        ] {
+            assert_eq!(shell(main), dir, "{main}");
+        }
+        // Never a folder outside the static directory, nor one named otherwise.
+        for odd in ["/../admin", "/%2e%2e/x", "/Admin/holders", "//admin"] {
+            assert_eq!(shell(odd), dir, "{odd}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

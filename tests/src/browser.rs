@@ -340,14 +340,24 @@ impl TestPage {
 
     /// Waits until a JavaScript expression is truthy.
     pub async fn wait_until(&self, expression: &str, what: &str) -> anyhow::Result<()> {
-        let deadline = tokio::time::Instant::now() + WAIT;
+        self.wait_until_within(expression, what, WAIT).await
+    }
+
+    /// Waits up to `wait` until a JavaScript expression is truthy.
+    pub async fn wait_until_within(
+        &self,
+        expression: &str,
+        what: &str,
+        wait: Duration,
+    ) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + wait;
         while tokio::time::Instant::now() < deadline {
             if let Ok(Value::Bool(true)) = self.eval::<Value>(&format!("!!({expression})")).await {
                 return Ok(());
             }
             tokio::time::sleep(POLL).await;
         }
-        bail!("{what}: `{expression}` never became true within {WAIT:?}")
+        bail!("{what}: `{expression}` never became true within {wait:?}")
     }
 
     /// Shows the page at `width`×`height` CSS pixels (a laptop's 1366×768, say).

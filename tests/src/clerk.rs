@@ -72,6 +72,9 @@ pub async fn open_applications(page: &TestPage) -> anyhow::Result<()> {
         .await
 }
 
+/// How long the service worker may take to install (precache) and take control.
+const SERVICE_WORKER_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Creates a holder, opens its enrolment link in a new tab of `browser` with a virtual key,
 /// enrols and signs in; returns the tab (on the holder's landing page, under the service
 /// worker) and the holder.
@@ -87,9 +90,12 @@ pub async fn signed_in_tab(
     page.add_virtual_authenticator().await?;
     page.check(&format!("{login}_enrol_and_sign_in"), async {
         enrol_and_sign_in(&page, &created).await?;
-        page.wait_until(
+        // The worker takes control once it has precached every bundle of the client (several
+        // MB of wasm, gzipped on the fly by a debug-built server): longer than other waits.
+        page.wait_until_within(
             "navigator.serviceWorker.controller",
             "service worker controls the page",
+            SERVICE_WORKER_WAIT,
         )
         .await
     })

@@ -112,6 +112,52 @@ async fn the_shell_is_revalidated_and_hashed_assets_are_immutable() -> anyhow::R
 }
 
 #[tokio::test]
+async fn each_bundle_answers_its_routes_and_the_worker_precaches_every_bundle() -> anyhow::Result<()>
+{
+    let server = TestServer::start().await?;
+    let main = get(&server, "/").await?.text().await?;
+    let sw = get(&server, "/sw.js").await?.text().await?;
+    for (route, prefix) in [
+        ("/review", "/review/"),
+        ("/reports", "/reports/"),
+        ("/admin/holders", "/admin/"),
+        ("/admin/oversight", "/admin/"),
+    ] {
+        let response = get(&server, route).await?;
+        assert_eq!(response.status(), 200, "{route}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{route}");
+        let html = response.text().await?;
+        assert_ne!(html, main, "{route} got the main bundle's shell");
+        let assets = referenced_paths(&html);
+        let wasm = assets
+            .iter()
+            .find(|p| p.ends_with(".wasm"))
+            .expect("the shell preloads the wasm module");
+        assert!(wasm.starts_with(prefix), "{route}: {wasm}");
+        for asset in assets.iter().filter(|a| a.starts_with(prefix)) {
+            assert_eq!(get(&server, asset).await?.status(), 200, "{asset}");
+            assert!(
+                sw.contains(&format!("\"{asset}\"")),
+                "{asset} is not in the service worker"
+            );
+        }
+        assert!(
+            sw.contains(&format!("\"{prefix}\"")),
+            "{prefix}'s shell is not in the service worker"
+        );
+    }
+    // The main bundle's routes, wherever they lead.
+    for route in [
+        "/certificate/620502-0012/staff",
+        "/person/620502-0012",
+        "/apply",
+    ] {
+        assert_eq!(get(&server, route).await?.text().await?, main, "{route}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn large_text_answers_are_compressed() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let html = get(&server, "/").await?.text().await?;

@@ -9,34 +9,68 @@ use sha2::{Digest, Sha256};
 
 const SW_FILE: &str = "sw.js";
 
-/// Finishes `dist` in place; `sw_template` is `public/sw.js` with its two placeholders;
-/// `prefix` is the path the build is served at (`/`, or `/verify/` for the verification page).
-pub fn finish(dist: &Path, sw_template: &Path, prefix: &str) -> anyhow::Result<()> {
-    let index_path = dist.join("index.html");
-    let index = std::fs::read_to_string(&index_path).context("reading dist/index.html")?;
-    let (index, boot) = extract_inline_module(&index, prefix)?;
-    if let Some((name, script)) = boot {
-        std::fs::write(dist.join(&name), script).with_context(|| format!("writing dist/{name}"))?;
-    }
-    std::fs::write(&index_path, &index).context("writing dist/index.html")?;
+/// The client's bundles besides the main one (`app/src/bundles.rs`): each built by Trunk from
+/// `bundles/<name>/index.html` into `dist/<name>/`, served at `/<name>…` (the server answers a
+/// path whose first segment names such a folder with its shell), precached by the main service
+/// worker and weighed on its own against the size budget.
+pub const BUNDLES: &[&str] = &["review", "reports", "admin"];
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for entry in std::fs::read_dir(dist).context("listing dist/")? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type()?.is_file() && name != SW_FILE && !name.starts_with('.') {
-            files.push((name, std::fs::read(entry.path())?));
-        }
+/// Finishes `dist` in place; `sw_template` is `public/sw.js` with its two placeholders;
+/// `prefix` is the path the build is served at (`/`, or `/verify/` for the verification page);
+/// `bundles` are the folders of `dist` holding other bundles served under the same worker
+/// (`/<bundle>/`), finished too and precached with it.
+pub fn finish(
+    dist: &Path,
+    sw_template: &Path,
+    prefix: &str,
+    bundles: &[&str],
+) -> anyhow::Result<()> {
+    let mut files = finish_shell(dist, prefix)?;
+    for bundle in bundles {
+        files.extend(finish_shell(
+            &dist.join(bundle),
+            &format!("{prefix}{bundle}/"),
+        )?);
     }
     files.sort();
     let template = std::fs::read_to_string(sw_template).context("reading public/sw.js")?;
-    let sw = service_worker(&template, &files, prefix)?;
+    let sw = service_worker(&template, &files)?;
     std::fs::write(dist.join(SW_FILE), sw).context("writing dist/sw.js")?;
     eprintln!(
         "xtask> dist finished: {} files in the app shell",
         files.len()
     );
     Ok(())
+}
+
+/// Moves the boot script of `dir/index.html` out of line; returns the files of `dir` (not its
+/// folders) as the paths they are served at under `prefix` — `index.html` as `prefix` itself —
+/// with their contents.
+fn finish_shell(dir: &Path, prefix: &str) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let index_path = dir.join("index.html");
+    let index = std::fs::read_to_string(&index_path)
+        .with_context(|| format!("reading {}", index_path.display()))?;
+    let (index, boot) = extract_inline_module(&index, prefix)?;
+    if let Some((name, script)) = boot {
+        std::fs::write(dir.join(&name), script)
+            .with_context(|| format!("writing {}", dir.join(&name).display()))?;
+    }
+    std::fs::write(&index_path, &index)
+        .with_context(|| format!("writing {}", index_path.display()))?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type()?.is_file() && name != SW_FILE && !name.starts_with('.') {
+            let path = if name == "index.html" {
+                prefix.to_owned()
+            } else {
+                format!("{prefix}{name}")
+            };
+            files.push((path, std::fs::read(entry.path())?));
+        }
+    }
+    Ok(files)
 }
 
 fn short_hash(bytes: &[u8]) -> String {
@@ -100,28 +134,22 @@ fn is_module(tag: &str) -> bool {
         .any(|t| tag.contains(t))
 }
 
-fn service_worker(
-    template: &str,
-    files: &[(String, Vec<u8>)],
-    prefix: &str,
-) -> anyhow::Result<String> {
+/// `files`: the paths the worker precaches (each shell as its folder's path) with their
+/// contents.
+fn service_worker(template: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<String> {
     if !template.contains("\"__VERSION__\"") || !template.contains("__ASSETS__") {
         bail!("public/sw.js lacks the __VERSION__ / __ASSETS__ placeholders");
     }
     let mut hasher = Sha256::new();
-    for (name, bytes) in files {
-        hasher.update(name.as_bytes());
+    for (path, bytes) in files {
+        hasher.update(path.as_bytes());
         hasher.update([0]);
         hasher.update(bytes);
     }
     let version = short_hash(&hasher.finalize());
-    let assets: Vec<String> = std::iter::once(format!("\"{prefix}\""))
-        .chain(
-            files
-                .iter()
-                .filter(|(name, _)| name != "index.html")
-                .map(|(name, _)| format!("\"{prefix}{name}\"")),
-        )
+    let assets: Vec<String> = files
+        .iter()
+        .map(|(path, _)| format!("\"{path}\""))
         .collect();
     Ok(template
         .replace("\"__VERSION__\"", &format!("\"{version}\""))
@@ -169,8 +197,11 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
         let (name, _) = boot.unwrap();
         assert!(html.contains(&format!("src=\"/verify/{name}\"")), "{html}");
         let template = "const VERSION = \"__VERSION__\";\nconst ASSETS = __ASSETS__;\n";
-        let files = vec![("verify-app-1.js".to_owned(), b"a".to_vec())];
-        let sw = service_worker(template, &files, "/verify/").unwrap();
+        let files = vec![
+            ("/verify/".to_owned(), b"<html>".to_vec()),
+            ("/verify/verify-app-1.js".to_owned(), b"a".to_vec()),
+        ];
+        let sw = service_worker(template, &files).unwrap();
         assert!(
             sw.contains("const ASSETS = [\"/verify/\", \"/verify/verify-app-1.js\"];"),
             "{sw}"
@@ -187,16 +218,53 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
     fn the_service_worker_lists_every_file_and_changes_version_with_content() {
         let template = "const VERSION = \"__VERSION__\";\nconst ASSETS = __ASSETS__;\n";
         let files = vec![
-            ("app-1.js".to_owned(), b"a".to_vec()),
-            ("index.html".to_owned(), b"<html>".to_vec()),
+            ("/".to_owned(), b"<html>".to_vec()),
+            ("/app-1.js".to_owned(), b"a".to_vec()),
         ];
-        let sw = service_worker(template, &files, "/").unwrap();
+        let sw = service_worker(template, &files).unwrap();
         assert!(
             sw.contains("const ASSETS = [\"/\", \"/app-1.js\"];"),
             "{sw}"
         );
         let mut changed = files.clone();
-        changed[0].1 = b"b".to_vec();
-        assert_ne!(sw, service_worker(template, &changed, "/").unwrap());
+        changed[1].1 = b"b".to_vec();
+        assert_ne!(sw, service_worker(template, &changed).unwrap());
+    }
+
+    #[test]
+    fn every_bundle_is_finished_under_its_prefix_and_precached_by_the_main_worker() {
+        let dist = std::env::temp_dir().join(format!("dist-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dist);
+        std::fs::create_dir_all(dist.join("review")).unwrap();
+        std::fs::create_dir_all(dist.join("verify")).unwrap();
+        std::fs::write(dist.join("index.html"), TRUNK_OUTPUT).unwrap();
+        std::fs::write(dist.join("app-0123456789abcdef.js"), "a").unwrap();
+        let review = TRUNK_OUTPUT.replace("/app-", "/review/review-");
+        std::fs::write(dist.join("review/index.html"), review).unwrap();
+        std::fs::write(dist.join("review/review-0123456789abcdef.js"), "r").unwrap();
+        std::fs::write(dist.join("verify/index.html"), "<html></html>").unwrap();
+        let template = dist.with_extension("js");
+        std::fs::write(
+            &template,
+            "const VERSION = \"__VERSION__\";\nconst ASSETS = __ASSETS__;\n",
+        )
+        .unwrap();
+        finish(&dist, &template, "/", &["review"]).unwrap();
+        let html = std::fs::read_to_string(dist.join("review/index.html")).unwrap();
+        assert!(html.contains("src=\"/review/boot-"), "{html}");
+        let sw = std::fs::read_to_string(dist.join("sw.js")).unwrap();
+        for path in ["\"/\"", "\"/app-0123456789abcdef.js\"", "\"/review/\""] {
+            assert!(sw.contains(path), "{path} not precached: {sw}");
+        }
+        assert!(
+            sw.contains("\"/review/review-0123456789abcdef.js\""),
+            "{sw}"
+        );
+        assert!(sw.contains("\"/review/boot-"), "{sw}");
+        // Another folder (the verification page) has a worker of its own.
+        assert!(!sw.contains("/verify/"), "{sw}");
+        assert!(!dist.join("review/sw.js").exists());
+        std::fs::remove_dir_all(&dist).unwrap();
+        std::fs::remove_file(&template).unwrap();
     }
 }

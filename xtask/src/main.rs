@@ -192,8 +192,9 @@ fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// Builds the client with Trunk into `dist/`, then moves the boot script out of line and
-/// writes the service worker's asset list.
+/// Builds the client with Trunk into `dist/` — the main bundle, then each other bundle into
+/// `dist/<bundle>/` ([`dist::BUNDLES`]) — then moves the boot scripts out of line and writes
+/// the service worker's asset list.
 fn build_client(root: &Path, release: bool) -> anyhow::Result<()> {
     // Trunk runs cargo with --offline; fetch first so a fresh machine has the sources.
     run_cmd(cargo().args(["fetch", "--target", "wasm32-unknown-unknown"]))?;
@@ -203,7 +204,28 @@ fn build_client(root: &Path, release: bool) -> anyhow::Result<()> {
         trunk.arg("--release");
     }
     run_cmd(&mut trunk)?;
-    dist::finish(&root.join("dist"), &root.join("public/sw.js"), "/")?;
+    for bundle in dist::BUNDLES {
+        let mut trunk = Command::new("trunk");
+        trunk.args([
+            "build",
+            &format!("bundles/{bundle}/index.html"),
+            "--offline",
+            "--dist",
+            &format!("dist/{bundle}"),
+            "--public-url",
+            &format!("/{bundle}/"),
+        ]);
+        if release {
+            trunk.arg("--release");
+        }
+        run_cmd(&mut trunk)?;
+    }
+    dist::finish(
+        &root.join("dist"),
+        &root.join("public/sw.js"),
+        "/",
+        dist::BUNDLES,
+    )?;
     // The verification page (`verify-app`): a second, separate build into dist/verify/, served
     // at /verify/ with its own service worker; not part of the clerk's client or its budget.
     let mut verify = Command::new("trunk");
@@ -224,6 +246,7 @@ fn build_client(root: &Path, release: bool) -> anyhow::Result<()> {
         &root.join("dist/verify"),
         &root.join("public/sw.js"),
         VERIFY_PREFIX,
+        &[],
     )
 }
 

@@ -125,7 +125,10 @@ impl SendError {
 
 /// Prepares, signs and sends the act of `payload` at once; the server's verdict (accepted, or
 /// refused with its reason in both languages).
-pub async fn sign_and_send(session: &Session, payload: ActPayload) -> Result<ActVerdict, SendError> {
+pub async fn sign_and_send(
+    session: &Session,
+    payload: ActPayload,
+) -> Result<ActVerdict, SendError> {
     let prepared = prepare(session, payload).map_err(SendError::Acting)?;
     let submission = sign(&prepared, session).await.map_err(SendError::Acting)?;
     api::submit_act(&session.csrf_token, &ActRequest { submission })
