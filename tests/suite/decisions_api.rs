@@ -707,6 +707,51 @@ async fn an_envelope_the_server_fails_on_fails_alone_and_is_received_when_sent_a
 }
 
 #[tokio::test]
+async fn a_decision_the_server_fails_on_is_answered_try_later_and_received_when_sent_again() {
+    let city = City::start().await;
+    let pool = &city.pool;
+    let Review {
+        unit,
+        category,
+        mut clerk,
+        mut supervisor,
+        ..
+    } = city.review().await;
+    set_vacancy(pool, &unit, category, 2).await;
+    clerk.file_quota_use("app-a", &unit, category, 1).await;
+    clerk.file_quota_use("app-b", &unit, category, 1).await;
+
+    // Signed first, failed on by the server (an internal error while recording it).
+    let bytes = supervisor.decision_bytes("d-failing", "app-a", Action::Endorse, "");
+    let failing = supervisor.sign(&bytes);
+    schema::fail_recording_decision(pool, "d-failing").await;
+    let failed = supervisor.send_decision(failing.clone()).await;
+    assert_eq!(failed.status, VerdictStatus::Rejected, "{failed:?}");
+    assert_eq!(code(&failed), Some(protocol::identity::TRY_LATER));
+    assert_eq!(failed.decision_id.as_deref(), Some("d-failing"));
+    assert_eq!(application_status(pool, "app-a").await, "submitted");
+    assert_eq!(decision_count(pool).await, 0);
+
+    // A decision signed after it is received meanwhile, raising the key's counter.
+    let other = supervisor
+        .decide("d-other", "app-b", Action::Endorse, "")
+        .await;
+    assert_eq!(other.status, VerdictStatus::Accepted, "{other:?}");
+
+    // Once the server copes, the same bytes are received (in their counter gap, not held).
+    schema::stop_failing(pool).await;
+    let again = supervisor.send_decision(failing).await;
+    assert_eq!(again.status, VerdictStatus::Accepted, "{again:?}");
+    assert_eq!(again.application_status.as_deref(), Some("endorsed"));
+    assert_eq!(application_status(pool, "app-a").await, "endorsed");
+    assert_eq!(schema::row_count(pool, "counter_gap").await, 0);
+    assert!(matches!(
+        server::db::audit::verify(pool).await.unwrap(),
+        server::db::audit::ChainReport::Intact { .. }
+    ));
+}
+
+#[tokio::test]
 async fn a_batch_is_judged_as_if_its_envelopes_came_one_by_one() {
     let city = City::start().await;
     let pool = &city.pool;
