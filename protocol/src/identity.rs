@@ -141,6 +141,10 @@ pub enum VerdictStatus {
     Held,
 }
 
+/// The code of a `rejected` verdict that is not final: the server failed on that document
+/// alone and stored nothing of it; the client keeps it pending and sends it again later.
+pub const TRY_LATER: &str = "try_later";
+
 /// One verdict. A repeated submission gets the first verdict again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -365,7 +365,25 @@ pub async fn fail_recording_application(pool: &Pool, application_id: &str) {
     .expect("creating the failing trigger");
 }
 
-/// Undoes [`fail_recording_application`].
+/// From now on, recording the decision `decision_id` fails inside the server (a trigger
+/// aborts the insert), as an internal error would.
+pub async fn fail_recording_decision(pool: &Pool, decision_id: &str) {
+    assert!(
+        decision_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    );
+    sqlx::query(&format!(
+        "CREATE TRIGGER fail_one BEFORE INSERT ON decision \
+         WHEN NEW.decision_id = '{decision_id}' \
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+    ))
+    .execute(pool)
+    .await
+    .expect("creating the failing trigger");
+}
+
+/// Undoes [`fail_recording_application`] and [`fail_recording_decision`].
 pub async fn stop_failing(pool: &Pool) {
     sqlx::query("DROP TRIGGER fail_one")
         .execute(pool)
@@ -383,7 +401,7 @@ pub async fn envelope_statuses(pool: &Pool) -> Vec<(String, String)> {
 
 /// How many rows `table` (one of `envelope`, `application`) holds.
 pub async fn row_count(pool: &Pool, table: &str) -> i64 {
-    assert!(matches!(table, "envelope" | "application"));
+    assert!(matches!(table, "envelope" | "application" | "counter_gap"));
     sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
         .fetch_one(pool)
         .await

@@ -604,7 +604,7 @@ async fn two_clerks_pushing_at_once_for_the_last_vacant_post_get_exactly_one_acc
 }
 
 #[tokio::test]
-async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_first_verdict() {
+async fn an_envelope_the_server_fails_on_fails_alone_and_is_received_when_sent_again() {
     let city = City::start().await;
     let pool = &city.pool;
     let ClerkWithVacancy {
@@ -620,55 +620,131 @@ async fn an_envelope_the_server_fails_on_rolls_back_alone_and_repeats_get_their_
     let last = clerk.sign_quota_use("app-last", &unit, category, 1);
     let batch = vec![first.clone(), failing.clone(), last.clone()];
 
-    // The server fails on the second envelope (an internal error while recording it).
+    // The server fails on the second envelope (an internal error while recording it, among
+    // the statements the batch's envelopes run together).
     schema::fail_recording_application(pool, "app-failing").await;
-    let response = clerk
-        .client
-        .post(
-            "/api/envelopes",
-            &protocol::identity::SubmitRequest {
-                submissions: batch.clone(),
-            },
-        )
-        .await;
-    assert_eq!(response.status(), 500);
-    // The envelope before it keeps its verdict, with its application, audit entry and counter;
-    // the failing one and the one after it left nothing.
+    let verdicts = clerk.push(batch.clone()).await;
+    assert_eq!(verdicts.len(), 3);
+    assert_eq!(verdicts[0].status, VerdictStatus::Accepted, "{verdicts:?}");
+    assert_eq!(verdicts[2].status, VerdictStatus::Accepted, "{verdicts:?}");
+    // The failing one: not final, in both languages, and named.
+    let failed = &verdicts[1];
+    assert_eq!(failed.status, VerdictStatus::Rejected);
+    assert_eq!(failed.code.as_deref(), Some(protocol::identity::TRY_LATER));
+    assert_eq!(failed.application_id.as_deref(), Some("app-failing"));
+    assert!(
+        failed
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("稍后"))
+    );
+    assert!(
+        failed
+            .message_en
+            .as_deref()
+            .is_some_and(|m| m.contains("later"))
+    );
+    // The others are received with their applications, audit entries and counters; the
+    // failing one left nothing but its counter gap.
     let kept = schema::envelope_statuses(pool).await;
-    assert_eq!(kept, [("app-first".to_owned(), "accepted".to_owned())]);
-    assert_eq!(schema::row_count(pool, "application").await, 1);
+    assert_eq!(
+        kept,
+        [
+            ("app-first".to_owned(), "accepted".to_owned()),
+            ("app-last".to_owned(), "accepted".to_owned())
+        ]
+    );
+    assert_eq!(schema::row_count(pool, "application").await, 2);
     assert_eq!(
         schema::audit_actions(pool)
             .await
             .iter()
             .filter(|a| a.starts_with("envelope."))
             .count(),
-        1
+        2
     );
     let counter = |s: &SignedSubmission| {
         let data = server::signed::verify::decode_b64url("a", &s.authenticator_data).unwrap();
         i64::from(server::signed::verify::assertion_counter(&data).unwrap())
     };
-    assert_eq!(
-        schema::highest_envelope_counter(pool).await,
-        counter(&first)
-    );
+    assert!(counter(&failing) < counter(&last));
+    assert_eq!(schema::highest_envelope_counter(pool).await, counter(&last));
+    assert_eq!(schema::row_count(pool, "counter_gap").await, 1);
 
-    // Once the server copes, the batch is sent again, with a repeat inside it: the first
-    // envelope and the repeat get their first verdicts, the others are received once.
+    // While it still fails, sent alone it is answered the same, and nothing else changes.
+    let alone = clerk.push(vec![failing.clone()]).await;
+    assert_eq!(
+        alone[0].code.as_deref(),
+        Some(protocol::identity::TRY_LATER)
+    );
+    assert_eq!(schema::row_count(pool, "envelope").await, 2);
+
+    // Once the server copes, the batch is sent again, with a repeat inside it: the failed
+    // envelope is received (below the key's highest counter, in its gap, not held), the
+    // others and the repeat get their first verdicts.
     schema::stop_failing(pool).await;
     let mut again = batch;
     again.push(last.clone());
-    let verdicts = clerk.push(again).await;
-    assert_eq!(verdicts.len(), 4);
+    let verdicts_again = clerk.push(again).await;
+    assert_eq!(verdicts_again.len(), 4);
     assert!(
-        verdicts.iter().all(|v| v.status == VerdictStatus::Accepted),
-        "{verdicts:?}"
+        verdicts_again
+            .iter()
+            .all(|v| v.status == VerdictStatus::Accepted),
+        "{verdicts_again:?}"
     );
-    assert_eq!(verdicts[2], verdicts[3]);
+    assert_eq!(verdicts_again[0], verdicts[0]);
+    assert_eq!(verdicts_again[2], verdicts[2]);
+    assert_eq!(verdicts_again[3], verdicts[2]);
     assert_eq!(schema::row_count(pool, "envelope").await, 3);
     assert_eq!(schema::row_count(pool, "application").await, 3);
+    assert_eq!(schema::row_count(pool, "counter_gap").await, 0);
     assert_eq!(schema::highest_envelope_counter(pool).await, counter(&last));
+    assert!(matches!(
+        server::db::audit::verify(pool).await.unwrap(),
+        server::db::audit::ChainReport::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_decision_the_server_fails_on_is_answered_try_later_and_received_when_sent_again() {
+    let city = City::start().await;
+    let pool = &city.pool;
+    let Review {
+        unit,
+        category,
+        mut clerk,
+        mut supervisor,
+        ..
+    } = city.review().await;
+    set_vacancy(pool, &unit, category, 2).await;
+    clerk.file_quota_use("app-a", &unit, category, 1).await;
+    clerk.file_quota_use("app-b", &unit, category, 1).await;
+
+    // Signed first, failed on by the server (an internal error while recording it).
+    let bytes = supervisor.decision_bytes("d-failing", "app-a", Action::Endorse, "");
+    let failing = supervisor.sign(&bytes);
+    schema::fail_recording_decision(pool, "d-failing").await;
+    let failed = supervisor.send_decision(failing.clone()).await;
+    assert_eq!(failed.status, VerdictStatus::Rejected, "{failed:?}");
+    assert_eq!(code(&failed), Some(protocol::identity::TRY_LATER));
+    assert_eq!(failed.decision_id.as_deref(), Some("d-failing"));
+    assert_eq!(application_status(pool, "app-a").await, "submitted");
+    assert_eq!(decision_count(pool).await, 0);
+
+    // A decision signed after it is received meanwhile, raising the key's counter.
+    let other = supervisor
+        .decide("d-other", "app-b", Action::Endorse, "")
+        .await;
+    assert_eq!(other.status, VerdictStatus::Accepted, "{other:?}");
+
+    // Once the server copes, the same bytes are received (in their counter gap, not held).
+    schema::stop_failing(pool).await;
+    let again = supervisor.send_decision(failing).await;
+    assert_eq!(again.status, VerdictStatus::Accepted, "{again:?}");
+    assert_eq!(again.application_status.as_deref(), Some("endorsed"));
+    assert_eq!(application_status(pool, "app-a").await, "endorsed");
+    assert_eq!(schema::row_count(pool, "counter_gap").await, 0);
     assert!(matches!(
         server::db::audit::verify(pool).await.unwrap(),
         server::db::audit::ChainReport::Intact { .. }

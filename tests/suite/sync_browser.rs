@@ -248,8 +248,8 @@ async fn second_key_requests(
 async fn an_envelope_the_server_fails_on_holds_up_only_itself() -> anyhow::Result<()> {
     let scene = ClerkInBrowser::synced("sync-poison", 5).await?;
     let (page, created, unit) = (&scene.page, &scene.holder, &scene.unit);
-    // Another unit whose stored record is damaged: the server fails (500) on any envelope
-    // that names it, before it can judge it.
+    // Another unit whose stored record is damaged: the server fails on any envelope that
+    // names it, before it can judge it, and answers it `try_later` alone.
     let broken = schema::first_unit_except(&scene.city.pool, unit).await;
     let units = [unit.clone(), broken.clone(), unit.clone()];
     let (ids, records) = second_key_requests(&scene.city, created, &units, scene.category).await?;
@@ -263,7 +263,8 @@ async fn an_envelope_the_server_fails_on_holds_up_only_itself() -> anyhow::Resul
             .await?;
         page.wait_for_attribute(&item(&ids[1]), "data-status", "pending")
             .await?;
-        page.wait_for_text("#sync-problem", "服务器").await?;
+        page.wait_for_text("#sync-problem", "服务器暂时无法处理此项")
+            .await?;
         // The pull goes on regardless: the two accepted ones come back as tracked.
         page.wait_until(
             "document.querySelector('#sync-status')?.dataset.lastSync?.length > 0",

@@ -1,8 +1,10 @@
 //! **Push**: the signed-in holder's pending items, in sequence order, in batches of at most
 //! [`protocol::identity::MAX_SUBMISSIONS`], with the session's CSRF token. Every verdict is
 //! stored (one transaction per batch) before the next batch goes; a rejection is a verdict like
-//! any other and never holds the queue, and a batch the server fails on (500) is sent again
-//! one envelope at a time, so that only the envelope it cannot handle waits. No answer keeps
+//! any other and never holds the queue, except `try_later` (the server failed on that envelope
+//! alone and kept nothing): it stays pending and goes again after the backoff. A batch the
+//! server fails on (500) is sent again one envelope at a time, so that only the envelope it
+//! cannot handle waits. No answer keeps
 //! the items pending (the server answers a repeat with its first verdict, so sending again is
 //! safe); a 401 means the session expired: the items stay and the interface asks the holder to
 //! sign in again.
@@ -127,6 +129,9 @@ async fn send_decision(
         Ok(verdict) => verdict,
         Err(e) => return api_failed(context, e),
     };
+    if try_later(verdict.code.as_deref()) {
+        return server_failed_on(context, verdict.message, &verdict.message_en);
+    }
     if !still(context, holder) {
         return Outcome::Stop;
     }
@@ -161,7 +166,13 @@ async fn send_batch(
         return Outcome::Stop;
     }
     let mut changes = Vec::new();
+    let mut outcome = Outcome::Done;
     for (index, verdict) in response.verdicts.iter().enumerate() {
+        if try_later(verdict.code.as_deref()) {
+            // The server failed on this one alone and kept nothing: it stays pending.
+            outcome = server_failed_on(context, verdict.message.clone(), &verdict.message_en);
+            continue;
+        }
         let item = verdict
             .application_id
             .as_ref()
@@ -185,7 +196,31 @@ async fn send_batch(
         Err(e) => return storage_failed(context, e),
     }
     tabs::announce(Notice::Changed);
-    Outcome::Done
+    outcome
+}
+
+/// Whether a verdict's code is the server's "failed on this one alone, send it again later"
+/// ([`protocol::identity::TRY_LATER`]): not a verdict to keep.
+fn try_later(code: Option<&str>) -> bool {
+    code == Some(protocol::identity::TRY_LATER)
+}
+
+/// The server failed on one item alone: its reason (in the interface's language) shown as the
+/// round's problem, and the round retried with backoff.
+fn server_failed_on(
+    context: AppContext,
+    message: Option<String>,
+    message_en: &Option<String>,
+) -> Outcome {
+    let english = message_en
+        .clone()
+        .filter(|_| context.lang.get_untracked() == crate::i18n::Lang::En);
+    if let Some(text) = english.or(message) {
+        context
+            .sync_problem
+            .set(Some(crate::state::SyncProblem::Server(text)));
+    }
+    Outcome::ServerFailed
 }
 
 #[cfg(test)]

@@ -176,3 +176,42 @@ pub fn raise_counter(writes: &mut Writes, id: &[u8], counter: u32) -> anyhow::Re
         .bind(id.to_vec())?;
     Ok(())
 }
+
+/// The counter gaps (`counter_gap`) among `hashes`: (key id, document hash) of the documents
+/// the server failed on alone, whose bytes may come again below their key's highest counter.
+pub async fn counter_gaps(
+    conn: &mut Conn,
+    hashes: &[&str],
+) -> anyhow::Result<std::collections::HashSet<(Vec<u8>, String)>> {
+    if hashes.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(Vec<u8>, String)> = sqlx::query_as(
+        "SELECT credential_id, envelope_hash FROM counter_gap \
+         WHERE envelope_hash IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(hashes).context("listing hashes")?)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading the counter gaps")?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Opens a counter gap for the document `hash` signed with the key `id` (the server failed
+/// on it alone): adds its `INSERT` to `writes`.
+pub fn open_counter_gap(writes: &mut Writes, id: &[u8], hash: &str) -> anyhow::Result<()> {
+    writes
+        .push("INSERT OR IGNORE INTO counter_gap (credential_id, envelope_hash) VALUES (?, ?)")
+        .bind(id.to_vec())?
+        .bind(hash)?;
+    Ok(())
+}
+
+/// Closes the counter gap of the document `hash` (received now): adds its `DELETE` to `writes`.
+pub fn close_counter_gap(writes: &mut Writes, id: &[u8], hash: &str) -> anyhow::Result<()> {
+    writes
+        .push("DELETE FROM counter_gap WHERE credential_id = ? AND envelope_hash = ?")
+        .bind(id.to_vec())?
+        .bind(hash)?;
+    Ok(())
+}

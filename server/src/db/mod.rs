@@ -84,6 +84,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "bureau_admin",
         include_str!("../../migrations/0011_bureau_admin.sql"),
     ),
+    (
+        15,
+        "counter_gap",
+        include_str!("../../migrations/0015_counter_gap.sql"),
+    ),
 ];
 
 /// The connection pool.

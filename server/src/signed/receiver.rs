@@ -24,9 +24,14 @@
 //!    thread) inside the document's savepoint;
 //! 6. after the last document, commit.
 //!
-//! A document that fails with an internal error is rolled back alone: those before it are
-//! committed with their verdicts, the rest of the batch is not received, and the request fails
-//! (the client then sends again one at a time, and repeats get their first verdicts).
+//! A document that fails with an internal error (the database refused a statement, a bug) fails
+//! alone: the batch's transaction is rolled back and the batch received again without it, and it
+//! is answered [`Refusal::TryLater`] — nothing of it kept, no receipt, so the same bytes sent
+//! again later are received afresh (the client keeps it pending). Which document failed is
+//! known even when several documents' statements ran together: statements stop at the first
+//! that fails, and each document's last one is its audit entry. After [`RETRIES`] such passes
+//! the whole batch is answered `try_later`; only an error outside the documents (no
+//! transaction, no commit) fails the request.
 //!
 //! A kind of signed document is a [`SignedKind`]: its judgement, its effects, and how its
 //! receipt, audit entry and verdict read. See [`super::application`] and [`super::decision`].
@@ -270,14 +275,67 @@ pub async fn receive<K: SignedKind + 'static>(
 }
 
 /// Receives signed documents of kind `K`, carried by `session`, in the order given: one
-/// verdict each, in that order. See the module documentation. If one of them cannot be
-/// received (an internal error), it alone is rolled back, those before it keep their verdicts
-/// (committed), those after it are not received, and the error is returned.
+/// verdict each, in that order. See the module documentation. A document that fails with an
+/// internal error is answered [`Refusal::TryLater`] (nothing of it kept or stored) and the
+/// others are received without it; only an error outside the documents (the database cannot
+/// be written at all) fails the request.
 pub async fn receive_batch<K: SignedKind + 'static>(
     state: &AppState,
     session: &Session,
     submissions: &[SignedSubmission],
 ) -> Result<Vec<K::Verdict>, ApiError> {
+    let mut failed = vec![false; submissions.len()];
+    for _ in 0..=RETRIES {
+        match attempt::<K>(state, session, submissions, &failed).await? {
+            Attempt::Received(verdicts) => return Ok(verdicts),
+            Attempt::Failed { index, error } => {
+                tracing::error!(
+                    error = %format!("{error:#}"),
+                    index,
+                    "{} failed alone: answered {}",
+                    K::NAME,
+                    Refusal::TryLater.code()
+                );
+                if let Some(failed) = failed.get_mut(index) {
+                    *failed = true;
+                }
+            }
+        }
+    }
+    // Failing again and again (the database, not a document): every document later.
+    tracing::error!(
+        "{} batch failed {} times: all answered {}",
+        K::NAME,
+        RETRIES + 1,
+        Refusal::TryLater.code()
+    );
+    Ok(submissions
+        .iter()
+        .map(|_| refused::<K>(&Refusal::TryLater))
+        .collect())
+}
+
+/// How many times a batch is received again after one of its documents failed (without the
+/// documents that failed) before all of it is answered [`Refusal::TryLater`].
+const RETRIES: usize = 4;
+
+/// What one pass over a batch gave.
+enum Attempt<V> {
+    /// Committed: the verdicts, in order.
+    Received(Vec<V>),
+    /// The document at `index` failed with `error`: nothing of the batch was committed.
+    Failed { index: usize, error: ApiError },
+}
+
+/// One pass over a batch in one transaction, the documents marked `failed` answered
+/// [`Refusal::TryLater`] without being received. If another one fails, the transaction is
+/// rolled back and that document named.
+async fn attempt<K: SignedKind + 'static>(
+    state: &AppState,
+    session: &Session,
+    submissions: &[SignedSubmission],
+    failed: &[bool],
+) -> Result<Attempt<K::Verdict>, ApiError> {
     let mut tx = db::write(&state.pool)
         .await
         .with_context(|| format!("starting to receive {}s", K::NAME))?;
@@ -286,15 +344,26 @@ pub async fn receive_batch<K: SignedKind + 'static>(
     let production = state.identity.attestation_cas.is_some();
     let mut batch = Batch::<K>::read(&mut tx, submissions, production).await?;
     let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
-    let documents: Vec<&K> = prepared.iter().filter_map(Prepared::document).collect();
+    let documents: Vec<&K> = prepared
+        .iter()
+        .zip(failed)
+        .filter(|(_, failed)| !**failed)
+        .filter_map(|(prepared, _)| prepared.document())
+        .collect();
     let mut memo = K::prefetch(&mut tx, &documents).await?;
     drop(documents);
     let mut verdicts = Vec::with_capacity(submissions.len());
     let mut not_accepted = Vec::new();
-    // The statements of the documents received and not yet run, and how many documents.
+    // The statements of the documents received and not yet run, and which documents they
+    // are, with the sequence number of each one's audit entry (its last statement).
     let mut done = Writes::new();
-    let mut waiting = 0;
-    for (submission, prepared) in submissions.iter().zip(prepared) {
+    let mut waiting: Vec<(usize, i64)> = Vec::new();
+    for (index, (submission, prepared)) in submissions.iter().zip(prepared).enumerate() {
+        if failed.get(index).copied().unwrap_or(false) {
+            let verdict = verdict_of(&Refusal::TryLater, K::columns(prepared.document(), None));
+            verdicts.push(K::verdict(&verdict));
+            continue;
+        }
         let mut writes = Writes::new();
         let received = receive_one::<K>(
             &mut tx,
@@ -309,24 +378,20 @@ pub async fn receive_batch<K: SignedKind + 'static>(
         .await;
         let received = match received {
             Ok(received) => received,
-            Err(error) => {
-                // Undone alone (what of it ran)...
-                writes.roll_back(&mut tx).await?;
-                // ...and the documents before it keep their verdicts.
-                return Err(batch.stop(tx, done, error).await);
-            }
+            // Rolled back with the transaction (dropped).
+            Err(error) => return Ok(Attempt::Failed { index, error }),
         };
         done.append(writes);
-        waiting += 1;
+        if let Some(head) = &received.head {
+            waiting.push((index, head.seq));
+        }
         // Written together by at most `JOINED` documents: the joined texts recur, and their
         // prepared statements are kept.
-        if (!K::DEFER_WRITES || waiting == JOINED)
-            && let Err(error) = done.run(&mut tx).await
-        {
-            return Err(batch.stop(tx, done, error.into()).await);
-        }
-        if done.is_empty() {
-            waiting = 0;
+        if !K::DEFER_WRITES || waiting.len() == JOINED {
+            if let Err(error) = done.run(&mut tx).await {
+                return Ok(failed_in_run(&mut tx, &waiting, index, error).await);
+            }
+            waiting.clear();
         }
         let verdict = batch.kept(received);
         if verdict.status != VerdictStatus::Accepted {
@@ -335,8 +400,16 @@ pub async fn receive_batch<K: SignedKind + 'static>(
         verdicts.push(K::verdict(&verdict));
     }
     if let Err(error) = done.run(&mut tx).await {
-        return Err(batch.stop(tx, done, error.into()).await);
+        let last = submissions.len().saturating_sub(1);
+        return Ok(failed_in_run(&mut tx, &waiting, last, error).await);
     }
+    // The documents failed on may come again below the counters raised after them.
+    let mut gaps = Writes::new();
+    for (submission, _) in submissions.iter().zip(failed).filter(|(_, f)| **f) {
+        let hash = hex(&sha256(&submission.envelope));
+        credentials::open_counter_gap(&mut gaps, &submission.credential_id, &hash)?;
+    }
+    gaps.run(&mut tx).await?;
     batch.finish(&mut tx, i64::MAX).await?;
     tx.commit()
         .await
@@ -349,7 +422,29 @@ pub async fn receive_batch<K: SignedKind + 'static>(
             K::NAME
         );
     }
-    Ok(verdicts)
+    Ok(Attempt::Received(verdicts))
+}
+
+/// The statements of the documents `waiting` (index, sequence number of its audit entry) ran
+/// together and failed with `error`: the document that failed is the first one whose audit
+/// entry was not written (each one's is its last statement; statements stop at the first that
+/// fails). If that cannot be read, the first of them (or `last`) is named.
+async fn failed_in_run<V>(
+    tx: &mut db::Tx,
+    waiting: &[(usize, i64)],
+    last: usize,
+    error: anyhow::Error,
+) -> Attempt<V> {
+    let written = audit::head(tx).await.map(|head| head.seq).unwrap_or(0);
+    let index = waiting
+        .iter()
+        .find(|(_, seq)| *seq > written)
+        .or(waiting.first())
+        .map_or(last, |(index, _)| *index);
+    Attempt::Failed {
+        index,
+        error: error.into(),
+    }
 }
 
 /// What the receiver keeps for a batch inside its transaction, where nothing else writes: read
@@ -367,6 +462,9 @@ struct Batch<K> {
     first: HashMap<String, StoredVerdict>,
     /// The head of the audit chain.
     head: audit::Head,
+    /// The batch's documents (key id, hash) that the server failed on alone before: received
+    /// whatever their key's highest counter ([`credentials::counter_gaps`]).
+    gaps: std::collections::HashSet<(Vec<u8>, String)>,
     kind: std::marker::PhantomData<K>,
 }
 
@@ -408,7 +506,9 @@ impl<K: SignedKind> Batch<K> {
             .collect();
         let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();
         let first = receipts::first_verdicts(conn, K::TABLE, &hashes).await?;
+        let gaps = credentials::counter_gaps(conn, &hashes).await?;
         Ok(Batch {
+            gaps,
             known,
             damaged,
             raised: Vec::new(),
@@ -450,31 +550,6 @@ impl<K: SignedKind> Batch<K> {
             credentials::raise_counter(&mut writes, &id, counter)?;
         }
         writes.run(conn).await
-    }
-
-    /// A document failed with `error` (what of it ran is rolled back): writes the documents
-    /// before it that are not written yet (`done`; if one of them fails, it alone is rolled
-    /// back and those before it are kept), their counters, commits, and returns the error. If
-    /// that fails too, nothing of the batch is committed.
-    async fn stop(&mut self, mut tx: db::Tx, mut done: Writes, error: ApiError) -> ApiError {
-        let stopped = async {
-            if done.run(&mut tx).await.is_err() {
-                done.roll_back(&mut tx).await?;
-            }
-            // Each document written has its audit entry: those up to the head are written.
-            let written = audit::head(&mut tx).await?.seq;
-            self.finish(&mut tx, written).await?;
-            tx.commit().await.context("committing")?;
-            anyhow::Ok(())
-        }
-        .await;
-        match stopped {
-            Ok(()) => error,
-            Err(stopping) => {
-                tracing::error!(error = %format!("{stopping:#}"), "{} batch not committed", K::NAME);
-                error
-            }
-        }
     }
 }
 
@@ -556,13 +631,25 @@ async fn receive_one<K: SignedKind>(
         now,
         keyring: &state.documents,
     };
-    let checked = verify::check_prepared::<K>(
-        prepared,
-        submission,
-        batch.known.get(&submission.credential_id),
-        &state.identity.policy,
-        now,
-    );
+    // Failed on alone before, while later documents of its key raised the counter: its
+    // counter is not compared (the gap closes as it is received).
+    let in_gap = !batch.gaps.is_empty()
+        && batch
+            .gaps
+            .contains(&(submission.credential_id.clone(), hash.clone()));
+    let lowered;
+    let known = match batch.known.get(&submission.credential_id) {
+        Some(known) if in_gap => {
+            lowered = KnownCredential {
+                highest_counter: 0,
+                ..known.clone()
+            };
+            Some(&lowered)
+        }
+        known => known,
+    };
+    let checked =
+        verify::check_prepared::<K>(prepared, submission, known, &state.identity.policy, now);
     let judged = match &checked {
         // A valid signature raises the key's counter whatever follows ([`Batch::finish`]).
         Checked::Verified(verified) => verified.document.judge(conn, received, memo).await?,
@@ -570,6 +657,9 @@ async fn receive_one<K: SignedKind>(
     };
     // Everything it writes from here on, in its savepoint.
     writes.savepoint();
+    if in_gap {
+        credentials::close_counter_gap(writes, &submission.credential_id, &hash)?;
+    }
     let plan = match (&checked, &judged) {
         (Checked::Verified(verified), Ok(plan)) => {
             verified

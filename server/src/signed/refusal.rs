@@ -354,6 +354,15 @@ refusals! {
     VerificationOutOfOrder => "verification_out_of_order",
         "数据核实尚未到此环节（须先导入，再由单位确认，最后由编办确认）",
         "the verification is not at this step yet (import, then the unit confirms, then the bureau)";
+
+    // The receiver itself.
+
+    /// The server failed on this document alone (an internal error): nothing of it was kept
+    /// and nothing is stored, so the same bytes sent again are received afresh. Not final: the
+    /// client keeps it and sends it again later ([`protocol::identity::TRY_LATER`]).
+    TryLater => "try_later",
+        "服务器暂时无法处理此项，未作记录，稍后将自动重新提交",
+        "the server could not process this item just now; nothing was recorded, and it will be sent again later";
 }
 
 impl Refusal {
@@ -586,6 +595,7 @@ mod tests {
             Refusal::UnitExists,
             Refusal::UploadUnknown,
             Refusal::VerificationOutOfOrder,
+            Refusal::TryLater,
         ]
     }
 
@@ -607,8 +617,8 @@ mod tests {
                 "{code} is missing from docs/API.md"
             );
         }
-        // The verifier's 27, then those an application and a decision add, the documents', the acts'.
-        assert_eq!(codes.len(), 27 + 5 + 7 + 11 + 3 + 6, "{codes:?}");
+        // The verifier's 27, then those an application and a decision add, the documents', the acts', the receiver's.
+        assert_eq!(codes.len(), 27 + 5 + 7 + 11 + 3 + 6 + 1, "{codes:?}");
         for refusal in &examples {
             assert!(!refusal.message_zh().is_empty() && !refusal.message_en().is_empty());
             assert_eq!(refusal.to_string(), refusal.code());
