@@ -3,9 +3,9 @@
 //! the client): numbers and dates unbroken, 身份证号 masked, totals set apart, every text
 //! escaped.
 
-use domain::id_number::mask_id_text;
 use crate::svg::escape;
 use crate::table::{Cell, Table};
+use domain::id_number::mask_id_text;
 
 /// The HTML of `table`'s first `rows` rows.
 pub fn table(table: &Table, rows: usize) -> String {

@@ -155,7 +155,8 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
         page.wait_for_text("#print-number", &notice).await?;
         page.wait_for_text(".print-sheet", "赵新来").await?;
         // The printed notice shows the 身份证号 masked (region and last four).
-        page.wait_for_text(".print-sheet", &newcomer.masked()).await?;
+        page.wait_for_text(".print-sheet", &newcomer.masked())
+            .await?;
         let sheet = page.text(".print-sheet").await?.unwrap_or_default();
         anyhow::ensure!(
             !sheet.contains(newcomer.as_str()),
