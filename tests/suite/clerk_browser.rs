@@ -154,6 +154,14 @@ async fn a_clerk_files_an_onboarding_against_a_slip_an_offboarding_and_a_record_
             .await?;
         page.wait_for_text("#print-number", &notice).await?;
         page.wait_for_text(".print-sheet", "赵新来").await?;
+        // The printed notice shows the 身份证号 masked (region and last four).
+        page.wait_for_text(".print-sheet", &newcomer.masked())
+            .await?;
+        let sheet = page.text(".print-sheet").await?.unwrap_or_default();
+        anyhow::ensure!(
+            !sheet.contains(newcomer.as_str()),
+            "the whole ID number is printed"
+        );
         let decider = page.text("#print-decider").await?.unwrap_or_default();
         anyhow::ensure!(!decider.trim().is_empty(), "no approving reviewer printed");
         page.screenshot("clerk_print_onboarding_notice").await?;

@@ -64,12 +64,17 @@ fn report_lang(lang: Lang) -> reports::Lang {
     }
 }
 
+/// `text` with a count after it, in brackets of the language: `…（12）`, `… (12)`.
+fn counted(text: &str, n: usize, lang: Lang) -> String {
+    format!("{text}{}{n}{}", lang.pick("（", " ("), lang.pick("）", ")"))
+}
+
 /// The scopes offered: every unit, each region, each department with the units it supervises,
 /// each unit; as (value, label).
 fn scopes(all: &[Certificate], lang: Lang) -> Vec<(String, String)> {
     let mut out = vec![(
         "all".to_owned(),
-        format!("{}（{}）", Msg::ReportsScopeAll.text(lang), all.len()),
+        counted(Msg::ReportsScopeAll.text(lang), all.len(), lang),
     )];
     let mut regions: Vec<domain::region::Region> = all.iter().map(|c| c.unit.region).collect();
     regions.dedup();
@@ -78,10 +83,7 @@ fn scopes(all: &[Certificate], lang: Lang) -> Vec<(String, String)> {
             let n = all.iter().filter(|c| c.unit.region == *region).count();
             if n > 0 {
                 let label = lang.pick(region.label_zh(), region.label_en());
-                out.push((
-                    format!("region:{}", region.code()),
-                    format!("{label}（{n}）"),
-                ));
+                out.push((format!("region:{}", region.code()), counted(label, n, lang)));
             }
         }
     }
@@ -93,11 +95,10 @@ fn scopes(all: &[Certificate], lang: Lang) -> Vec<(String, String)> {
         if supervised > 0 {
             out.push((
                 format!("department:{}", c.unit.id),
-                format!(
-                    "{}{}（{}）",
-                    c.unit.name,
-                    Msg::ReportsScopeSupervised.text(lang),
-                    supervised + 1
+                counted(
+                    &format!("{}{}", c.unit.name, Msg::ReportsScopeSupervised.text(lang)),
+                    supervised + 1,
+                    lang,
                 ),
             ));
         }
@@ -227,7 +228,12 @@ pub fn ReportsPage() -> impl IntoView {
             return;
         };
         let label = untrack(scope_label);
-        let scope_name = label.split('（').next().unwrap_or_default().to_owned();
+        // The scope's name without its count (`counted`), in either language.
+        let scope_name = label
+            .rsplit_once(['（', '('])
+            .map_or(label.as_str(), |(name, _)| name)
+            .trim_end()
+            .to_owned();
         let mut workbook = built.workbook;
         workbook.name = format!("{}_{}_{}", kind.title().text(Lang::Zh), scope_name, today);
         let lang = lang.get_untracked();
