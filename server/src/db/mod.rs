@@ -84,6 +84,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "bureau_admin",
         include_str!("../../migrations/0011_bureau_admin.sql"),
     ),
+    (
+        12,
+        "unverified_bound",
+        include_str!("../../migrations/0012_unverified_bound.sql"),
+    ),
 ];
 
 /// The connection pool.
