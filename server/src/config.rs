@@ -162,6 +162,13 @@ impl Default for Config {
 pub struct ConfigError(#[from] Box<figment::Error>);
 
 impl Config {
+    /// Whether people reach the server over HTTPS (`public_origin` is `https://…`): served
+    /// over TLS or behind a TLS proxy. Then answers carry HSTS and the session cookie takes
+    /// the `__Host-` prefix.
+    pub fn is_https(&self) -> bool {
+        self.public_origin.starts_with("https://")
+    }
+
     /// Defaults, then the file named by `APP_CONFIG` (or `staffing.toml`), then `APP_*`.
     pub fn load() -> Result<Self, ConfigError> {
         let file = std::env::var_os("APP_CONFIG")

@@ -127,6 +127,7 @@ impl Application {
 /// The body limit sits inside the security headers, so a refused body is answered like any
 /// other error: 413 with its JSON `ErrorBody` and every header.
 pub fn router(state: AppState) -> Router {
+    let https = crate::static_files::Https(state.config.is_https());
     Router::new()
         .nest("/api", crate::routes::api())
         .fallback(crate::static_files::serve)
@@ -135,7 +136,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         // …and a declared length over it is refused before anything is read.
         .layer(axum::middleware::from_fn(refuse_large_bodies))
-        .layer(axum::middleware::from_fn(crate::static_files::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            crate::static_files::headers,
+        ))
         .layer(CompressionLayer::new().gzip(true))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

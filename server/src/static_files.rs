@@ -125,8 +125,17 @@ pub fn is_content_hashed(path: &str) -> bool {
 /// Fewest hexadecimal digits taken for a content hash (Trunk's is 16 less its leading zeros).
 pub const MIN_HASH_DIGITS: usize = 12;
 
+/// Whether the public origin is `https://` (the server behind a TLS proxy, or served over TLS):
+/// then every answer carries [`STRICT_TRANSPORT_SECURITY`].
+#[derive(Debug, Clone, Copy)]
+pub struct Https(pub bool);
+
+/// HSTS: a year, this host only (`includeSubDomains` would bind every other site of the
+/// government domain to HTTPS too, which is not this server's to decide).
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
 /// Middleware: security headers on every response and a cache policy by kind of path.
-pub async fn headers(request: Request, next: Next) -> Response {
+pub async fn headers(State(https): State<Https>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     let success = response.status().is_success();
@@ -151,6 +160,12 @@ pub async fn headers(request: Request, next: Next) -> Response {
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    if https.0 {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
     }
     let cache = if path.starts_with("/api/") {
         NO_STORE

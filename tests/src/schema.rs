@@ -672,3 +672,35 @@ pub async fn application_ids_with_prefix(pool: &Pool, prefix: &str) -> BTreeSet<
         .into_iter()
         .collect()
 }
+
+// Submissions whose signature did not verify (issue 15's bound).
+
+/// The stored sizes of the receipts of envelopes whose signature did not verify: (bytes,
+/// clientDataJSON, authenticatorData, signature).
+pub async fn unverified_envelope_sizes(pool: &Pool) -> Vec<(i64, i64, i64, i64)> {
+    sqlx::query_as(
+        "SELECT length(bytes), length(client_data_json), length(authenticator_data), \
+         length(signature) FROM envelope WHERE verified = 0",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("reading unverified receipts")
+}
+
+/// How many submissions whose signature did not verify `holder_id` carried, over all days.
+pub async fn unverified_count(pool: &Pool, holder_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT coalesce(sum(count), 0) FROM unverified_count WHERE holder_id = ?")
+        .bind(holder_id)
+        .fetch_one(pool)
+        .await
+        .expect("reading the count of unverified submissions")
+}
+
+/// The signed bytes of the envelope stored under `application_id` whose signature verified.
+pub async fn verified_envelope_bytes(pool: &Pool, application_id: &str) -> Vec<u8> {
+    sqlx::query_scalar("SELECT bytes FROM envelope WHERE application_id = ? AND verified = 1")
+        .bind(application_id)
+        .fetch_one(pool)
+        .await
+        .expect("reading a verified envelope's bytes")
+}

@@ -131,7 +131,13 @@ impl TestServer {
         anyhow::ensure!(self.running.is_none(), "the server is already running");
         let app = Application::build_with_clock(self.config.clone(), self.clock.clone()).await?;
         self.config.port = app.port();
-        self.config.public_origin = format!("http://localhost:{}", app.port());
+        // The scheme as configured (a test may ask for an `https://` origin).
+        let scheme = if self.config.is_https() {
+            "https"
+        } else {
+            "http"
+        };
+        self.config.public_origin = format!("{scheme}://localhost:{}", app.port());
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until(async {
             let _ = signal.await;

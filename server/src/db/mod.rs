@@ -85,9 +85,14 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0011_bureau_admin.sql"),
     ),
     (
-        15,
+        12,
+        "unverified_bound",
+        include_str!("../../migrations/0012_unverified_bound.sql"),
+    ),
+    (
+        13,
         "counter_gap",
-        include_str!("../../migrations/0015_counter_gap.sql"),
+        include_str!("../../migrations/0013_counter_gap.sql"),
     ),
 ];
 

@@ -250,3 +250,27 @@ pub fn insert(
     }
     Ok(())
 }
+
+/// How many submissions whose signature did not verify `holder` carried on `day`.
+pub async fn unverified_on(conn: &mut Conn, holder: &str, day: &str) -> anyhow::Result<i64> {
+    let count: Option<i64> =
+        sqlx::query_scalar("SELECT count FROM unverified_count WHERE holder_id = ? AND day = ?")
+            .bind(holder)
+            .bind(day)
+            .fetch_optional(&mut *conn)
+            .await
+            .context("reading the count of unverified submissions")?;
+    Ok(count.unwrap_or(0))
+}
+
+/// Counts one more submission whose signature did not verify, carried by `holder` on `day`.
+pub fn count_unverified(writes: &mut Writes, holder: &str, day: &str) -> anyhow::Result<()> {
+    writes
+        .push(
+            "INSERT INTO unverified_count (holder_id, day, count) VALUES (?, ?, 1) \
+             ON CONFLICT (holder_id, day) DO UPDATE SET count = count + 1",
+        )
+        .bind(holder.to_owned())?
+        .bind(day.to_owned())?;
+    Ok(())
+}

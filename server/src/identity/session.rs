@@ -19,8 +19,21 @@ use crate::error::{ApiError, forbidden};
 use crate::identity::secrets::{hash_secret, random_token};
 use crate::state::AppState;
 
-/// Name of the session cookie.
+/// Name of the session cookie on an `http://` origin (`http://localhost` in development).
 pub const COOKIE: &str = "dzbz_session";
+/// Name of the session cookie on an `https://` origin: the `__Host-` prefix makes the browser
+/// accept it only from a secure origin, with `Secure`, `Path=/` and no `Domain` — so no
+/// sibling subdomain can set or shadow it.
+pub const HOST_COOKIE: &str = "__Host-dzbz_session";
+
+/// The session cookie's name for this configuration.
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.is_https() {
+        HOST_COOKIE
+    } else {
+        COOKIE
+    }
+}
 
 /// A signed-in key holder, checked on this request.
 #[derive(Debug, Clone)]
@@ -46,14 +59,15 @@ pub fn check_origin(headers: &HeaderMap, config: &Config) -> Result<(), ApiError
     }
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+fn cookie_token(headers: &HeaderMap, config: &Config) -> Option<String> {
+    let name = cookie_name(config);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -61,7 +75,7 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = cookie_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        let token = cookie_token(&parts.headers, &state.config).ok_or(ApiError::Unauthenticated)?;
         let token_hash = hash_secret(&token);
         let mut conn = db::connection(&state.pool).await?;
         let Some(stored) = sessions::load(&mut conn, &token_hash).await? else {
@@ -113,7 +127,7 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Session {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, ApiError> {
-        if cookie_token(&parts.headers).is_none() {
+        if cookie_token(&parts.headers, &state.config).is_none() {
             return Ok(None);
         }
         match <Session as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
@@ -147,12 +161,13 @@ pub async fn start(
 
 /// The `Set-Cookie` value for a session token (`None`: clear the cookie).
 pub fn set_cookie(token: Option<&str>, config: &Config) -> HeaderValue {
+    let name = cookie_name(config);
     let value = match token {
         Some(token) => format!(
-            "{COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={}",
+            "{name}={token}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={}",
             u64::from(config.identity.session_absolute_hours) * 3600
         ),
-        None => format!("{COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0"),
+        None => format!("{name}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0"),
     };
     // Tokens are base64url: always a valid header value.
     HeaderValue::from_str(&value)

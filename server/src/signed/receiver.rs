@@ -342,7 +342,15 @@ async fn attempt<K: SignedKind + 'static>(
     // Slips that lapsed release their posts before anything is judged against the ledger.
     super::lapse::sweep_in(&mut tx, state.clock.today()).await?;
     let production = state.identity.attestation_cas.is_some();
-    let mut batch = Batch::<K>::read(&mut tx, submissions, production).await?;
+    let day = state.clock.now().date_in_china().to_string();
+    let mut batch = Batch::<K>::read(
+        &mut tx,
+        submissions,
+        production,
+        &session.holder.info.id,
+        &day,
+    )
+    .await?;
     let prepared = prepare_all::<K>(submissions, &batch.known, &state.identity.policy).await?;
     let documents: Vec<&K> = prepared
         .iter()
@@ -465,6 +473,11 @@ struct Batch<K> {
     /// The batch's documents (key id, hash) that the server failed on alone before: received
     /// whatever their key's highest counter ([`credentials::counter_gaps`]).
     gaps: std::collections::HashSet<(Vec<u8>, String)>,
+    /// The session's holder, today (in China), and how many submissions whose signature did
+    /// not verify it carried today, this batch's included.
+    holder: String,
+    day: String,
+    unverified: i64,
     kind: std::marker::PhantomData<K>,
 }
 
@@ -477,6 +490,8 @@ struct Outcome {
     counter: Option<(Vec<u8>, u32)>,
     /// The audit entry written: the new head.
     head: Option<audit::Head>,
+    /// The signature did not verify (counted against the day's bound).
+    unverified: bool,
 }
 
 impl<K: SignedKind> Batch<K> {
@@ -484,6 +499,8 @@ impl<K: SignedKind> Batch<K> {
         conn: &mut Conn,
         submissions: &[SignedSubmission],
         production: bool,
+        holder: &str,
+        day: &str,
     ) -> anyhow::Result<Self> {
         let mut ids: Vec<&[u8]> = submissions.iter().map(|s| &s.credential_id[..]).collect();
         ids.sort_unstable();
@@ -514,12 +531,18 @@ impl<K: SignedKind> Batch<K> {
             raised: Vec::new(),
             first,
             head: audit::head(conn).await?,
+            holder: holder.to_owned(),
+            day: day.to_owned(),
+            unverified: receipts::unverified_on(conn, holder, day).await?,
             kind: std::marker::PhantomData,
         })
     }
 
     /// Takes in what a document whose savepoint was released changed; its verdict.
     fn kept(&mut self, outcome: Outcome) -> StoredVerdict {
+        if outcome.unverified {
+            self.unverified += 1;
+        }
         if let Some(hash) = outcome.verified_hash {
             self.first.insert(hash, outcome.verdict.clone());
         }
@@ -620,6 +643,7 @@ async fn receive_one<K: SignedKind>(
             verified_hash: None,
             counter: None,
             head: None,
+            unverified: false,
         });
     }
     if let Some(error) = batch.damaged.get(&submission.credential_id) {
@@ -684,17 +708,40 @@ async fn receive_one<K: SignedKind>(
     };
     // Only a document whose signature verified may answer a later repeat of its bytes.
     let verified = checked.signature_verified();
+    if !verified {
+        // Bytes no key vouches for: counted, and kept without their raw bytes and only up to
+        // the day's bound, so that a signed-in holder cannot fill the disk with them.
+        receipts::count_unverified(writes, &batch.holder, &batch.day)?;
+        if batch.unverified >= MAX_UNVERIFIED_PER_DAY {
+            writes.release();
+            K::kept(memo, document, plan, &verdict);
+            return Ok(Outcome {
+                verdict,
+                verified_hash: None,
+                counter: None,
+                head: None,
+                unverified: true,
+            });
+        }
+    }
+    fn kept(verified: bool, bytes: &[u8]) -> &[u8] {
+        if verified { bytes } else { &[] }
+    }
     receipts::insert(
         writes,
         K::TABLE,
         &Receipt {
             hash: &hash,
             verified,
-            credential_id: &submission.credential_id,
-            bytes: &submission.envelope,
-            client_data_json: &submission.client_data_json,
-            authenticator_data: &submission.authenticator_data,
-            signature: &submission.signature,
+            credential_id: if verified {
+                &submission.credential_id
+            } else {
+                &submission.credential_id[..submission.credential_id.len().min(MAX_CREDENTIAL_ID)]
+            },
+            bytes: kept(verified, &submission.envelope),
+            client_data_json: kept(verified, &submission.client_data_json),
+            authenticator_data: kept(verified, &submission.authenticator_data),
+            signature: kept(verified, &submission.signature),
             verdict: &verdict,
             received_at: now,
         },
@@ -736,8 +783,19 @@ async fn receive_one<K: SignedKind>(
             seq: record.seq,
             hash: record.hash,
         }),
+        unverified: !verified,
     })
 }
+
+/// How many submissions whose signature did not verify one signed-in holder may have recorded
+/// a day (receipt without raw bytes, and audit entry); beyond it they are refused as before,
+/// counted (`unverified_count`), and not recorded. A client that works as it should sends
+/// none: they are forgeries, damaged data or a broken client.
+pub const MAX_UNVERIFIED_PER_DAY: i64 = 200;
+
+/// The longest credential id WebAuthn allows (Level 3 §5.1): what an unverified receipt keeps
+/// of the one it names.
+const MAX_CREDENTIAL_ID: usize = 1023;
 
 /// The status as the logs name it.
 fn status_code(status: VerdictStatus) -> &'static str {
