@@ -73,7 +73,7 @@ pub async fn open_applications(page: &TestPage) -> anyhow::Result<()> {
 }
 
 /// How long the service worker may take to install (precache) and take control.
-const SERVICE_WORKER_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+const SERVICE_WORKER_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Creates a holder, opens its enrolment link in a new tab of `browser` with a virtual key,
 /// enrols and signs in; returns the tab (on the holder's landing page, under the service

@@ -33,17 +33,21 @@ pub struct Budget {
 /// key-holder pages) — over the target. Split into bundles (2026-12-01): main 500.2 KB, review
 /// 366.0 KB, reports 311.5 KB, admin 349.0 KB; the reports and the bureau's bundles are within
 /// the target, the main and review bundles ratchet at their size (BENCHMARKS.md, client size:
-/// what stands in the way, and the next levers).
+/// what stands in the way, and the next levers). With the bureau's signed acts and
+/// data-verification pages (admin), the masked ID numbers, the org chart's layout and
+/// `try_later` in the shared sync (2026-12-02): main 517.2 KB, review 367.7 KB, reports 313.4 KB,
+/// admin 484.8 KB — the admin bundle far over the target: its acts page belongs in a bundle of its
+/// own (issue 10 stays open).
 pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "main",
         dir: "",
-        bytes: 512_000,
+        bytes: 518_000,
     },
     Budget {
         bundle: "review",
         dir: "review",
-        bytes: 371_000,
+        bytes: 368_000,
     },
     Budget {
         bundle: "reports",
@@ -53,7 +57,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "admin",
         dir: "admin",
-        bytes: 488_000,
+        bytes: 485_000,
     },
 ];
 
