@@ -134,10 +134,18 @@ impl Routing {
         let Some((origin, address)) = Address::parse(to) else {
             return;
         };
-        if window().location().origin().ok().as_deref() != Some(origin.as_str())
-            || !self.draws(&address.path)
-        {
+        if window().location().origin().ok().as_deref() != Some(origin.as_str()) {
             let _ = window().location().set_href(to);
+            return;
+        }
+        if !self.draws(&address.path) {
+            // Another bundle's page: loaded by the browser once this page's databases are
+            // settled (see `store::connection::settle`).
+            let to = to.to_owned();
+            leptos::task::spawn_local(async move {
+                crate::store::connection::settle().await;
+                let _ = window().location().set_href(&to);
+            });
             return;
         }
         let full = address.full();
@@ -212,8 +220,11 @@ impl Routing {
         if window().location().origin().ok().as_deref() != Some(origin.as_str()) {
             return;
         }
-        // Another bundle's page: the browser loads it (and the server answers with its shell).
+        // Another bundle's page: the browser loads it (and the server answers with its shell)
+        // once this page's databases are settled.
         if !self.draws(&address.path) {
+            ev.prevent_default();
+            self.navigate(&href);
             return;
         }
         ev.prevent_default();

@@ -38,6 +38,8 @@ pub const NO_STORE: &str = "no-store";
 
 /// Fallback for every path that is not an API route: a path with an extension is a file of
 /// the client (or 404); any other is a client-side route, answered with its bundle's shell.
+/// A file is sent as the `<name>.gz` that `cargo xtask` wrote beside it when the browser
+/// accepts gzip (compressed once, at the best level, at build time), else as it is.
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     if path == "/api" || path.starts_with("/api/") {
@@ -51,7 +53,11 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     let method = request.method().clone();
     if has_extension(&path) {
         // A file of the client, or 404.
-        return match ServeDir::new(&dir).oneshot(request).await {
+        return match ServeDir::new(&dir)
+            .precompressed_gzip()
+            .oneshot(request)
+            .await
+        {
             Ok(response) => response.map(Body::new),
             Err(never) => match never {},
         };
@@ -63,6 +69,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         shell.headers_mut().insert(header::ACCEPT_ENCODING, value);
     }
     match ServeFile::new(index_html(shell_dir(dir, &path)))
+        .precompressed_gzip()
         .oneshot(shell)
         .await
     {

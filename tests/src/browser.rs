@@ -23,6 +23,22 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const WAIT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 
+/// The service worker's registration states and cache sizes, as JSON, for an error message.
+const SERVICE_WORKER_STATE: &str = "async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  const state = (w) => (w ? w.state : null);
+  const caches_ = await Promise.all((await caches.keys()).map(async (k) =>
+    k + ': ' + (await (await caches.open(k)).keys()).length + ' files'));
+  return JSON.stringify({
+    registered: !!r,
+    installing: state(r && r.installing),
+    waiting: state(r && r.waiting),
+    active: state(r && r.active),
+    controller: !!navigator.serviceWorker.controller,
+    caches: caches_,
+  });
+}";
+
 /// How long dropping a [`TestBrowser`] waits for the killed Chromium to exit.
 const EXIT_WAIT: Duration = Duration::from_secs(10);
 
@@ -85,10 +101,11 @@ impl TestBrowser {
         page.execute(SetAutoAttachParams::new(false, false))
             .await
             .context("turning off auto-attach")?;
+        let console = console_of(&page).await?;
         page.goto(url)
             .await
             .with_context(|| format!("loading {url}"))?;
-        Ok(TestPage { page })
+        Ok(TestPage { page, console })
     }
 }
 
@@ -201,6 +218,67 @@ fn descendants(root: u32) -> Vec<u32> {
 /// One tab, with the helpers tests use.
 pub struct TestPage {
     page: Page,
+    /// The page's console warnings and errors and its uncaught exceptions, newest last.
+    console: Console,
+}
+
+/// What a page wrote to its console (warnings and errors) and threw, kept for a failed check.
+type Console = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// At most this many console lines are kept per page (the newest).
+const CONSOLE_LINES: usize = 40;
+
+/// Starts collecting the console warnings, errors and uncaught exceptions of `page`.
+async fn console_of(page: &Page) -> anyhow::Result<Console> {
+    use chromiumoxide::cdp::js_protocol::runtime::{
+        ConsoleApiCalledType, EventConsoleApiCalled, EventExceptionThrown, RemoteObject,
+    };
+    fn text(object: &RemoteObject) -> String {
+        object
+            .description
+            .clone()
+            .or_else(|| object.value.as_ref().map(|v| v.to_string()))
+            .unwrap_or_default()
+    }
+    let console = Console::default();
+    let exceptions = page
+        .event_listener::<EventExceptionThrown>()
+        .await
+        .context("listening for exceptions")?
+        .map(|e| {
+            let details = &e.exception_details;
+            let thrown = details.exception.as_ref().map(text).unwrap_or_default();
+            format!("exception: {} {thrown}", details.text)
+        });
+    let calls = page
+        .event_listener::<EventConsoleApiCalled>()
+        .await
+        .context("listening to the console")?
+        .filter_map(|e| {
+            let kept = matches!(
+                e.r#type,
+                ConsoleApiCalledType::Error | ConsoleApiCalledType::Warning
+            );
+            let line = format!(
+                "console.{:?}: {}",
+                e.r#type,
+                e.args.iter().map(text).collect::<Vec<_>>().join(" ")
+            );
+            std::future::ready(kept.then_some(line))
+        });
+    let sink = console.clone();
+    tokio::spawn(async move {
+        let mut lines = futures::stream::select(exceptions, calls);
+        while let Some(line) = lines.next().await {
+            if let Ok(mut kept) = sink.lock() {
+                if kept.len() == CONSOLE_LINES {
+                    kept.remove(0);
+                }
+                kept.push(line);
+            }
+        }
+    });
+    Ok(console)
 }
 
 impl TestPage {
@@ -218,12 +296,23 @@ impl TestPage {
             Ok(()) => Ok(()),
             Err(error) => {
                 let shot = self.screenshot(name).await;
+                let console = self.console_lines();
                 Err(error.context(match shot {
-                    Ok(path) => format!("{name} failed; screenshot at {}", path.display()),
-                    Err(e) => format!("{name} failed; no screenshot: {e:#}"),
+                    Ok(path) => format!("{name} failed; screenshot at {}{console}", path.display()),
+                    Err(e) => format!("{name} failed; no screenshot: {e:#}{console}"),
                 }))
             }
         }
+    }
+
+    /// The console warnings, errors and exceptions seen so far, one per line after a heading
+    /// (empty when there were none), for an error message.
+    pub fn console_lines(&self) -> String {
+        let kept = self.console.lock().map(|k| k.clone()).unwrap_or_default();
+        if kept.is_empty() {
+            return String::new();
+        }
+        format!("; the page's console:\n  {}", kept.join("\n  "))
     }
 
     /// Saves a PNG of the whole page under `tests/screenshots/` and returns its path.
@@ -358,6 +447,26 @@ impl TestPage {
             tokio::time::sleep(POLL).await;
         }
         bail!("{what}: `{expression}` never became true within {wait:?}")
+    }
+
+    /// Waits up to `wait` until the service worker controls the page. If it never does, the
+    /// error says how far the worker got: its registration's states and what its cache holds.
+    pub async fn wait_for_service_worker(&self, wait: Duration) -> anyhow::Result<()> {
+        let waited = self
+            .wait_until_within(
+                "navigator.serviceWorker.controller",
+                "service worker controls the page",
+                wait,
+            )
+            .await;
+        if let Err(error) = waited {
+            let state = self
+                .call::<String>(SERVICE_WORKER_STATE)
+                .await
+                .unwrap_or_else(|e| format!("state unknown: {e:#}"));
+            return Err(error.context(format!("service worker: {state}")));
+        }
+        Ok(())
     }
 
     /// Shows the page at `width`×`height` CSS pixels (a laptop's 1366×768, say).

@@ -73,7 +73,7 @@ pub async fn open_applications(page: &TestPage) -> anyhow::Result<()> {
 }
 
 /// How long the service worker may take to install (precache) and take control.
-const SERVICE_WORKER_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+const SERVICE_WORKER_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Creates a holder, opens its enrolment link in a new tab of `browser` with a virtual key,
 /// enrols and signs in; returns the tab (on the holder's landing page, under the service
@@ -90,14 +90,9 @@ pub async fn signed_in_tab(
     page.add_virtual_authenticator().await?;
     page.check(&format!("{login}_enrol_and_sign_in"), async {
         enrol_and_sign_in(&page, &created).await?;
-        // The worker takes control once it has precached every bundle of the client (several
-        // MB of wasm, gzipped on the fly by a debug-built server): longer than other waits.
-        page.wait_until_within(
-            "navigator.serviceWorker.controller",
-            "service worker controls the page",
-            SERVICE_WORKER_WAIT,
-        )
-        .await
+        // The worker takes control once it has precached every bundle of the client (about
+        // 1.5 MB of gzip files, several MB once unpacked): longer than other waits.
+        page.wait_for_service_worker(SERVICE_WORKER_WAIT).await
     })
     .await?;
     Ok((page, created))
@@ -157,10 +152,13 @@ pub async fn sign_request(
 
 /// Waits until the sync-status panel says a pull completed (a last sync is shown).
 pub async fn wait_for_sync(page: &TestPage) -> anyhow::Result<()> {
-    page.wait_until(
-        "document.querySelector('#sync-status')?.dataset.lastSync?.length > 0",
-        "a sync completed",
-    )
+    page.check("wait_for_sync", async {
+        page.wait_until(
+            "document.querySelector('#sync-status')?.dataset.lastSync?.length > 0",
+            "a sync completed",
+        )
+        .await
+    })
     .await
 }
 

@@ -43,6 +43,41 @@ pub fn finish(
     Ok(())
 }
 
+/// Kinds of file written beside themselves gzipped, as `<name>.gz`: the text and wasm files of
+/// the client. Images already compressed (PNG) are left as they are.
+const PRECOMPRESSED: &[&str] = &["wasm", "js", "css", "html", "svg", "webmanifest", "json"];
+
+/// Writes `<file>.gz` (gzip at the best level) beside every [`PRECOMPRESSED`] file under `dir`,
+/// recursively, so that the server sends the client without compressing it on every request.
+/// Run last: a file changed afterwards would be sent stale from its `.gz`.
+pub fn precompress(dir: &Path) -> anyhow::Result<u64> {
+    use std::io::Write as _;
+    let mut written = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            written += precompress(&path)?;
+            continue;
+        }
+        let kind = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if !PRECOMPRESSED.contains(&kind) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes)?;
+        let mut name = path.as_os_str().to_owned();
+        name.push(".gz");
+        std::fs::write(&name, gz.finish()?)
+            .with_context(|| format!("writing {}", Path::new(&name).display()))?;
+        written += 1;
+    }
+    Ok(written)
+}
+
 /// Moves the boot script of `dir/index.html` out of line; returns the files of `dir` (not its
 /// folders) as the paths they are served at under `prefix` — `index.html` as `prefix` itself —
 /// with their contents.

@@ -247,7 +247,12 @@ fn build_client(root: &Path, release: bool) -> anyhow::Result<()> {
         &root.join("public/sw.js"),
         VERIFY_PREFIX,
         &[],
-    )
+    )?;
+    // Last, once every file is final: each compressed once here rather than by the server on
+    // every request (a first visit downloads every bundle for the service worker).
+    let written = dist::precompress(&root.join("dist"))?;
+    eprintln!("xtask> {written} files precompressed (.gz beside each)");
+    Ok(())
 }
 
 /// Where the verification page is served (and built: `dist/verify/`).

@@ -19,6 +19,29 @@ thread_local! {
     static OPENING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     /// Databases a newer build upgraded: this page's code is out of date for them.
     static OUTDATED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Until when (`Date.now()` ms) this page is leaving for another: no database is opened.
+    static LEAVING_UNTIL: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// How long [`settle`] waits for databases being opened, and how long afterwards a page that
+/// did not go away after all (the next page failed to load) waits before opening again.
+const SETTLE_MS: f64 = 10_000.0;
+
+/// Call before this page is left for another (another bundle's page): waits for the databases
+/// being opened, closes every connection, and opens none until the page has gone. A page left
+/// in the middle of opening — the first opening creates the database's stores — keeps that
+/// database from opening in the next page, for good (seen in Chromium, whose next page waited
+/// for the abandoned upgrade forever).
+pub async fn settle() {
+    let start = crate::clock::now_ms();
+    LEAVING_UNTIL.with(|l| l.set(start + SETTLE_MS));
+    while OPENING.with(|o| !o.borrow().is_empty()) && crate::clock::now_ms() < start + SETTLE_MS {
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    LEAVING_UNTIL.with(|l| l.set(crate::clock::now_ms() + SETTLE_MS));
+    for (_, db) in OPEN.with(|o| std::mem::take(&mut *o.borrow_mut())) {
+        db.close();
+    }
 }
 
 /// Removes the open connection named `name` from `open`, if any.
@@ -58,8 +81,9 @@ pub async fn open(holder: &str) -> Result<Database, StorageError> {
         if let Some(db) = db {
             return Ok(db);
         }
+        let leaving = LEAVING_UNTIL.with(Cell::get) > crate::clock::now_ms();
         // One opening (and migration) at a time per database; the others wait for it.
-        if OPENING.with(|o| add(&mut o.borrow_mut(), &name)) {
+        if !leaving && OPENING.with(|o| add(&mut o.borrow_mut(), &name)) {
             break;
         }
         gloo_timers::future::TimeoutFuture::new(10).await;
