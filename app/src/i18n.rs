@@ -581,6 +581,7 @@ messages! {
     ActsNotAdmin => "管理文书由编办管理员签署。", "Bureau acts are signed by the bureau's administrator.";
     ActsOffline => "当前离线：管理文书是编办的权威数据，须联网才能提交。已填写的内容保留在本页，联网后即可继续。", "Offline: bureau acts are the bureau's authoritative data and need the network. What you typed stays on this page; continue when the connection is back.";
     ActsUnsent => "文书已签名，但未能送达服务器（网络中断）。内容已保留，联网后点击“重新提交”。", "The act is signed but did not reach the server (no network). It is kept: press \u{201c}Send again\u{201d} when the connection is back.";
+    ActsTryLater => "文书已签名，但服务器暂时未能处理（未作任何记录）。内容已保留，请稍后点击“重新提交”。", "The act is signed, but the server could not process it just now (nothing was recorded). It is kept: press \u{201c}Send again\u{201d} in a moment.";
     ActsRefused => "未予受理：", "Refused: ";
     ActsUnitNotInScope => "不是您管理范围内的单位（请从列表中选择）", "Not a unit of your scope (choose one from the list)";
     ActsUnitHint => "输入单位名称或标识，从列表中选择", "Type a unit's name or id and choose it from the list";
@@ -646,6 +647,8 @@ messages! {
     VerifStepImport => "导入现有人员", "Import the existing staff";
     VerifTemplate => "下载导入模板（.xlsx）", "Download the template (.xlsx)";
     VerifFile => "选择填写好的文件：", "Choose the filled-in file: ";
+    ChooseFile => "选择文件…", "Choose a file…";
+    NoFileChosen => "未选择文件", "No file chosen";
     VerifCheck => "检查文件", "Check the file";
     VerifChecking => "正在检查文件…", "Checking the file…";
     VerifNoFile => "请先选择文件。", "Choose a file first.";

@@ -151,6 +151,25 @@ pub async fn certificate(pool: &Pool, unit: &UnitId) -> Certificate {
         .unwrap_or_else(|| panic!("the unit {unit} exists"))
 }
 
+/// The stored record (JSON) of `unit`, to put back after [`damage_unit_record`].
+pub async fn unit_record(pool: &Pool, unit: &UnitId) -> String {
+    sqlx::query_scalar("SELECT record FROM unit WHERE id = ?")
+        .bind(unit.as_str())
+        .fetch_one(pool)
+        .await
+        .expect("reading a unit's record")
+}
+
+/// Puts back the stored record of `unit` read by [`unit_record`].
+pub async fn restore_unit_record(pool: &Pool, unit: &UnitId, record: &str) {
+    sqlx::query("UPDATE unit SET record = ? WHERE id = ?")
+        .bind(record)
+        .bind(unit.as_str())
+        .execute(pool)
+        .await
+        .expect("restoring a unit's record");
+}
+
 /// Damages `unit`'s stored record so that the server fails (500) on anything that reads it.
 pub async fn damage_unit_record(pool: &Pool, unit: &UnitId) {
     sqlx::query("UPDATE unit SET record = '{' WHERE id = ?")

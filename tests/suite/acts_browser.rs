@@ -7,7 +7,9 @@
 //! its next pull (and the administrator's pickers); abolishing a unit with staff is refused. A
 //! county administrator's pickers offer only the county's units, another county's unit typed
 //! in is refused, and the county admin sets leadership posts, moves a post (调编), renames a
-//! unit and creates one (its 统一社会信用代码 checked); offline, the act is held back.
+//! unit and creates one (its 统一社会信用代码 checked); offline, the act is held back. An act
+//! the server fails on (`try_later`) is not shown as a refusal: it is kept, signed, and sent
+//! again.
 //! Screenshots of every kind's form, the confirmations and the refusals in both languages at
 //! 1366×768. (The server's own refusal of a county admin's act on another county's unit,
 //! whatever the client sends: `admin_api`.)
@@ -519,4 +521,56 @@ async fn a_county_administrator_acts_only_on_the_countys_units() -> anyhow::Resu
         Ok(())
     })
     .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_act_the_server_cannot_process_now_is_kept_and_sent_again() -> anyhow::Result<()> {
+    let city = City::start().await;
+    let county: Vec<String> = schema::units_in_region(&city.pool, "620502")
+        .await
+        .into_iter()
+        .collect();
+    let unit = UnitId::parse(&county[0])?;
+    let admin = SignedInBrowser::start(&city.server, "admin", "bureau_admin", CITY_REGION).await?;
+    let page = &admin.page;
+    laptop(page).await?;
+    wait_for_sync(page).await?;
+    let record = schema::unit_record(&city.pool, &unit).await;
+    page.check("acts_try_later", async {
+        open_kind(page, "establishment_change").await?;
+        fill(
+            page,
+            &[
+                ("#act-unit", unit.as_str()),
+                ("#act-cat-administrative", "1"),
+            ],
+        )
+        .await?;
+        document(page, 71, "关于核增编制的批复").await?;
+        page.click("#act-next").await?;
+        page.wait_until(
+            "document.querySelector('#act-confirm')",
+            "the confirmation shows",
+        )
+        .await?;
+        // The server fails on this unit's stored record: it keeps nothing and says try later.
+        schema::damage_unit_record(&city.pool, &unit).await;
+        page.click("#act-sign").await?;
+        page.wait_for_text("#acts-problem", "服务器暂时未能处理")
+            .await?;
+        anyhow::ensure!(
+            page.text("#act-refusal").await?.is_none(),
+            "a try-later is not shown as a refusal"
+        );
+        page.wait_for_text("#act-sign", "重新提交").await?;
+        page.screenshot("acts_try_later_zh").await?;
+        // Repaired: the same signed act, sent again, is accepted.
+        schema::restore_unit_record(&city.pool, &unit, &record).await;
+        page.click("#act-sign").await?;
+        page.wait_until("document.querySelector('#act-done')", "accepted")
+            .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(())
 }

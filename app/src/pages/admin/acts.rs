@@ -1256,7 +1256,8 @@ pub fn Acts() -> impl IntoView {
     values.update(|v| {
         v.insert("date".to_owned(), today());
     });
-    // The certificates of the units picked, read from the store when the picks change.
+    // The certificates of the units picked, read from the store when the picks change; kept
+    // with the picks they were read for.
     let picks = Memo::new(move |_| values.with(|v| picked(kind.get(), v)));
     let certificates = LocalResource::new(move || {
         let picks = picks.get();
@@ -1265,26 +1266,36 @@ pub fn Acts() -> impl IntoView {
         async move {
             let mut map = BTreeMap::new();
             if let Some(holder) = holder {
-                for id in picks {
-                    if let Ok(Some(c)) = store::certificate_without_people(&holder, &id).await {
-                        map.insert(id, c);
+                for id in &picks {
+                    if let Ok(Some(c)) = store::certificate_without_people(&holder, id).await {
+                        map.insert(id.clone(), c);
                     }
                 }
             }
-            map
+            (picks, map)
         }
     });
+    // Whether the certificates read are those of the units picked now (not still being read).
+    let read = move || {
+        certificates.with(|c| {
+            c.as_ref()
+                .is_some_and(|(read, _)| picks.with(|p| p == read))
+        })
+    };
     let checked = Memo::new(move |_| {
         let k = kind.get();
         values.with(|v| {
             units.with(|u| {
                 certificates.with(|c| match c {
-                    Some(c) => check(k, v, u, c),
+                    Some((_, c)) => check(k, v, u, c),
                     None => check(k, v, u, &BTreeMap::new()),
                 })
             })
         })
     });
+    // "Next" pressed while the picked units' certificates are still being read: it goes on
+    // once they are (rather than judging the form against the units picked before).
+    let next_waiting = RwSignal::new(false);
     let form = Form {
         values,
         tried,
@@ -1328,8 +1339,12 @@ pub fn Acts() -> impl IntoView {
             problem.set(None);
         }
     };
-    let next = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let proceed = move || {
+        if !read() {
+            next_waiting.set(true);
+            return;
+        }
+        next_waiting.set(false);
         tried.set(true);
         refusal.set(None);
         problem.set(None);
@@ -1343,6 +1358,15 @@ pub fn Acts() -> impl IntoView {
             Ok(prepared) => step.set(Step::Confirm(Box::new(prepared))),
             Err(e) => problem.set(Some(e.text(lang.get_untracked()))),
         }
+    };
+    Effect::new(move |_| {
+        if next_waiting.get() && read() {
+            proceed();
+        }
+    });
+    let next = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        proceed();
     };
     // Sends a signed act; an answer ends it (accepted: done; refused: back to the form with
     // the reason), no answer keeps it to send again.
@@ -1360,6 +1384,14 @@ pub fn Acts() -> impl IntoView {
                 Ok(verdict) if verdict.status == VerdictStatus::Accepted => {
                     crate::sync::kick(context);
                     step.set(Step::Done(verdict));
+                }
+                // The server failed on it and kept nothing: not a refusal; the same signed act
+                // is sent again.
+                Ok(verdict) if verdict.code.as_deref() == Some(protocol::identity::TRY_LATER) => {
+                    problem.set(Some(
+                        Msg::ActsTryLater.text(lang.get_untracked()).to_owned(),
+                    ));
+                    step.set(Step::Unsent(prepared, submission));
                 }
                 Ok(verdict) => {
                     // The server's figures may be newer than this computer's copy.
