@@ -461,10 +461,14 @@ pub fn check_rows(rows: &[Vec<String>], in_post: impl Fn(&IdNumber) -> bool) -> 
                     row_errors.push(error(
                         2,
                         "id_in_post",
-                        format!("{}已在编（一人只能占用一个编制）", person.id_number),
+                        // Masked: the report names the row; the number is the file's own.
+                        format!(
+                            "{}已在编（一人只能占用一个编制）",
+                            person.id_number.masked()
+                        ),
                         format!(
                             "{} already holds a post (one person, one post)",
-                            person.id_number
+                            person.id_number.masked()
                         ),
                     ));
                 }
@@ -563,6 +567,16 @@ mod tests {
         assert_eq!(check.errors[0].1.rule, "duplicate_in_file");
         let check = check_rows(&rows[..1], |_| true);
         assert_eq!(check.errors[0].1.rule, "id_in_post");
+        // The number is shown masked in the report.
+        assert!(
+            check.errors[0]
+                .1
+                .message_zh
+                .contains("110105********002X已在编"),
+            "{}",
+            check.errors[0].1.message_zh
+        );
+        assert!(!check.errors[0].1.message_en.contains("19491231"));
         let clean = check_rows(&rows[..1], |_| false);
         assert_eq!(digest(&clean.all().unwrap()).unwrap().len(), 64);
     }

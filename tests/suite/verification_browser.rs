@@ -121,8 +121,13 @@ async fn a_roster_with_three_bad_rows_is_reported_then_imported_and_confirmed_pe
         let template = page.attribute("#verification-template", "href").await?;
         assert_eq!(template.as_deref(), Some("/api/import/template"));
 
+        // The picker speaks the interface's language, then names the file chosen.
+        page.wait_for_text("#verification-file-name", "未选择文件")
+            .await?;
         // The file with three bad rows: three errors named, nothing imported.
         choose_file(page, &bad).await?;
+        page.wait_for_text("#verification-file-name", "roster.xlsx")
+            .await?;
         page.click("#verification-check").await?;
         page.wait_until(
             "document.querySelector('#verification-errors')",

@@ -360,6 +360,13 @@ fn UnitPanel(
     let admin = role == Some(Role::BureauAdmin);
     let clerk = role == Some(Role::UnitClerk);
     let file = NodeRef::<leptos::html::Input>::new();
+    let chosen = RwSignal::new(None::<String>);
+    let chosen_name = move || {
+        file.get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+            .map(|f| f.name())
+    };
     let unit_id = StoredValue::new(unit.unit_id.clone());
     let busy = move || matches!(outcome.get(), Some(Outcome::Busy(_)));
     let check = move |_| {
@@ -497,10 +504,15 @@ fn UnitPanel(
                             </a>
                         </p>
                         <p class="verification-file">
-                            <label>
-                                {t(Msg::VerifFile)}
-                                <input type="file" accept=".xlsx" id="verification-file" node_ref=file/>
-                            </label>
+                            // The browser's own picker would speak the browser's language
+                            // ("Choose File", "No file chosen"): hidden, and a button and the
+                            // chosen name in the interface's language in its place.
+                            <span>{t(Msg::VerifFile)}</span>
+                            <label class="button secondary" for="verification-file">{t(Msg::ChooseFile)}</label>
+                            <input type="file" class="visually-hidden" accept=".xlsx" id="verification-file" node_ref=file on:change=move |_| chosen.set(chosen_name())/>
+                            <span class="file-name" id="verification-file-name">
+                                {move || chosen.get().unwrap_or_else(|| Msg::NoFileChosen.text(lang.get()).to_owned())}
+                            </span>
                             <button type="button" class="primary" id="verification-check" on:click=check disabled=busy>
                                 {t(Msg::VerifCheck)}
                             </button>
