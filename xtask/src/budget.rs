@@ -37,17 +37,21 @@ pub struct Budget {
 /// data-verification pages (admin), the masked ID numbers, the org chart's layout and
 /// `try_later` in the shared sync (2026-12-02): main 517.2 KB, review 367.7 KB, reports 313.4 KB,
 /// admin 484.8 KB — the admin bundle far over the target: its acts page belongs in a bundle of its
-/// own (issue 10 stays open).
+/// own (issue 10 stays open). Raised once more (2026-12-02, session 7) by fixes that every
+/// bundle or the admin bundle carries — a page left for another bundle's settles its databases
+/// first, an act answered `try_later` is kept to send again, "Next" waits for the stored copies,
+/// the file picker in the interface's language: main 517.9 KB, review 368.2 KB, reports 314.1 KB,
+/// admin 486.2 KB.
 pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "main",
         dir: "",
-        bytes: 518_000,
+        bytes: 518_400,
     },
     Budget {
         bundle: "review",
         dir: "review",
-        bytes: 368_000,
+        bytes: 368_500,
     },
     Budget {
         bundle: "reports",
@@ -57,7 +61,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "admin",
         dir: "admin",
-        bytes: 485_000,
+        bytes: 486_500,
     },
 ];
 
