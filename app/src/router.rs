@@ -221,10 +221,12 @@ impl Routing {
             return;
         }
         // Another bundle's page: the browser loads it (and the server answers with its shell)
-        // once this page's databases are settled.
+        // — at once, unless a database is being opened: then once it is settled.
         if !self.draws(&address.path) {
-            ev.prevent_default();
-            self.navigate(&href);
+            if crate::store::connection::opening() {
+                ev.prevent_default();
+                self.navigate(&href);
+            }
             return;
         }
         ev.prevent_default();

@@ -1536,3 +1536,43 @@ async fn a_reviewer_sees_the_queue_filters_it_and_counts_their_decisions() {
     assert!(host.query_selector("#decide-endorse").unwrap().is_none());
     clear_storage().await;
 }
+
+#[wasm_bindgen_test]
+async fn a_page_leaving_for_another_bundle_lets_its_databases_settle_first() {
+    use app::store::connection::{opening, settle, stay};
+    let holder = "settle";
+    // A first opening (it creates the stores) under way when the page is to be left…
+    let opened = Rc::new(Cell::new(false));
+    let first = opened.clone();
+    leptos::task::spawn_local(async move {
+        first.set(store::open(holder).await.is_ok());
+    });
+    // One turn of the microtasks: the task starts its opening, which cannot finish that soon.
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL))
+        .await
+        .unwrap();
+    assert!(opening(), "the first opening is under way");
+    assert!(!opened.get());
+    // …is waited for, and every connection closed.
+    settle().await;
+    assert!(opened.get(), "the opening finished before the page is left");
+    assert!(!opening());
+    // Until the page has gone, nothing is opened again.
+    let again = Rc::new(Cell::new(false));
+    let second = again.clone();
+    leptos::task::spawn_local(async move {
+        second.set(store::open(holder).await.is_ok());
+    });
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    assert!(!again.get(), "a database opened while the page was leaving");
+    // The page stays after all: it opens again.
+    stay();
+    for _ in 0..100 {
+        if again.get() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    assert!(again.get(), "the database opens again once the page stays");
+    store::close(holder);
+}

@@ -27,6 +27,17 @@ thread_local! {
 /// did not go away after all (the next page failed to load) waits before opening again.
 const SETTLE_MS: f64 = 10_000.0;
 
+/// The page stays after all (the next page did not load, or this one came back): databases
+/// open again.
+pub fn stay() {
+    LEAVING_UNTIL.with(|l| l.set(0.0));
+}
+
+/// Whether a database is being opened (or created) in this page.
+pub fn opening() -> bool {
+    OPENING.with(|o| !o.borrow().is_empty())
+}
+
 /// Call before this page is left for another (another bundle's page): waits for the databases
 /// being opened, closes every connection, and opens none until the page has gone. A page left
 /// in the middle of opening — the first opening creates the database's stores — keeps that
@@ -35,7 +46,7 @@ const SETTLE_MS: f64 = 10_000.0;
 pub async fn settle() {
     let start = crate::clock::now_ms();
     LEAVING_UNTIL.with(|l| l.set(start + SETTLE_MS));
-    while OPENING.with(|o| !o.borrow().is_empty()) && crate::clock::now_ms() < start + SETTLE_MS {
+    while opening() && crate::clock::now_ms() < start + SETTLE_MS {
         gloo_timers::future::TimeoutFuture::new(10).await;
     }
     LEAVING_UNTIL.with(|l| l.set(crate::clock::now_ms() + SETTLE_MS));
