@@ -658,7 +658,7 @@ fn Report(
                     {(valid > 0)
                         .then(|| {
                             view! {
-                                <button type="button" id="verification-import-valid" disabled=busy on:click=move |_| import(true)>
+                                <button type="button" class="secondary" id="verification-import-valid" disabled=busy on:click=move |_| import(true)>
                                     {t(Msg::VerifImportValid)}
                                     {count(valid)}
                                 </button>
