@@ -37,6 +37,12 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A page still loading when this worker activated is not taken by `clients.claim()` above; it
+// asks once it runs (app/src/service_worker.rs sends "claim").
+self.addEventListener("message", (event) => {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
+});
+
 // The shell of a page, as the server chooses it: the bundle that the path's first segment names
 // (`/review` → `/review/`), else the main one.
 function shellOf(pathname) {
