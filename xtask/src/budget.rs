@@ -40,8 +40,9 @@ pub struct Budget {
 /// own (issue 10 stays open). Raised once more (2026-12-02, session 7) by fixes that every
 /// bundle or the admin bundle carries — a page left for another bundle's settles its databases
 /// first, an act answered `try_later` is kept to send again, "Next" waits for the stored copies,
-/// the file picker in the interface's language: main 517.9 KB, review 368.2 KB, reports 314.1 KB,
-/// admin 486.2 KB.
+/// the file picker in the interface's language, a page not claimed by the service worker asking
+/// to be: main 512.9 KB (the tables' rows drawn by position took 5.3 KB off), review 368.5 KB,
+/// reports 314.4 KB, admin 486.6 KB.
 pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "main",
@@ -51,7 +52,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "review",
         dir: "review",
-        bytes: 368_500,
+        bytes: 369_000,
     },
     Budget {
         bundle: "reports",
@@ -61,7 +62,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "admin",
         dir: "admin",
-        bytes: 486_500,
+        bytes: 487_000,
     },
 ];
 
