@@ -165,6 +165,9 @@ pub fn Verification() -> impl IntoView {
     // on), and a report or a verdict on screen must survive it. Another unit starts afresh.
     let report = RwSignal::new(None::<ImportReport>);
     let outcome = RwSignal::new(None::<Outcome>);
+    // The file chosen, with its unit: kept here, so that a redraw of the unit's panel (a sync
+    // refreshing the states) does not lose it.
+    let chosen_file = RwSignal::new_local(None::<(String, web_sys::File)>);
     Effect::new(move |_| {
         selected.track();
         report.set(None);
@@ -213,7 +216,7 @@ pub fn Verification() -> impl IntoView {
                                 selected
                                     .get()
                                     .and_then(|id| all.with_value(|a| a.iter().find(|u| u.unit_id == id).cloned()))
-                                    .map(|unit| view! { <UnitPanel unit=unit role=role report=report outcome=outcome/> })
+                                    .map(|unit| view! { <UnitPanel unit=unit role=role report=report outcome=outcome chosen_file=chosen_file/> })
                             }}
                         }
                         .into_any()
@@ -354,27 +357,32 @@ fn UnitPanel(
     role: Option<Role>,
     report: RwSignal<Option<ImportReport>>,
     outcome: RwSignal<Option<Outcome>>,
+    chosen_file: RwSignal<Option<(String, web_sys::File)>, LocalStorage>,
 ) -> impl IntoView {
     let context = use_app_context();
     let lang = context.lang;
     let admin = role == Some(Role::BureauAdmin);
     let clerk = role == Some(Role::UnitClerk);
     let file = NodeRef::<leptos::html::Input>::new();
-    let chosen = RwSignal::new(None::<String>);
-    let chosen_name = move || {
-        file.get_untracked()
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-            .map(|f| f.name())
-    };
     let unit_id = StoredValue::new(unit.unit_id.clone());
-    let busy = move || matches!(outcome.get(), Some(Outcome::Busy(_)));
-    let check = move |_| {
-        let Some(chosen) = file
+    // The file chosen for this unit (another unit's choice does not carry over).
+    let this_units = move || {
+        chosen_file.with(|c| {
+            c.as_ref()
+                .filter(|(unit, _)| unit_id.with_value(|u| u == unit))
+                .map(|(_, f)| f.clone())
+        })
+    };
+    let choose = move || {
+        let picked = file
             .get_untracked()
             .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
+            .and_then(|files| files.get(0));
+        chosen_file.set(picked.map(|f| (unit_id.get_value(), f)));
+    };
+    let busy = move || matches!(outcome.get(), Some(Outcome::Busy(_)));
+    let check = move |_| {
+        let Some(chosen) = untrack(this_units) else {
             outcome.set(Some(Outcome::Failed(
                 Msg::VerifNoFile.text(lang.get_untracked()).to_owned(),
             )));
@@ -509,9 +517,9 @@ fn UnitPanel(
                             // chosen name in the interface's language in its place.
                             <span>{t(Msg::VerifFile)}</span>
                             <label class="button secondary" for="verification-file">{t(Msg::ChooseFile)}</label>
-                            <input type="file" class="visually-hidden" accept=".xlsx" id="verification-file" node_ref=file on:change=move |_| chosen.set(chosen_name())/>
+                            <input type="file" class="visually-hidden" accept=".xlsx" id="verification-file" node_ref=file on:change=move |_| choose()/>
                             <span class="file-name" id="verification-file-name">
-                                {move || chosen.get().unwrap_or_else(|| Msg::NoFileChosen.text(lang.get()).to_owned())}
+                                {move || this_units().map(|f| f.name()).unwrap_or_else(|| Msg::NoFileChosen.text(lang.get()).to_owned())}
                             </span>
                             <button type="button" class="primary" id="verification-check" on:click=check disabled=busy>
                                 {t(Msg::VerifCheck)}
