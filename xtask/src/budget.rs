@@ -42,7 +42,8 @@ pub struct Budget {
 /// first, an act answered `try_later` is kept to send again, "Next" waits for the stored copies,
 /// the file picker in the interface's language, a page not claimed by the service worker asking
 /// to be: main 512.9 KB (the tables' rows drawn by position took 5.3 KB off), review 368.5 KB,
-/// reports 314.4 KB, admin 486.6 KB; the main bundle's budget brought down to 514,000.
+/// reports 314.4 KB, admin 487.2 KB (the chosen file kept above the unit panel); the main
+/// bundle's budget brought down to 514,000.
 pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "main",
@@ -62,7 +63,7 @@ pub const BUDGETS: &[Budget] = &[
     Budget {
         bundle: "admin",
         dir: "admin",
-        bytes: 487_000,
+        bytes: 487_500,
     },
 ];
 
